@@ -1,0 +1,88 @@
+// The upshift command line (SPEC §2). Each command returns its exit code:
+// 0 success, 1 some device needs attention, 2 bad usage or input, 3 stopped.
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { withCommonOptions, type CommonOptions } from './options.js';
+import { statusCommand } from './commands/status.js';
+import { exportCommand } from './commands/export.js';
+import { UsageError } from './errors.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+type Action = (opts: CommonOptions & Record<string, unknown>, args: string[]) => Promise<number>;
+
+function notYet(name: string): Action {
+  return async () => {
+    process.stderr.write(`upshift ${name}: not yet available in this version\n`);
+    return 2;
+  };
+}
+
+export function buildProgram(run: (action: Action, opts: CommonOptions & Record<string, unknown>, args: string[]) => void): Command {
+  const program = new Command('upshift')
+    .description('Upgrade Cisco IOS-XE and Palo Alto PAN-OS fleets from an Excel workbook, with approval gates.')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run upshift --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  const add = (name: string, description: string, set: 'all' | 'read' | 'workbook', action: Action, isDefault = false) => {
+    const cmd = withCommonOptions(new Command(name).description(description), set).exitOverride().showHelpAfterError('(run upshift --help for usage)');
+    cmd.action((opts: CommonOptions & Record<string, unknown>, command: Command) => run(action, opts, command.args));
+    program.addCommand(cmd, { isDefault });
+    return cmd;
+  };
+
+  add('tui', 'interactive console (default when stdout is a terminal)', 'all', notYet('tui'), true);
+  add('check', 'import, connect, collect facts, run pre-checks, write readiness back (read-only)', 'read', notYet('check'));
+  add('stage', 'check, back up configs, transfer and verify images (nothing disruptive)', 'all', notYet('stage'));
+  add('run', 'full upgrade: check, stage, gates, activate/reload, post-checks, commit or rollback', 'all', notYet('run'));
+  add('plan', 'print every step and command per device; sends nothing', 'read', notYet('plan'))
+    .option('--refresh', 'collect facts first (read-only)');
+  add('status', 'summary of the state database: counts per status, devices needing attention', 'workbook', statusCommand);
+  add('export', 'write the updated workbook plus an Audit sheet', 'workbook', exportCommand)
+    .requiredOption('--out <file>', 'the workbook to write');
+  add('lab', 'start the built-in device lab and write a workbook pointing at it', 'workbook', notYet('lab'));
+  add('demo', 'the lab and the console in one process (what npm start runs)', 'workbook', notYet('demo'));
+  const parse = new Command('parse')
+    .description('parse a saved device output (stdin if no FILE) and print the structured result as JSON')
+    .requiredOption('--platform <p>', 'iosxe')
+    .requiredOption('--command <cmd>', 'the command that produced the output, e.g. "show version"')
+    .argument('[file]', 'file holding the output')
+    .exitOverride();
+  parse.action((opts: CommonOptions & Record<string, unknown>, command: Command) => run(notYet('parse'), opts, command.args));
+  program.addCommand(parse);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let pending: Promise<number> | null = null;
+  const program = buildProgram((action, opts, args) => {
+    pending = action(opts, args);
+  });
+  const first = argv.slice(2).find((a) => !a.startsWith('-'));
+  const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (first !== undefined && argv[2] === first && !known.includes(first) && first !== 'help') {
+    process.stderr.write(`upshift: unknown command '${first}' (run upshift --help for the list)\n`);
+    return 2;
+  }
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
+    }
+    throw err;
+  }
+  if (!pending) return 0;
+  try {
+    return await pending;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`upshift: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase } from '../../src/store/db.js';
+import { StateStore } from '../../src/store/state.js';
+import { importWorkbook } from '../../src/store/inventory.js';
+import { runCli } from '../helpers/cli.js';
+import { buildWorkbook, IMAGE_HEADER, IMAGE_ROW, openpyxlCells, sha256, tempDir, validDevices } from '../helpers/workbooks.js';
+
+async function fleet() {
+  const dir = tempDir();
+  const workbook = join(dir, 'fleet.xlsx');
+  await buildWorkbook(workbook, { Devices: validDevices(), Images: [[...IMAGE_HEADER], [...IMAGE_ROW]] });
+  return { dir, workbook };
+}
+
+describe('upshift status and export', () => {
+  it('status says when nothing has run yet, and creates nothing', async () => {
+    const { dir, workbook } = await fleet();
+    const r = await runCli(['status', '--workbook', workbook]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`no state database at ${join(dir, '.upshift', 'upshift.db')} yet`);
+    expect(existsSync(join(dir, '.upshift'))).toBe(false);
+  });
+
+  it('status counts devices per status and lists those needing a look; export writes them back with an Audit sheet', async () => {
+    const { dir, workbook } = await fleet();
+    const store = new StateStore(openDatabase(join(dir, '.upshift')));
+    store.syncInventory(await importWorkbook(workbook));
+    store.updateState('sw-1', { status: 'upgraded', current_version: '17.9.5' });
+    store.updateState('sw-2', { status: 'blocked', step: 'precheck', message: 'flash 2.1 GB < 2.6 GB' });
+    const run = store.startRun('run', 'alice', {});
+    store.endStep(store.beginStep({ runId: run, hostname: 'sw-1', step: 'facts', key: 'k', targetVersion: '17.9.5', disruptive: false }), 'ok', null);
+    store.db.close();
+
+    const status = await runCli(['status', '--workbook', workbook]);
+    expect(status.code).toBe(0);
+    // The Panorama and jump host rows are helpers: they get no status.
+    expect(status.stdout).toMatch(/4 devices in .*upshift\.db\n  pending 2  blocked 1  upgraded 1\n/);
+    expect(status.stdout).toMatch(/needs a look \(1\):\n\s+sw-2\s+blocked\s+precheck: flash 2\.1 GB < 2\.6 GB/);
+    const json = JSON.parse((await runCli(['status', '--workbook', workbook, '--json'])).stdout);
+    expect(json.counts).toEqual({ pending: 2, upgraded: 1, blocked: 1 });
+
+    const before = sha256(workbook);
+    const out = join(dir, 'change.xlsx');
+    const exp = await runCli(['export', '--workbook', workbook, '--out', out]);
+    expect(exp.code).toBe(0);
+    expect(exp.stdout).toContain(`wrote ${out}: 4 device rows updated, 1 audit rows`);
+    expect(sha256(workbook)).toBe(before);
+    const cells = openpyxlCells(out);
+    expect(cells.Devices.Q1).toBe('status');
+    expect(cells.Devices.Q2).toBe('upgraded');
+    expect(cells.Devices.Q3).toBe('blocked');
+    expect(cells.Audit.A2).toBe('sw-1');
+    expect(cells.Audit.F2).toBe('alice');
+  });
+
+  it('refuses bad usage with exit 2 and a clear message', async () => {
+    const { workbook } = await fleet();
+    const cases: [string[], RegExp][] = [
+      [['export', '--workbook', workbook], /required option '--out <file>'/],
+      [['export', '--workbook', workbook, '--out', workbook], /--out must name a new file/],
+      [['run', '--concurrency', '0'], /must be a whole number from 1 to 1000/],
+      [['run', '--approve', 'reboot'], /must be a comma-separated list of reload, switchover, rollback, cleanup/],
+      [['frobnicate'], /unknown command 'frobnicate'/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  it('prints help and version with exit 0', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const cmd of ['tui', 'check', 'stage', 'run', 'plan', 'status', 'export', 'lab', 'demo', 'parse']) expect(help.stdout).toContain(cmd);
+    const version = await runCli(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
