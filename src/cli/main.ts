@@ -6,6 +6,9 @@ import { withCommonOptions, type CommonOptions } from './options.js';
 import { statusCommand } from './commands/status.js';
 import { exportCommand } from './commands/export.js';
 import { UsageError } from './errors.js';
+import { labCommand } from './commands/lab.js';
+import { demoCommand } from './commands/demo.js';
+import { InvalidArgumentError } from 'commander';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -43,8 +46,24 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
   add('status', 'summary of the state database: counts per status, devices needing attention', 'workbook', statusCommand);
   add('export', 'write the updated workbook plus an Audit sheet', 'workbook', exportCommand)
     .requiredOption('--out <file>', 'the workbook to write');
-  add('lab', 'start the built-in device lab and write a workbook pointing at it', 'workbook', notYet('lab'));
-  add('demo', 'the lab and the console in one process (what npm start runs)', 'workbook', notYet('demo'));
+  const count = (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 5000) throw new InvalidArgumentError('must be a whole number from 1 to 5000');
+    return n;
+  };
+  const speed = (v: string) => {
+    const n = Number(v);
+    if (!(n > 0 && n <= 10_000)) throw new InvalidArgumentError('must be a number above 0 (1 = real lab timings, 100 = a hundred times faster)');
+    return n;
+  };
+  add('lab', 'start the built-in device lab and write a workbook pointing at it', 'workbook', labCommand as Action)
+    .option('--devices <n>', 'number of simulated devices (default: the example fleet of 13)', count)
+    .option('--mix <models>', 'comma-separated models to cycle through: cat9300, cat9300-stack, cat9500-svl, cat9400, isr4451, asr1001x, c8000v, panos')
+    .option('--faults <spec>', 'faults per device: host=fault+fault,… or fault@N for the Nth device (e.g. corrupt@2,lon-acc-1=never-returns)')
+    .option('--speed <x>', 'speed factor for every lab delay', speed, 1)
+    .option('--out <file>', 'the workbook to write', 'lab.xlsx');
+  add('demo', 'the lab and the console in one process (what npm start runs)', 'workbook', demoCommand as Action)
+    .option('--speed <x>', 'speed factor for every lab delay', speed, 1);
   const parse = new Command('parse')
     .description('parse a saved device output (stdin if no FILE) and print the structured result as JSON')
     .requiredOption('--platform <p>', 'iosxe')

@@ -1,0 +1,217 @@
+// The state of one simulated IOS-XE device: what it runs, how it boots, what
+// its flash holds, its redundancy and its routing tables. Operations that
+// change it live in install.ts; outputs are rendered in render.ts.
+import { createHash } from 'node:crypto';
+import type { BlobStore } from '../blobs.js';
+import type { LabClock } from '../clock.js';
+import type { IosxeFault } from '../faults.js';
+import type { IosxeModel } from '../models.js';
+import { paddedVersion } from '../images.js';
+
+export interface FlashFile { name: string; size: number; blob: string | null; mtime: Date; dir?: boolean }
+export interface InstallPackage { version: string; state: 'C' | 'U' | 'I'; file: string }
+export interface Member { number: number; role: 'Active' | 'Standby' | 'Member'; state: string; serial: string; mac: string; priority: number; version: string }
+export interface JournalEvent { at: string; kind: string; detail: string }
+export interface Neighbor { address: string; asn: number; state: string; prefixes: number }
+export interface OspfNeighbor { routerId: string; state: string; address: string; iface: string }
+export interface Iface { name: string; address: string; status: string; protocol: string }
+
+/** What the lab knows of an image file: its version, from its content. */
+export interface ImageCatalog { versionOf(blobId: string): string | undefined; fileFor(model: IosxeModel, version: string): { name: string; blob: string; size: number } }
+
+export interface IosxeDeviceConfig {
+  hostname: string;
+  model: IosxeModel;
+  version: string;
+  mode?: 'install' | 'bundle';
+  username: string;
+  password: string;
+  /** null: the account logs in at privilege 15 (#); otherwise `enable` asks for this secret. */
+  enableSecret: string | null;
+  faults: IosxeFault[];
+  /** Size of the image the device will be asked to take (flash-full sizes free space from it). */
+  targetImageSize: number;
+  index: number;
+}
+
+export type Lifecycle = 'up' | 'reloading' | 'never' | 'rommon';
+
+const hash = (s: string) => createHash('sha256').update(s).digest();
+
+export class IosxeDeviceState {
+  hostname: string;
+  readonly model: IosxeModel;
+  readonly serial: string;
+  readonly baseMac: string;
+  readonly username: string;
+  readonly password: string;
+  readonly enableSecret: string | null;
+  readonly faults: Set<IosxeFault>;
+
+  version: string;
+  mode: 'install' | 'bundle';
+  runningImage: string;
+  packages: InstallPackage[] = [];
+  /** Auto-abort timer of an activated, uncommitted install (deadline in ms since epoch). */
+  autoAbort: { deadline: number } | null = null;
+  abortTimer: NodeJS.Timeout | null = null;
+  /** ISSU in progress: the standby runs `version` and waits for the switchover. */
+  issu: { version: string } | null = null;
+
+  bootConfig: string[];
+  bootSaved: string[];
+  manualBoot = false;
+  configDirty = false;
+  scpServer = false;
+  scpServerSaved = false;
+  nvramVersion: string;
+
+  readonly files = new Map<string, FlashFile>();
+  reservedBytes: number;
+
+  members: Member[];
+  peerState: string;
+  switchovers = 0;
+  lastSwitchoverReason = 'none';
+
+  routes: Record<string, number>;
+  arpCount: number;
+  bgp: Neighbor[];
+  ospf: OspfNeighbor[];
+  interfaces: Iface[];
+  cpu5: number;
+
+  lifecycle: Lifecycle = 'up';
+  bootedAt: number;
+  lastReloadReason = 'Reload Command';
+  readonly journal: JournalEvent[] = [];
+  reloads = 0;
+  copyAttempts = 0;
+
+  constructor(cfg: IosxeDeviceConfig, readonly clock: LabClock, readonly blobs: BlobStore, readonly catalog: ImageCatalog) {
+    const h = hash(cfg.hostname);
+    this.hostname = cfg.hostname;
+    this.model = cfg.model;
+    this.username = cfg.username;
+    this.password = cfg.password;
+    this.enableSecret = cfg.enableSecret;
+    this.faults = new Set(cfg.faults);
+    this.serial = `${cfg.model.family === 'cat9k' ? 'FCW' : 'FLM'}${2200 + (h[0] % 80)}${String.fromCharCode(65 + (h[1] % 26))}${h.readUInt16BE(2).toString(36).toUpperCase().padStart(4, '0')}`;
+    this.baseMac = `${h.toString('hex', 4, 6)}.${h.toString('hex', 6, 8)}.${h.toString('hex', 8, 10)}`;
+    this.version = cfg.version;
+    this.nvramVersion = cfg.version;
+    this.mode = cfg.mode ?? cfg.model.defaultMode;
+    this.bootedAt = Date.now() - (20 + (h[10] % 300)) * 86_400_000 / clock.speed;
+
+    const fs = cfg.model.fs;
+    const current = catalog.fileFor(cfg.model, cfg.version);
+    this.addFile(current.name, current.size, current.blob, new Date(Date.UTC(2025, 2, 3, 9, 12)));
+    if (this.mode === 'install') {
+      this.writeInstallFiles(cfg.version, current.size);
+      this.packages = [{ version: cfg.version, state: 'C', file: current.name }];
+      this.runningImage = `${fs}packages.conf`;
+    } else {
+      this.runningImage = `${fs}${current.name}`;
+    }
+    this.bootConfig = [this.runningImage];
+    this.bootSaved = [this.runningImage];
+
+    const used = [...this.files.values()].reduce((s, f) => s + f.size, 0);
+    const free = this.faults.has('flash-full')
+      ? Math.round(cfg.targetImageSize * 1.3)
+      : Math.round(cfg.model.flashTotal * (0.55 + (h[11] % 30) / 100));
+    this.reservedBytes = Math.max(0, cfg.model.flashTotal - used - free);
+
+    this.members = Array.from({ length: cfg.model.members }, (_, i) => ({
+      number: i + 1,
+      role: cfg.model.members === 1 ? 'Active' : i === 0 ? 'Active' : i === 1 ? 'Standby' : 'Member',
+      state: 'Ready',
+      serial: i === 0 ? this.serial : `${this.serial.slice(0, -2)}${(i + 10).toString(36).toUpperCase()}${i}`,
+      mac: i === 0 ? this.baseMac : `${this.baseMac.slice(0, -1)}${(i + 1) % 10}`,
+      priority: cfg.model.members - i,
+      version: cfg.version,
+    }));
+    this.peerState = cfg.model.redundancy === 'dual-sup' || cfg.model.redundancy === 'svl'
+      ? (this.faults.has('standby-cold') ? 'STANDBY COLD' : 'STANDBY HOT')
+      : 'DISABLED';
+
+    const scale = 1 + (h[12] % 10);
+    this.routes = { connected: 8 + (h[13] % 30), static: 2 + (h[14] % 5), ospf: scale * 40, bgp: cfg.model.family === 'cat9k' ? 0 : scale * 90 };
+    this.arpCount = 20 + scale * 25;
+    this.bgp = cfg.model.family === 'cat9k' ? [] : Array.from({ length: 2 + (h[15] % 3) }, (_, i) => ({ address: `10.255.${h[16] % 200}.${i * 4 + 1}`, asn: 65000 + i, state: 'Established', prefixes: scale * 30 + i }));
+    this.ospf = Array.from({ length: 1 + (h[17] % 3) }, (_, i) => ({ routerId: `10.254.${h[18] % 200}.${i + 1}`, state: i === 0 ? 'FULL/DR' : 'FULL/BDR', address: `10.1.${h[19] % 200}.${i + 2}`, iface: cfg.model.family === 'cat9k' ? `Vlan${100 + i}` : `GigabitEthernet0/0/${i}` }));
+    this.interfaces = this.makeInterfaces();
+    this.cpu5 = this.faults.has('cpu') ? 95 : 3 + (h[20] % 20);
+
+    if (this.faults.has('unsaved')) this.configDirty = true;
+    if (this.faults.has('dirty-install') && this.mode === 'install') {
+      this.packages = [{ version: cfg.version, state: 'U', file: current.name }];
+      this.autoAbort = { deadline: Date.now() + clock.ms(95 * 60_000) };
+    }
+  }
+
+  get fs(): string {
+    return this.model.fs;
+  }
+
+  addFile(name: string, size: number, blob: string | null, mtime = new Date()): void {
+    this.files.set(name, { name, size, blob, mtime });
+  }
+
+  /** The .pkg files and the version's .conf that `install add` extracts (cat9k-rpbase.17.09.05.SPA.pkg …). */
+  writeInstallFiles(version: string, imageSize: number): void {
+    const padded = paddedVersion(version);
+    const stem = this.model.imagePrefix.split(/[_-]/)[0];
+    const parts = this.model.family === 'cat9k'
+      ? ['rpbase', 'rpboot', 'guestshell', 'webui', 'srdriver', 'lni', 'espbase']
+      : ['rpbase', 'rpboot', 'rpaccess', 'rpios-universalk9', 'espbase', 'sipbase'];
+    parts.forEach((p, i) => this.addFile(`${stem}-${p}.${padded}.SPA.pkg`, Math.round(imageSize * (i === 0 ? 0.5 : 0.5 / (parts.length - 1))), null));
+    this.addFile(`${this.model.imagePrefix}.${padded}.SPA.conf`, 8_214, null);
+    this.addFile('packages.conf', 8_214, null);
+  }
+
+  /** Files that belong to a version's install (its .pkg files and .conf). */
+  installFilesOf(version: string): string[] {
+    const padded = paddedVersion(version);
+    return [...this.files.keys()].filter((f) => f.includes(`.${padded}.SPA.`) && !f.endsWith('.bin'));
+  }
+
+  freeBytes(): number {
+    const used = [...this.files.values()].reduce((s, f) => s + f.size, 0);
+    return Math.max(0, this.model.flashTotal - this.reservedBytes - used);
+  }
+
+  /** Version of a file on flash, judged from its content as a real device reads its header. */
+  fileVersion(name: string): string | undefined {
+    const f = this.files.get(name);
+    return f?.blob ? this.catalog.versionOf(f.blob) : undefined;
+  }
+
+  uptimeMs(): number {
+    return this.clock.elapsed(this.bootedAt);
+  }
+
+  log(kind: string, detail = ''): void {
+    this.journal.push({ at: new Date().toISOString(), kind, detail });
+  }
+
+  /** Count of journal entries of a kind (tests assert "reloaded exactly once"). */
+  count(kind: string): number {
+    return this.journal.filter((e) => e.kind === kind).length;
+  }
+
+  private makeInterfaces(): Iface[] {
+    const out: Iface[] = [];
+    const cat = this.model.family === 'cat9k';
+    const n = cat ? 12 : 4;
+    for (let i = 1; i <= n; i++) {
+      const name = cat ? `GigabitEthernet1/0/${i}` : `GigabitEthernet0/0/${i - 1}`;
+      const up = i % 5 !== 0;
+      out.push({ name, address: !cat && i <= 2 ? `10.${i}.0.1` : 'unassigned', status: up ? 'up' : 'administratively down', protocol: up ? 'up' : 'down' });
+    }
+    out.push({ name: cat ? 'GigabitEthernet0/0' : 'GigabitEthernet0', address: '192.0.2.10', status: 'up', protocol: 'up' });
+    out.push({ name: 'Loopback0', address: `10.254.0.${1 + (this.serial.charCodeAt(5) % 200)}`, status: 'up', protocol: 'up' });
+    if (cat) out.push({ name: 'Vlan100', address: '10.100.0.1', status: 'up', protocol: 'up' }, { name: 'Vlan101', address: '10.101.0.1', status: 'up', protocol: 'up' });
+    return out;
+  }
+}

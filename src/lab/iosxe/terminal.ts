@@ -1,0 +1,149 @@
+// The terminal side of an SSH shell: echo and line editing as IOS does them,
+// type-ahead kept until read, single-key answers for --More--, CRLF output,
+// and the "slow" fault that trickles output in small pieces.
+import type { LabClock } from '../clock.js';
+
+export interface Channel {
+  write(data: string): unknown;
+  on(event: 'data', listener: (data: Buffer) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+}
+
+type Waiter = { kind: 'line'; echo: boolean; resolve: (line: string | null) => void } | { kind: 'key'; resolve: (key: string | null) => void };
+
+const MORE = ' --More-- ';
+const ERASE_MORE = '\b'.repeat(MORE.length) + ' '.repeat(MORE.length) + '\b'.repeat(MORE.length);
+
+export class Terminal {
+  length = 24;
+  width = 80;
+  closed = false;
+  private pending = '';
+  private line = '';
+  private skipLf = false;
+  private waiter: Waiter | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly channel: Channel, private readonly clock: LabClock, private readonly slow = false) {
+    channel.on('data', (data) => this.feed(data.toString('latin1')));
+    channel.on('close', () => this.close());
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const w = this.waiter;
+    this.waiter = null;
+    w?.resolve(null);
+  }
+
+  /** Resolves when everything written so far has gone out. */
+  flush(): Promise<void> {
+    return this.writing;
+  }
+
+  /** A line typed by the user (null when the session closed). */
+  readLine(echo = true): Promise<string | null> {
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.waiter = { kind: 'line', echo, resolve };
+      this.drain();
+    });
+  }
+
+  readKey(): Promise<string | null> {
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.waiter = { kind: 'key', resolve };
+      this.drain();
+    });
+  }
+
+  /** Writes text with \n turned into \r\n; resolves once written. */
+  write(text: string): Promise<void> {
+    const data = text.replace(/\r?\n/g, '\r\n');
+    this.writing = this.writing.then(async () => {
+      if (this.closed) return;
+      if (!this.slow) {
+        this.channel.write(data);
+        return;
+      }
+      for (let i = 0; i < data.length && !this.closed; i += 48) {
+        this.channel.write(data.slice(i, i + 48));
+        await this.clock.sleep(15);
+      }
+    });
+    return this.writing;
+  }
+
+  /** Output through the pager: a page at a time with --More-- unless the length is 0. */
+  async page(text: string): Promise<void> {
+    const lines = text.replace(/\n$/, '').split('\n');
+    if (this.length === 0 || lines.length < this.length) {
+      await this.write(`${lines.join('\n')}\n`);
+      return;
+    }
+    let i = 0;
+    let chunk = this.length - 1;
+    while (i < lines.length && !this.closed) {
+      await this.write(`${lines.slice(i, i + chunk).join('\n')}\n`);
+      i += chunk;
+      if (i >= lines.length) break;
+      await this.write(MORE);
+      const key = await this.readKey();
+      await this.write(ERASE_MORE);
+      if (key === null || !(key === ' ' || key === '\r' || key === '\n')) return;
+      chunk = key === ' ' ? this.length - 1 : 1;
+    }
+  }
+
+  private feed(data: string): void {
+    if (this.closed) return;
+    this.pending += data;
+    this.drain();
+  }
+
+  private drain(): void {
+    while (this.waiter && this.pending.length > 0) {
+      const ch = this.pending[0];
+      this.pending = this.pending.slice(1);
+      const w = this.waiter;
+      if (w.kind === 'key') {
+        if (ch === '\n' && this.skipLf) {
+          this.skipLf = false;
+          continue;
+        }
+        this.skipLf = ch === '\r';
+        this.waiter = null;
+        w.resolve(ch);
+        continue;
+      }
+      if (ch === '\n' && this.skipLf) {
+        this.skipLf = false;
+        continue;
+      }
+      this.skipLf = false;
+      if (ch === '\r' || ch === '\n') {
+        this.skipLf = ch === '\r';
+        const line = this.line;
+        this.line = '';
+        this.waiter = null;
+        void this.write('\n');
+        w.resolve(line);
+      } else if (ch === '\x7f' || ch === '\b') {
+        if (this.line.length > 0) {
+          this.line = this.line.slice(0, -1);
+          if (w.echo) void this.write('\b \b');
+        }
+      } else if (ch === '\x03' || ch === '\x1a') {
+        this.line = '';
+        this.waiter = null;
+        void this.write('\n');
+        w.resolve('');
+      } else if (ch >= ' ' || ch === '\t') {
+        this.line += ch === '\t' ? ' ' : ch;
+        if (w.echo) void this.write(ch);
+      }
+    }
+  }
+}
