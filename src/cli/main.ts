@@ -8,6 +8,7 @@ import { exportCommand } from './commands/export.js';
 import { UsageError } from './errors.js';
 import { labCommand } from './commands/lab.js';
 import { demoCommand } from './commands/demo.js';
+import { parseCommand } from './commands/parse.js';
 import { InvalidArgumentError } from 'commander';
 
 const require = createRequire(import.meta.url);
@@ -70,7 +71,7 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
     .requiredOption('--command <cmd>', 'the command that produced the output, e.g. "show version"')
     .argument('[file]', 'file holding the output')
     .exitOverride();
-  parse.action((opts: CommonOptions & Record<string, unknown>, command: Command) => run(notYet('parse'), opts, command.args));
+  parse.action((file: string | undefined, opts: CommonOptions & Record<string, unknown>) => run(parseCommand as Action, opts, file ? [file] : []));
   program.addCommand(parse);
   return program;
 }
