@@ -32,13 +32,13 @@ export async function writeLabFiles(lab: Lab, workbook: string): Promise<LabFile
   windowEnd.setSeconds(0, 0);
   const devices: NewDevice[] = lab.fleet.map((spec) => {
     const { host, port } = lab.endpoint(spec.hostname);
-    const platform = spec.kind === 'panos' ? 'panos' : spec.kind === 'panorama' ? 'panorama' : 'iosxe';
+    const platform = spec.kind === 'panos' ? 'panos' : spec.kind === 'panorama' ? 'panorama' : spec.kind === 'jumphost' ? 'jumphost' : 'iosxe';
     const image = platform === 'iosxe' && spec.target ? lab.catalog.image(iosxeModel(spec.kind), spec.target).file : null;
     return {
       hostname: spec.hostname, host, port, platform, target_version: spec.target, image, site: spec.site, role: spec.role, group: spec.group,
       wave: spec.wave ?? null, ha_peer: spec.haPeer ?? null, via: spec.via ?? null,
-      credential: platform === 'iosxe' ? 'default' : 'firewalls',
-      window_start: platform === 'panorama' ? null : windowStart, window_end: platform === 'panorama' ? null : windowEnd,
+      credential: platform === 'iosxe' || platform === 'jumphost' ? 'default' : 'firewalls',
+      window_start: platform === 'panorama' || platform === 'jumphost' ? null : windowStart, window_end: platform === 'panorama' || platform === 'jumphost' ? null : windowEnd,
       enabled: 'yes',
       notes: [spec.notes, spec.faults.length ? `lab faults: ${spec.faults.join(', ')}` : null, platform === 'iosxe' ? iosxeModel(spec.kind).pid : null].filter(Boolean).join('; ') || null,
     };
@@ -64,7 +64,7 @@ export async function writeLabFiles(lab: Lab, workbook: string): Promise<LabFile
 function modelsFor(lab: Lab, file: string): string {
   const pids = new Set<string>();
   for (const s of lab.fleet) {
-    if (s.kind === 'panos' || s.kind === 'panorama' || !s.target) continue;
+    if (s.kind === 'panos' || s.kind === 'panorama' || s.kind === 'jumphost' || !s.target) continue;
     const m = iosxeModel(s.kind);
     if (lab.catalog.image(m, s.target).file === file) pids.add(m.pid);
   }
@@ -75,7 +75,7 @@ function modelsFor(lab: Lab, file: string): string {
 export function describeLab(lab: Lab, files: LabFiles): string {
   const rows = lab.fleet.map((s) => {
     const { port } = lab.endpoint(s.hostname);
-    const kind = s.kind === 'panos' ? 'PA-3220' : s.kind === 'panorama' ? 'Panorama' : iosxeModel(s.kind).pid;
+    const kind = s.kind === 'panos' ? 'PA-3220' : s.kind === 'panorama' ? 'Panorama' : s.kind === 'jumphost' ? 'jump host' : iosxeModel(s.kind).pid;
     const proto = s.kind === 'panos' || s.kind === 'panorama' ? 'https' : 'ssh';
     const versions = s.target && s.target !== s.version ? `${s.version} → ${s.target}` : s.version;
     return `  ${s.hostname.padEnd(22)} ${kind.padEnd(13)} ${versions.padEnd(24)} ${proto.padEnd(5)} ${lab.host}:${port}${s.faults.length ? `  faults: ${s.faults.join(',')}` : ''}`;

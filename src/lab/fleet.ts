@@ -5,7 +5,7 @@ import { IOSXE_MODELS } from './models.js';
 
 export interface LabDeviceSpec {
   hostname: string;
-  kind: string; // an IOS-XE model key, 'panos' or 'panorama'
+  kind: string; // an IOS-XE model key, 'panos', 'panorama' or 'jumphost'
   version: string;
   target: string | null;
   mode?: 'install' | 'bundle';
@@ -26,7 +26,7 @@ export const PANOS_TARGET = '11.1.4-h7';
 /** The demo fleet: every model family, an HA pair behind Panorama, one already current. */
 export function exampleFleet(): LabDeviceSpec[] {
   const s = (hostname: string, kind: string, version: string, extra: Partial<LabDeviceSpec> = {}): LabDeviceSpec => ({
-    hostname, kind, version, target: kind === 'panorama' ? null : kind === 'panos' ? PANOS_TARGET : IOSXE_TARGET, faults: [], site: 'lon', role: 'access', group: 'access', ...extra,
+    hostname, kind, version, target: kind === 'panorama' || kind === 'jumphost' ? null : kind === 'panos' ? PANOS_TARGET : IOSXE_TARGET, faults: [], site: 'lon', role: 'access', group: 'access', ...extra,
   });
   return [
     s('lon-acc-1', 'cat9300', '17.6.5', { notes: 'canary' }),
@@ -37,11 +37,12 @@ export function exampleFleet(): LabDeviceSpec[] {
     s('lon-core-1', 'cat9500-svl', '17.6.5', { role: 'core', group: 'core', notes: 'StackWise Virtual' }),
     s('lon-wan-1', 'isr4451', '17.6.5', { role: 'wan', group: 'wan' }),
     s('lon-vpn-1', 'c8000v', '17.6.5', { role: 'vpn', group: 'wan' }),
-    s('par-edge-1', 'asr1001x', '16.12.4', { site: 'par', role: 'edge', group: 'wan', notes: 'bundle mode router' }),
+    s('par-edge-1', 'asr1001x', '16.12.4', { site: 'par', role: 'edge', group: 'wan', via: 'par-jump', notes: 'bundle mode router, reached through the jump host' }),
     s('par-acc-1', 'cat9300', '17.6.5', { site: 'par', faults: ['flash-full'], notes: 'flash nearly full' }),
     s('lon-fw-a', 'panos', '10.2.9-h1', { role: 'firewall', group: 'fw', haPeer: 'lon-fw-b', haRole: 'active', via: 'pano-1' }),
     s('lon-fw-b', 'panos', '10.2.9-h1', { role: 'firewall', group: 'fw', haPeer: 'lon-fw-a', haRole: 'passive', via: 'pano-1' }),
     s('pano-1', 'panorama', '11.1.4-h7', { role: 'panorama', group: 'mgmt' }),
+    s('par-jump', 'jumphost', '', { site: 'par', role: 'bastion', group: 'mgmt' }),
   ];
 }
 

@@ -12,6 +12,7 @@ import { iosxeModel } from './models.js';
 import { DEFAULT_TIMINGS, IosxeSimDevice, type LabTimings } from './iosxe/device.js';
 import { DeviceSsh, newHostKey } from './iosxe/ssh.js';
 import { PanosLab } from './panos/panos-lab.js';
+import { LabJumpHost } from './jumphost.js';
 
 export interface LabOptions {
   /** Number of devices (a generated fleet); without it, the example fleet. */
@@ -45,6 +46,7 @@ export class Lab {
   readonly iosxe = new Map<string, IosxeSimDevice>();
   readonly ssh = new Map<string, DeviceSsh>();
   readonly panos: PanosLab;
+  readonly jumpHosts = new Map<string, LabJumpHost>();
   readonly clock: LabClock;
   readonly blobs = new BlobStore();
   readonly catalog: LabCatalog;
@@ -76,7 +78,7 @@ export class Lab {
   images(): LabImage[] {
     const out = new Map<string, LabImage>();
     for (const spec of this.fleet) {
-      if (spec.kind === 'panos' || spec.kind === 'panorama' || !spec.target) continue;
+      if (spec.kind === 'panos' || spec.kind === 'panorama' || spec.kind === 'jumphost' || !spec.target) continue;
       const img = this.catalog.image(iosxeModel(spec.kind), spec.target);
       out.set(img.file, img);
     }
@@ -91,7 +93,9 @@ export class Lab {
 
   /** known_hosts lines for every SSH device, as OpenSSH writes them for a non-22 port. */
   knownHosts(): string {
-    return [...this.iosxe.values()].map((d) => `[${this.host}]:${d.port} ${this.ssh.get(d.hostname)!.publicKey()}`).join('\n') + '\n';
+    const lines = [...this.iosxe.values()].map((d) => `[${this.host}]:${d.port} ${this.ssh.get(d.hostname)!.publicKey()}`);
+    for (const j of this.jumpHosts.values()) lines.push(`[${this.host}]:${j.port} ${j.publicKey()}`);
+    return `${lines.join('\n')}\n`;
   }
 
   get host(): string {
@@ -100,7 +104,12 @@ export class Lab {
 
   private async startDevices(): Promise<void> {
     const ports = new PortAllocator(this.host);
-    const iosxeSpecs = this.fleet.filter((s) => s.kind !== 'panos' && s.kind !== 'panorama');
+    for (const spec of this.fleet.filter((s) => s.kind === 'jumphost')) {
+      const jump = new LabJumpHost(spec.hostname, this.host, this.credentials);
+      await ports.next((port) => jump.listen(port));
+      this.jumpHosts.set(spec.hostname, jump);
+    }
+    const iosxeSpecs = this.fleet.filter((s) => s.kind !== 'panos' && s.kind !== 'panorama' && s.kind !== 'jumphost');
     for (const [index, spec] of iosxeSpecs.entries()) {
       const model = iosxeModel(spec.kind);
       const target = spec.target ? this.catalog.image(model, spec.target) : null;
@@ -124,6 +133,8 @@ export class Lab {
   endpoint(hostname: string): { host: string; port: number } {
     const d = this.iosxe.get(hostname);
     if (d) return { host: this.host, port: d.port };
+    const j = this.jumpHosts.get(hostname);
+    if (j) return { host: this.host, port: j.port };
     return { host: this.host, port: this.panos.port(hostname) };
   }
 
@@ -134,6 +145,7 @@ export class Lab {
       await s.stop();
     }));
     await this.panos.stop();
+    await Promise.all([...this.jumpHosts.values()].map((j) => j.stop()));
   }
 }
 

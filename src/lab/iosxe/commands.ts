@@ -13,6 +13,8 @@ export type Handler = (s: CliSession, args: string[], raw: string) => Promise<vo
 export interface CommandNode { [keyword: string]: CommandNode | Handler }
 
 const show = (render: (s: CliSession) => string): Handler => async (s) => s.out(render(s));
+/** Fixed Cat9k switches and StackWise Virtual have `show switch`; modular chassis and routers do not. */
+const hasSwitchTable = (s: CliSession) => s.state.model.switchTable || s.state.model.redundancy === 'svl';
 const notOnThisPlatform = (ok: (s: CliSession) => boolean, h: Handler): Handler => async (s, a, raw) => (ok(s) ? h(s, a, raw) : s.invalid(raw, raw.lastIndexOf(' ') + 1));
 
 const terminal: CommandNode = {
@@ -27,12 +29,11 @@ const terminal: CommandNode = {
 const showTree: CommandNode = {
   version: show((s) => showVersion(s.state)),
   'running-config': show((s) => showRunningConfig(s.state)),
-  'startup-config': show((s) => showRunningConfig(s.state).replace('Current configuration', 'Using 4211 out of 33554432 bytes\n!')),
+  'startup-config': show((s) => showRunningConfig(s.state, 'startup').replace(/^Building configuration\.\.\.\n\nCurrent configuration : \d+ bytes/, 'Using 4211 out of 33554432 bytes')),
   install: { summary: show((s) => showInstallSummary(s.state)) },
   boot: show((s) => showBoot(s.state, s.device.bootedWith)),
   redundancy: show((s) => showRedundancy(s.state)),
-  switch: { '': notOnThisPlatform((s) => s.state.model.family === 'cat9k', show((s) => showSwitch(s.state))),
-    detail: notOnThisPlatform((s) => s.state.model.family === 'cat9k', show((s) => showSwitch(s.state))) },
+  switch: { '': notOnThisPlatform(hasSwitchTable, show((s) => showSwitch(s.state))), detail: notOnThisPlatform(hasSwitchTable, show((s) => showSwitch(s.state))) },
   ip: {
     route: { summary: show((s) => showIpRouteSummary(s.state)) },
     arp: show((s) => showIpArp(s.state)),

@@ -91,7 +91,7 @@ async function add(s: CliSession, fileArg: string, o: Options): Promise<void> {
   await s.device.clock.sleep((s.device.timings.installAddMs * 2) / 3);
   for (const t of s.device.tags()) await s.write(`  [1] Finished Add on ${t}\n`);
   await s.write(`Checking status of Add on [${members}]\nAdd: Passed on [${members}]\nFinished Add\n\nImage added. Version: ${paddedVersion(version)}.0.${1000 + version.length * 97}\n`);
-  if (d.mode === 'install') d.writeInstallFiles(version, file.size);
+  d.writeInstallFiles(version, file.size); // also for a one-shot conversion from bundle mode
   d.packages.push({ version, state: 'I', file: name });
   s.state.log('install', `add ${name} (${version})`);
   if (!o.activate) return s.write(`SUCCESS: ${op}  ${installStamp()}\n`);

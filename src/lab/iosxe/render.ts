@@ -255,13 +255,18 @@ export function showProcessesCpu(d: IosxeDeviceState): string {
     '   2       11284      173521         65  0.00%  0.00%  0.00%   0 Load Meter', ''].join('\n');
 }
 
-export function showRunningConfig(d: IosxeDeviceState): string {
+export function showRunningConfig(d: IosxeDeviceState, which: 'running' | 'startup' = 'running'): string {
+  const saved = which === 'startup';
+  const boot = saved ? d.bootSaved : d.bootConfig;
+  const scp = saved ? d.scpServerSaved : d.scpServer;
   const body = [
     '!', `version ${d.version.split('.').slice(0, 2).join('.')}`, 'service timestamps debug datetime msec', 'service timestamps log datetime msec',
     'service password-encryption', '!', `hostname ${d.hostname}`, '!', 'boot-start-marker',
-    ...d.bootConfig.map((b) => (d.model.redundancy === 'stack' && b.endsWith('.bin') ? `boot system switch all ${b}` : `boot system ${b}`)),
+    ...boot.map((b) => (d.model.redundancy === 'stack' && b.endsWith('.bin') ? `boot system switch all ${b}` : `boot system ${b}`)),
     'boot-end-marker', '!', 'enable secret 9 $9$lab$REDACTED', '!', 'aaa new-model', '!', 'ip domain name lab.example.net',
-    ...(d.scpServer ? ['ip scp server enable'] : []), 'ip ssh version 2', '!',
+    ...(scp ? ['ip scp server enable'] : []), 'ip ssh version 2', '!',
+    // An unsaved change shows as a difference between running and startup.
+    `logging buffered ${!saved && d.configDirty ? 64000 : 16384}`, '!',
     ...d.interfaces.slice(0, 4).flatMap((i) => [`interface ${i.name}`, i.address === 'unassigned' ? ' no ip address' : ` ip address ${i.address} 255.255.255.0`, '!']),
     'router ospf 1', ' router-id 10.254.0.1', '!', 'line vty 0 15', ' transport input ssh', '!', 'end', '',
   ];

@@ -59,15 +59,30 @@ export class Terminal {
     });
   }
 
-  /** Writes text with \n turned into \r\n; resolves once written. */
+  private outbox = '';
+  private flushing: Promise<void> | null = null;
+
+  /**
+   * Writes text with \n turned into \r\n. What is written in the same tick
+   * leaves as one packet (echo, output and prompt together), as on a real line.
+   */
   write(text: string): Promise<void> {
     const data = text.replace(/\r?\n/g, '\r\n');
+    if (!this.slow) {
+      this.outbox += data;
+      this.flushing ??= new Promise<void>((resolve) => setImmediate(() => {
+        const out = this.outbox;
+        this.outbox = '';
+        this.flushing = null;
+        if (!this.closed && out) this.channel.write(out);
+        resolve();
+      }));
+      const flushed = this.flushing;
+      this.writing = this.writing.then(() => flushed);
+      return this.writing;
+    }
     this.writing = this.writing.then(async () => {
       if (this.closed) return;
-      if (!this.slow) {
-        this.channel.write(data);
-        return;
-      }
       for (let i = 0; i < data.length && !this.closed; i += 48) {
         this.channel.write(data.slice(i, i + 48));
         await this.clock.sleep(15);
@@ -104,6 +119,12 @@ export class Terminal {
   }
 
   private drain(): void {
+    // Echo what arrived together in one write (one SSH packet), as a real line does.
+    let echo = '';
+    const flushEcho = () => {
+      if (echo) void this.write(echo);
+      echo = '';
+    };
     while (this.waiter && this.pending.length > 0) {
       const ch = this.pending[0];
       this.pending = this.pending.slice(1);
@@ -128,22 +149,25 @@ export class Terminal {
         const line = this.line;
         this.line = '';
         this.waiter = null;
-        void this.write('\n');
+        echo += '\n';
+        flushEcho();
         w.resolve(line);
       } else if (ch === '\x7f' || ch === '\b') {
         if (this.line.length > 0) {
           this.line = this.line.slice(0, -1);
-          if (w.echo) void this.write('\b \b');
+          if (w.echo) echo += '\b \b';
         }
       } else if (ch === '\x03' || ch === '\x1a') {
         this.line = '';
         this.waiter = null;
-        void this.write('\n');
+        echo += '\n';
+        flushEcho();
         w.resolve('');
       } else if (ch >= ' ' || ch === '\t') {
         this.line += ch === '\t' ? ' ' : ch;
-        if (w.echo) void this.write(ch);
+        if (w.echo) echo += ch;
       }
     }
+    flushEcho();
   }
 }

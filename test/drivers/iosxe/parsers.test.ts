@@ -178,7 +178,7 @@ Switchovers system experienced = 3
 Current Processor Information :
         Current Software state = ACTIVE
 Peer (slot: 7) information is not available because it is in 'DISABLED' state
-`)).toEqual({ configuredMode: 'sso', operatingMode: 'rpr', peerState: 'DISABLED', switchovers: 3, localState: 'ACTIVE', hardwareMode: 'Duplex' });
+`)).toEqual({ configuredMode: 'sso', operatingMode: 'rpr', peerState: 'DISABLED', switchovers: 3, localState: 'ACTIVE', hardwareMode: 'Duplex', localVersion: null, peerVersion: null });
     expect(parseShowSwitch(`Switch/Stack Mac Address : 04bd.9715.5140 - Local Mac Address
                                              H/W   Current
 Switch#   Role    Mac Address     Priority Version  State

@@ -1,0 +1,186 @@
+// The IOS-XE driver: the contract's operations over one SSH session,
+// reconnecting when the device has dropped it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ActivationPlan, Check, Driver, DeviceTarget, DriverHooks, Facts, ImageSpec, Snapshot, StageInput, StepResult } from '../contract.js';
+import { DeviceError, mask } from '../errors.js';
+import { DIALOGUES } from './dialogues.js';
+import { activate, result, rollback, switchover, waitForReturn } from './disruptive.js';
+import { collectFacts } from './facts.js';
+import { activationCommands, planActivation, precheck, rollbackCommands, stageCommands, type IosxeSettings } from './plan.js';
+import { IosxeSession, type SessionOptions } from './session.js';
+import { deviceDigest, httpPull, presentAndVerified, scpPush } from './transfer.js';
+import { parseArp, parseBgpSummary, parseInterfaceBrief, parseOspfNeighbors, parseRouteSummary } from './parsers/tables.js';
+
+export interface IosxeDriverOptions extends SessionOptions {
+  hooks?: DriverHooks;
+}
+
+export class IosxeDriver implements Driver {
+  private session: IosxeSession | null = null;
+  private readonly secrets: string[];
+
+  constructor(readonly target: DeviceTarget, private readonly opts: IosxeDriverOptions) {
+    this.secrets = [target.ssh?.password, target.ssh?.enable, target.ssh?.passphrase].filter((s): s is string => !!s);
+  }
+
+  private async open(step: string): Promise<IosxeSession> {
+    if (this.session && !this.session.isClosed) return this.session;
+    this.session?.close();
+    this.session = await IosxeSession.open(this.target, this.opts, step);
+    return this.session;
+  }
+
+  async connect(): Promise<void> {
+    await this.open('connect');
+  }
+
+  async close(): Promise<void> {
+    this.session?.close();
+    this.session = null;
+  }
+
+  /** Where the device can reach upshift: the local address of this SSH connection. */
+  async localAddress(): Promise<string | null> {
+    return (await this.open('connect')).localAddress;
+  }
+
+  /** SPEC facts; with `readiness`, also CPU load and whether the configuration is saved (for pre-checks). */
+  async facts(step = 'facts', readiness = false): Promise<Facts> {
+    return collectFacts(await this.open(step), step, readiness);
+  }
+
+  planActivation(facts: Facts, image: ImageSpec, settings: IosxeSettings): ActivationPlan {
+    return planActivation(facts, image, settings);
+  }
+
+  precheck(facts: Facts, image: ImageSpec, settings: IosxeSettings, plan: ActivationPlan): Check[] {
+    return precheck(facts, image, settings, plan);
+  }
+
+  async snapshot(step = 'snapshot'): Promise<Snapshot> {
+    const s = await this.open(step);
+    const optional = async <T>(cmd: string, parse: (t: string) => T): Promise<T | null> => {
+      const out = await s.run(cmd, { step, allowErrors: true });
+      return /^\s*%/m.test(out) && !/Route Source|Neighbor|Protocol|Interface/.test(out) ? null : parse(out);
+    };
+    const routes = await optional('show ip route summary', parseRouteSummary);
+    const arp = await optional('show ip arp', parseArp);
+    const bgp = await optional('show ip bgp summary', parseBgpSummary);
+    const ospf = await optional('show ip ospf neighbor', parseOspfNeighbors);
+    const ifs = await optional('show ip interface brief', parseInterfaceBrief);
+    return {
+      routes: routes?.total ?? null,
+      routesBySource: routes?.bySource ?? {},
+      arp: arp ? arp.entries.length : null,
+      bgp: (bgp?.neighbors ?? []).map((n) => ({ address: n.address, state: n.state, prefixes: n.prefixesReceived })),
+      ospf: (ospf?.neighbors ?? []).map((n) => ({ routerId: n.routerId, state: n.state })),
+      interfaces: (ifs?.interfaces ?? []).map((i) => ({ name: i.name, up: i.status === 'up' && i.protocol === 'up' })),
+      sessions: null,
+      takenAt: new Date().toISOString(),
+    };
+  }
+
+  async backup(dir: string, step = 'backup'): Promise<StepResult> {
+    const s = await this.open(step);
+    const running = await s.run('show running-config', { step, timeout: 'operation' });
+    const startup = await s.run('show startup-config', { step, timeout: 'operation', allowErrors: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const folder = join(dir, this.target.hostname);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    // The device's own secrets stay as the device stores them; upshift's credentials are masked.
+    const file = join(folder, `${stamp}.cfg`);
+    writeFileSync(file, mask(running, this.secrets), { mode: 0o600 });
+    writeFileSync(join(folder, `${stamp}.startup.cfg`), mask(startup, this.secrets), { mode: 0o600 });
+    return result(`running and startup configuration saved to ${file}`, ['show running-config', 'show startup-config'], '', { file });
+  }
+
+  async stage(input: StageInput, step = 'stage'): Promise<StepResult> {
+    const s = await this.open(step);
+    const state = await presentAndVerified(s, input, step);
+    if (state === 'verified') return { ...result(`${input.image.file} is already on ${input.filesystem} with the right digest; not copied again`, [`dir ${input.filesystem}`], ''), outcome: 'skipped' };
+    if (input.method === 'http') {
+      const out = await httpPull(s, input, step);
+      return result(`${input.image.file} copied to ${input.filesystem}${state === 'different' ? ' (replacing a different file of that name)' : ''}`, stageCommands(input), out);
+    }
+    const scpOn = (await s.run('show running-config | include ^ip scp server enable', { step })).includes('ip scp server enable');
+    if (!scpOn) await s.configure(['ip scp server enable'], step);
+    try {
+      await scpPush(s.transport, this.target.hostname, input, this.opts.hooks ?? {}, step);
+    } finally {
+      // Leave the device as it was found.
+      if (!scpOn && !s.isClosed) await s.configure(['no ip scp server enable'], step);
+    }
+    return result(`${input.image.file} pushed with SCP to ${input.filesystem}`, [...(scpOn ? [] : ['ip scp server enable']), `scp ${input.image.file} → ${input.filesystem}`, ...(scpOn ? [] : ['no ip scp server enable'])], '');
+  }
+
+  async verify(image: ImageSpec, filesystem: string, step = 'verify'): Promise<StepResult> {
+    const s = await this.open(step);
+    const d = await deviceDigest(s, image, filesystem, step);
+    if (d.actual !== d.expected) {
+      throw new DeviceError(this.target.hostname, step, 'hash-mismatch', `${filesystem}${image.file} does not match the Images sheet: the device computed ${d.algo} ${d.actual}, the sheet says ${d.expected}`, undefined, false);
+    }
+    return result(`${d.algo} of ${filesystem}${image.file} matches the Images sheet`, [`verify /${d.algo} ${filesystem}${image.file}`], `${d.algo} ${d.actual}`);
+  }
+
+  async activate(plan: ActivationPlan, step = 'activate'): Promise<StepResult> {
+    return activate(await this.open(step), plan, step);
+  }
+
+  async switchover(step = 'switchover'): Promise<StepResult> {
+    return switchover(await this.open(step), step);
+  }
+
+  async waitForReturn(expect: { version: string; timeoutMs: number; since: number; pollMs?: number }, step = 'wait'): Promise<StepResult> {
+    await this.close();
+    return waitForReturn(this.target.hostname, {
+      facts: async () => {
+        try {
+          return await this.facts(step);
+        } catch (err) {
+          await this.close();
+          throw err;
+        }
+      },
+    }, expect, step);
+  }
+
+  async commit(plan: ActivationPlan, step = 'commit'): Promise<StepResult> {
+    if (plan.kind !== 'install' && plan.kind !== 'issu') return { ...result(`nothing to commit (${plan.kind})`, [], ''), outcome: 'skipped' };
+    const s = await this.open(step);
+    const out = await s.run('install commit', { step, timeout: 'operation', allowErrors: true });
+    if (!/SUCCESS: install_commit/.test(out)) throw new DeviceError(this.target.hostname, step, 'command', '"install commit" failed', out.trim().split('\n').slice(-3).join('\n'), false);
+    return result(`${plan.targetVersion} committed`, ['install commit'], out);
+  }
+
+  async rollback(plan: ActivationPlan, step = 'rollback'): Promise<StepResult> {
+    const facts = await this.facts(step);
+    return rollback(await this.open(step), plan, facts, step);
+  }
+
+  async cleanup(step = 'cleanup'): Promise<StepResult> {
+    const s = await this.open(step);
+    const facts = await collectFacts(s, step);
+    const keep = facts.install?.packages.filter((p) => p.state !== 'I').map((p) => p.version) ?? [];
+    const out = await s.run('install remove inactive', {
+      step, timeout: 'operation', allowErrors: true,
+      dialogues: [{ ...DIALOGUES.removeFiles }],
+    });
+    if (/Nothing to clean/i.test(out)) return { ...result('no inactive files to remove', ['install remove inactive'], out), outcome: 'skipped' };
+    if (!/SUCCESS: install_remove/.test(out)) throw new DeviceError(this.target.hostname, step, 'command', '"install remove inactive" failed', out.trim().split('\n').slice(-3).join('\n'), false);
+    return result(`inactive files removed (kept ${keep.join(', ') || 'the running version'})`, ['install remove inactive'], out);
+  }
+
+  commandsFor(step: Parameters<Driver['commandsFor']>[0], plan: ActivationPlan, stage?: StageInput): string[] {
+    switch (step) {
+      case 'backup': return ['show running-config', 'show startup-config'];
+      case 'stage': return stage ? stageCommands(stage) : [];
+      case 'verify': return plan.image ? [`verify /${plan.image.sha512 ? 'sha512' : 'md5'} ${plan.filesystem}${plan.image.file}`] : [];
+      case 'activate': return activationCommands(plan);
+      case 'switchover': return ['write memory', 'redundancy force-switchover'];
+      case 'commit': return plan.kind === 'install' || plan.kind === 'issu' ? ['install commit'] : [];
+      case 'rollback': return rollbackCommands(plan);
+      case 'cleanup': return ['install remove inactive'];
+    }
+  }
+}

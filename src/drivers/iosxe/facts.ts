@@ -1,0 +1,87 @@
+// Facts of an IOS-XE device, collected with read-only show commands.
+import type { Facts, Member } from '../contract.js';
+import { DeviceError } from '../errors.js';
+import type { IosxeSession } from './session.js';
+import { parseShowVersion } from './parsers/version.js';
+import { parseDir } from './parsers/dir.js';
+import { parseInstallSummary } from './parsers/install.js';
+import { parseRedundancy } from './parsers/redundancy.js';
+import { parseShowSwitch } from './parsers/switch.js';
+import { parseShowBoot } from './parsers/boot.js';
+import { parseCpu } from './parsers/misc.js';
+import { ParseError } from './parsers/common.js';
+
+const refused = (text: string) => /Invalid input detected|^%/m.test(text);
+
+/** Running and startup configuration, compared without their header lines. */
+function configBody(text: string): string {
+  return text.split('\n').filter((l) => !/^(Building configuration|Current configuration|Using \d+ out of|! Last configuration change|! NVRAM config last updated|!Time:)/.test(l.trim())).join('\n').trim();
+}
+
+/**
+ * `readiness` adds what only the pre-checks need (CPU load, running vs startup
+ * configuration); polling for a device's return does without.
+ */
+export async function collectFacts(s: IosxeSession, step = 'facts', readiness = false): Promise<Facts> {
+  const read = async <T>(command: string, parse: (t: string) => T, optional = false): Promise<T | null> => {
+    const text = await s.run(command, { step, allowErrors: optional });
+    if (optional && refused(text)) return null;
+    try {
+      return parse(text);
+    } catch (err) {
+      if (err instanceof ParseError) throw new DeviceError(s.target.hostname, step, 'parse', err.message, undefined, false);
+      throw err;
+    }
+  };
+  const ver = (await read('show version', parseShowVersion))!;
+  const fs = /^([a-z0-9-]+:)/i.exec(ver.image ?? '')?.[1].toLowerCase() ?? (ver.model?.startsWith('C9') ? 'flash:' : 'bootflash:');
+  const dir = await read(`dir ${fs}`, (t) => parseDir(t, `dir ${fs}`));
+  const install = await read('show install summary', parseInstallSummary, true);
+  const red = await read('show redundancy', parseRedundancy, true);
+  const sw = ver.model?.startsWith('C9') ? await read('show switch', (t) => parseShowSwitch(t), true) : null;
+  const boot = await read('show boot', parseShowBoot, true);
+  const cpu = readiness ? await read('show processes cpu | include CPU utilization', parseCpu, true) : null;
+  const running = readiness ? await s.run('show running-config', { step, timeout: 'operation' }) : null;
+  const startup = readiness ? await s.run('show startup-config', { step, timeout: 'operation', allowErrors: true }) : null;
+
+  const duplex = red?.hardwareMode === 'Duplex';
+  const switchMembers = sw?.members ?? [];
+  const kind = switchMembers.length > 1 ? (duplex ? 'svl' : 'stack') : duplex ? 'dual-sup' : 'none';
+  let members: Member[] = [];
+  if (switchMembers.length > 0) {
+    members = switchMembers.map((m, i) => {
+      const detail = ver.switches.find((x) => x.number === m.number);
+      const version = detail?.version ?? (kind === 'svl' ? (i === 0 ? red?.localVersion : red?.peerVersion) ?? null : null);
+      return { number: m.number, role: m.role, state: m.state, version, model: detail?.model ?? ver.model, serial: detail?.serial ?? null };
+    });
+  } else if (kind === 'dual-sup') {
+    members = [
+      { number: 1, role: 'Active', state: red?.localState ?? null, version: red?.localVersion ?? ver.version, model: ver.model, serial: ver.serial },
+      { number: 2, role: 'Standby', state: red?.peerState ?? null, version: red?.peerVersion ?? null, model: ver.model, serial: null },
+    ];
+  }
+  return {
+    hostname: ver.hostname ?? s.hostname,
+    platform: 'iosxe',
+    model: ver.model,
+    serial: ver.serial,
+    version: ver.version!,
+    image: ver.image,
+    bootMode: ver.bootMode,
+    uptimeSeconds: ver.uptimeSeconds,
+    lastReloadReason: ver.lastReloadReason,
+    filesystem: dir?.filesystem ?? fs,
+    flashTotal: dir?.totalBytes ?? null,
+    flashFree: dir?.freeBytes ?? null,
+    files: (dir?.files ?? []).filter((f) => !f.isDirectory).map((f) => ({ name: f.name, size: f.size })),
+    redundancy: { kind, operatingMode: red?.operatingMode ?? null, peerState: duplex ? red?.peerState ?? null : null, members },
+    install: install ? { packages: install.packages.map((p) => ({ state: p.state, version: p.version })), uncommitted: install.uncommitted, autoAbortTimer: install.autoAbortTimer } : null,
+    bootVariable: boot?.bootVariable ?? [],
+    manualBoot: boot?.manualBoot ?? null,
+    configRegister: ver.configRegister ?? boot?.configRegister ?? null,
+    configSaved: running === null || startup === null || refused(startup) ? null : configBody(running) === configBody(startup),
+    cpu5min: cpu?.fiveMinutes ?? null,
+    extra: { switchMembers: switchMembers.length, pagingOff: s.pagingOff },
+    collectedAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,96 @@
+// Pure decisions from facts: the pre-checks and how the upgrade is carried
+// out (install, one-shot, bundle, conversion, ISSU), and the exact commands.
+import type { ActivationPlan, Check, Facts, ImageSpec, StageInput } from '../contract.js';
+import { compareVersions, normalizeVersion } from '../../common/versions.js';
+
+export interface IosxeSettings { flashMargin: number; cpuMaxPercent: number; commitAfterPostcheck: boolean; convertToInstall: boolean; issu: 'auto' | 'never' }
+
+const GB = 1024 ** 3;
+const size = (n: number) => (n >= GB ? `${(n / GB).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`);
+
+/** ISSU rules (iosxe.md §1.7): same major train, between Extended Maintenance releases, upwards only. */
+export function issuAllowed(from: string, to: string): boolean {
+  const [fMaj, fMin] = normalizeVersion(from).split('.').map(Number);
+  const [tMaj, tMin] = normalizeVersion(to).split('.').map(Number);
+  const em = (maj: number, min: number) => (maj === 17 && min % 3 === 0) || (maj === 16 && (min === 9 || min === 12));
+  return fMaj === tMaj && em(fMaj, fMin) && em(tMaj, tMin) && compareVersions(to, from) > 0;
+}
+
+export function planActivation(f: Facts, image: ImageSpec, s: IosxeSettings): ActivationPlan {
+  const ha = f.redundancy.kind === 'dual-sup' || f.redundancy.kind === 'svl';
+  let kind: ActivationPlan['kind'];
+  if (f.bootMode === 'bundle') kind = s.convertToInstall ? 'convert' : 'bundle';
+  else if (ha && s.issu === 'auto' && issuAllowed(f.version, image.version) && f.redundancy.peerState === 'STANDBY HOT') kind = 'issu';
+  else kind = s.commitAfterPostcheck ? 'install' : 'install-oneshot';
+  return {
+    kind, image, targetVersion: image.version, filesystem: f.filesystem ?? 'flash:', previousBoot: [...f.bootVariable],
+    previousVersion: f.version, stack: f.redundancy.kind === 'stack',
+  };
+}
+
+export function precheck(f: Facts, image: ImageSpec, s: IosxeSettings, plan: ActivationPlan): Check[] {
+  const checks: Check[] = [];
+  const present = f.files.find((x) => x.name === image.file && x.size === image.size);
+  const installLike = plan.kind !== 'bundle';
+  const imageSize = image.size ?? 0;
+  if (f.flashFree === null) checks.push({ name: 'flash', ok: false, detail: 'free flash unknown' });
+  else {
+    // Install mode extracts the image beside the .bin: it needs room for both.
+    const need = installLike ? imageSize * s.flashMargin - (present ? imageSize : 0) : present ? 0 : imageSize * 1.05;
+    checks.push({ name: 'flash', ok: f.flashFree >= need, detail: `${size(f.flashFree)} free ${f.flashFree >= need ? '≥' : '<'} ${size(need)} needed${installLike ? ` (image × ${s.flashMargin})` : ''}` });
+  }
+  if (f.cpu5min !== null) checks.push({ name: 'cpu', ok: f.cpu5min <= s.cpuMaxPercent, detail: `5-minute CPU ${f.cpu5min}% ${f.cpu5min <= s.cpuMaxPercent ? '≤' : '>'} ${s.cpuMaxPercent}%` });
+  if (f.install) {
+    const clean = !f.install.uncommitted && f.install.autoAbortTimer === null;
+    checks.push({ name: 'install-state', ok: clean, detail: clean ? 'no uncommitted package, no auto-abort timer' : `${f.install.uncommitted ? 'an activated, uncommitted package' : ''}${f.install.autoAbortTimer ? `${f.install.uncommitted ? '; ' : ''}auto-abort timer ${f.install.autoAbortTimer}` : ''}: commit or abort it first` });
+  }
+  const r = f.redundancy;
+  if (r.kind === 'dual-sup' || r.kind === 'svl') {
+    const ok = r.peerState === 'STANDBY HOT' && (r.operatingMode === 'sso' || r.operatingMode === 'Stateful Switchover');
+    checks.push({ name: 'redundancy', ok, detail: `${r.operatingMode ?? 'unknown'} mode, peer ${r.peerState ?? 'unknown'}${ok ? '' : ' (needs SSO with the peer STANDBY HOT)'}` });
+  } else if (r.kind === 'stack') {
+    const notReady = r.members.filter((m) => m.state !== 'Ready');
+    const versions = new Set(r.members.map((m) => m.version).filter(Boolean));
+    const ok = notReady.length === 0 && versions.size <= 1;
+    checks.push({ name: 'stack', ok, detail: ok ? `${r.members.length} members Ready on one version` : [notReady.length ? `member ${notReady.map((m) => `${m.number} ${m.state}`).join(', ')}` : '', versions.size > 1 ? `versions differ: ${[...versions].join(', ')}` : ''].filter(Boolean).join('; ') });
+  }
+  const boot = f.bootVariable[0] ?? '';
+  if (f.bootMode === 'install') checks.push({ name: 'boot-variable', ok: /packages\.conf$/.test(boot) && f.manualBoot !== true, detail: boot ? `boots ${boot}${f.manualBoot ? ' (manual boot is on)' : ''}` : 'no boot variable: the device would stop in ROMmon' });
+  else if (f.bootMode === 'bundle') checks.push({ name: 'boot-variable', ok: boot !== '' && f.manualBoot !== true && !!f.image && f.image.endsWith(boot.replace(/^[a-z0-9-]+:\/?/i, '')), detail: boot ? `boots ${boot}${f.manualBoot ? ' (manual boot is on)' : ''}` : 'no boot variable: the device would stop in ROMmon' });
+  if (f.configSaved !== null) checks.push({ name: 'config-saved', ok: f.configSaved, detail: f.configSaved ? 'running-config saved' : 'running-config differs from startup-config (unsaved changes)' });
+  if (image.models.length > 0 && f.model) {
+    const ok = image.models.some((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(f.model!));
+    checks.push({ name: 'image-model', ok, detail: ok ? `${image.file} applies to ${f.model}` : `${image.file} is for ${image.models.join(', ')}, not ${f.model}` });
+  }
+  return checks;
+}
+
+const file = (p: ActivationPlan) => `${p.filesystem}${p.image?.file ?? ''}`;
+const bootSystem = (p: ActivationPlan, target: string) => `boot system ${p.stack && target.endsWith('.bin') ? 'switch all ' : ''}${target}`;
+
+export function activationCommands(p: ActivationPlan): string[] {
+  switch (p.kind) {
+    case 'install': return ['write memory', `install add file ${file(p)} activate`];
+    case 'install-oneshot': return ['write memory', `install add file ${file(p)} activate commit`];
+    case 'issu': return ['write memory', `install add file ${file(p)} activate issu`];
+    case 'convert': return ['configure terminal', 'no boot system', bootSystem(p, `${p.filesystem}packages.conf`), 'end', 'write memory', `install add file ${file(p)} activate commit`];
+    case 'bundle': return ['configure terminal', 'no boot system', bootSystem(p, file(p)), 'end', 'write memory', 'reload'];
+    default: return [];
+  }
+}
+
+export function rollbackCommands(p: ActivationPlan, issuSwitched = true): string[] {
+  switch (p.kind) {
+    case 'install': return ['install abort'];
+    case 'issu': return issuSwitched ? ['install abort'] : ['install abort issu'];
+    case 'install-oneshot':
+    case 'convert': return [`install add file ${p.filesystem}<image of ${p.previousVersion}> activate commit`];
+    case 'bundle': return ['configure terminal', 'no boot system', ...p.previousBoot.map((b) => bootSystem(p, b)), 'end', 'write memory', 'reload'];
+    default: return [];
+  }
+}
+
+export function stageCommands(input: StageInput): string[] {
+  const dest = `${input.filesystem}${input.image.file}`;
+  return input.method === 'http' ? [`dir ${input.filesystem}`, `copy ${input.url ?? 'http://<image server>/…'} ${dest}`] : [`dir ${input.filesystem}`, `scp (push) ${input.image.file} → ${dest}`];
+}

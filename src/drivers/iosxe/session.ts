@@ -1,0 +1,252 @@
+// The IOS-XE platform layer over a channel: finds the real prompt (a banner
+// may hold prompt-like lines), climbs to privileged mode, turns paging off,
+// runs commands and answers declared dialogues. An unknown question or a
+// "% " error ends the operation with the device's own text, never a hang.
+import { DeviceError, mask } from '../errors.js';
+import { Channel, ChannelClosed, noTranscript, tailOf, type Dialogue, type Transcript } from '../ssh/channel.js';
+import { SshTransport } from '../ssh/transport.js';
+import type { KnownHosts } from '../ssh/known-hosts.js';
+import type { DeviceTarget } from '../contract.js';
+
+/** connect, command, operation (a copy may take 30 min), idle (a silent question), drop (prompt back → session drops on reload). */
+export interface Timeouts { connect: number; command: number; operation: number; idle: number; drop: number }
+export const DEFAULT_TIMEOUTS: Timeouts = { connect: 20_000, command: 60_000, operation: 45 * 60_000, idle: 5_000, drop: 120_000 };
+
+export interface SessionOptions {
+  knownHosts: KnownHosts;
+  acceptNewHostKeys: boolean;
+  transcript?: Transcript;
+  timeouts?: Partial<Timeouts>;
+}
+
+export type Mode = 'user' | 'enable' | 'config';
+
+/** Privilege levels as data: how a prompt ends in each, and how to get there. */
+const MODES: Record<Mode, { suffix: RegExp; from: Mode | null; command: string | null }> = {
+  user: { suffix: />$/, from: null, command: null },
+  enable: { suffix: /[^)]#$/, from: 'user', command: 'enable' },
+  config: { suffix: /\)#$/, from: 'enable', command: 'configure terminal' },
+};
+
+const PROMPTISH = /(?:^|\n)([A-Za-z0-9][\w.:/-]{0,62}(?:\([\w.-]+\))?[>#])[ \t]*$/;
+const MORE = /-+ ?More ?-+\s*$/;
+const QUESTION = /(\[[^\]\n]*\]|\?|(?:Password|Username):)\s*$/i;
+const ERROR_LINE = /^(%(?!Warning)[^\n]*|.*Invalid input detected.*|.*Command authorization failed.*)$/m;
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export interface RunOptions {
+  step?: string;
+  timeout?: 'command' | 'operation' | number;
+  dialogues?: Dialogue[];
+  /** The device is expected to drop the session (reload, switchover). */
+  expectClose?: boolean;
+  /** Return "% …" output instead of failing on it. */
+  allowErrors?: boolean;
+}
+
+export class IosxeSession {
+  mode: Mode = 'user';
+  hostname = '';
+  private promptRe = PROMPTISH;
+  readonly sent: string[] = [];
+  pagingOff = false;
+
+  private constructor(readonly target: DeviceTarget, readonly transport: SshTransport, private readonly channel: Channel, private readonly timeouts: Timeouts, private readonly secrets: string[]) {}
+
+  static async open(target: DeviceTarget, opts: SessionOptions, step = 'connect'): Promise<IosxeSession> {
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+    const auth = target.ssh;
+    if (!auth) throw new DeviceError(target.hostname, step, 'auth', 'no SSH credentials for this device', undefined, false);
+    const transport = await SshTransport.open({
+      endpoint: { label: target.hostname, host: target.host, port: target.port, username: auth.username, password: auth.password, keyFile: auth.keyFile, passphrase: auth.passphrase },
+      jump: target.via?.ssh ? { label: target.via.hostname, host: target.via.host, port: target.via.port, username: target.via.ssh.username, password: target.via.ssh.password, keyFile: target.via.ssh.keyFile, passphrase: target.via.ssh.passphrase } : undefined,
+      knownHosts: opts.knownHosts, acceptNewHostKeys: opts.acceptNewHostKeys, connectTimeoutMs: timeouts.connect, step,
+    });
+    const secrets = [auth.password, auth.enable, auth.passphrase].filter((s): s is string => !!s);
+    let session: IosxeSession | null = null;
+    try {
+      const channel = new Channel(await transport.shell(), opts.transcript ?? noTranscript, secrets);
+      session = new IosxeSession(target, transport, channel, timeouts, secrets);
+      await session.findPrompt(step);
+      if (session.mode === 'user') await session.enable(step);
+      await session.terminalSettings(step);
+      return session;
+    } catch (err) {
+      transport.close();
+      if (err instanceof ChannelClosed) throw new DeviceError(target.hostname, step, 'closed', `the session closed during login (${err.message})`);
+      throw err;
+    }
+  }
+
+  get localAddress(): string | null {
+    return this.transport.localAddress();
+  }
+
+  /** The prompt is the line the device prints again when asked: banner lines are not. */
+  private async findPrompt(step: string): Promise<void> {
+    let r = await this.channel.readUntil([PROMPTISH], this.timeouts.connect, { device: this.target.hostname, step });
+    let candidate = r.matched[1];
+    for (let attempt = 0; attempt < 6; attempt++) {
+      this.channel.write('\n');
+      r = await this.channel.readUntil([new RegExp(`\\n${esc(candidate)}[ \\t]*$`), PROMPTISH], this.timeouts.command, { device: this.target.hostname, step });
+      if (r.index === 0) return this.learnPrompt(candidate);
+      candidate = r.matched[1];
+    }
+    throw new DeviceError(this.target.hostname, step, 'unknown-prompt', 'could not settle on a CLI prompt', tailOf(this.channel.peek()));
+  }
+
+  private learnPrompt(prompt: string): void {
+    this.hostname = prompt.replace(/(\([\w.-]+\))?[>#]$/, '');
+    // Config-mode prompts shorten long hostnames to 20 characters.
+    this.promptRe = new RegExp(`(?:^|\\n)(${esc(this.hostname.slice(0, 20))}[\\w.:/-]*(?:\\([\\w.-]+\\))?[>#])[ \\t]*$`);
+    this.setMode(prompt);
+  }
+
+  private setMode(prompt: string): void {
+    this.mode = (Object.keys(MODES) as Mode[]).find((m) => MODES[m].suffix.test(prompt)) ?? this.mode;
+  }
+
+  private async enable(step: string): Promise<void> {
+    const secret = this.target.ssh?.enable;
+    if (secret === undefined) throw new DeviceError(this.target.hostname, step, 'auth', 'the device logs in at user level (>) and the credentials entry has no enable secret', undefined, false);
+    const out = await this.run(MODES.enable.command!, { step, allowErrors: true, dialogues: [{ name: 'enable secret', prompt: /Password:\s*$/, answer: secret, hidden: true }] });
+    if (this.mode !== 'enable') {
+      // A wrong secret: the device asks again; leave the question without answering.
+      const said = out.split('\n').map((l) => l.trim()).filter((l) => l && !/^Password:/.test(l)).join('\n');
+      throw new DeviceError(this.target.hostname, step, 'auth', 'the enable secret was refused', said || undefined, false);
+    }
+  }
+
+  /**
+   * Paging off and a wide terminal. Both lines print nothing and ask nothing,
+   * so they are sent together and read back as two prompts.
+   */
+  private async terminalSettings(step: string): Promise<void> {
+    this.channel.discard();
+    this.channel.write('terminal length 0\nterminal width 511\n');
+    this.sent.push('terminal length 0', 'terminal width 511');
+    const prompt = new RegExp(`${this.promptRe.source.replace(/\$$/, '')}[\\s\\S]*?${this.promptRe.source}`);
+    const r = await this.channel.readUntil([prompt, MORE], this.timeouts.command, { device: this.target.hostname, step });
+    this.pagingOff = r.index === 0 && !/%|authorization failed/i.test(r.text);
+    if (r.index === 1) {
+      // Paging is still on and something paged: finish it, then carry on with paging on.
+      this.channel.write(' ');
+      await this.channel.readUntil([this.promptRe], this.timeouts.command, { device: this.target.hostname, step });
+    }
+  }
+
+  /** Runs one command and returns its output without the echo and the prompt. */
+  async run(command: string, opts: RunOptions = {}): Promise<string> {
+    const step = opts.step ?? 'command';
+    const timeoutMs = typeof opts.timeout === 'number' ? opts.timeout : this.timeouts[opts.timeout ?? 'command'];
+    const dialogues = opts.dialogues ?? [];
+    const enableAsked = command === 'enable';
+    this.channel.discard();
+    this.channel.write(`${command}\n`);
+    this.sent.push(command);
+    let output = '';
+    let answeredEnable = false;
+    const patterns = [this.promptRe, MORE, ...dialogues.map((d) => d.prompt)];
+    for (;;) {
+      let r;
+      try {
+        r = await this.channel.readUntil(patterns, timeoutMs, {
+          device: this.target.hostname, step, idleMs: this.timeouts.idle,
+          onIdle: (tail) => {
+            const last = tail.split('\n').at(-1) ?? '';
+            if (QUESTION.test(last) && !this.promptRe.test(tail)) {
+              throw new DeviceError(this.target.hostname, step, 'unknown-prompt', `"${command}" asked a question upshift has no answer for`, mask(tail, this.secrets), false);
+            }
+          },
+        });
+      } catch (err) {
+        if (err instanceof ChannelClosed) {
+          if (opts.expectClose) return stripEcho(output + this.channel.peek(), command);
+          throw new DeviceError(this.target.hostname, step, 'closed', `the session closed during "${command}" (${err.message})`, tailOf(mask(output + this.channel.peek(), this.secrets)));
+        }
+        throw err;
+      }
+      if (r.index === 0) {
+        output += r.text.slice(0, r.matched.index);
+        this.setMode(r.matched[1]);
+        // A reload often comes seconds after the prompt: wait for the drop.
+        if (opts.expectClose) await this.waitForClose(this.timeouts.drop);
+        break;
+      }
+      if (r.index === 1) {
+        output += r.text.replace(MORE, '');
+        this.channel.write(' ');
+        continue;
+      }
+      const d = dialogues[r.index - 2];
+      output += r.text;
+      if (enableAsked && answeredEnable) {
+        // Asked for the secret a second time: it was wrong. Do not loop.
+        this.channel.write('\x03');
+        this.channel.write('\n');
+        this.mode = 'user';
+        return stripEcho(output, command);
+      }
+      answeredEnable = enableAsked;
+      this.channel.write(`${d.answer}\n`, d.hidden);
+      this.sent.push(d.hidden ? `(${d.name}: ******)` : `(${d.name}: ${d.answer || 'Enter'})`);
+    }
+    const text = stripEcho(output, command);
+    if (!opts.allowErrors) {
+      const err = ERROR_LINE.exec(text);
+      if (err) throw new DeviceError(this.target.hostname, step, 'command', `"${command}" was refused`, mask(context(text, err.index), this.secrets), false);
+    }
+    return text;
+  }
+
+  /** Resolves true once the device drops the session, false if it is still open after `ms`. */
+  async waitForClose(ms: number): Promise<boolean> {
+    try {
+      await this.channel.readUntil([/(?!)/], ms);
+    } catch (err) {
+      if (err instanceof ChannelClosed) return true;
+      if (err instanceof DeviceError && err.kind === 'timeout') return false;
+      throw err;
+    }
+    return false;
+  }
+
+  /** Runs configuration lines in config mode and returns to privileged mode. */
+  async configure(lines: string[], step: string): Promise<string> {
+    let out = await this.run(MODES.config.command!, { step });
+    try {
+      for (const line of lines) out += await this.run(line, { step });
+    } finally {
+      if (!this.channel.isClosed) out += await this.run('end', { step, allowErrors: true });
+    }
+    return out;
+  }
+
+  get isClosed(): boolean {
+    return this.channel.isClosed || this.transport.closed !== null;
+  }
+
+  close(): void {
+    this.channel.close();
+    this.transport.close();
+  }
+}
+
+function stripEcho(output: string, command: string): string {
+  const nl = output.indexOf('\n');
+  const first = nl < 0 ? output : output.slice(0, nl);
+  // The echo may be scrolled ("$…tail") or cut; it is always the first line.
+  if (first.trim() === '' || command.includes(first.replace(/^\$/, '').trim()) || first.includes(command.slice(-20))) return nl < 0 ? '' : output.slice(nl + 1);
+  return output;
+}
+
+function context(text: string, at: number): string {
+  const lines = text.split('\n');
+  let pos = 0;
+  for (let i = 0; i < lines.length; i++) {
+    pos += lines[i].length + 1;
+    if (pos > at) return lines.slice(Math.max(0, i - 2), i + 1).join('\n');
+  }
+  return text;
+}

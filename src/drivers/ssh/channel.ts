@@ -1,0 +1,159 @@
+// Channel: turns the shell's byte stream into a conversation. It keeps the
+// text received (ANSI codes, backspaces and \r removed), reads until one of
+// several patterns appears at the end, answers dialogues declared as data,
+// and writes a transcript with secrets masked.
+import type { ClientChannel } from 'ssh2';
+import { DeviceError, mask } from '../errors.js';
+
+/** One interactive question and its answer, as data (scrapli's send_interactive). */
+export interface Dialogue {
+  name: string;
+  prompt: RegExp; // matched against the end of the output
+  answer: string; // '' answers with Enter
+  hidden?: boolean;
+}
+
+export interface Transcript {
+  write(direction: 'sent' | 'received', text: string): void;
+}
+
+export const noTranscript: Transcript = { write: () => undefined };
+
+export interface ReadResult {
+  text: string;
+  matched: RegExpExecArray;
+}
+
+export class ChannelClosed extends Error {}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78DEHM]/g;
+
+/** Applies backspaces (the --More-- eraser uses them) and drops ANSI codes, \r and NULs. */
+export function cleanTerminalText(text: string): string {
+  const noAnsi = text.replace(ANSI, '').replace(/\r/g, '').replace(/\0/g, '');
+  if (!noAnsi.includes('\b')) return noAnsi;
+  const out: string[] = [];
+  for (const ch of noAnsi) {
+    if (ch === '\b') {
+      if (out.length > 0 && out[out.length - 1] !== '\n') out.pop();
+    } else out.push(ch);
+  }
+  return out.join('');
+}
+
+export class Channel {
+  /** Cleaned text of complete lines not yet consumed. */
+  private settled = '';
+  /** The last, incomplete line as received (a later backspace may still edit it). */
+  private partial = '';
+  private closeReason: string | null = null;
+  private wake: (() => void) | null = null;
+  lastDataAt = Date.now();
+
+  constructor(private readonly stream: ClientChannel, private readonly transcript: Transcript, private readonly secrets: readonly string[]) {
+    stream.on('data', (d: Buffer) => this.receive(d.toString('utf8')));
+    stream.stderr?.on('data', (d: Buffer) => this.receive(d.toString('utf8')));
+    stream.on('close', () => this.closed('the session closed'));
+    stream.on('error', (e: Error) => this.closed(e.message));
+  }
+
+  get isClosed(): boolean {
+    return this.closeReason !== null;
+  }
+
+  private partialClean: string | null = null;
+
+  /** Text received and not yet consumed by a read. */
+  peek(): string {
+    this.partialClean ??= cleanTerminalText(this.partial);
+    return this.settled + this.partialClean;
+  }
+
+  private receive(data: string): void {
+    this.transcript.write('received', mask(data, this.secrets));
+    // Backspaces and escape sequences never cross a newline: complete lines can be cleaned once.
+    this.partial += data;
+    this.partialClean = null;
+    const cut = this.partial.lastIndexOf('\n');
+    if (cut >= 0) {
+      this.settled += cleanTerminalText(this.partial.slice(0, cut + 1));
+      this.partial = this.partial.slice(cut + 1);
+    }
+    this.lastDataAt = Date.now();
+    this.notify();
+  }
+
+  /** Keeps only `rest` (clean text) as unconsumed. */
+  private keep(rest: string): void {
+    const cut = rest.lastIndexOf('\n');
+    this.settled = rest.slice(0, cut + 1);
+    this.partial = rest.slice(cut + 1);
+    this.partialClean = null;
+  }
+
+  private closed(reason: string): void {
+    if (this.closeReason === null) this.closeReason = reason;
+    this.notify();
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  write(text: string, hidden = false): void {
+    this.transcript.write('sent', hidden ? '******\n' : mask(text, this.secrets));
+    if (this.closeReason === null) this.stream.write(text);
+  }
+
+  /** Forgets what was received so far (before sending a new command). */
+  discard(): void {
+    this.settled = '';
+    this.partial = '';
+    this.partialClean = null;
+  }
+
+  /**
+   * Waits until one pattern matches the end of the received text; consumes
+   * up to the end of the match. `onIdle` is called when nothing arrived for
+   * `idleMs`; it may throw (an unknown question) or return to keep waiting.
+   */
+  async readUntil(patterns: RegExp[], timeoutMs: number, opts: { idleMs?: number; onIdle?: (tail: string) => void; device?: string; step?: string } = {}): Promise<ReadResult & { index: number }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const buffer = this.peek();
+      for (let i = 0; i < patterns.length; i++) {
+        const m = patterns[i].exec(buffer);
+        if (m) {
+          const end = m.index + m[0].length;
+          this.keep(buffer.slice(end));
+          return { text: buffer.slice(0, end), matched: m, index: i };
+        }
+      }
+      if (this.closeReason !== null) throw new ChannelClosed(this.closeReason);
+      const now = Date.now();
+      if (now >= deadline) {
+        throw new DeviceError(opts.device ?? 'device', opts.step ?? 'command', 'timeout', `no answer within ${Math.round(timeoutMs / 1000)} s`, tailOf(buffer));
+      }
+      if (opts.idleMs && opts.onIdle && now - this.lastDataAt >= opts.idleMs) opts.onIdle(tailOf(buffer));
+      const waitMs = Math.min(deadline - now, opts.idleMs ? Math.max(20, opts.idleMs - (now - this.lastDataAt)) : deadline - now, 1000);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, waitMs);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  }
+
+  close(): void {
+    this.stream.end();
+  }
+}
+
+export function tailOf(text: string, lines = 4): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}

@@ -1,0 +1,237 @@
+// Every upgrade mode, model family and lab fault through the IOS-XE driver,
+// against the lab on 127.0.0.1 and the built-in image server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lab } from '../../../src/lab/lab.js';
+import type { LabDeviceSpec } from '../../../src/lab/fleet.js';
+import { IosxeDriver } from '../../../src/drivers/iosxe/driver.js';
+import { ImageServer } from '../../../src/engine/image-server.js';
+import type { KnownHosts } from '../../../src/drivers/ssh/known-hosts.js';
+import type { ActivationPlan } from '../../../src/drivers/contract.js';
+import { imageFiles, imageFor, imageSpec, iosxeTarget, labKnownHosts, SETTINGS } from '../../helpers/lab-targets.js';
+import { tempDir } from '../../helpers/workbooks.js';
+
+const spec = (hostname: string, kind: string, extra: Partial<LabDeviceSpec> = {}): LabDeviceSpec => ({ hostname, kind, version: '17.6.5', target: '17.9.5', faults: [], site: 'lab', role: 't', group: 't', ...extra });
+
+let lab: Lab;
+let known: KnownHosts;
+let files: Map<string, string>;
+let server: ImageServer;
+beforeAll(async () => {
+  lab = await Lab.start({
+    speed: 60, imageSize: 512 * 1024,
+    fleet: [
+      spec('inst', 'cat9300'), spec('one', 'c8000v'), spec('bun', 'asr1001x', { mode: 'bundle' }), spec('conv', 'cat9300', { mode: 'bundle' }),
+      spec('svl', 'cat9500-svl'), spec('sup', 'cat9400', { version: '16.12.4' }), spec('stk', 'cat9300-stack'), spec('back', 'isr4451'), spec('scp', 'isr4451'),
+      spec('drop', 'cat9300', { faults: ['disconnect-copy'] }), spec('bad', 'cat9300', { faults: ['corrupt'] }), spec('full', 'cat9300', { faults: ['flash-full'] }),
+      spec('gone', 'c8000v', { faults: ['never-returns'] }), spec('old', 'c8000v', { faults: ['old-version'] }), spec('rekey', 'c8000v', { faults: ['host-key'] }),
+    ],
+  });
+  known = labKnownHosts(lab);
+  files = imageFiles(lab);
+  server = new ImageServer({ files, listen: '127.0.0.1' });
+  await server.start();
+});
+afterAll(async () => {
+  await server?.stop();
+  await lab?.stop();
+});
+
+const driver = (host: string) => new IosxeDriver(iosxeTarget(lab, host), { knownHosts: known, acceptNewHostKeys: false });
+
+async function prepare(host: string, settings = SETTINGS) {
+  const d = driver(host);
+  const f = await d.facts();
+  const image = imageSpec(imageFor(lab, host));
+  const plan = d.planActivation(f, image, settings);
+  const input = { image, method: 'http' as const, url: server.url('127.0.0.1', host, image.file), filesystem: plan.filesystem };
+  return { d, f, image, plan, input };
+}
+
+async function stageAndActivate(host: string, settings = SETTINGS) {
+  const p = await prepare(host, settings);
+  await p.d.stage(p.input);
+  await p.d.verify(p.image, p.plan.filesystem);
+  const since = Date.now();
+  const act = await p.d.activate(p.plan);
+  return { ...p, since, act };
+}
+
+const waitBack = (d: IosxeDriver, version: string, since: number, timeoutMs = 15_000) => d.waitForReturn({ version, timeoutMs, since, pollMs: 100 });
+
+describe('IOS-XE driver: upgrades', () => {
+  it('install mode: stage over HTTP, verify, activate without commit, back on the target, commit; one reload', async () => {
+    const { d, plan, since, act, input } = await stageAndActivate('inst');
+    expect(plan.kind).toBe('install');
+    expect(act.sent).toEqual(['write memory', `install add file flash:${input.image.file} activate`]);
+    const back = await waitBack(d, '17.9.5', since);
+    expect(back.message).toMatch(/^back on 17\.9\.5 after \d+ s$/);
+    expect((await d.facts()).install).toMatchObject({ uncommitted: true });
+    await d.commit(plan);
+    const f = await d.facts();
+    expect(f.install).toMatchObject({ uncommitted: false, autoAbortTimer: null });
+    await d.close();
+    expect(lab.device('inst').state.count('reload')).toBe(1);
+    expect(server.log.filter((t) => t.device === 'inst')).toMatchObject([{ ok: true, sent: input.image.size }]);
+  });
+
+  it('never copies a present, verified image again', async () => {
+    const { d, input } = await prepare('inst');
+    const before = server.log.length;
+    const r = await d.stage(input);
+    await d.close();
+    expect(r.outcome).toBe('skipped');
+    expect(r.message).toContain('already on flash: with the right digest; not copied again');
+    expect(server.log.length).toBe(before);
+  });
+
+  it('one-shot install with commit when commit_after_postcheck is off', async () => {
+    const { d, plan, since, act } = await stageAndActivate('one', { ...SETTINGS, commitAfterPostcheck: false });
+    expect(plan.kind).toBe('install-oneshot');
+    expect(act.sent.at(-1)).toMatch(/activate commit$/);
+    await waitBack(d, '17.9.5', since);
+    expect((await d.facts()).install?.uncommitted).toBe(false);
+    expect((await d.commit(plan)).outcome).toBe('skipped');
+    await d.close();
+  });
+
+  it('bundle mode: boot system, save, reload; rollback restores the previous boot variable', async () => {
+    const { d, plan, since, f } = await stageAndActivate('bun');
+    expect(plan.kind).toBe('bundle');
+    expect(plan.previousBoot).toEqual(f.bootVariable);
+    await waitBack(d, '17.9.5', since);
+    const rolled = Date.now();
+    const rb = await d.rollback(plan);
+    expect(rb.sent).toEqual(['configure terminal', 'no boot system', `boot system ${f.bootVariable[0]}`, 'end', 'write memory', 'reload']);
+    await waitBack(d, '17.6.5', rolled);
+    expect((await d.facts()).image).toBe(f.image);
+    await d.close();
+    expect(lab.device('bun').state.count('reload')).toBe(2);
+  });
+
+  it('bundle to install conversion when convert_to_install is set', async () => {
+    const { d, plan, since } = await stageAndActivate('conv', { ...SETTINGS, convertToInstall: true });
+    expect(plan.kind).toBe('convert');
+    await waitBack(d, '17.9.5', since);
+    const f = await d.facts();
+    expect(f).toMatchObject({ bootMode: 'install', image: 'flash:packages.conf', bootVariable: ['flash:packages.conf'] });
+    await d.close();
+  });
+
+  it('StackWise Virtual: ISSU upgrades the standby, the switchover is a separate step, then commit', async () => {
+    const { d, plan, act } = await stageAndActivate('svl');
+    expect(plan.kind).toBe('issu');
+    expect(act.data).toMatchObject({ issu: 'standby-upgraded', reloads: false });
+    const mid = await d.facts();
+    expect(mid.redundancy.members.map((m) => m.version)).toEqual(['17.6.5', '17.9.5']);
+    const since = Date.now();
+    await d.switchover();
+    await waitBack(d, '17.9.5', since);
+    await d.commit(plan);
+    await d.close();
+    expect(lab.device('svl').state.count('switchover')).toBe(1);
+    expect(lab.device('svl').state.count('reload')).toBe(0);
+  });
+
+  it('dual supervisor across trains (16.12 → 17.9): no ISSU, an install with one reload', async () => {
+    const { d, plan, since } = await stageAndActivate('sup');
+    expect(plan.kind).toBe('install');
+    await waitBack(d, '17.9.5', since);
+    await d.close();
+  });
+
+  it('stack: every member comes back on the target', async () => {
+    const { d, since } = await stageAndActivate('stk');
+    await waitBack(d, '17.9.5', since);
+    const f = await d.facts();
+    expect(f.redundancy.members.map((m) => m.version)).toEqual(['17.9.5', '17.9.5', '17.9.5']);
+    await d.close();
+  });
+
+  it('rollback of an uncommitted install: install abort, back on the previous version', async () => {
+    const { d, plan, since } = await stageAndActivate('back');
+    await waitBack(d, '17.9.5', since);
+    const rolled = Date.now();
+    expect((await d.rollback(plan)).sent).toEqual(['install abort']);
+    await waitBack(d, '17.6.5', rolled);
+    await d.close();
+  });
+
+  it('SCP push, turning ip scp server on only for the transfer', async () => {
+    const { d, image, input } = await prepare('scp');
+    const progress: number[] = [];
+    const withHooks = new IosxeDriver(iosxeTarget(lab, 'scp'), { knownHosts: known, acceptNewHostKeys: false, hooks: { onProgress: (p) => progress.push(p.done) } });
+    const r = await withHooks.stage({ ...input, method: 'scp', localFile: files.get(image.file) });
+    expect(r.sent).toEqual(['ip scp server enable', `scp ${image.file} → bootflash:`, 'no ip scp server enable']);
+    expect(progress.at(-1)).toBe(image.size);
+    await withHooks.verify(image, 'bootflash:');
+    expect(lab.device('scp').state.scpServer).toBe(false);
+    await withHooks.close();
+    await d.close();
+  });
+});
+
+describe('IOS-XE driver: faults', () => {
+  it('disconnect mid-copy: a transient error naming the step; the retry replaces the partial file', async () => {
+    const { d, input, image } = await prepare('drop');
+    const err = await d.stage(input).catch((e) => e);
+    expect(err).toMatchObject({ kind: 'closed', transient: true, device: 'drop', step: 'stage' });
+    expect(lab.device('drop').state.files.get(image.file)!.size).toBeLessThan(image.size!);
+    const again = await d.stage(input);
+    expect(again.message).toContain('replacing a different file of that name');
+    await d.verify(image, 'flash:');
+    await d.close();
+  });
+
+  it('corrupt image: the verify fails with both digests, permanently; nothing is activated', async () => {
+    const { d, input, image } = await prepare('bad');
+    await d.stage(input);
+    const err = await d.verify(image, 'flash:').catch((e) => e);
+    expect(err).toMatchObject({ kind: 'hash-mismatch', transient: false });
+    expect(err.message).toMatch(new RegExp(`bad: verify: flash:${image.file.replace(/\./g, '\\.')} does not match the Images sheet: the device computed sha512 [0-9a-f]{128}, the sheet says ${image.sha512}`));
+    await d.close();
+    expect(lab.device('bad').state.count('reload')).toBe(0);
+  });
+
+  it('flash full: the pre-check blocks with the figures', async () => {
+    const { d, f, image, plan } = await prepare('full');
+    await d.close();
+    const flash = d.precheck(f, image, SETTINGS, plan).find((c) => c.name === 'flash')!;
+    expect(flash.ok).toBe(false);
+    expect(flash.detail).toMatch(/^[\d.]+ MB free < [\d.]+ MB needed \(image × 2\.5\)$/);
+  });
+
+  it('never returns: not-returned after the reload timeout', async () => {
+    const { d, since } = await stageAndActivate('gone');
+    const err = await waitBack(d, '17.9.5', since, 2500).catch((e) => e);
+    expect(err).toMatchObject({ kind: 'not-returned', transient: false });
+    expect(err.message).toContain('did not come back on 17.9.5 within 3 s');
+  });
+
+  it('returns on the old version: a wrong-version error, not a wait', async () => {
+    const { d, since } = await stageAndActivate('old');
+    const err = await waitBack(d, '17.9.5', since).catch((e) => e);
+    expect(err).toMatchObject({ kind: 'wrong-version' });
+    expect(err.message).toContain('came back on 17.6.5, not 17.9.5');
+    await d.close();
+  });
+
+  it('changed host key after the reload: refused at once', async () => {
+    const { d, since } = await stageAndActivate('rekey');
+    const started = Date.now();
+    const err = await waitBack(d, '17.9.5', since).catch((e) => e);
+    expect(err).toMatchObject({ kind: 'host-key', transient: false });
+    expect(err.message).toContain('has CHANGED');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('lists the exact commands of each step for the plan and the gate', async () => {
+    const { d, plan, input } = await prepare('inst');
+    await d.close();
+    const p: ActivationPlan = { ...plan, kind: 'bundle', stack: true };
+    expect(d.commandsFor('activate', p)).toEqual(['configure terminal', 'no boot system', `boot system switch all flash:${input.image.file}`, 'end', 'write memory', 'reload']);
+    expect(d.commandsFor('stage', plan, input)).toEqual(['dir flash:', `copy ${input.url} flash:${input.image.file}`]);
+    expect(d.commandsFor('verify', plan)).toEqual([`verify /sha512 flash:${input.image.file}`]);
+    expect(d.commandsFor('cleanup', plan)).toEqual(['install remove inactive']);
+    void tempDir;
+  });
+});
