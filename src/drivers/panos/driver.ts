@@ -1,0 +1,247 @@
+// The PAN-OS driver: the contract's operations over the XML API, directly or
+// through Panorama (target=<serial>). Software moves as jobs polled to FIN.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ActivationPlan, Check, Driver, DeviceTarget, DriverHooks, Facts, Snapshot, StageInput, StepResult } from '../contract.js';
+import { DeviceError } from '../errors.js';
+import { compareVersions, normalizeVersion } from '../../common/versions.js';
+import { list, PanosApi, text, type Xml } from './client.js';
+import { CMD, baseImage, diskAvailMb, uptimeSeconds } from './commands.js';
+
+export interface PanosDriverOptions { hooks?: DriverHooks; pollMs?: number; jobTimeoutMs?: number }
+export interface PanosSettings { diskMargin: number }
+
+const ok = (message: string, sent: string[], data?: Record<string, unknown>): StepResult => ({ outcome: 'ok', message, sent, received: '', data });
+
+export class PanosDriver implements Driver {
+  private readonly api: PanosApi;
+  private serial: string | undefined;
+
+  constructor(readonly target: DeviceTarget, private readonly opts: PanosDriverOptions = {}) {
+    const via = target.via;
+    const auth = via ? via.api : target.api;
+    if (!auth) throw new DeviceError(target.hostname, 'connect', 'auth', `no API credentials for ${via ? via.hostname : target.hostname}`, undefined, false);
+    this.api = via ? new PanosApi({ label: via.hostname, host: via.host, port: via.port, auth }) : new PanosApi({ label: target.hostname, host: target.host, port: target.port, auth });
+  }
+
+  private get name(): string {
+    return this.target.hostname;
+  }
+
+  private op(cmd: string, step: string): Promise<Xml> {
+    return this.api.op(cmd, this.name, step, this.serial);
+  }
+
+  async connect(step = 'connect'): Promise<void> {
+    await this.api.ensureKey(this.name, step);
+    if (!this.target.via || this.serial) return;
+    // Behind Panorama the firewall is addressed by serial: find it by hostname or address.
+    const devices = list(((await this.api.op(CMD.devices, this.name, step)).devices as Xml | undefined)?.entry);
+    const me = devices.find((d) => text(d.hostname).toLowerCase() === this.name.toLowerCase()) ?? devices.find((d) => text(d['ip-address']) === this.target.host && devices.filter((x) => text(x['ip-address']) === this.target.host).length === 1);
+    if (!me) throw new DeviceError(this.name, step, 'precondition', `${this.target.via.hostname} does not manage a firewall named ${this.name}`, undefined, false);
+    this.serial = text(me.serial);
+  }
+
+  async close(): Promise<void> {}
+
+  async facts(step = 'facts'): Promise<Facts> {
+    await this.connect(step);
+    const sys = (await this.op(CMD.systemInfo, step)).system as Xml;
+    const haDoc = await this.op(CMD.haState, step);
+    const group = haDoc.group as Xml | undefined;
+    const local = group?.['local-info'] as Xml | undefined;
+    const peer = group?.['peer-info'] as Xml | undefined;
+    const updates = (await this.op(CMD.softwareInfo, step))['sw-updates'] as Xml | undefined;
+    const software = list((updates?.versions as Xml | undefined)?.entry);
+    const disk = await this.api.opText(CMD.diskSpace, this.name, step, this.serial);
+    const pending = await this.api.opText(CMD.pendingChanges, this.name, step, this.serial);
+    const jobs = list((await this.op(CMD.jobsAll, step)).job);
+    const licenses = list(((await this.op(CMD.licenses, step)).licenses as Xml | undefined)?.entry);
+    const version = normalizeVersion(text(sys['sw-version']));
+    return {
+      hostname: text(sys.hostname), platform: 'panos', model: text(sys.model) || null, serial: text(sys.serial) || null, version,
+      image: null, bootMode: null, uptimeSeconds: uptimeSeconds(text(sys.uptime)), lastReloadReason: null,
+      filesystem: '/opt/panrepo', flashTotal: null, flashFree: diskAvailMb(disk) === null ? null : Math.round(diskAvailMb(disk)! * 1024 * 1024), files: [],
+      redundancy: { kind: 'none', operatingMode: text(group?.mode) || null, peerState: peer ? text(peer.state) : null, members: [] },
+      install: null, bootVariable: [], manualBoot: null, configRegister: null, configSaved: !/yes/i.test(pending), cpu5min: null,
+      extra: {
+        ha: text(haDoc.enabled) === 'yes' ? { local: text(local?.state), peer: text(peer?.state), peerVersion: normalizeVersion(text(peer?.['build-rel'])), sync: text(group?.['running-sync']), peerConnected: text(peer?.['conn-status']) === 'up' } : null,
+        software: software.map((s) => ({ version: normalizeVersion(text(s.version)), sizeMb: Number(text(s.size)) || 0, downloaded: text(s.downloaded) === 'yes' })),
+        runningJobs: jobs.filter((j) => text(j.status) !== 'FIN').map((j) => `${text(j.type)} ${text(j.id)}`),
+        expiredLicenses: licenses.filter((l) => text(l.expired) === 'yes').map((l) => text(l.feature)),
+        appVersion: text(sys['app-version']),
+      },
+      collectedAt: new Date().toISOString(),
+    };
+  }
+
+  precheck(f: Facts, targetVersion: string, s: PanosSettings = { diskMargin: 1.1 }): Check[] {
+    const sw = (f.extra.software ?? []) as { version: string; sizeMb: number; downloaded: boolean }[];
+    const target = sw.find((x) => x.version === normalizeVersion(targetVersion));
+    const base = baseImage(targetVersion, f.version);
+    const baseEntry = base ? sw.find((x) => x.version === base) : undefined;
+    const needMb = Math.ceil(s.diskMargin * ((target && !target.downloaded ? target.sizeMb : 0) + (baseEntry && !baseEntry.downloaded ? baseEntry.sizeMb : 0)));
+    const freeMb = f.flashFree === null ? null : Math.floor(f.flashFree / 1024 / 1024);
+    const checks: Check[] = [
+      { name: 'upgrade-path', ok: !!target && (!base || !!baseEntry), detail: !target ? `${targetVersion} is not offered by the update server` : base && !baseEntry ? `base image ${base} is not offered` : base ? `${f.version} → ${targetVersion} through base image ${base}` : `${f.version} → ${targetVersion}` },
+      { name: 'disk', ok: freeMb !== null && freeMb >= needMb, detail: freeMb === null ? 'free space on /opt/panrepo unknown' : `${freeMb} MB free on /opt/panrepo ${freeMb >= needMb ? '≥' : '<'} ${needMb} MB needed` },
+      { name: 'pending-changes', ok: f.configSaved === true, detail: f.configSaved ? 'nothing uncommitted' : 'uncommitted configuration changes: commit or revert them first' },
+      { name: 'jobs', ok: ((f.extra.runningJobs ?? []) as string[]).length === 0, detail: ((f.extra.runningJobs ?? []) as string[]).length ? `jobs still running: ${(f.extra.runningJobs as string[]).join(', ')}` : 'no running jobs' },
+      { name: 'licenses', ok: ((f.extra.expiredLicenses ?? []) as string[]).length === 0, detail: ((f.extra.expiredLicenses ?? []) as string[]).length ? `expired: ${(f.extra.expiredLicenses as string[]).join(', ')}` : 'no expired licence' },
+    ];
+    const ha = f.extra.ha as { local: string; peer: string; sync: string; peerConnected: boolean } | null;
+    if (ha) {
+      const healthy = ['active', 'passive'].includes(ha.local) && ['active', 'passive'].includes(ha.peer) && ha.local !== ha.peer && ha.peerConnected;
+      checks.push({ name: 'ha', ok: healthy, detail: `local ${ha.local}, peer ${ha.peer}${ha.peerConnected ? '' : ' (not connected)'}` });
+      checks.push({ name: 'ha-sync', ok: ha.sync === 'synchronized', detail: `configuration ${ha.sync || 'sync unknown'}` });
+    }
+    return checks;
+  }
+
+  async snapshot(step = 'snapshot'): Promise<Snapshot> {
+    await this.connect(step);
+    const sessions = await this.op(CMD.sessionInfo, step);
+    const routes = list((await this.op(CMD.routes, step)).entry);
+    const arp = await this.op(CMD.arp, step);
+    const nics = list(((await this.op(CMD.interfaces, step)).hw as Xml | undefined)?.entry);
+    return {
+      routes: routes.length, routesBySource: {}, arp: Number(text(arp.total)) || list((arp.entries as Xml | undefined)?.entry).length,
+      bgp: [], ospf: [], interfaces: nics.map((n) => ({ name: text(n.name), up: text(n.state) === 'up' })),
+      sessions: Number(text(sessions['num-active'])), takenAt: new Date().toISOString(),
+    };
+  }
+
+  async backup(dir: string, step = 'backup'): Promise<StepResult> {
+    await this.connect(step);
+    const cfg = (await this.op(CMD.configRunning, step)).config;
+    const folder = join(dir, this.name);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const file = join(folder, `${new Date().toISOString().replace(/[:.]/g, '-')}.xml`);
+    writeFileSync(file, JSON.stringify(cfg, null, 2), { mode: 0o600 });
+    return ok(`running configuration saved to ${file}`, ['show config running'], { file });
+  }
+
+  /** Polls a job to FIN; OK or the job's own failure text. */
+  private async job(id: string, what: string, step: string): Promise<void> {
+    const deadline = Date.now() + (this.opts.jobTimeoutMs ?? 60 * 60_000);
+    while (Date.now() < deadline) {
+      const j = list((await this.op(CMD.job(id), step)).job)[0];
+      const progress = Number(text(j?.progress));
+      if (Number.isFinite(progress)) this.opts.hooks?.onProgress?.({ step, done: progress, total: 100, note: what });
+      if (text(j?.status) === 'FIN') {
+        if (text(j?.result) === 'OK') return;
+        throw new DeviceError(this.name, step, 'command', `${what} (job ${id}) failed`, list((j?.details as Xml | undefined)?.line).map(text).join(' ') || text(j?.result), false);
+      }
+      await new Promise((r) => setTimeout(r, this.opts.pollMs ?? 2000));
+    }
+    throw new DeviceError(this.name, step, 'timeout', `${what} (job ${id}) did not finish in time`);
+  }
+
+  private async enqueue(cmd: string, what: string, step: string): Promise<string> {
+    const r = await this.op(cmd, step);
+    const id = text(list(r.job)[0]);
+    if (!id) throw new DeviceError(this.name, step, 'api', `${what} was not enqueued`, list((r.msg as Xml | undefined)?.line).map(text).join(' '), false);
+    return id;
+  }
+
+  async stage(input: StageInput, step = 'stage'): Promise<StepResult> {
+    const f = await this.facts(step);
+    const sw = (f.extra.software ?? []) as { version: string; downloaded: boolean }[];
+    const wanted = [baseImage(input.image.version, f.version), normalizeVersion(input.image.version)].filter((v): v is string => !!v);
+    const sent: string[] = [];
+    const done: string[] = [];
+    for (const v of wanted) {
+      if (sw.find((x) => x.version === v)?.downloaded) continue;
+      sent.push(`request system software download version ${v}`);
+      await this.job(await this.enqueue(CMD.download(v), `download of ${v}`, step), `download of ${v}`, step);
+      done.push(v);
+    }
+    if (done.length === 0) return { ...ok(`${wanted.join(' and ')} already downloaded; not downloaded again`, [CMD.cli.softwareInfo]), outcome: 'skipped' };
+    return ok(`downloaded ${done.join(' and ')}`, [CMD.cli.softwareCheck, ...sent]);
+  }
+
+  async verify(image: { version: string }, _fs?: string, step = 'verify'): Promise<StepResult> {
+    const f = await this.facts(step);
+    const entry = ((f.extra.software ?? []) as { version: string; downloaded: boolean }[]).find((x) => x.version === normalizeVersion(image.version));
+    if (!entry?.downloaded) throw new DeviceError(this.name, step, 'precondition', `${image.version} is not downloaded on the firewall`, undefined, false);
+    return ok(`${image.version} is downloaded and loaded into the software manager`, [CMD.cli.softwareInfo]);
+  }
+
+  async activate(plan: ActivationPlan, step = 'activate'): Promise<StepResult> {
+    const v = plan.targetVersion;
+    await this.job(await this.enqueue(CMD.install(v), `install of ${v}`, step), `install of ${v}`, step);
+    await this.api.opText(CMD.restart, this.name, step, this.serial);
+    return ok(`${v} installed; the firewall restarts`, [`request system software install version ${v}`, 'request restart system'], { reloads: true });
+  }
+
+  async switchover(step = 'switchover'): Promise<StepResult> {
+    const r = await this.api.opText(CMD.haSuspend, this.name, step, this.serial);
+    if (!/suspended/i.test(r)) throw new DeviceError(this.name, step, 'command', 'the HA suspend was not confirmed', r, false);
+    return ok('HA suspended here: the peer takes over', ['request high-availability state suspend'], { reloads: false });
+  }
+
+  async waitForReturn(expect: { version: string; timeoutMs: number; since: number; pollMs?: number }, step = 'wait'): Promise<StepResult> {
+    const deadline = expect.since + expect.timeoutMs;
+    const poll = expect.pollMs ?? Math.min(10_000, Math.max(250, expect.timeoutMs / 60));
+    let sawDown = false;
+    let last = 'no answer yet';
+    while (Date.now() < deadline) {
+      try {
+        const sys = (await this.op(CMD.systemInfo, step)).system as Xml;
+        const version = normalizeVersion(text(sys['sw-version']));
+        const up = uptimeSeconds(text(sys.uptime));
+        const rebooted = sawDown || (up !== null && up < (Date.now() - expect.since) / 1000 + 120);
+        if (version === normalizeVersion(expect.version) && rebooted) {
+          if (/yes/.test(await this.api.opText(CMD.chassisReady, this.name, step, this.serial))) return ok(`back on ${version}, chassis ready`, [], { version });
+          last = 'management up, chassis not ready yet';
+        } else if (rebooted) {
+          throw new DeviceError(this.name, step, 'wrong-version', `came back on ${version}, not ${expect.version}`, undefined, false);
+        } else last = `still up on ${version}: the restart has not started`;
+      } catch (err) {
+        if (err instanceof DeviceError && !err.transient) throw err;
+        sawDown = true;
+        last = (err as Error).message;
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(poll, deadline - Date.now()))));
+    }
+    throw new DeviceError(this.name, step, 'not-returned', `did not come back on ${expect.version} within ${Math.round(expect.timeoutMs / 1000)} s; last: ${last}`, undefined, false);
+  }
+
+  async commit(_plan: ActivationPlan, step = 'commit'): Promise<StepResult> {
+    const f = await this.facts(step);
+    const ha = f.extra.ha as { local: string } | null;
+    if (ha?.local !== 'suspended') return { ...ok('nothing to commit on PAN-OS', []), outcome: 'skipped' };
+    const r = await this.api.opText(CMD.haFunctional, this.name, step, this.serial);
+    return ok(`HA made functional again (${r})`, ['request high-availability state functional']);
+  }
+
+  async rollback(plan: ActivationPlan, step = 'rollback'): Promise<StepResult> {
+    const v = plan.previousVersion;
+    await this.job(await this.enqueue(CMD.install(v), `install of ${v}`, step), `install of ${v}`, step);
+    await this.api.opText(CMD.restart, this.name, step, this.serial);
+    return ok(`${v} installed again; the firewall restarts`, [`request system software install version ${v}`, 'request restart system'], { reloads: true });
+  }
+
+  async cleanup(): Promise<StepResult> {
+    return { ...ok('PAN-OS keeps its software images; nothing to remove', []), outcome: 'skipped' };
+  }
+
+  commandsFor(step: Parameters<Driver['commandsFor']>[0], plan: ActivationPlan): string[] {
+    const base = baseImage(plan.targetVersion, plan.previousVersion);
+    switch (step) {
+      case 'backup': return ['show config running'];
+      case 'stage': return [CMD.cli.softwareCheck, ...(base ? [`request system software download version ${base}`] : []), `request system software download version ${plan.targetVersion}`];
+      case 'verify': return [CMD.cli.softwareInfo];
+      case 'activate': return [`request system software install version ${plan.targetVersion}`, 'request restart system'];
+      case 'switchover': return ['request high-availability state suspend'];
+      case 'commit': return ['request high-availability state functional (if suspended)'];
+      case 'rollback': return [`request system software install version ${plan.previousVersion}`, 'request restart system'];
+      case 'cleanup': return [];
+    }
+  }
+
+  /** PAN-OS upgrades only go up; a same or lower version is not an upgrade. */
+  static isUpgrade(from: string, to: string): boolean {
+    return compareVersions(to, from) > 0;
+  }
+}

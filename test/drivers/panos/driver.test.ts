@@ -1,0 +1,117 @@
+// The PAN-OS driver against the lab's HTTPS XML API and Panorama.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lab } from '../../../src/lab/lab.js';
+import type { LabDeviceSpec } from '../../../src/lab/fleet.js';
+import { PanosDriver } from '../../../src/drivers/panos/driver.js';
+import { baseImage, diskAvailMb } from '../../../src/drivers/panos/commands.js';
+import type { ActivationPlan, ApiAuth, DeviceTarget } from '../../../src/drivers/contract.js';
+
+const fw = (hostname: string, extra: Partial<LabDeviceSpec> = {}): LabDeviceSpec => ({ hostname, kind: 'panos', version: '10.2.9-h1', target: '11.1.4-h7', faults: [], site: 'lab', role: 'fw', group: 'fw', ...extra });
+
+let lab: Lab;
+beforeAll(async () => {
+  lab = await Lab.start({
+    speed: 80,
+    fleet: [
+      fw('fw-a', { haPeer: 'fw-b', haRole: 'active', via: 'pano' }), fw('fw-b', { haPeer: 'fw-a', haRole: 'passive', via: 'pano' }),
+      fw('fw-solo'), fw('fw-odd', { faults: ['disk-full', 'pending-changes'] }), fw('fw-busy', { faults: ['busy'] }), fw('fw-deny', { faults: ['auth'] }),
+      { hostname: 'pano', kind: 'panorama', version: '11.1.4-h7', target: null, faults: [], site: 'lab', role: 'pano', group: 'mgmt' },
+    ],
+  });
+});
+afterAll(async () => lab?.stop());
+
+const auth = (extra: Partial<ApiAuth> = {}): ApiAuth => ({ username: lab.credentials.username, password: lab.credentials.password, verifyTls: false, ...extra });
+function target(hostname: string, opts: { viaPano?: boolean; auth?: ApiAuth } = {}): DeviceTarget {
+  const { host, port } = lab.endpoint(hostname);
+  const pano = lab.endpoint('pano');
+  return { hostname, host, port, platform: 'panos', api: opts.auth ?? auth(), via: opts.viaPano ? { hostname: 'pano', host: pano.host, port: pano.port, api: opts.auth ?? auth() } : null };
+}
+const driver = (hostname: string, opts: { viaPano?: boolean; auth?: ApiAuth } = {}) => new PanosDriver(target(hostname, opts), { pollMs: 20 });
+const plan = (from: string): ActivationPlan => ({ kind: 'panos', image: null, targetVersion: '11.1.4-h7', filesystem: '', previousBoot: [], previousVersion: from, stack: false });
+const image = { file: '', version: '11.1.4-h7', size: null, md5: null, sha512: null, models: [] };
+
+describe('PAN-OS driver', () => {
+  it('reads facts directly and through Panorama (target=serial), with HA state', async () => {
+    const direct = await driver('fw-a').facts();
+    const proxied = await driver('fw-a', { viaPano: true }).facts();
+    expect(direct).toMatchObject({ hostname: 'fw-a', platform: 'panos', model: 'PA-3220', version: '10.2.9-h1', serial: lab.panos.firewall('fw-a').serial, configSaved: true });
+    expect(proxied.serial).toBe(direct.serial);
+    expect(direct.extra.ha).toEqual({ local: 'active', peer: 'passive', peerVersion: '10.2.9-h1', sync: 'synchronized', peerConnected: true });
+    expect((direct.extra.software as { version: string }[]).map((s) => s.version)).toContain('11.1.4-h7');
+  });
+
+  it('pre-checks: disk, pending changes, upgrade path with its base image, HA', async () => {
+    const d = driver('fw-a');
+    const good = d.precheck(await d.facts(), '11.1.4-h7');
+    expect(good.filter((c) => !c.ok)).toEqual([]);
+    expect(good.find((c) => c.name === 'upgrade-path')!.detail).toBe('10.2.9-h1 → 11.1.4-h7 through base image 11.1.0');
+    const bad = driver('fw-odd');
+    const checks = bad.precheck(await bad.facts(), '11.1.4-h7');
+    expect(checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['disk', 'pending-changes']);
+    expect(checks.find((c) => c.name === 'disk')!.detail).toMatch(/^500 MB free on \/opt\/panrepo < \d+ MB needed$/);
+  });
+
+  it('downloads the base image and the target as jobs, then never again', async () => {
+    const d = driver('fw-solo');
+    const first = await d.stage({ image, method: 'http', filesystem: '' });
+    expect(first.sent).toEqual(['request system software check', 'request system software download version 11.1.0', 'request system software download version 11.1.4-h7']);
+    expect((await d.verify(image)).outcome).toBe('ok');
+    expect((await d.stage({ image, method: 'http', filesystem: '' })).outcome).toBe('skipped');
+  });
+
+  it('upgrades a standalone firewall: install job, restart, back on the target with the chassis ready', async () => {
+    const d = driver('fw-solo');
+    const since = Date.now();
+    expect((await d.activate(plan('10.2.9-h1'))).sent).toEqual(['request system software install version 11.1.4-h7', 'request restart system']);
+    const back = await d.waitForReturn({ version: '11.1.4-h7', timeoutMs: 20_000, since, pollMs: 50 });
+    expect(back.message).toBe('back on 11.1.4-h7, chassis ready');
+    expect(lab.panos.firewall('fw-solo').count('reboot')).toBe(1);
+  });
+
+  it('an HA pair through Panorama: passive first, then suspend the active (switchover), upgrade it, make it functional', async () => {
+    const b = driver('fw-b', { viaPano: true });
+    const a = driver('fw-a', { viaPano: true });
+    await b.stage({ image, method: 'http', filesystem: '' });
+    let since = Date.now();
+    await b.activate(plan('10.2.9-h1'));
+    await b.waitForReturn({ version: '11.1.4-h7', timeoutMs: 20_000, since, pollMs: 50 });
+    await a.stage({ image, method: 'http', filesystem: '' });
+    expect((await a.switchover()).message).toBe('HA suspended here: the peer takes over');
+    expect((await b.facts()).extra.ha).toMatchObject({ local: 'active', peer: 'suspended' });
+    since = Date.now();
+    await a.activate(plan('10.2.9-h1'));
+    await a.waitForReturn({ version: '11.1.4-h7', timeoutMs: 20_000, since, pollMs: 50 });
+    expect((await a.commit(plan('10.2.9-h1'))).sent).toEqual(['request high-availability state functional']);
+    expect((await a.facts()).extra.ha).toMatchObject({ local: 'passive', peer: 'active', sync: 'synchronized' });
+    expect((await b.commit(plan('10.2.9-h1'))).outcome).toBe('skipped');
+  });
+
+  it('turns a busy software manager into a transient error and refused credentials into a permanent one', async () => {
+    const busy = driver('fw-busy');
+    await busy.stage({ image, method: 'http', filesystem: '' });
+    const err = await busy.activate(plan('10.2.9-h1')).catch((e) => e);
+    expect(err).toMatchObject({ kind: 'api', transient: true });
+    expect(err.message).toContain('The software manager is currently in use');
+    const denied = await driver('fw-deny').facts().catch((e) => e);
+    expect(denied).toMatchObject({ kind: 'auth', transient: false, device: 'fw-deny' });
+    expect(denied.message).not.toContain(lab.credentials.password);
+  });
+
+  it('verifies TLS: a self-signed certificate is refused unless trusted; a pinned fingerprint must match', async () => {
+    const strict = await driver('fw-solo', { auth: auth({ verifyTls: true }) }).facts().catch((e) => e);
+    expect(strict).toMatchObject({ kind: 'host-key' });
+    expect(strict.message).toContain('set verify_tls: false or tls_fingerprint');
+    expect((await driver('fw-solo', { auth: auth({ verifyTls: true, tlsFingerprint: lab.panos.fingerprint }) }).facts()).hostname).toBe('fw-solo');
+    const pinned = await driver('fw-solo', { auth: auth({ verifyTls: true, tlsFingerprint: 'ab'.repeat(32) }) }).facts().catch((e) => e);
+    expect(pinned).toMatchObject({ kind: 'host-key', transient: false });
+    expect(pinned.message).toContain(`is not the pinned ${'ab'.repeat(32)}`);
+  });
+
+  it('reads base images and disk space as PAN-OS prints them', () => {
+    expect(baseImage('11.1.4-h7', '10.2.9-h1')).toBe('11.1.0');
+    expect(baseImage('10.2.10', '10.2.9-h1')).toBeNull();
+    expect(baseImage('12.1.4', '11.2.3')).toBe('12.1.2');
+    expect(diskAvailMb('Filesystem Size Used Avail Use% Mounted on\n/dev/md6  23G  2.2G  20G  11% /opt/panrepo\n')).toBe(20_480);
+  });
+});
