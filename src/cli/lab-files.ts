@@ -16,7 +16,7 @@ export interface LabFiles {
   knownHosts: string;
 }
 
-export async function writeLabFiles(lab: Lab, workbook: string): Promise<LabFiles> {
+export async function writeLabFiles(lab: Lab, workbook: string, overrides: { settings?: Record<string, string | number>; windowStart?: Date; windowEnd?: Date } = {}): Promise<LabFiles> {
   const dir = dirname(workbook);
   mkdirSync(dir, { recursive: true });
   const files: LabFiles = {
@@ -26,8 +26,8 @@ export async function writeLabFiles(lab: Lab, workbook: string): Promise<LabFile
     knownHosts: join(dir, '.upshift', 'known_hosts'),
   };
   const now = Date.now();
-  const windowStart = new Date(now - 10 * 60_000);
-  const windowEnd = new Date(now + 8 * 3_600_000);
+  const windowStart = overrides.windowStart ?? new Date(now - 10 * 60_000);
+  const windowEnd = overrides.windowEnd ?? new Date(now + 8 * 3_600_000);
   windowStart.setSeconds(0, 0);
   windowEnd.setSeconds(0, 0);
   const devices: NewDevice[] = lab.fleet.map((spec) => {
@@ -46,7 +46,8 @@ export async function writeLabFiles(lab: Lab, workbook: string): Promise<LabFile
   const images = lab.images().map((i) => ({ platform: 'iosxe' as const, version: i.version, file: i.file, md5: i.md5, sha512: i.sha512, size: i.size, models: modelsFor(lab, i.file) }));
   // A reload in the lab lasts bootMs/speed: time out well after that, not after 30 minutes.
   const reloadTimeoutS = Math.max(20, Math.ceil((lab.timings.bootMs * 4) / lab.clock.speed / 1000));
-  const settings = DEFAULT_SETTINGS_ROWS.map(([k, v, m]) => [k, k === 'reload_timeout' ? `${reloadTimeoutS} s` : v, m] as [string, string | number, string]);
+  const settings = DEFAULT_SETTINGS_ROWS.map(([k, v, m]) => [k, overrides.settings?.[k] ?? (k === 'reload_timeout' ? `${reloadTimeoutS} s` : v), m] as [string, string | number, string]);
+  for (const [k, v] of Object.entries(overrides.settings ?? {})) if (!settings.some(([key]) => key === k)) settings.push([k, v, '']);
   await writeNewWorkbook(workbook, { devices, images, settings });
 
   writeImages(files.images, lab.images());

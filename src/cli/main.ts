@@ -9,6 +9,8 @@ import { UsageError } from './errors.js';
 import { labCommand } from './commands/lab.js';
 import { demoCommand } from './commands/demo.js';
 import { parseCommand } from './commands/parse.js';
+import { batchCommand } from './commands/batch.js';
+import { planCommand } from './commands/plan.js';
 import { InvalidArgumentError } from 'commander';
 
 const require = createRequire(import.meta.url);
@@ -39,10 +41,10 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
   };
 
   add('tui', 'interactive console (default when stdout is a terminal)', 'all', notYet('tui'), true);
-  add('check', 'import, connect, collect facts, run pre-checks, write readiness back (read-only)', 'read', notYet('check'));
-  add('stage', 'check, back up configs, transfer and verify images (nothing disruptive)', 'all', notYet('stage'));
-  add('run', 'full upgrade: check, stage, gates, activate/reload, post-checks, commit or rollback', 'all', notYet('run'));
-  add('plan', 'print every step and command per device; sends nothing', 'read', notYet('plan'))
+  add('check', 'import, connect, collect facts, run pre-checks, write readiness back (read-only)', 'read', batchCommand('check') as Action);
+  add('stage', 'check, back up configs, transfer and verify images (nothing disruptive)', 'all', batchCommand('stage') as Action);
+  add('run', 'full upgrade: check, stage, gates, activate/reload, post-checks, commit or rollback', 'all', batchCommand('run') as Action);
+  add('plan', 'print every step and command per device; sends nothing', 'read', planCommand as Action)
     .option('--refresh', 'collect facts first (read-only)');
   add('status', 'summary of the state database: counts per status, devices needing attention', 'workbook', statusCommand);
   add('export', 'write the updated workbook plus an Audit sheet', 'workbook', exportCommand)

@@ -89,6 +89,8 @@ export interface ActivationPlan {
   previousBoot: string[];
   previousVersion: string;
   stack: boolean;
+  /** The target is already added (install mode): activate it without adding it again. */
+  added?: boolean;
 }
 
 export interface StageInput { image: ImageSpec; method: 'http' | 'scp'; url?: string; localFile?: string; filesystem: string }

@@ -37,7 +37,7 @@ export async function activate(s: IosxeSession, p: ActivationPlan, step = 'activ
   const sent: string[] = [];
   const run = async (cmd: string, expectClose = false) => {
     sent.push(cmd);
-    return cmd.startsWith('install add') ? installActivate(s, cmd, step, expectClose) : s.run(cmd, { step, dialogues: WRITE_MEMORY });
+    return cmd.startsWith('install ') ? installActivate(s, cmd, step, expectClose) : s.run(cmd, { step, dialogues: WRITE_MEMORY });
   };
   const cmds = activationCommands(p);
   switch (p.kind) {

@@ -7,7 +7,8 @@ import { DeviceError, mask } from '../errors.js';
 import { DIALOGUES } from './dialogues.js';
 import { activate, result, rollback, switchover, waitForReturn } from './disruptive.js';
 import { collectFacts } from './facts.js';
-import { activationCommands, planActivation, precheck, rollbackCommands, stageCommands, type IosxeSettings } from './plan.js';
+import { activationCommands, planActivation, precheck, rollbackCommands, sameRelease, stageCommands, type IosxeSettings } from './plan.js';
+import { parseInstallSummary } from './parsers/install.js';
 import { IosxeSession, type SessionOptions } from './session.js';
 import { deviceDigest, httpPull, presentAndVerified, scpPush } from './transfer.js';
 import { parseArp, parseBgpSummary, parseInterfaceBrief, parseOspfNeighbors, parseRouteSummary } from './parsers/tables.js';
@@ -148,6 +149,12 @@ export class IosxeDriver implements Driver {
   async commit(plan: ActivationPlan, step = 'commit'): Promise<StepResult> {
     if (plan.kind !== 'install' && plan.kind !== 'issu') return { ...result(`nothing to commit (${plan.kind})`, [], ''), outcome: 'skipped' };
     const s = await this.open(step);
+    // Observe first: a commit interrupted after the device made it must not be made again.
+    const summary = await s.run('show install summary', { step, allowErrors: true });
+    const packages = /Installed Package/.test(summary) ? parseInstallSummary(summary).packages : [];
+    if (packages.length > 0 && !packages.some((p) => p.state === 'U') && packages.some((p) => p.state === 'C' && sameRelease(p.version, plan.targetVersion))) {
+      return { ...result(`${plan.targetVersion} is already committed`, ['show install summary'], ''), outcome: 'skipped' };
+    }
     const out = await s.run('install commit', { step, timeout: 'operation', allowErrors: true });
     if (!/SUCCESS: install_commit/.test(out)) throw new DeviceError(this.target.hostname, step, 'command', '"install commit" failed', out.trim().split('\n').slice(-3).join('\n'), false);
     return result(`${plan.targetVersion} committed`, ['install commit'], out);

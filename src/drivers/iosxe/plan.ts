@@ -16,15 +16,22 @@ export function issuAllowed(from: string, to: string): boolean {
   return fMaj === tMaj && em(fMaj, fMin) && em(tMaj, tMin) && compareVersions(to, from) > 0;
 }
 
+/** "17.9.5.0.1582" (show install summary) belongs to release 17.9.5. */
+export function sameRelease(installVersion: string, version: string): boolean {
+  return normalizeVersion(installVersion).split('.').slice(0, 3).join('.') === normalizeVersion(version);
+}
+
 export function planActivation(f: Facts, image: ImageSpec, s: IosxeSettings): ActivationPlan {
   const ha = f.redundancy.kind === 'dual-sup' || f.redundancy.kind === 'svl';
+  // An earlier, interrupted attempt may have added the target already: `install add` would be refused.
+  const added = f.bootMode === 'install' && (f.install?.packages ?? []).some((p) => p.state === 'I' && sameRelease(p.version, image.version));
   let kind: ActivationPlan['kind'];
   if (f.bootMode === 'bundle') kind = s.convertToInstall ? 'convert' : 'bundle';
   else if (ha && s.issu === 'auto' && issuAllowed(f.version, image.version) && f.redundancy.peerState === 'STANDBY HOT') kind = 'issu';
-  else kind = s.commitAfterPostcheck ? 'install' : 'install-oneshot';
+  else kind = s.commitAfterPostcheck || added ? 'install' : 'install-oneshot';
   return {
     kind, image, targetVersion: image.version, filesystem: f.filesystem ?? 'flash:', previousBoot: [...f.bootVariable],
-    previousVersion: f.version, stack: f.redundancy.kind === 'stack',
+    previousVersion: f.version, stack: f.redundancy.kind === 'stack', added,
   };
 }
 
@@ -70,9 +77,9 @@ const bootSystem = (p: ActivationPlan, target: string) => `boot system ${p.stack
 
 export function activationCommands(p: ActivationPlan): string[] {
   switch (p.kind) {
-    case 'install': return ['write memory', `install add file ${file(p)} activate`];
+    case 'install': return ['write memory', p.added ? 'install activate' : `install add file ${file(p)} activate`];
     case 'install-oneshot': return ['write memory', `install add file ${file(p)} activate commit`];
-    case 'issu': return ['write memory', `install add file ${file(p)} activate issu`];
+    case 'issu': return ['write memory', p.added ? 'install activate issu' : `install add file ${file(p)} activate issu`];
     case 'convert': return ['configure terminal', 'no boot system', bootSystem(p, `${p.filesystem}packages.conf`), 'end', 'write memory', `install add file ${file(p)} activate commit`];
     case 'bundle': return ['configure terminal', 'no boot system', bootSystem(p, file(p)), 'end', 'write memory', 'reload'];
     default: return [];

@@ -58,3 +58,18 @@ export function uptimeSeconds(text: string): number | null {
   const m = /^(?:(\d+) days?, )?(\d+):(\d{2}):(\d{2})$/.exec(text.trim());
   return m ? Number(m[1] ?? 0) * 86_400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]) : null;
 }
+
+/** The commands of each step, as the plan and the gates show them (CLI form). */
+export function panosStepCommands(step: string, targetVersion: string, previousVersion: string): string[] {
+  const base = baseImage(targetVersion, previousVersion);
+  switch (step) {
+    case 'backup': return ['show config running'];
+    case 'stage': return [CMD.cli.softwareCheck, ...(base ? [`request system software download version ${base}`] : []), `request system software download version ${targetVersion}`];
+    case 'verify': return [CMD.cli.softwareInfo];
+    case 'activate': return [`request system software install version ${targetVersion}`, 'request restart system'];
+    case 'switchover': return ['request high-availability state suspend'];
+    case 'commit': return ['request high-availability state functional (if suspended)'];
+    case 'rollback': return [`request system software install version ${previousVersion}`, 'request restart system'];
+    default: return [];
+  }
+}

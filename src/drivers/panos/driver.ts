@@ -6,7 +6,7 @@ import type { ActivationPlan, Check, Driver, DeviceTarget, DriverHooks, Facts, S
 import { DeviceError } from '../errors.js';
 import { compareVersions, normalizeVersion } from '../../common/versions.js';
 import { list, PanosApi, text, type Xml } from './client.js';
-import { CMD, baseImage, diskAvailMb, uptimeSeconds } from './commands.js';
+import { CMD, baseImage, diskAvailMb, panosStepCommands, uptimeSeconds } from './commands.js';
 
 export interface PanosDriverOptions { hooks?: DriverHooks; pollMs?: number; jobTimeoutMs?: number }
 export interface PanosSettings { diskMargin: number }
@@ -227,17 +227,7 @@ export class PanosDriver implements Driver {
   }
 
   commandsFor(step: Parameters<Driver['commandsFor']>[0], plan: ActivationPlan): string[] {
-    const base = baseImage(plan.targetVersion, plan.previousVersion);
-    switch (step) {
-      case 'backup': return ['show config running'];
-      case 'stage': return [CMD.cli.softwareCheck, ...(base ? [`request system software download version ${base}`] : []), `request system software download version ${plan.targetVersion}`];
-      case 'verify': return [CMD.cli.softwareInfo];
-      case 'activate': return [`request system software install version ${plan.targetVersion}`, 'request restart system'];
-      case 'switchover': return ['request high-availability state suspend'];
-      case 'commit': return ['request high-availability state functional (if suspended)'];
-      case 'rollback': return [`request system software install version ${plan.previousVersion}`, 'request restart system'];
-      case 'cleanup': return [];
-    }
+    return panosStepCommands(step, plan.targetVersion, plan.previousVersion);
   }
 
   /** PAN-OS upgrades only go up; a same or lower version is not an upgrade. */

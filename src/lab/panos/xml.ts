@@ -47,6 +47,9 @@ function parseElement(xml: string, at: { i: number }): El {
  * `<show><jobs><id>12</id></jobs></show>` → path [show, jobs], params {id: 12};
  * `<show><arp><entry name='all'/></arp></show>` → path [show, arp, entry], params {name: all}.
  */
+/** Leaf elements that carry a value (<version>X</version>); any other leaf is a keyword with an argument. */
+const VALUE_ELEMENTS = new Set(['version', 'id', 'sync-to-peer', 'load-config', 'name']);
+
 export function parseOpCommand(cmd: string): OpCommand {
   const root = parseElement(cmd.trim(), { i: 0 });
   const path: string[] = [];
@@ -55,7 +58,7 @@ export function parseOpCommand(cmd: string): OpCommand {
   while (el) {
     path.push(el.name);
     Object.assign(params, el.attrs);
-    const branches: El[] = el.children.filter((c) => c.children.length > 0 || (c.text.trim() === '' && Object.keys(c.attrs).length === 0) || Object.keys(c.attrs).length > 0);
+    const branches: El[] = el.children.filter((c) => c.children.length > 0 || Object.keys(c.attrs).length > 0 || c.text.trim() === '' || !VALUE_ELEMENTS.has(c.name));
     for (const leaf of el.children.filter((c) => !branches.includes(c))) params[leaf.name] = leaf.text.trim();
     if (el.text.trim()) params.text = el.text.trim();
     el = branches[0];

@@ -1,0 +1,83 @@
+// Listeners on the engine's event stream for batch runs: plain lines or JSON
+// lines on stdout, the structured log file, and the events table.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Listener, Stamped } from '../engine/events.js';
+import type { StateStore } from '../store/state.js';
+
+const LEVELS = { error: 0, warn: 1, info: 2, debug: 3 } as const;
+export type Level = keyof typeof LEVELS;
+
+const time = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour12: false });
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+
+/** The line an event prints in batch output, or null for events below the level. */
+export function formatEvent(e: Stamped, level: Level): string | null {
+  const lv = LEVELS[level];
+  const t = time(e.at);
+  switch (e.type) {
+    case 'run':
+      if (e.phase === 'started') return `${t} upshift ${e.command}: ${e.devices} devices in ${e.waves} wave${e.waves === 1 ? '' : 's'}`;
+      if (e.phase === 'wave') return `${t} wave ${e.wave}/${e.waves}: ${e.devices} device${e.devices === 1 ? '' : 's'}`;
+      if (e.phase === 'finished') return `${t} ${e.command} finished${e.reason ? `: stopped (${e.reason})` : ''}`;
+      return `${t} ${e.reason ?? 'stopping'}`;
+    case 'device':
+      // While a gate is open the device shows "waiting for approval: <kind>"; the gate lines say it already.
+      if (e.status === 'running' || (e.status === 'held' && e.message?.startsWith('waiting for approval:'))) return null;
+      return `${t} ${pad(e.hostname, 18)} ${pad(e.status.toUpperCase(), 15)} ${e.message ?? ''}`;
+    case 'step':
+      if (e.phase === 'start') return lv >= 3 ? `${t} ${pad(e.hostname, 18)} ${pad(e.step, 15)} started${e.attempt && e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}` : null;
+      if (lv < 2) return null;
+      return `${t} ${pad(e.hostname, 18)} ${pad(e.step, 15)} ${e.outcome}${e.durationMs !== undefined ? ` (${(e.durationMs / 1000).toFixed(1)} s)` : ''}${e.message ? ` ${e.message}` : ''}`;
+    case 'gate':
+      if (e.phase === 'opened') return lv >= 2 ? `${t} ${pad(e.hostname, 18)} ${pad(`gate ${e.gate.kind}`, 15)} ${e.gate.commands.join('; ')}` : null;
+      return `${t} ${pad(e.hostname, 18)} ${pad(`gate ${e.gate.kind}`, 15)} ${e.decision!.decision} by ${e.decision!.by} (${e.decision!.source})`;
+    case 'checks':
+      return lv >= 3 ? `${t} ${pad(e.hostname, 18)} ${pad('checks', 15)} ${e.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`).join('; ')}` : null;
+    case 'diff':
+      return lv >= 2 ? `${t} ${pad(e.hostname, 18)} ${pad('diff', 15)} ${e.diff.summary}` : null;
+    case 'progress':
+      return lv >= 3 ? `${t} ${pad(e.hostname, 18)} ${pad(e.step, 15)} ${e.total ? `${Math.round((e.done / e.total) * 100)}%` : e.done}` : null;
+    case 'facts':
+      return lv >= 3 ? `${t} ${pad(e.hostname, 18)} ${pad('facts', 15)} ${e.facts.model ?? '?'} ${e.facts.version} ${e.facts.bootMode ?? ''}` : null;
+    case 'log':
+      return LEVELS[e.level] <= lv ? `${t} ${e.hostname ? `${pad(e.hostname, 18)} ` : ''}${e.level}: ${e.text}` : null;
+  }
+}
+
+export function batchPrinter(write: (line: string) => void, opts: { json: boolean; level: Level }): Listener {
+  return (e) => {
+    if (opts.json) {
+      if (e.type === 'progress' && LEVELS[opts.level] < 3) return;
+      if (e.type === 'log' && LEVELS[e.level] > LEVELS[opts.level]) return;
+      write(JSON.stringify(e));
+      return;
+    }
+    const line = formatEvent(e, opts.level);
+    if (line !== null) write(line);
+  };
+}
+
+/** <state>/logs/upshift.jsonl: every event but progress (at most one per device and 5 s). */
+export function logFile(stateDir: string): Listener {
+  const dir = join(stateDir, 'logs');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, 'upshift.jsonl');
+  const lastProgress = new Map<string, number>();
+  return (e) => {
+    if (e.type === 'progress') {
+      const last = lastProgress.get(e.hostname) ?? 0;
+      if (Date.now() - last < 5000 && e.done !== e.total) return;
+      lastProgress.set(e.hostname, Date.now());
+    }
+    appendFileSync(file, `${JSON.stringify(e)}\n`, { mode: 0o600 });
+  };
+}
+
+/** The events table keeps what the Audit and a later look need (not progress nor facts). */
+export function eventRecorder(store: StateStore, runId: number): Listener {
+  return (e) => {
+    if (e.type === 'progress' || e.type === 'facts' || (e.type === 'log' && e.level === 'debug')) return;
+    store.appendEvent(runId, e.type, 'hostname' in e ? (e.hostname ?? null) : null, e);
+  };
+}

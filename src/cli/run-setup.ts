@@ -1,0 +1,110 @@
+// What check/stage/run and the console share: validate everything first
+// (workbook, credentials, --only) so bad input exits 2 having written
+// nothing; then open the state, the image server and the event listeners.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { importWorkbook, InventoryError } from '../store/inventory.js';
+import { credentialsFromEnv, CredentialsError, loadCredentialsFile, type Credentials } from '../store/credentials.js';
+import { openDatabase } from '../store/db.js';
+import { StateStore } from '../store/state.js';
+import { DebouncedWriteBack } from '../store/writeback.js';
+import type { DeviceRow, Inventory } from '../store/types.js';
+import { RunContext, type EngineOptions, type RunCommand } from '../engine/context.js';
+import { EventBus } from '../engine/events.js';
+import { osUser, type Approver } from '../engine/gates.js';
+import { ImageServer } from '../engine/image-server.js';
+import { selectDevices, SelectionError } from '../engine/runner.js';
+import { UsageError } from './errors.js';
+import { eventRecorder, logFile } from './output.js';
+import { resolvePaths, type CommonOptions } from './options.js';
+
+export interface Validated {
+  paths: ReturnType<typeof resolvePaths>;
+  inventory: Inventory;
+  credentials: Credentials | null;
+  selected: DeviceRow[];
+}
+
+export async function validate(opts: CommonOptions, requireCredentials: boolean): Promise<Validated> {
+  const paths = resolvePaths(opts);
+  if (!existsSync(paths.workbook)) throw new UsageError(`workbook ${paths.workbook} does not exist (use --workbook FILE)`);
+  let inventory: Inventory;
+  try {
+    inventory = await importWorkbook(paths.workbook);
+  } catch (err) {
+    if (err instanceof InventoryError) throw new UsageError(`${paths.workbook}: ${err.message}\nnothing was changed`);
+    throw err;
+  }
+  let credentials: Credentials | null;
+  try {
+    credentials = opts.credentials ? loadCredentialsFile(opts.credentials) : credentialsFromEnv();
+  } catch (err) {
+    if (err instanceof CredentialsError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (!credentials && requireCredentials) throw new UsageError('no credentials: give --credentials FILE (YAML or JSON, mode 600) or set UPSHIFT_USERNAME and UPSHIFT_PASSWORD');
+  let selected: DeviceRow[];
+  try {
+    selected = selectDevices(inventory.devices, opts.only ?? []);
+  } catch (err) {
+    if (err instanceof SelectionError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (credentials) {
+    const missing = [...new Set(inventory.devices.filter((d) => selected.includes(d) || selected.some((s) => s.via === d.hostname)).map((d) => d.credential))].filter((c) => !credentials!.has(c));
+    if (missing.length) throw new UsageError(`the credentials have no entry ${missing.map((m) => `"${m}"`).join(', ')} named in the workbook's credential column`);
+  }
+  return { paths, inventory, credentials, selected };
+}
+
+export interface Session {
+  v: Validated;
+  store: StateStore;
+  bus: EventBus;
+  ctx: RunContext;
+  writeback: DebouncedWriteBack;
+  imageServer: ImageServer | null;
+  close(outcome: string): Promise<void>;
+}
+
+/** Opens the state and builds the run context; call after validate(). */
+export async function openSession(v: Validated, opts: CommonOptions, command: RunCommand, approver: Approver, credentials: Credentials): Promise<Session> {
+  const store = new StateStore(openDatabase(v.paths.state));
+  store.syncInventory(v.inventory);
+  const bus = new EventBus();
+  const runId = store.startRun(command, osUser(), { only: opts.only, yes: !!opts.yes, approve: opts.approve ?? [], dryRun: !!opts.dryRun, concurrency: opts.concurrency ?? null });
+  bus.on(logFile(v.paths.state));
+  bus.on(eventRecorder(store, runId));
+  const writeback = new DebouncedWriteBack(v.paths.workbook, () => store.statusCells(), (m) => bus.log('warn', m));
+  const s = v.inventory.settings;
+  let imageServer: ImageServer | null = null;
+  const iosxe = v.selected.filter((d) => d.platform === 'iosxe');
+  if (command !== 'check' && !opts.dryRun && s.transfer === 'http' && iosxe.length > 0) {
+    const files = new Map(v.inventory.images.filter((i) => iosxe.some((d) => d.image === i.file)).map((i) => [i.file, join(v.paths.images, i.file)] as [string, string]).filter(([, p]) => existsSync(p)));
+    imageServer = new ImageServer({ files, listen: opts.serveAddress ?? '0.0.0.0', onTransfer: (t) => {
+      bus.emit({ type: 'progress', hostname: t.device, step: 'stage', done: t.sent, total: t.total, rate: t.elapsedMs > 0 ? (t.sent / t.elapsedMs) * 1000 : undefined });
+      if (t.done) bus.log('info', `image server: ${t.file} ${t.ok ? 'sent' : 'interrupted after'} ${(t.sent / 1e6).toFixed(1)} MB in ${(t.elapsedMs / 1000).toFixed(1)} s (${(t.sent / Math.max(1, t.elapsedMs) / 1000).toFixed(1)} MB/s)`, t.device);
+    } });
+    await imageServer.start();
+  }
+  const options: EngineOptions = {
+    command, dryRun: !!opts.dryRun, approver, concurrency: opts.concurrency, acceptNewHostKeys: !!opts.acceptNewHostKeys,
+    knownHostsFile: v.paths.knownHosts, stateDir: v.paths.state, imagesDir: v.paths.images, serveAddress: opts.serveAddress,
+    retry: { attempts: 3, baseMs: Math.min(2000, Math.max(200, s.reloadTimeoutMs / 100)) },
+    // Polls scale with the reload timeout, so the lab's short timeouts poll briskly.
+    pollMs: Math.min(2000, Math.max(100, s.reloadTimeoutMs / 120)),
+    transcripts: true,
+  };
+  const ctx = new RunContext(v.inventory, store, bus, credentials, options, runId, osUser(), imageServer, writeback);
+  for (const r of v.selected) if (store.state(r.hostname)?.status === 'skipped') store.updateState(r.hostname, { status: 'pending', message: null });
+  return {
+    v, store, bus, ctx, writeback, imageServer,
+    async close(outcome: string) {
+      await imageServer?.stop();
+      const written = await writeback.flush();
+      if (!written) bus.log('warn', `the workbook could not be written; the status is in ${join(v.paths.state, 'upshift.db')}`);
+      store.endRun(runId, outcome);
+      store.db.close();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// What one run shares: the inventory, the state store, the event bus, the
+// approver, the image server, and the reasons to stop starting new work.
+import { mkdirSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Credentials } from '../store/credentials.js';
+import type { StateStore } from '../store/state.js';
+import type { DeviceRow, Inventory, Settings } from '../store/types.js';
+import type { DebouncedWriteBack } from '../store/writeback.js';
+import { createDriver, type AnyDriver } from '../drivers/registry.js';
+import { KnownHosts } from '../drivers/ssh/known-hosts.js';
+import type { Timeouts } from '../drivers/iosxe/session.js';
+import type { Transcript } from '../drivers/ssh/channel.js';
+import type { EventBus } from './events.js';
+import type { Approver } from './gates.js';
+import type { ImageServer } from './image-server.js';
+import { targetFor } from './targets.js';
+
+export type RunCommand = 'check' | 'stage' | 'run';
+
+export interface EngineOptions {
+  command: RunCommand;
+  dryRun: boolean;
+  approver: Approver;
+  concurrency?: number;
+  acceptNewHostKeys: boolean;
+  knownHostsFile: string;
+  stateDir: string;
+  imagesDir: string;
+  serveAddress?: string;
+  retry: { attempts: number; baseMs: number };
+  driverTimeouts?: Partial<Timeouts>;
+  /** How often to poll a job or a returning device (the lab makes time go faster). */
+  pollMs?: number;
+  transcripts: boolean;
+}
+
+export class RunContext {
+  readonly knownHosts: KnownHosts;
+  stopReason: string | null = null;
+  breakerTripped = false;
+  /** Devices stopped because their maintenance window was not open. */
+  windowStops = 0;
+  started = 0;
+  failed = 0;
+
+  constructor(
+    readonly inventory: Inventory,
+    readonly store: StateStore,
+    readonly bus: EventBus,
+    readonly credentials: Credentials,
+    readonly options: EngineOptions,
+    readonly runId: number,
+    readonly operator: string,
+    readonly imageServer: ImageServer | null,
+    readonly writeback: DebouncedWriteBack | null,
+  ) {
+    this.knownHosts = new KnownHosts(options.knownHostsFile);
+  }
+
+  get settings(): Settings {
+    return this.inventory.settings;
+  }
+
+  row(hostname: string): DeviceRow {
+    const r = this.inventory.devices.find((d) => d.hostname.toLowerCase() === hostname.toLowerCase());
+    if (!r) throw new Error(`no device ${hostname} in the workbook`);
+    return r;
+  }
+
+  driver(row: DeviceRow): AnyDriver {
+    return createDriver(targetFor(row, this.inventory.devices, this.credentials), {
+      knownHosts: this.knownHosts,
+      acceptNewHostKeys: this.options.acceptNewHostKeys,
+      timeouts: this.options.driverTimeouts,
+      pollMs: this.options.pollMs,
+      transcript: this.options.transcripts ? this.transcript(row.hostname) : undefined,
+      hooks: {
+        onProgress: (p) => this.bus.emit({ type: 'progress', hostname: row.hostname, step: p.step, done: p.done, total: p.total }),
+        onLog: (line) => this.bus.log('debug', line, row.hostname),
+      },
+    });
+  }
+
+  /** The device transcript for this session, secrets already masked by the channel. */
+  private transcript(hostname: string): Transcript {
+    const dir = join(this.options.stateDir, 'transcripts');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, `${hostname}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+    return { write: (dir2, text) => appendFileSync(file, dir2 === 'sent' ? `>>> ${text}` : text, { mode: 0o600 }) };
+  }
+
+  /** Why a disruptive step may not start now on this device, or null. */
+  disruptiveBlocked(row: DeviceRow, now = new Date()): string | null {
+    if (this.stopReason) return this.stopReason;
+    if (this.breakerTripped) return 'the circuit breaker stopped new disruptive steps';
+    const fmt = (d: Date) => d.toLocaleString('sv-SE', { hour12: false }).slice(0, 16);
+    if (row.windowStart && now < row.windowStart) return `the maintenance window opens at ${fmt(row.windowStart)}`;
+    if (row.windowEnd && now >= row.windowEnd) return `the maintenance window closed at ${fmt(row.windowEnd)}`;
+    return null;
+  }
+
+  /** Counts a finished device and trips the breaker above max_failure_percent. */
+  deviceFinished(failed: boolean): void {
+    if (failed) this.failed++;
+    const percent = this.started === 0 ? 0 : (this.failed / this.started) * 100;
+    if (!this.breakerTripped && this.failed > 0 && percent > this.settings.maxFailurePercent) {
+      this.breakerTripped = true;
+      this.bus.log('error', `circuit breaker: ${this.failed} of ${this.started} devices failed (${percent.toFixed(0)}% > ${this.settings.maxFailurePercent}%); no new devices start`);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+// After a crash, a kill or Ctrl-C: what did an interrupted disruptive step do?
+// Observe the device (version, uptime, install state), never repeat blindly.
+import type { ActivationPlan, Facts } from '../drivers/contract.js';
+import { DeviceError } from '../drivers/errors.js';
+import { normalizeVersion } from '../common/versions.js';
+import type { AnyDriver } from '../drivers/registry.js';
+import type { JournalEntry } from '../store/state.js';
+import { Stop, type DeviceRun } from './steps.js';
+
+export interface JournalView {
+  /** Latest entry per step for this device and target, since the last completed rollback (`rolled-back`). */
+  last: Map<string, JournalEntry>;
+  plan: ActivationPlan | null;
+}
+
+export function journalView(dr: DeviceRun): JournalView {
+  const entries = dr.ctx.store.journal(dr.hostname).filter((e) => e.target_version === dr.target);
+  // A completed rollback closes a campaign: a later run starts afresh.
+  const lastRollback = entries.map((e) => (e.step === 'rolled-back' && e.outcome === 'ok' ? e.id : 0)).reduce((a, b) => Math.max(a, b), 0);
+  const last = new Map<string, JournalEntry>();
+  for (const e of entries) if (e.id > lastRollback) last.set(e.step, e);
+  const act = last.get('activate');
+  const plan = act?.detail_json ? (JSON.parse(act.detail_json) as { plan?: ActivationPlan }).plan ?? null : null;
+  return { last, plan };
+}
+
+const done = (e: JournalEntry | undefined) => e !== undefined && (e.outcome === 'ok' || e.outcome === 'reconciled' || e.outcome === 'skipped');
+
+export function stepDone(v: JournalView, step: string): boolean {
+  return done(v.last.get(step));
+}
+
+/** Facts, waiting for the device if a disruptive step left it rebooting. */
+export async function observe(dr: DeviceRun, driver: AnyDriver, v: JournalView): Promise<Facts> {
+  try {
+    return await dr.step('facts', () => driver.facts('facts', true));
+  } catch (err) {
+    const inFlight = ['activate', 'switchover', 'rollback'].map((s) => v.last.get(s)).filter((e): e is JournalEntry => !!e).sort((a, b) => b.id - a.id)[0];
+    if (!(err instanceof DeviceError && err.transient) || !inFlight) throw err;
+    const expected = inFlight.step === 'rollback' ? v.plan?.previousVersion : dr.target;
+    if (!expected) throw err;
+    dr.ctx.bus.log('info', `unreachable after an earlier ${inFlight.step}: waiting for it to come back on ${expected}`, dr.hostname);
+    const r = await dr.step('wait', () => driver.waitForReturn({ version: expected, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since: Date.parse(inFlight.started_at), pollMs: dr.ctx.options.pollMs }));
+    dr.patch({ current_version: expected });
+    return (r.data?.facts as Facts | undefined) ?? (await dr.step('facts', () => driver.facts('facts', true)));
+  }
+}
+
+/**
+ * A disruptive step was started and never recorded as ended. Decide from
+ * the device whether it happened: `reconciled` when it did (the flow goes on
+ * from there), `interrupted` when it did not (it will be gated again).
+ * Returns the facts after it; throws Stop when a person must look.
+ */
+export async function reconcile(dr: DeviceRun, driver: AnyDriver, entry: JournalEntry, v: JournalView): Promise<Facts> {
+  const since = Date.parse(entry.started_at);
+  const expected = entry.step === 'rollback' ? v.plan?.previousVersion ?? null : dr.target;
+  // A confirmed reload takes seconds to start: keep looking for a grace period before concluding it did not happen.
+  const grace = Math.min(90_000, dr.ctx.settings.reloadTimeoutMs / 10);
+  const poll = dr.ctx.options.pollMs ?? 2000;
+  dr.ctx.bus.log('warn', `${entry.step} was interrupted (started ${entry.started_at}); checking what the device did`, dr.hostname);
+  for (;;) {
+    let f: Facts;
+    try {
+      f = await driver.facts('reconcile', true);
+    } catch (err) {
+      if (!(err instanceof DeviceError && err.transient) || !expected) throw err;
+      // Unreachable: it is rebooting. Wait for it, up to reload_timeout from the step's start.
+      const r = await driver.waitForReturn({ version: expected, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since, pollMs: dr.ctx.options.pollMs });
+      dr.ctx.store.endStep(entry.id, 'reconciled', `${entry.step} completed while upshift was stopped: ${r.message}`);
+      return (r.data?.facts as Facts | undefined) ?? driver.facts('reconcile', true);
+    }
+    const elapsedS = (Date.now() - since) / 1000;
+    const reloaded = f.uptimeSeconds !== null && f.uptimeSeconds < elapsedS;
+    if (happened(entry.step, f, dr.target, expected, v)) {
+      dr.ctx.store.endStep(entry.id, 'reconciled', `${entry.step} completed while upshift was stopped: the device runs ${f.version}`);
+      return f;
+    }
+    if (reloaded && entry.step !== 'switchover') {
+      dr.ctx.store.endStep(entry.id, 'interrupted', `interrupted ${entry.step}: the device reloaded and came back on ${f.version}`);
+      throw new Stop('needs-attention', `${entry.step} was interrupted and the device came back on ${f.version}, not ${expected}: check it before going on`);
+    }
+    if (Date.now() - since >= grace) {
+      // Not done: the step will be gated and run again.
+      dr.ctx.store.endStep(entry.id, 'interrupted', `${entry.step} did not happen: still on ${f.version}, no reload since it started`);
+      return f;
+    }
+    await new Promise((r) => setTimeout(r, Math.min(poll, grace)));
+  }
+}
+
+/** What shows that a disruptive step took place, step by step. */
+function happened(step: string, f: Facts, target: string | null, expected: string | null, v: JournalView): boolean {
+  const on = (x: string | null | undefined) => !!x && normalizeVersion(f.version) === normalizeVersion(x);
+  if (on(expected)) return true;
+  if (step === 'activate' && v.plan?.kind === 'issu') {
+    // ISSU: the standby was upgraded, the active not yet.
+    return f.redundancy.members.some((m) => m.version && target && normalizeVersion(m.version) === normalizeVersion(target));
+  }
+  if (step === 'switchover' && f.platform === 'panos') {
+    // PAN-OS: the switchover is the HA suspend of this member.
+    return (f.extra.ha as { local?: string } | null)?.local === 'suspended';
+  }
+  return false;
+}

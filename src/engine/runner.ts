@@ -1,0 +1,144 @@
+// The run: devices selected, waves in order, units (a device, or an HA pair)
+// with bounded concurrency, the circuit breaker, and the exit code.
+import pLimit from 'p-limit';
+import { DeviceError } from '../drivers/errors.js';
+import type { Facts } from '../drivers/contract.js';
+import { globToRegExp } from '../store/patterns.js';
+import type { DeviceRow, DeviceStatus } from '../store/types.js';
+import type { RunContext } from './context.js';
+import { deviceFlow, type PairContext } from './device-flow.js';
+import { DeviceRun, Stop } from './steps.js';
+import { TargetError } from './targets.js';
+import { planWaves, type Unit } from './waves.js';
+
+export const FAILED: DeviceStatus[] = ['failed', 'rolled-back', 'needs-attention'];
+const NOT_DONE: DeviceStatus[] = ['failed', 'blocked', 'held', 'rolled-back', 'needs-attention', 'cancelled', 'pending', 'running'];
+
+export class SelectionError extends Error {}
+
+/** --only: hostname glob, group=X, site=X, wave=N; several expressions add up. */
+export function selectDevices(rows: DeviceRow[], only: string[]): DeviceRow[] {
+  const candidates = rows.filter((r) => r.enabled && (r.platform === 'iosxe' || r.platform === 'panos'));
+  if (only.length === 0) return candidates;
+  const tests = only.map((expr) => {
+    const m = /^(group|site|wave)=(.+)$/i.exec(expr.trim());
+    if (m) {
+      const key = m[1].toLowerCase() as 'group' | 'site' | 'wave';
+      const value = m[2].trim().toLowerCase();
+      if (key === 'wave' && !/^\d+$/.test(value)) throw new SelectionError(`--only ${expr}: a wave is a number`);
+      return (r: DeviceRow) => String(r[key] ?? '').toLowerCase() === value;
+    }
+    if (!/^[\w.*?-]+$/.test(expr.trim())) throw new SelectionError(`--only ${expr}: use a hostname glob, group=X, site=X or wave=N`);
+    const re = globToRegExp(expr.trim());
+    return (r: DeviceRow) => re.test(r.hostname);
+  });
+  const picked = candidates.filter((r) => tests.some((t) => t(r)));
+  // An HA pair travels together: picking one member brings the other.
+  for (const r of [...picked]) {
+    const peer = r.haPeer ? candidates.find((c) => c.hostname.toLowerCase() === r.haPeer!.toLowerCase()) : undefined;
+    if (peer && !picked.includes(peer)) picked.push(peer);
+  }
+  if (picked.length === 0) throw new SelectionError(`no enabled device matches --only ${only.join(' ')}`);
+  return candidates.filter((r) => picked.includes(r));
+}
+
+async function runDevice(ctx: RunContext, row: DeviceRow, pair?: PairContext): Promise<DeviceStatus> {
+  const dr = new DeviceRun(ctx, row);
+  if (!pair?.checkOnly) ctx.started++;
+  let status: DeviceStatus = 'failed';
+  let driver: ReturnType<RunContext['driver']> | null = null;
+  try {
+    driver = ctx.driver(row);
+    const r = await deviceFlow(dr, driver, pair);
+    status = r.status;
+    dr.status(r.status, null, r.message);
+  } catch (err) {
+    if (err instanceof Stop) status = err.status;
+    else if (err instanceof TargetError) status = 'blocked';
+    const message = err instanceof Error ? err.message : String(err);
+    const step = err instanceof DeviceError ? err.step : ctx.store.state(row.hostname)?.step ?? null;
+    dr.status(status, status === 'pending' ? null : step, message);
+    if (!(err instanceof Stop || err instanceof DeviceError || err instanceof TargetError)) ctx.bus.log('debug', (err as Error).stack ?? message, row.hostname);
+    if (err instanceof Stop && /window/.test(message)) ctx.windowStops++;
+  } finally {
+    await driver?.close().catch(() => undefined);
+    if (!pair?.checkOnly) ctx.deviceFinished(FAILED.includes(status));
+  }
+  return status;
+}
+
+/**
+ * An HA pair: both members checked before either is touched; a member already
+ * half-way (rebooted, not yet committed) is finished first; then the passive
+ * member, then the active one (suspended before its turn).
+ */
+async function runPair(ctx: RunContext, rows: DeviceRow[]): Promise<void> {
+  if (ctx.options.command === 'check' || ctx.options.dryRun) {
+    for (const r of rows) await runDevice(ctx, r);
+    return;
+  }
+  const peerOf = (r: DeviceRow) => rows.find((x) => x !== r)!.hostname;
+  const checked = new Map<DeviceRow, DeviceStatus>();
+  for (const r of rows) checked.set(r, await runDevice(ctx, r, { peer: peerOf(r), checkOnly: true }));
+  const inProgress = rows.filter((r) => checked.get(r) === 'held' && ctx.store.state(r.hostname)?.message?.startsWith('upgrade in progress'));
+  const blocked = rows.filter((r) => !inProgress.includes(r) && !['ready', 'already-current'].includes(checked.get(r)!));
+  if (blocked.length > 0) {
+    for (const r of inProgress) await runDevice(ctx, r, { peer: peerOf(r) });
+    for (const r of rows.filter((x) => !inProgress.includes(x) && !blocked.includes(x) && checked.get(x) !== 'already-current')) {
+      new DeviceRun(ctx, r).status('blocked', null, `its HA peer ${blocked[0].hostname} is ${checked.get(blocked[0])}: the pair is upgraded together`);
+    }
+    return;
+  }
+  const isActive = (r: DeviceRow) => (ctx.store.latestFacts<Facts>(r.hostname)?.facts.extra.ha as { local?: string } | null | undefined)?.local === 'active';
+  const rest = rows.filter((r) => !inProgress.includes(r)).sort((a, b) => Number(isActive(a)) - Number(isActive(b)));
+  const order = [...inProgress, ...rest];
+  for (const [i, r] of order.entries()) {
+    const status = await runDevice(ctx, r, { peer: peerOf(r) });
+    if (status !== 'upgraded' && status !== 'already-current') {
+      for (const other of order.slice(i + 1)) new DeviceRun(ctx, other).status('held', null, `waits for its HA peer ${r.hostname} (${status})`);
+      return;
+    }
+  }
+}
+
+export interface RunOutcome { exitCode: 0 | 1 | 3; stopped: string | null; statuses: Map<string, DeviceStatus> }
+
+export async function runFleet(ctx: RunContext, selected: DeviceRow[]): Promise<RunOutcome> {
+  const waves = planWaves(selected, ctx.settings);
+  const limit = pLimit(ctx.options.concurrency ?? ctx.settings.concurrency);
+  let notStarted = 0;
+  ctx.bus.emit({ type: 'run', phase: 'started', command: ctx.options.command, runId: ctx.runId, waves: waves.length, devices: selected.length });
+  for (const [i, wave] of waves.entries()) {
+    if (ctx.stopReason || ctx.breakerTripped) break;
+    ctx.bus.emit({ type: 'run', phase: 'wave', command: ctx.options.command, runId: ctx.runId, wave: i + 1, waves: waves.length, devices: wave.units.reduce((n, u) => n + u.hostnames.length, 0) });
+    await Promise.all(wave.units.map((u: Unit) => limit(async () => {
+      if (ctx.stopReason || ctx.breakerTripped) {
+        for (const h of u.hostnames) new DeviceRun(ctx, ctx.row(h)).status('pending', null, `not started: ${ctx.stopReason ?? 'the circuit breaker tripped'}`);
+        notStarted += u.hostnames.length;
+        return;
+      }
+      if (u.hostnames.length === 1) await runDevice(ctx, ctx.row(u.hostnames[0]));
+      else await runPair(ctx, u.hostnames.map((h) => ctx.row(h)));
+    })));
+    const pause = ctx.settings.pauseBetweenWavesMs;
+    if (pause > 0 && i < waves.length - 1 && ctx.options.command === 'run' && !ctx.options.dryRun) {
+      ctx.bus.log('info', `pausing ${Math.round(pause / 1000)} s before wave ${i + 2}`);
+      const until = Date.now() + pause;
+      while (Date.now() < until && !ctx.stopReason) await new Promise((r) => setTimeout(r, Math.min(500, until - Date.now())));
+    }
+  }
+  // Devices of waves that never started were kept from starting too.
+  for (const wave of waves) for (const u of wave.units) for (const h of u.hostnames) {
+    const s = ctx.store.state(h);
+    if (s?.status === 'pending' && !s.message?.startsWith('not started')) {
+      new DeviceRun(ctx, ctx.row(h)).status('pending', null, `not started: ${ctx.stopReason ?? 'the circuit breaker tripped'}`);
+      notStarted++;
+    }
+  }
+  const statuses = new Map(selected.map((r) => [r.hostname, ctx.store.state(r.hostname)?.status ?? 'pending']));
+  // "Stopped" means work was left undone because of it, not that a last failure tripped the breaker.
+  const stopped = ctx.stopReason ?? (ctx.breakerTripped && notStarted > 0 ? 'circuit breaker' : ctx.windowStops > 0 ? 'maintenance window' : null);
+  const exitCode = stopped ? 3 : [...statuses.values()].some((s) => NOT_DONE.includes(s)) ? 1 : 0;
+  ctx.bus.emit({ type: 'run', phase: 'finished', command: ctx.options.command, runId: ctx.runId, outcome: exitCode === 0 ? 'ok' : exitCode === 3 ? 'stopped' : 'attention', reason: stopped ?? undefined });
+  return { exitCode, stopped, statuses };
+}
