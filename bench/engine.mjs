@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// A 1,000-device lab upgrade through the real CLI (`upshift run --yes`).
+// Prints the makespan next to the ideal schedule computed from the lab's own
+// device delays (goal ≤ 1.05×) and the engine's overhead per device.
+// Run: node bench/engine.mjs [devices=1000] [speed=10] [concurrency=100]
+import { fork, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+const [n = 1000, speed = 10, concurrency = 100] = process.argv.slice(2).map(Number);
+const dir = mkdtempSync(join(tmpdir(), 'upshift-bench-engine-'));
+const child = fork(new URL('./lab-files-child.mjs', import.meta.url).pathname, [String(n), 'cat9300', String(speed), dir, String(concurrency)]);
+const info = await new Promise((r) => child.once('message', r));
+const t = info.timings;
+// What the lab itself makes a cat9300 install-mode upgrade wait for, at speed 1 (ms).
+const copy = (info.imageSize / t.copyBytesPerSec) * 1000;
+const verify = 20 * ((500 + (info.imageSize / t.verifyBytesPerSec) * 1000) / 20);
+const perDevice = (copy + verify + t.installAddMs + t.activateMs + 200 /* write memory */ + t.dropAfterMs + t.bootMs + t.activateMs / 3 /* commit */) / info.speed;
+
+const bin = new URL('../bin/upshift', import.meta.url).pathname;
+const t0 = performance.now();
+const cli = spawn(process.execPath, [bin, 'run', '--yes', '--workbook', info.files.workbook, '--credentials', info.files.credentials, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+let out = '';
+cli.stdout.on('data', (d) => (out += d));
+const code = await new Promise((r) => cli.on('close', r));
+const makespan = (performance.now() - t0) / 1000;
+
+const db = new Database(join(dir, '.upshift', 'upshift.db'), { readonly: true });
+const rows = db.prepare('SELECT hostname, status, started_at, finished_at FROM device_state').all();
+const statuses = {};
+for (const r of rows) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+// Waves: canary 1, then batches of 25% of the fleet; the ideal schedule of each wave
+// is bounded below by its longest device and by its total work over the concurrency.
+const waves = [1];
+let left = n - 1;
+const batch = Math.ceil((n * 25) / 100);
+while (left > 0) { waves.push(Math.min(batch, left)); left -= batch; }
+const ideal = waves.reduce((s, size) => s + Math.max(perDevice, (size * perDevice) / concurrency), 0) / 1000;
+const durations = rows.filter((r) => r.started_at && r.finished_at).map((r) => (Date.parse(r.finished_at) - Date.parse(r.started_at)) / 1000).sort((a, b) => a - b);
+const overhead = durations.map((d) => d - perDevice / 1000);
+const mean = overhead.reduce((a, b) => a + b, 0) / overhead.length;
+child.send('journal');
+const { reloads } = await new Promise((r) => child.once('message', r));
+
+console.log(`devices: ${n} cat9300 (install mode), lab speed ×${speed}, concurrency ${concurrency}, waves ${waves.join(' + ')}`);
+console.log(`result: exit ${code}; ${Object.entries(statuses).map(([s, k]) => `${s} ${k}`).join(', ')}; reloads per device: ${[...new Set(reloads)].join('/')}`);
+console.log(`lab delays per device: ${(perDevice / 1000).toFixed(2)} s   ideal makespan: ${ideal.toFixed(1)} s`);
+console.log(`makespan: ${makespan.toFixed(1)} s = ${(makespan / ideal).toFixed(2)} × the ideal   goal ≤ 1.05 ×`);
+console.log(`engine overhead per device (its time minus the lab's delays): mean ${mean.toFixed(2)} s, p95 ${overhead[Math.floor(overhead.length * 0.95)].toFixed(2)} s`);
+child.send('stop');
