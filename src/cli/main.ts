@@ -8,6 +8,7 @@ import { exportCommand } from './commands/export.js';
 import { UsageError } from './errors.js';
 import { labCommand } from './commands/lab.js';
 import { demoCommand } from './commands/demo.js';
+import { tuiCommand } from './commands/tui.js';
 import { parseCommand } from './commands/parse.js';
 import { batchCommand } from './commands/batch.js';
 import { planCommand } from './commands/plan.js';
@@ -17,13 +18,6 @@ const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
 
 type Action = (opts: CommonOptions & Record<string, unknown>, args: string[]) => Promise<number>;
-
-function notYet(name: string): Action {
-  return async () => {
-    process.stderr.write(`upshift ${name}: not yet available in this version\n`);
-    return 2;
-  };
-}
 
 export function buildProgram(run: (action: Action, opts: CommonOptions & Record<string, unknown>, args: string[]) => void): Command {
   const program = new Command('upshift')
@@ -40,7 +34,7 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
     return cmd;
   };
 
-  add('tui', 'interactive console (default when stdout is a terminal)', 'all', notYet('tui'), true);
+  add('tui', 'interactive console (default when stdout is a terminal)', 'all', tuiCommand as Action, true);
   add('check', 'import, connect, collect facts, run pre-checks, write readiness back (read-only)', 'read', batchCommand('check') as Action);
   add('stage', 'check, back up configs, transfer and verify images (nothing disruptive)', 'all', batchCommand('stage') as Action);
   add('run', 'full upgrade: check, stage, gates, activate/reload, post-checks, commit or rollback', 'all', batchCommand('run') as Action);
@@ -65,8 +59,9 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
     .option('--faults <spec>', 'faults per device: host=fault+fault,… or fault@N for the Nth device (e.g. corrupt@2,lon-acc-1=never-returns)')
     .option('--speed <x>', 'speed factor for every lab delay', speed, 1)
     .option('--out <file>', 'the workbook to write', 'lab.xlsx');
-  add('demo', 'the lab and the console in one process (what npm start runs)', 'workbook', demoCommand as Action)
-    .option('--speed <x>', 'speed factor for every lab delay', speed, 1);
+  add('demo', 'the lab and the console in one process (what npm start runs)', 'all', demoCommand as Action)
+    .option('--speed <x>', 'speed factor for every lab delay', speed, 10)
+    .option('--faults <spec>', 'lab faults (default: lon-wan-1=regression, to show a rollback gate)');
   const parse = new Command('parse')
     .description('parse a saved device output (stdin if no FILE) and print the structured result as JSON')
     .requiredOption('--platform <p>', 'iosxe')

@@ -20,7 +20,9 @@ export function formatEvent(e: Stamped, level: Level): string | null {
       if (e.phase === 'started') return `${t} upshift ${e.command}: ${e.devices} devices in ${e.waves} wave${e.waves === 1 ? '' : 's'}`;
       if (e.phase === 'wave') return `${t} wave ${e.wave}/${e.waves}: ${e.devices} device${e.devices === 1 ? '' : 's'}`;
       if (e.phase === 'finished') return `${t} ${e.command} finished${e.reason ? `: stopped (${e.reason})` : ''}`;
-      return `${t} ${e.reason ?? 'stopping'}`;
+      if (e.phase === 'paused') return `${t} paused: no new step starts until resumed`;
+      if (e.phase === 'resumed') return `${t} resumed`;
+      return `${t} stopping: ${e.reason ?? 'requested'}`;
     case 'device':
       // While a gate is open the device shows "waiting for approval: <kind>"; the gate lines say it already.
       if (e.status === 'running' || (e.status === 'held' && e.message?.startsWith('waiting for approval:'))) return null;

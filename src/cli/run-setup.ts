@@ -57,28 +57,45 @@ export async function validate(opts: CommonOptions, requireCredentials: boolean)
   return { paths, inventory, credentials, selected };
 }
 
-export interface Session {
+/** The state database, the event bus and the workbook write-back: open for a whole console or batch session. */
+export interface StateSession {
   v: Validated;
   store: StateStore;
   bus: EventBus;
-  ctx: RunContext;
   writeback: DebouncedWriteBack;
-  imageServer: ImageServer | null;
-  close(outcome: string): Promise<void>;
+  close(): Promise<void>;
 }
 
-/** Opens the state and builds the run context; call after validate(). */
-export async function openSession(v: Validated, opts: CommonOptions, command: RunCommand, approver: Approver, credentials: Credentials): Promise<Session> {
+export function openState(v: Validated): StateSession {
   const store = new StateStore(openDatabase(v.paths.state));
   store.syncInventory(v.inventory);
   const bus = new EventBus();
-  const runId = store.startRun(command, osUser(), { only: opts.only, yes: !!opts.yes, approve: opts.approve ?? [], dryRun: !!opts.dryRun, concurrency: opts.concurrency ?? null });
   bus.on(logFile(v.paths.state));
-  bus.on(eventRecorder(store, runId));
   const writeback = new DebouncedWriteBack(v.paths.workbook, () => store.statusCells(), (m) => bus.log('warn', m));
+  return {
+    v, store, bus, writeback,
+    async close() {
+      const written = await writeback.flush();
+      if (!written) bus.log('warn', `the workbook could not be written; the status is in ${join(v.paths.state, 'upshift.db')}`);
+      store.db.close();
+    },
+  };
+}
+
+/** One check/stage/run: its record in the runs table, its context, its image server. */
+export interface RunHandle {
+  ctx: RunContext;
+  imageServer: ImageServer | null;
+  finish(outcome: string): Promise<void>;
+}
+
+export async function beginRun(state: StateSession, opts: CommonOptions, command: RunCommand, approver: Approver, credentials: Credentials, selected = state.v.selected): Promise<RunHandle> {
+  const { v, store, bus, writeback } = state;
+  const runId = store.startRun(command, osUser(), { only: opts.only, yes: !!opts.yes, approve: opts.approve ?? [], dryRun: !!opts.dryRun, concurrency: opts.concurrency ?? null });
+  const unrecord = bus.on(eventRecorder(store, runId));
   const s = v.inventory.settings;
   let imageServer: ImageServer | null = null;
-  const iosxe = v.selected.filter((d) => d.platform === 'iosxe');
+  const iosxe = selected.filter((d) => d.platform === 'iosxe');
   if (command !== 'check' && !opts.dryRun && s.transfer === 'http' && iosxe.length > 0) {
     const files = new Map(v.inventory.images.filter((i) => iosxe.some((d) => d.image === i.file)).map((i) => [i.file, join(v.paths.images, i.file)] as [string, string]).filter(([, p]) => existsSync(p)));
     imageServer = new ImageServer({ files, listen: opts.serveAddress ?? '0.0.0.0', onTransfer: (t) => {
@@ -96,15 +113,31 @@ export async function openSession(v: Validated, opts: CommonOptions, command: Ru
     transcripts: true,
   };
   const ctx = new RunContext(v.inventory, store, bus, credentials, options, runId, osUser(), imageServer, writeback);
-  for (const r of v.selected) if (store.state(r.hostname)?.status === 'skipped') store.updateState(r.hostname, { status: 'pending', message: null });
+  for (const r of selected) if (store.state(r.hostname)?.status === 'skipped') store.updateState(r.hostname, { status: 'pending', message: null });
   return {
-    v, store, bus, ctx, writeback, imageServer,
-    async close(outcome: string) {
+    ctx, imageServer,
+    async finish(outcome: string) {
       await imageServer?.stop();
-      const written = await writeback.flush();
-      if (!written) bus.log('warn', `the workbook could not be written; the status is in ${join(v.paths.state, 'upshift.db')}`);
       store.endRun(runId, outcome);
-      store.db.close();
+      unrecord();
+      writeback.request();
+    },
+  };
+}
+
+export interface Session extends Omit<StateSession, 'close'>, RunHandle {
+  close(outcome: string): Promise<void>;
+}
+
+/** A batch session: the state and one run. */
+export async function openSession(v: Validated, opts: CommonOptions, command: RunCommand, approver: Approver, credentials: Credentials): Promise<Session> {
+  const state = openState(v);
+  const run = await beginRun(state, opts, command, approver, credentials);
+  return {
+    ...state, ...run,
+    async close(outcome: string) {
+      await run.finish(outcome);
+      await state.close();
     },
   };
 }

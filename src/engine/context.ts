@@ -42,6 +42,9 @@ export class RunContext {
   windowStops = 0;
   started = 0;
   failed = 0;
+  /** Devices the operator cancelled: they start no new step (a disrupted one still reaches a safe point). */
+  private readonly cancelled = new Set<string>();
+  private pauseGate: { promise: Promise<void>; release: () => void } | null = null;
 
   constructor(
     readonly inventory: Inventory,
@@ -87,6 +90,50 @@ export class RunContext {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, `${hostname}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
     return { write: (dir2, text) => appendFileSync(file, dir2 === 'sent' ? `>>> ${text}` : text, { mode: 0o600 }) };
+  }
+
+  get paused(): boolean {
+    return this.pauseGate !== null;
+  }
+
+  /** No new device and no new step starts until resume(); steps in flight finish. */
+  pause(): boolean {
+    if (this.pauseGate || this.stopReason) return false;
+    let release!: () => void;
+    const promise = new Promise<void>((r) => (release = r));
+    this.pauseGate = { promise, release };
+    this.bus.emit({ type: 'run', phase: 'paused', command: this.options.command, runId: this.runId });
+    return true;
+  }
+
+  resume(): boolean {
+    const gate = this.pauseGate;
+    if (!gate) return false;
+    this.pauseGate = null;
+    gate.release();
+    this.bus.emit({ type: 'run', phase: 'resumed', command: this.options.command, runId: this.runId });
+    return true;
+  }
+
+  /** Stops starting work (a paused run is released so it can wind down). */
+  stop(reason: string): void {
+    this.stopReason ??= reason;
+    this.bus.emit({ type: 'run', phase: 'stopping', command: this.options.command, runId: this.runId, reason: this.stopReason });
+    const gate = this.pauseGate;
+    this.pauseGate = null;
+    gate?.release();
+  }
+
+  async whilePaused(): Promise<void> {
+    while (this.pauseGate && !this.stopReason) await this.pauseGate.promise;
+  }
+
+  cancel(hostname: string): void {
+    this.cancelled.add(hostname.toLowerCase());
+  }
+
+  isCancelled(hostname: string): boolean {
+    return this.cancelled.has(hostname.toLowerCase());
   }
 
   /** Why a disruptive step may not start now on this device, or null. */

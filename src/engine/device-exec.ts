@@ -31,6 +31,11 @@ async function wait(dr: DeviceRun, driver: AnyDriver, version: string, since: nu
   const r = await dr.step('wait', () => driver.waitForReturn({ version, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since, pollMs: dr.ctx.options.pollMs }));
   const f = r.data?.facts as Facts | undefined;
   dr.patch({ current_version: f?.version ?? version });
+  if (f) {
+    // What the device runs now, for the console and the next decision.
+    dr.ctx.store.saveFacts(dr.hostname, f);
+    dr.ctx.bus.emit({ type: 'facts', hostname: dr.hostname, facts: f });
+  }
   return r;
 }
 

@@ -7,7 +7,7 @@ import type { Diff } from './checks.js';
 import type { Gate, GateDecision } from './gates.js';
 
 export type EngineEvent =
-  | { type: 'run'; phase: 'started' | 'wave' | 'stopping' | 'finished'; command: string; runId: number; wave?: number; waves?: number; devices?: number; outcome?: string; reason?: string }
+  | { type: 'run'; phase: 'started' | 'wave' | 'paused' | 'resumed' | 'stopping' | 'finished'; command: string; runId: number; wave?: number; waves?: number; devices?: number; outcome?: string; reason?: string }
   | { type: 'device'; hostname: string; status: DeviceStatus; step: string | null; message: string | null }
   | { type: 'step'; hostname: string; step: string; phase: 'start' | 'end'; outcome?: 'ok' | 'failed' | 'skipped'; message?: string; durationMs?: number; attempt?: number }
   | { type: 'progress'; hostname: string; step: string; done: number; total: number | null; rate?: number }
@@ -25,7 +25,7 @@ export class EventBus {
 
   on(listener: Listener): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => void this.listeners.delete(listener);
   }
 
   emit(e: EngineEvent): void {

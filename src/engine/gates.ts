@@ -42,9 +42,72 @@ export class PolicyApprover implements Approver {
   constructor(private readonly yes: boolean, private readonly kinds: readonly string[] = []) {}
 
   async decide(gate: Gate): Promise<GateDecision> {
+    return this.answer(gate);
+  }
+
+  answer(gate: Gate): GateDecision {
     const at = new Date().toISOString();
     if (this.yes) return { decision: 'approved', by: osUser(), source: '--yes', at };
     if (this.kinds.includes(gate.kind)) return { decision: 'approved', by: osUser(), source: `--approve ${gate.kind}`, at };
     return { decision: 'held', by: osUser(), source: 'batch (no approval given)', at };
+  }
+}
+
+export interface PendingGate { gate: Gate; openedAt: number }
+
+/**
+ * The console's approver: gates wait in a queue until a person answers them
+ * (the UI calls answer()); what --yes / --approve already cover is approved
+ * at once. Nothing here knows about the UI: listeners hear the queue change.
+ */
+export class QueueApprover implements Approver {
+  private readonly waiting = new Map<string, { pending: PendingGate; resolve: (d: GateDecision) => void }>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly policy: PolicyApprover = new PolicyApprover(false), private readonly user: string = osUser()) {}
+
+  /** Queues the gate at once (not a tick later), so an answer given right after the gate opened finds it. */
+  decide(gate: Gate): Promise<GateDecision> {
+    const byPolicy = this.policy.answer(gate);
+    if (byPolicy.decision === 'approved') return Promise.resolve(byPolicy);
+    return new Promise<GateDecision>((resolve) => {
+      this.waiting.set(gate.id, { pending: { gate, openedAt: Date.now() }, resolve });
+      this.changed();
+    });
+  }
+
+  /** Open gates, oldest first. */
+  pending(): PendingGate[] {
+    return [...this.waiting.values()].map((w) => w.pending);
+  }
+
+  forHost(hostname: string): PendingGate | undefined {
+    return this.pending().find((p) => p.gate.hostname === hostname);
+  }
+
+  /** Answers one gate; false when it is no longer open (answered elsewhere, or the run stopped). */
+  answer(id: string, decision: 'approved' | 'refused' | 'held', source = 'console'): boolean {
+    const w = this.waiting.get(id);
+    if (!w) return false;
+    this.waiting.delete(id);
+    w.resolve({ decision, by: this.user, source, at: new Date().toISOString() });
+    this.changed();
+    return true;
+  }
+
+  /** Leaves every open gate held (nothing disruptive happens): the run is stopping. */
+  holdAll(source: string): number {
+    const ids = [...this.waiting.keys()];
+    for (const id of ids) this.answer(id, 'held', source);
+    return ids.length;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
   }
 }

@@ -51,9 +51,15 @@ export class DeviceRun {
   /** Runs one journaled step. */
   async step<T>(name: string, fn: (attempt: number) => Promise<T>, opts: { detail?: unknown; message?: (r: T) => string } = {}): Promise<T> {
     const disruptive = DISRUPTIVE.has(name);
-    if (this.ctx.stopReason && !(this.finishing && FINISHING.has(name))) {
+    const toSafePoint = this.finishing && FINISHING.has(name);
+    if (!toSafePoint && this.ctx.paused) {
+      this.status('running', name, `paused before ${name}`);
+      await this.ctx.whilePaused();
+    }
+    if (this.ctx.stopReason && !toSafePoint) {
       throw new Stop('pending', `stopped before ${name} (${this.ctx.stopReason}); the next run resumes`);
     }
+    if (this.ctx.isCancelled(this.hostname) && !toSafePoint) throw new Stop('cancelled', `cancelled by the operator before ${name}`);
     if (name === 'activate' || name === 'switchover' || name === 'rollback') this.finishing = true;
     const { attempts, baseMs } = this.ctx.options.retry;
     const tries = disruptive ? 1 : Math.max(1, attempts);
@@ -87,6 +93,9 @@ export class DeviceRun {
 
   /** Asks the approver; journals the answer with the OS user. Held and refused end here. */
   async gate(gate: Gate): Promise<GateDecision> {
+    // A rollback gate of a disrupted device is answered even when cancelled: it decides the safe point.
+    const cancellable = !this.finishing;
+    if (cancellable && this.ctx.isCancelled(this.hostname)) throw new Stop('cancelled', `cancelled by the operator; ${gate.kind} not started`);
     const blocked = this.ctx.disruptiveBlocked(this.row);
     if (blocked) throw new Stop('held', `${gate.kind} not started: ${blocked}`);
     this.status('held', gate.step, `waiting for approval: ${gate.kind}`);
@@ -96,6 +105,7 @@ export class DeviceRun {
     if (d.decision !== 'held') {
       this.ctx.store.recordApproval({ runId: this.ctx.runId, hostname: this.hostname, kind: gate.kind, step: gate.step, decision: d.decision, operator: d.by, source: d.source, commands: gate.commands });
     }
+    if (cancellable && this.ctx.isCancelled(this.hostname) && d.decision !== 'approved') throw new Stop('cancelled', `cancelled by the operator; ${gate.kind} not started`);
     // The window may have closed, or a stop come, while the gate was open.
     const late = this.ctx.disruptiveBlocked(this.row);
     if (d.decision === 'approved' && late) throw new Stop('held', `${gate.kind} approved but not started: ${late}`);

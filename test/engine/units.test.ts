@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { planWaves } from '../../src/engine/waves.js';
 import { diffSnapshots } from '../../src/engine/checks.js';
 import { selectDevices, SelectionError } from '../../src/engine/runner.js';
-import { PolicyApprover, type Gate } from '../../src/engine/gates.js';
+import { PolicyApprover, QueueApprover, type Gate } from '../../src/engine/gates.js';
 import { DEFAULT_SETTINGS } from '../../src/store/settings.js';
 import type { DeviceRow } from '../../src/store/types.js';
 import type { Snapshot } from '../../src/drivers/contract.js';
@@ -72,5 +72,31 @@ describe('batch approvals', () => {
     const some = new PolicyApprover(false, ['reload']);
     expect(await some.decide(gate('reload'))).toMatchObject({ decision: 'approved', source: '--approve reload' });
     expect(await some.decide(gate('switchover'))).toMatchObject({ decision: 'held', source: 'batch (no approval given)' });
+  });
+});
+
+describe('QueueApprover', () => {
+  const gate = (id: string, kind: 'reload' | 'rollback' = 'reload') => ({ id, hostname: `h-${id}`, kind, step: 'activate', commands: ['reload'], impact: '', blastRadius: [], rollback: null });
+
+  it('approves what the policy covers at once and queues the rest until answered', async () => {
+    const q = new QueueApprover(new PolicyApprover(false, ['rollback']), 'alice');
+    let changes = 0;
+    q.onChange(() => changes++);
+    await expect(q.decide(gate('r', 'rollback'))).resolves.toMatchObject({ decision: 'approved', source: '--approve rollback' });
+    const pending = q.decide(gate('a'));
+    expect(q.pending().map((p) => p.gate.id)).toEqual(['a']);
+    expect(q.forHost('h-a')?.gate.id).toBe('a');
+    expect(q.answer('a', 'refused')).toBe(true);
+    await expect(pending).resolves.toMatchObject({ decision: 'refused', by: 'alice', source: 'console' });
+    expect(q.answer('a', 'approved')).toBe(false);
+    expect(changes).toBe(2);
+  });
+
+  it('holdAll leaves every open gate held, so nothing disruptive happens when the console stops', async () => {
+    const q = new QueueApprover(new PolicyApprover(false), 'bob');
+    const answers = Promise.all([q.decide(gate('1')), q.decide(gate('2'))]);
+    expect(q.holdAll('quit')).toBe(2);
+    expect((await answers).map((d) => d.decision)).toEqual(['held', 'held']);
+    expect(q.pending()).toEqual([]);
   });
 });

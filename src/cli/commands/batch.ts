@@ -20,7 +20,7 @@ export function batchCommand(command: RunCommand) {
     const onSignal = (sig: NodeJS.Signals) => {
       signals++;
       if (signals === 1) {
-        ctx.stopReason = `stopped by ${sig}`;
+        ctx.stop(`stopped by ${sig}`);
         bus.log('warn', `${sig}: no new steps start; devices in flight reach a safe point, then the state and the workbook are saved (again to quit now)`);
       } else {
         process.stderr.write(`${sig} again: quitting now; the journal is in ${session.v.paths.state}\n`);

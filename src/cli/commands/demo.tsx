@@ -1,0 +1,32 @@
+// `upshift demo` (what `npm start` runs): the example lab in a temporary
+// folder and the console on it, in one process.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeLab, writeLabFiles } from '../lab-files.js';
+import { validate } from '../run-setup.js';
+import type { CommonOptions } from '../options.js';
+import { batchCommand } from './batch.js';
+import { startLab, type LabCommandOptions } from './lab.js';
+import { runConsole } from './tui.js';
+
+/** One device whose routes drop after its reload, so the demo shows a failed post-check and its rollback gate. */
+export const DEMO_FAULTS = 'lon-wan-1=regression';
+
+export async function demoCommand(opts: LabCommandOptions): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'upshift-demo-'));
+  const lab = await startLab({ ...opts, devices: undefined, faults: opts.faults ?? DEMO_FAULTS });
+  try {
+    const files = await writeLabFiles(lab, join(dir, 'lab.xlsx'));
+    const common: CommonOptions = { ...opts, workbook: files.workbook, credentials: files.credentials, only: opts.only ?? [], logLevel: opts.logLevel ?? 'info' };
+    if (!process.stdout.isTTY || !process.stdin.isTTY) {
+      process.stdout.write(`${describeLab(lab, files)}\n\nupshift demo: not a terminal, so no console: running "upshift check" on the lab with line output instead\n`);
+      return await batchCommand('check')(common);
+    }
+    const v = await validate(common, true);
+    const banner = `demo: ${lab.fleet.length} simulated devices on ${lab.host} (speed ×${lab.clock.speed}; lon-wan-1 loses routes after its reload) · ${dir}`;
+    return await runConsole(v, common, banner);
+  } finally {
+    await lab.stop();
+  }
+}

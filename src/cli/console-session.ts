@@ -1,0 +1,156 @@
+// The session behind the console: it owns the state, runs the read-only
+// readiness check on opening, starts, pauses and stops the upgrade run on
+// the operator's keys, and hands the engine's gates to the approvals queue.
+import { basename, dirname, join } from 'node:path';
+import type { Facts } from '../drivers/contract.js';
+import { PolicyApprover, QueueApprover } from '../engine/gates.js';
+import { runFleet, type RunOutcome } from '../engine/runner.js';
+import type { RunCommand } from '../engine/context.js';
+import type { Credentials } from '../store/credentials.js';
+import { exportWorkbook } from '../store/export.js';
+import type { JournalEntry } from '../store/state.js';
+import type { ConsoleController, ConsoleInfo, LoginAnswer } from '../ui/controller.js';
+import { FleetModel } from '../ui/model.js';
+import { beginRun, type RunHandle, type StateSession, type Validated } from './run-setup.js';
+import type { CommonOptions } from './options.js';
+
+export class ConsoleSession implements ConsoleController {
+  readonly model: FleetModel;
+  readonly info: ConsoleInfo;
+  readonly approver: QueueApprover;
+  /** The exit code of the last run (3 when the console stopped one). */
+  exitCode: 0 | 1 | 3 = 0;
+  private credentials: Credentials | null;
+  private current: { command: RunCommand; handle: RunHandle | null; done: Promise<void> } | null = null;
+  private readonly unlisten: () => void;
+  private stopping: string | null = null;
+
+  constructor(private readonly v: Validated, private readonly opts: CommonOptions, private readonly state: StateSession, banner?: string) {
+    const { store } = state;
+    this.credentials = v.credentials;
+    this.model = new FleetModel(v.selected.map((row) => {
+      const s = store.state(row.hostname);
+      return { row, status: s?.status, step: s?.step, message: s?.message, readiness: s?.readiness, current: s?.current_version, model: s?.model };
+    }));
+    // Until the check has run, readiness is not known: nothing can be started.
+    this.model.run.phase = this.credentials ? 'checking' : 'credentials';
+    this.unlisten = state.bus.on((e) => this.model.apply(e));
+    this.approver = new QueueApprover(new PolicyApprover(!!opts.yes, opts.approve ?? []));
+    const starts = v.selected.map((d) => d.windowStart?.getTime()).filter((t): t is number => t !== undefined);
+    const ends = v.selected.map((d) => d.windowEnd?.getTime()).filter((t): t is number => t !== undefined);
+    this.info = {
+      workbook: v.paths.workbook,
+      stateDir: v.paths.state,
+      dryRun: !!opts.dryRun,
+      concurrency: opts.concurrency ?? v.inventory.settings.concurrency,
+      reloadTimeoutMs: v.inventory.settings.reloadTimeoutMs,
+      window: { start: starts.length ? new Date(Math.min(...starts)) : null, end: ends.length ? new Date(Math.max(...ends)) : null },
+      credentialNames: [...new Set(v.inventory.devices.filter((d) => v.selected.includes(d) || v.selected.some((s) => s.via === d.hostname)).map((d) => d.credential))],
+      banner,
+    };
+  }
+
+  begin(): void {
+    if (!this.credentials) this.model.setRun({ phase: 'credentials' });
+    else this.launch('check');
+  }
+
+  provideCredentials(login: LoginAnswer): void {
+    // One login for every entry the workbook names; kept in memory only.
+    this.credentials = new Map(this.info.credentialNames.map((name) => [name, { username: login.username, password: login.password, enable: login.enable, verifyTls: true }]));
+    this.launch('check');
+  }
+
+  private launch(command: RunCommand): void {
+    // A new run starts once the previous one has closed (its image server stopped, its record ended).
+    const previous = this.current?.done ?? Promise.resolve();
+    const entry: { command: RunCommand; handle: RunHandle | null; done: Promise<void> } = { command, handle: null, done: Promise.resolve() };
+    this.current = entry;
+    if (command === 'check') this.model.setRun({ phase: 'checking', command: 'check' });
+    entry.done = (async () => {
+      let outcome: RunOutcome | null = null;
+      try {
+        await previous;
+        if (this.stopping) return;
+        entry.handle = await beginRun(this.state, this.opts, command, this.approver, this.credentials!);
+        if (this.stopping) entry.handle.ctx.stop(this.stopping);
+        outcome = await runFleet(entry.handle.ctx, this.v.selected);
+        this.exitCode = outcome.exitCode;
+      } catch (err) {
+        this.model.say(`the ${command} stopped on an error: ${(err as Error).message}`, 'error');
+        this.state.bus.log('error', `${command}: ${(err as Error).stack ?? err}`);
+        this.model.setRun({ phase: command === 'check' ? 'idle' : 'finished', outcome: 'error' });
+      } finally {
+        await entry.handle?.finish(outcome ? (outcome.exitCode === 0 ? 'ok' : outcome.exitCode === 3 ? 'stopped' : 'attention') : 'error');
+        if (this.current === entry) this.current = null;
+      }
+    })();
+  }
+
+  toggleRun(): string {
+    const cur = this.current;
+    const ctx = cur?.handle?.ctx;
+    const phase = this.model.run.phase;
+    if (cur?.command === 'run' && !ctx) return 'the run is starting';
+    if (phase === 'paused' && ctx?.resume()) return 'resumed: devices and steps start again';
+    if (phase === 'running' && ctx?.pause()) return 'paused: no new device or step starts; steps in flight finish (s resumes)';
+    if (phase !== 'idle' && phase !== 'finished') return `nothing to start while ${phase}`;
+    this.launch('run');
+    // Shown at once, so a second s cannot start a second run.
+    this.model.setRun({ phase: 'running', command: 'run', wave: 0, waves: 0, reason: null, outcome: null });
+    return this.opts.dryRun ? 'dry run started: read-only checks and the plan, nothing is changed' : `run started on ${this.v.selected.length} devices: every reload, switchover and rollback waits for your approval`;
+  }
+
+  cancel(hostname: string): string {
+    const ctx = this.current?.handle?.ctx;
+    if (!ctx || this.current?.command === 'check') return 'nothing is running';
+    const row = this.v.selected.find((d) => d.hostname === hostname);
+    const peer = row?.haPeer ? this.v.selected.find((d) => d.hostname.toLowerCase() === row.haPeer!.toLowerCase()) : undefined;
+    for (const h of [hostname, peer?.hostname].filter((x): x is string => !!x)) {
+      ctx.cancel(h);
+      const open = this.approver.forHost(h);
+      // A rollback gate decides where a disrupted device ends: it stays for the operator to answer.
+      if (open && open.gate.kind !== 'rollback') this.approver.answer(open.gate.id, 'held', 'cancelled in the console');
+    }
+    return `${hostname}${peer ? ` and its HA peer ${peer.hostname}` : ''}: cancelled; no new step starts (a device already reloading reaches a safe point first)`;
+  }
+
+  answer(gateId: string, decision: 'approved' | 'refused'): boolean {
+    return this.approver.answer(gateId, decision, 'console');
+  }
+
+  async exportWorkbook(): Promise<string> {
+    const wb = this.v.paths.workbook;
+    const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+    const out = join(dirname(wb), `${basename(wb).replace(/\.xlsx$/i, '')}-upshift-${stamp}.xlsx`);
+    const r = await exportWorkbook(wb, out, this.state.store.statusCells(), this.state.store.auditRows());
+    return `${out} (status columns and an Audit sheet of ${r.auditRows} rows)`;
+  }
+
+  async stop(reason: string): Promise<void> {
+    this.stopping = reason;
+    const cur = this.current;
+    if (!cur) return;
+    cur.handle?.ctx.stop(reason);
+    this.approver.holdAll(`${reason}: not approved`);
+    await cur.done;
+    if (cur.command !== 'check') this.exitCode = 3;
+  }
+
+  facts(hostname: string): Facts | null {
+    return this.state.store.latestFacts<Facts>(hostname)?.facts ?? null;
+  }
+
+  /** The steps of the device's latest run. */
+  journal(hostname: string): JournalEntry[] {
+    const all = this.state.store.journal(hostname);
+    const last = all.at(-1)?.run_id;
+    return all.filter((j) => j.run_id === last);
+  }
+
+  async close(): Promise<void> {
+    this.unlisten();
+    this.model.dispose();
+    await this.state.close();
+  }
+}

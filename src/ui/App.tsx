@@ -1,0 +1,131 @@
+// The operator console: one screen built from the model, keys dispatched
+// through the key table (keymap.ts) to the actions in actions.ts.
+import { useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
+import { Box, useInput, useStdin, useStdout, type Key } from 'ink';
+import type { ConsoleController } from './controller.js';
+import { lookup } from './keymap.js';
+import { layout, scrollTo } from './layout.js';
+import { perform } from './actions.js';
+import { INITIAL_UI, select, type UiState } from './selection.js';
+import { DeviceTable } from './components/DeviceTable.js';
+import { DetailPane } from './components/DetailPane.js';
+import { ApprovalsPane } from './components/Approvals.js';
+import { approveAllDialog, gateDialog, quitDialog, type DialogView } from './components/Dialogs.js';
+import { FlashLine, Header, headerLines, helpLines, HintBar } from './components/Chrome.js';
+import { CredentialsPrompt } from './components/CredentialsPrompt.js';
+import { Panel, seg } from './components/lines.js';
+
+export interface AppProps {
+  controller: ConsoleController;
+  /** Called when the console is done: after a safe stop, or at once on a second Ctrl+C. */
+  onQuit(forced: boolean): void;
+  /** Fixed terminal size (tests); otherwise the terminal's, following resizes. */
+  size?: { columns: number; rows: number };
+  /** Keys arriving this soon after a gate dialog opens are ignored (a key held down). */
+  guardMs?: number;
+  clock?: () => number;
+}
+
+function useTerminalSize(fixed?: { columns: number; rows: number }) {
+  const { stdout } = useStdout();
+  const read = () => fixed ?? { columns: stdout.columns || 100, rows: stdout.rows || 40 };
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    if (fixed) return;
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout, fixed]);
+  return fixed ?? size;
+}
+
+export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock = Date.now }: AppProps) {
+  const { model, info } = controller;
+  const version = useSyncExternalStore(model.subscribe, model.getVersion);
+  const size = useTerminalSize(fixedSize);
+  const [now, setNow] = useState(clock);
+  useEffect(() => {
+    const t = setInterval(() => setNow(clock()), 1000);
+    return () => clearInterval(t);
+  }, [clock]);
+  // The UI state lives in a ref so that a key sees what the previous key did even before React renders it.
+  const uiRef = useRef<UiState>(INITIAL_UI);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const setUi = (patch: Partial<UiState>) => {
+    uiRef.current = { ...uiRef.current, ...patch };
+    rerender();
+  };
+  const offset = useRef(0);
+  const ui = uiRef.current;
+  void version;
+  const sel = select(model, ui);
+  const { list, index, device, gates, approval, keyState } = sel;
+  const dialogGate = ui.dialog?.type === 'gate' ? model.gates.get(ui.dialog.gateId) ?? null : null;
+
+  const { isRawModeSupported } = useStdin();
+  const handle = (input: string, key: Key) => {
+    const cur = uiRef.current;
+    const fresh = select(model, cur);
+    if (model.run.phase === 'credentials' && !(key.ctrl && input === 'c')) return;
+    const scope = cur.scope;
+    // A key held down when a dialog opens must not answer it: ignore early keys and bursts.
+    if ((scope === 'gate' || scope === 'approveAll') && cur.dialog && !(key.ctrl && input === 'c')) {
+      if (clock() - cur.dialog.openedAt < guardMs || input.length > 1) return;
+    }
+    // Ink hands fast typing over as one chunk: a burst of one navigation key (a held j) moves that many rows.
+    if ((scope === 'main' || scope === 'details') && input.length > 1 && /^([jk])\1+$/.test(input)) {
+      for (const c of input) handle(c, key);
+      return;
+    }
+    const b = lookup(scope, input, key);
+    if (!b) return;
+    const why = b.disabled?.(fresh.keyState);
+    if (why) return model.say(why, 'warn');
+    perform({ controller, ui: cur, setUi, sel: fresh, clock, onQuit }, b.id, input);
+  };
+  useInput(handle, { isActive: isRawModeSupported });
+
+  // The gate dialog closes by itself when its gate is answered elsewhere or the run stops.
+  useEffect(() => {
+    if (ui.scope === 'gate' && !dialogGate) setUi({ scope: uiRef.current.back, dialog: null });
+  }, [ui.scope, dialogGate]);
+
+  const head = headerLines(model, info, now, size.columns);
+  let dialog: DialogView | null = null;
+  if (ui.scope === 'gate' && dialogGate) dialog = gateDialog(dialogGate, model.device(dialogGate.hostname), now - (ui.dialog?.openedAt ?? 0) < guardMs);
+  else if (ui.scope === 'approveAll' && ui.dialog?.type === 'all') dialog = approveAllDialog(ui.dialog.kind, ui.dialog.ids.map((id) => model.gates.get(id)).filter((g) => !!g), ui.dialog.typed);
+  else if (ui.scope === 'quit') dialog = quitDialog(model.inFlight(), gates.length);
+  const L = layout(size.columns, size.rows, head.length, dialog ? dialog.lines.length + 2 : null);
+  const clockInfo = { now, reloadTimeoutMs: info.reloadTimeoutMs };
+  const tableFocused = ui.pane === 'devices' && ui.scope !== 'details';
+  offset.current = scrollTo(index, offset.current, L.table - 3, list.length);
+
+  let body: React.ReactNode;
+  if (model.run.phase === 'credentials') {
+    body = <CredentialsPrompt names={info.credentialNames} onDone={(login) => controller.provideCredentials(login)} />;
+  } else if (ui.scope === 'help') {
+    body = <Panel title={[seg('Keys', 'accent', { bold: true }), seg(' (Esc closes)', 'muted')]} w={L.width} rows={L.body - 2} lines={helpLines(keyState, L.width)} focused />;
+  } else if (ui.scope === 'details' || (ui.back === 'details' && ui.scope === 'filter')) {
+    body = <DetailPane device={device} journal={device ? controller.journal(device.row.hostname) : []} w={L.width} rows={L.body - 2} full focused now={now} />;
+  } else {
+    body = (
+      <>
+        <DeviceTable rows={list} offset={offset.current} selected={index} total={model.devices.length} filter={ui.filter} filtering={ui.scope === 'filter'} focused={tableFocused} w={L.width} height={L.table} clock={clockInfo} />
+        {dialog ? <Panel title={dialog.title} w={L.width} rows={L.bottom - 2} lines={dialog.lines} focused /> : (L.bottom > 2 && (
+          <Box>
+            <DetailPane device={device} journal={device ? controller.journal(device.row.hostname) : []} w={L.width - L.approvalsWidth} rows={L.bottom - 2} full={false} focused={false} now={now} />
+            {L.approvalsWidth > 0 && <ApprovalsPane gates={gates} answered={model.answered} selected={approval} focused={ui.pane === 'approvals'} w={L.approvalsWidth} rows={L.bottom - 2} />}
+          </Box>
+        ))}
+      </>
+    );
+  }
+  return (
+    <Box flexDirection="column" width={L.width}>
+      <Header lines={head} />
+      {body}
+      <FlashLine model={model} w={L.width} now={now} />
+      <HintBar scope={ui.scope} state={keyState} w={L.width} />
+    </Box>
+  );
+}

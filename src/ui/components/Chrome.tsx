@@ -1,0 +1,82 @@
+// Header (workbook, window, counts, run state, badges), the flash line and
+// the hint bar generated from the key table.
+import { basename } from 'node:path';
+import { DEVICE_STATUSES } from '../../store/types.js';
+import type { ConsoleInfo } from '../controller.js';
+import type { FleetModel } from '../model.js';
+import { hints, KEYMAP, type KeyState, type Scope } from '../keymap.js';
+import { STATUS_TONE } from '../theme.js';
+import { duration, hhmm } from '../format.js';
+import { fitLine, LineView, seg, width, type Line } from './lines.js';
+
+const PHASE: Record<string, string> = {
+  credentials: 'CREDENTIALS NEEDED', checking: 'CHECKING', idle: 'READY – s starts the run', running: 'RUNNING', paused: 'PAUSED', stopping: 'STOPPING', finished: 'FINISHED – s runs again',
+};
+
+export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w: number): Line[] {
+  const r = model.run;
+  const l1: Line = [seg(' upshift ', 'accent', { bold: true, inverse: true }), seg(`  ${basename(info.workbook)}`)];
+  const { start, end } = info.window;
+  if (start || end) {
+    const left = end ? end.getTime() - now : null;
+    l1.push(seg(`  window ${start ? hhmm(start) : '…'}–${end ? hhmm(end) : '…'}`));
+    if (left !== null) l1.push(seg(left > 0 ? ` (${duration(left)} left)` : ' (closed)', left > 0 ? (left < 15 * 60_000 ? 'wait' : 'muted') : 'bad'));
+  }
+  const tone = r.phase === 'running' || r.phase === 'checking' ? 'busy' : r.phase === 'paused' || r.phase === 'stopping' || r.phase === 'credentials' ? 'wait' : r.phase === 'finished' ? (r.outcome === 'ok' ? 'ok' : 'wait') : null;
+  l1.push(seg('  '), seg(PHASE[r.phase] ?? r.phase, tone, { bold: true }));
+  if (r.waves > 0 && r.command !== 'check' && (r.phase === 'running' || r.phase === 'paused' || r.phase === 'stopping')) l1.push(seg(` wave ${r.wave}/${r.waves}`));
+  if (r.phase === 'finished' && r.reason) l1.push(seg(` (stopped: ${r.reason})`, 'wait'));
+  l1.push(seg(`  conc ${info.concurrency}`, 'muted'));
+  const badges: Line = [];
+  if (info.dryRun) badges.push(seg(' DRY-RUN ', 'wait', { inverse: true, bold: true }), seg(' '));
+  if (r.command === null || r.command === 'check') badges.push(seg(' READ-ONLY ', 'info', { inverse: true, bold: true }));
+  const room = w - badges.reduce((n, s) => n + s.t.length, 0);
+  const head = fitLine(l1, Math.max(0, room));
+  const l2: Line = [seg(' ')];
+  for (const s of DEVICE_STATUSES) {
+    const n = model.counts.get(s) ?? 0;
+    if (n === 0 && !['ready', 'running', 'held', 'upgraded', 'failed'].includes(s)) continue;
+    l2.push(seg(`${s} `, n ? STATUS_TONE[s] : 'muted'), seg(`${n}  `, n ? null : 'muted', { bold: n > 0 }));
+  }
+  const out = [[...head, ...badges], fitLine(l2, w)];
+  if (info.banner) out.push(fitLine([seg(` ${info.banner}`, 'muted')], w));
+  return out;
+}
+
+export function Header({ lines }: { lines: Line[] }) {
+  return <>{lines.map((l, i) => <LineView key={i} line={l} />)}</>;
+}
+
+export function FlashLine({ model, w, now }: { model: FleetModel; w: number; now: number }) {
+  const f = model.flash;
+  // A message stays a minute; warnings and errors stay until replaced.
+  const show = f && (f.tone !== 'info' || now - f.at < 60_000);
+  return <LineView line={fitLine(show ? [seg(` ${f.text}`, f.tone === 'error' ? 'bad' : f.tone === 'warn' ? 'wait' : 'info')] : [], w)} />;
+}
+
+export function HintBar({ scope, state, w }: { scope: Scope; state: KeyState; w: number }) {
+  // The available keys in table order; when they do not fit, the ones before `? help` and `q quit` give way from the end.
+  const items: Line[] = hints(scope, state).filter((h) => h.enabled).map((h) => [seg(h.keys, 'accent', { bold: true }), seg(` ${h.label}  `)]);
+  const tail = items.filter((_, i) => i >= items.length - 2 && scope !== 'gate' && scope !== 'approveAll');
+  const head = items.slice(0, items.length - tail.length);
+  const size = (l: Line[]) => l.reduce((n, it) => n + width(it), 1);
+  while (head.length > 0 && size([...head, ...tail]) > w) head.pop();
+  return <LineView line={fitLine([seg(' '), ...[...head, ...tail].flat()], w)} />;
+}
+
+/** `?`: every key, generated from the key table; two columns when the terminal is wide enough. */
+export function helpLines(state: KeyState, w: number): Line[] {
+  const groups: [string, Scope[]][] = [['Devices and details', ['main', 'details']], ['Filter (/)', ['filter']], ['Gate dialog (a)', ['gate']], ['Approve all (A)', ['approveAll']], ['Quit dialog (q)', ['quit']], ['Help (?)', ['help']]];
+  const block = (title: string, scopes: Scope[]): Line[] => [
+    [seg(title, 'accent', { bold: true })],
+    ...KEYMAP.filter((k) => k.scopes.some((s) => scopes.includes(s)) && (title === 'Devices and details' || !k.scopes.includes('main'))).map((b): Line => {
+      const why = b.disabled?.(state);
+      return [seg(`  ${b.keys.padEnd(10)} `, 'accent', { bold: true }), seg(b.description, why ? 'muted' : null), seg(why ? ` (now: ${why})` : '', 'muted'), seg(b.dangerous ? ' [approves]' : '', 'wait')];
+    }),
+  ];
+  const left = block(...groups[0]);
+  const right = groups.slice(1).flatMap(([t, s]) => [...block(t, s), []]);
+  if (w < 150) return [...left, [], ...right];
+  const half = Math.floor((w - 4) / 2);
+  return Array.from({ length: Math.max(left.length, right.length) }, (_, i) => [...fitLine(left[i] ?? [], half), seg(' '), ...(right[i] ?? [])]);
+}

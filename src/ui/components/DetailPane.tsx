@@ -1,0 +1,99 @@
+// The selected device: facts, pre-checks with their reasons, the pre/post
+// diff, the step timeline with durations (from the journal) and the tail of
+// its live log. Compact under the table, full height on Enter.
+import type { Check } from '../../drivers/contract.js';
+import type { JournalEntry } from '../../store/state.js';
+import type { DeviceView } from '../model.js';
+import { STATUS_TONE } from '../theme.js';
+import { bytes, clockTime, duration } from '../format.js';
+import { Panel, seg, type Line } from './lines.js';
+
+export interface DetailProps {
+  device: DeviceView | null;
+  journal: JournalEntry[];
+  w: number;
+  rows: number;
+  full: boolean;
+  focused: boolean;
+  now: number;
+}
+
+function factsLine(d: DeviceView): Line {
+  const f = d.facts;
+  if (!f) return [seg('facts       ', 'muted'), seg('not collected yet', 'muted')];
+  const parts = [
+    f.version && `running ${f.version}`,
+    f.bootMode && `${f.bootMode} mode`,
+    f.redundancy,
+    f.flashFree !== null && `${f.filesystem ?? 'flash'} ${bytes(f.flashFree)} free${f.flashTotal ? ` of ${bytes(f.flashTotal)}` : ''}`,
+    f.cpu !== null && `cpu ${f.cpu}%`,
+    f.configSaved === false && 'config NOT saved',
+    f.uncommitted && 'uncommitted install',
+  ].filter(Boolean) as string[];
+  return [seg('facts       ', 'muted'), seg(parts.join(' · '))];
+}
+
+function checksLine(label: string, checks: Check[] | null, fallback: string | null): Line {
+  const l: Line = [seg(label.padEnd(12), 'muted')];
+  if (!checks) return [...l, seg(fallback ?? 'not run yet', fallback ? null : 'muted')];
+  for (const c of checks) l.push(seg(c.ok ? '✓ ' : '✗ ', c.ok ? 'ok' : 'bad'), seg(c.ok ? `${c.name}  ` : `${c.name}: ${c.detail}  `, c.ok ? null : 'bad'));
+  return l;
+}
+
+function checkLines(label: string, checks: Check[] | null): Line[] {
+  if (!checks) return [];
+  return checks.map((c, i) => [seg((i === 0 ? label : '').padEnd(12), 'muted'), seg(c.ok ? '✓ ' : '✗ ', c.ok ? 'ok' : 'bad'), seg(c.name.padEnd(14)), seg(c.detail, c.ok ? 'muted' : 'bad')]);
+}
+
+function timelineLine(journal: JournalEntry[], now: number): Line {
+  const l: Line = [seg('timeline    ', 'muted')];
+  if (journal.length === 0) return [...l, seg('no step yet', 'muted')];
+  journal.forEach((j, i) => {
+    const ms = (j.ended_at ? Date.parse(j.ended_at) : now) - Date.parse(j.started_at);
+    const tone = j.outcome === 'failed' ? 'bad' : j.outcome === 'started' ? 'busy' : j.outcome === 'skipped' ? 'muted' : null;
+    l.push(seg(`${i > 0 ? ' · ' : ''}${j.step} ${duration(ms)}${j.outcome === 'failed' ? ' ✗' : j.outcome === 'started' ? '…' : ''}`, tone));
+  });
+  return l;
+}
+
+function diffLine(d: DeviceView): Line {
+  const l: Line = [seg('diff        ', 'muted')];
+  if (!d.diff) return [...l, seg('no post-upgrade snapshot yet', 'muted')];
+  for (const it of d.diff.items) l.push(seg(`${it.name} ${it.pre} → ${it.post}   `, it.ok ? null : 'bad'));
+  return l;
+}
+
+function logLines(d: DeviceView, n: number): Line[] {
+  return d.log.slice(-n).map((e, i) => [seg(i === 0 ? 'log         ' : '            ', 'muted'), seg(`${clockTime(e.at)} `, 'muted'), seg(e.text, e.level === 'error' ? 'bad' : e.level === 'warn' ? 'wait' : null)]);
+}
+
+export function DetailPane({ device: d, journal, w, rows, full, focused, now }: DetailProps) {
+  if (!d) return <Panel title={[seg('no device selected')]} w={w} rows={rows} lines={[]} />;
+  const f = d.facts;
+  const title: Line = [seg(d.row.hostname, 'accent', { bold: true }), seg(` ─ ${[f?.model, f?.serial, f?.bootMode && `${f.bootMode} mode`].filter(Boolean).join(' · ') || d.row.platform} ─ `), seg(d.status, STATUS_TONE[d.status], { bold: true })];
+  const message: Line = [seg('status      ', 'muted'), seg(`${d.status}${d.step && d.status === 'running' ? ` (${d.step})` : ''}${d.message ? `: ${d.message}` : ''}`, STATUS_TONE[d.status])];
+  let lines: Line[];
+  if (!full) {
+    lines = [message, checksLine('pre-checks', d.pre, d.readiness), timelineLine(journal, now), diffLine(d)];
+    lines.push(...logLines(d, Math.max(0, rows - lines.length)));
+  } else {
+    const j = journal.map((e): Line => {
+      const ms = (e.ended_at ? Date.parse(e.ended_at) : now) - Date.parse(e.started_at);
+      return [seg('            '), seg(`${clockTime(e.started_at)} `, 'muted'), seg(e.step.padEnd(12)), seg(duration(ms).padEnd(8)), seg(e.outcome.padEnd(11), e.outcome === 'failed' ? 'bad' : e.outcome === 'ok' ? 'ok' : 'muted'), seg(e.message ?? '', 'muted')];
+    });
+    if (j.length) j[0][0] = seg('timeline    ', 'muted');
+    const row = d.row;
+    lines = [
+      message,
+      [seg('workbook    ', 'muted'), seg([`${row.host}:${row.port ?? (row.platform === 'panos' ? 443 : 22)}`, `target ${row.targetVersion ?? '–'}`, row.image && `image ${row.image}`, row.site && `site ${row.site}`, row.group && `group ${row.group}`, row.haPeer && `HA peer ${row.haPeer}`, row.via && `via ${row.via}`].filter(Boolean).join(' · '))],
+      factsLine(d),
+      ...(d.pre ? checkLines('pre-checks', d.pre) : [checksLine('pre-checks', null, d.readiness)]),
+      ...checkLines('post-checks', d.post),
+      ...(d.diff ? d.diff.items.map((it, i): Line => [seg((i === 0 ? 'diff' : '').padEnd(12), 'muted'), seg(it.ok ? '✓ ' : '✗ ', it.ok ? 'ok' : 'bad'), seg(it.name.padEnd(14)), seg(it.detail, it.ok ? 'muted' : 'bad')]) : [diffLine(d)]),
+      ...(j.length ? j : [timelineLine([], now)]),
+    ];
+    lines.push(...logLines(d, Math.max(3, rows - lines.length)));
+    if (lines.length > rows) lines = [...lines.slice(0, rows - Math.min(rows, 3)), ...lines.slice(-Math.min(rows, 3))];
+  }
+  return <Panel title={title} w={w} rows={rows} lines={lines} focused={focused} />;
+}

@@ -1,0 +1,256 @@
+// What the console shows, kept outside React: the engine's events are applied
+// here as they come, and subscribers hear about it at most once a frame
+// (~15 per second), so a busy run with 10,000 devices never floods the
+// renderer. The UI reads this; it owns no engine logic.
+import type { Check, Facts } from '../drivers/contract.js';
+import type { Diff } from '../engine/checks.js';
+import type { Stamped } from '../engine/events.js';
+import type { Gate, GateDecision } from '../engine/gates.js';
+import type { DeviceRow, DeviceStatus } from '../store/types.js';
+
+export type RunPhase = 'credentials' | 'checking' | 'idle' | 'running' | 'paused' | 'stopping' | 'finished';
+
+export interface RunInfo {
+  phase: RunPhase;
+  command: string | null;
+  wave: number;
+  waves: number;
+  reason: string | null;
+  outcome: string | null;
+}
+
+export interface FactsSummary {
+  model: string | null;
+  serial: string | null;
+  version: string;
+  bootMode: string | null;
+  filesystem: string | null;
+  flashFree: number | null;
+  flashTotal: number | null;
+  redundancy: string;
+  cpu: number | null;
+  configSaved: boolean | null;
+  uncommitted: boolean;
+  ha: string | null;
+}
+
+export interface DeviceView {
+  row: DeviceRow;
+  status: DeviceStatus;
+  step: string | null;
+  message: string | null;
+  readiness: string | null;
+  current: string | null;
+  stepStartedAt: number | null;
+  progress: { step: string; done: number; total: number | null; rate?: number } | null;
+  facts: FactsSummary | null;
+  pre: Check[] | null;
+  post: Check[] | null;
+  diff: Diff | null;
+  log: { at: string; text: string; level: string }[];
+  gate: Gate | null;
+}
+
+export interface DeviceInit {
+  row: DeviceRow;
+  status?: DeviceStatus;
+  step?: string | null;
+  message?: string | null;
+  readiness?: string | null;
+  current?: string | null;
+  model?: string | null;
+}
+
+export interface Answered { at: string; text: string; decision: GateDecision['decision'] }
+
+const LOG_LINES = 40;
+
+export function summarizeFacts(f: Facts): FactsSummary {
+  const r = f.redundancy;
+  const redundancy = r.kind === 'none' ? 'standalone' : r.kind === 'stack' ? `stack of ${r.members.length}` : r.kind === 'svl' ? 'StackWise Virtual' : 'dual supervisor';
+  const ha = (f.extra.ha as { local?: string; peer?: string } | null | undefined) ?? null;
+  return {
+    model: f.model, serial: f.serial, version: f.version, bootMode: f.bootMode, filesystem: f.filesystem,
+    flashFree: f.flashFree, flashTotal: f.flashTotal, redundancy: ha?.local ? `HA ${ha.local}` : redundancy, cpu: f.cpu5min,
+    configSaved: f.configSaved, uncommitted: !!f.install?.uncommitted, ha: ha?.local ?? null,
+  };
+}
+
+export class FleetModel {
+  readonly devices: DeviceView[];
+  readonly counts = new Map<DeviceStatus, number>();
+  /** Open gates, oldest first. */
+  readonly gates = new Map<string, Gate>();
+  readonly answered: Answered[] = [];
+  run: RunInfo = { phase: 'idle', command: null, wave: 0, waves: 0, reason: null, outcome: null };
+  flash: { text: string; tone: 'info' | 'warn' | 'error'; at: number } | null = null;
+  version = 0;
+  private readonly byHost = new Map<string, DeviceView>();
+  private readonly listeners = new Set<() => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private lastFlush = 0;
+  private filterCache: { version: number; query: string; result: DeviceView[] } | null = null;
+
+  constructor(init: DeviceInit[], private readonly frameMs = 66) {
+    this.devices = init.map((d) => ({
+      row: d.row, status: d.status ?? 'pending', step: d.step ?? null, message: d.message ?? null, readiness: d.readiness ?? null,
+      current: d.current ?? null, stepStartedAt: null, progress: null, pre: null, post: null, diff: null, log: [], gate: null,
+      facts: d.model ? { model: d.model, serial: null, version: d.current ?? '', bootMode: null, filesystem: null, flashFree: null, flashTotal: null, redundancy: '', cpu: null, configSaved: null, uncommitted: false, ha: null } : null,
+    }));
+    for (const d of this.devices) {
+      this.byHost.set(d.row.hostname.toLowerCase(), d);
+      this.counts.set(d.status, (this.counts.get(d.status) ?? 0) + 1);
+    }
+  }
+
+  device(hostname: string): DeviceView | undefined {
+    return this.byHost.get(hostname.toLowerCase());
+  }
+
+  /** Devices working or waiting at a gate: what a quit would interrupt. */
+  inFlight(): number {
+    let n = 0;
+    for (const d of this.devices) if (d.status === 'running' || d.gate) n++;
+    return n;
+  }
+
+  apply(e: Stamped): void {
+    if (e.type === 'run') this.applyRun(e);
+    else if (e.type === 'log' && !e.hostname) {
+      if (e.level === 'error' || e.level === 'warn') this.say(e.text, e.level);
+    } else {
+      const d = this.device(e.hostname ?? '');
+      if (!d) return;
+      this.applyDevice(d, e);
+    }
+    this.touch();
+  }
+
+  private applyRun(e: Extract<Stamped, { type: 'run' }>): void {
+    const r = this.run;
+    if (e.phase === 'started') Object.assign(r, { phase: e.command === 'check' ? 'checking' : 'running', command: e.command, wave: 0, waves: e.waves ?? 0, reason: null, outcome: null });
+    else if (e.phase === 'wave') Object.assign(r, { wave: e.wave ?? r.wave, waves: e.waves ?? r.waves });
+    else if (e.phase === 'paused') r.phase = 'paused';
+    else if (e.phase === 'resumed') r.phase = r.command === 'check' ? 'checking' : 'running';
+    else if (e.phase === 'stopping') Object.assign(r, { phase: 'stopping', reason: e.reason ?? null });
+    else if (e.phase === 'finished') Object.assign(r, { phase: r.command === 'check' ? 'idle' : 'finished', outcome: e.outcome ?? null, reason: e.reason ?? r.reason });
+  }
+
+  private applyDevice(d: DeviceView, e: Exclude<Stamped, { type: 'run' }>): void {
+    switch (e.type) {
+      case 'device':
+        if (d.status !== e.status) {
+          this.counts.set(d.status, (this.counts.get(d.status) ?? 1) - 1);
+          this.counts.set(e.status, (this.counts.get(e.status) ?? 0) + 1);
+        }
+        d.status = e.status;
+        d.message = e.message;
+        if (e.step !== d.step) d.stepStartedAt = Date.parse(e.at);
+        d.step = e.step;
+        if (e.status !== 'running') d.progress = null;
+        if (e.status === 'already-current') d.readiness = '✓ current';
+        break;
+      case 'step':
+        if (e.phase === 'start') {
+          d.step = e.step;
+          d.stepStartedAt = Date.parse(e.at);
+          d.progress = null;
+        }
+        break;
+      case 'progress':
+        d.progress = { step: e.step, done: e.done, total: e.total, rate: e.rate };
+        break;
+      case 'gate':
+        if (e.phase === 'opened') {
+          this.gates.set(e.gate.id, e.gate);
+          d.gate = e.gate;
+        } else {
+          this.gates.delete(e.gate.id);
+          if (d.gate?.id === e.gate.id) d.gate = null;
+          const dec = e.decision!;
+          const mark = dec.decision === 'approved' ? '✓' : dec.decision === 'refused' ? '✗' : '–';
+          const text = `${mark} ${e.gate.kind} ${e.hostname} ${dec.decision === 'held' ? 'held' : dec.by} ${new Date(dec.at).toLocaleTimeString('en-GB', { hour12: false })} (${dec.source})`;
+          this.answered.push({ at: dec.at, text, decision: dec.decision });
+          if (this.answered.length > 50) this.answered.shift();
+        }
+        break;
+      case 'facts':
+        d.facts = summarizeFacts(e.facts);
+        d.current = e.facts.version;
+        break;
+      case 'checks':
+        if (e.phase === 'pre') {
+          d.pre = e.checks;
+          const failing = e.checks.filter((c) => !c.ok);
+          d.readiness = failing.length === 0 ? '✓' : `✗ ${failing.map((c) => `${c.name}: ${c.detail}`).join('; ')}`;
+        } else d.post = e.checks;
+        break;
+      case 'diff':
+        d.diff = e.diff;
+        break;
+      case 'log':
+        d.log.push({ at: e.at, text: e.text, level: e.level });
+        if (d.log.length > LOG_LINES) d.log.splice(0, d.log.length - LOG_LINES);
+        if (e.level === 'error') this.say(`${d.row.hostname}: ${e.text}`, 'error');
+        break;
+    }
+  }
+
+  setRun(patch: Partial<RunInfo>): void {
+    Object.assign(this.run, patch);
+    this.touch();
+  }
+
+  say(text: string, tone: 'info' | 'warn' | 'error' = 'info'): void {
+    this.flash = { text, tone, at: Date.now() };
+    this.touch();
+  }
+
+  /**
+   * Devices matching the filter: words match hostname, site, group or status
+   * anywhere; `key=value` matches one field exactly (host, site, group, role,
+   * status, platform, wave). Every term must match.
+   */
+  filtered(query: string): DeviceView[] {
+    const q = query.trim().toLowerCase();
+    if (!q) return this.devices;
+    const c = this.filterCache;
+    if (c && c.version === this.version && c.query === q) return c.result;
+    const tests = q.split(/\s+/).map((term) => {
+      const m = /^(host|hostname|site|group|role|status|platform|wave)=(.*)$/.exec(term);
+      if (m) {
+        const key = m[1] === 'host' ? 'hostname' : m[1];
+        return (d: DeviceView) => (key === 'status' ? d.status : String((d.row as unknown as Record<string, unknown>)[key] ?? '')).toLowerCase() === m[2];
+      }
+      return (d: DeviceView) => d.row.hostname.toLowerCase().includes(term) || (d.row.site ?? '').toLowerCase().includes(term) || (d.row.group ?? '').toLowerCase().includes(term) || d.status.includes(term);
+    });
+    const result = this.devices.filter((d) => tests.every((t) => t(d)));
+    this.filterCache = { version: this.version, query: q, result };
+    return result;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+
+  getVersion = (): number => this.version;
+
+  /** Coalesces changes into one notification per frame. */
+  private touch(): void {
+    if (this.timer) return;
+    const wait = Math.max(0, this.frameMs - (Date.now() - this.lastFlush));
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.lastFlush = Date.now();
+      this.version++;
+      for (const l of this.listeners) l();
+    }, wait);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,55 @@
+// What the keys act on, derived from the UI state and the model at the
+// moment a key arrives (not from the last render, which may be behind when
+// keys come fast).
+import type { Gate } from '../engine/gates.js';
+import type { KeyState, Scope } from './keymap.js';
+import type { DeviceView, FleetModel } from './model.js';
+
+export type Dialog =
+  | { type: 'gate'; gateId: string; openedAt: number }
+  | { type: 'all'; kind: string; ids: string[]; typed: string; openedAt: number };
+
+export interface UiState {
+  scope: Scope;
+  pane: 'devices' | 'approvals';
+  /** The selected device, by name, so it stays selected while the list changes. */
+  host: string | null;
+  index: number;
+  approval: number;
+  filter: string;
+  dialog: Dialog | null;
+  /** Where Esc and dialogs return to. */
+  back: 'main' | 'details';
+  /** A safe stop for quitting is under way; a second Ctrl+C quits at once. */
+  quitting: boolean;
+}
+
+export const INITIAL_UI: UiState = { scope: 'main', pane: 'devices', host: null, index: 0, approval: 0, filter: '', dialog: null, back: 'main', quitting: false };
+
+export interface Selection {
+  list: DeviceView[];
+  index: number;
+  device: DeviceView | null;
+  gates: Gate[];
+  approval: number;
+  selectedGate: Gate | null;
+  /** The kind `A` approves: the selected gate's, or the only kind waiting. */
+  allKind: string | null;
+  keyState: KeyState;
+}
+
+export function select(model: FleetModel, ui: UiState): Selection {
+  const list = model.filtered(ui.filter);
+  let index = ui.host ? list.findIndex((d) => d.row.hostname === ui.host) : -1;
+  if (index < 0) index = Math.min(ui.index, Math.max(0, list.length - 1));
+  const device = list[index] ?? null;
+  const gates = [...model.gates.values()];
+  const approval = Math.min(ui.approval, Math.max(0, gates.length - 1));
+  const selectedGate = ui.pane === 'approvals' ? gates[approval] ?? null : device?.gate ?? null;
+  const kinds = new Set(gates.map((g) => g.kind));
+  const allKind = selectedGate?.kind ?? (kinds.size === 1 ? [...kinds][0] : null);
+  return {
+    list, index, device, gates, approval, selectedGate, allKind,
+    keyState: { phase: model.run.phase, selectedGate: !!selectedGate, selectedGateKind: allKind, pendingGates: gates.length, selectedStatus: device?.status ?? null, hasDevice: !!device },
+  };
+}

@@ -1,0 +1,38 @@
+// Colours by state. NO_COLOR (https://no-color.org) turns every colour off;
+// selection and focus use inverse and bold, which stay readable without colour.
+import type { DeviceStatus } from '../store/types.js';
+
+export const colorEnabled = (env: NodeJS.ProcessEnv = process.env): boolean => !('NO_COLOR' in env && env.NO_COLOR !== '');
+
+let enabled = colorEnabled();
+
+/** Tests and the NO_COLOR check switch colours for the whole process. */
+export function setColor(on: boolean): void {
+  enabled = on;
+}
+
+export type Tone = 'ok' | 'busy' | 'wait' | 'bad' | 'blocked' | 'muted' | 'info' | 'accent';
+
+const TONES: Record<Tone, string> = {
+  ok: 'green', busy: 'cyan', wait: 'yellow', bad: 'red', blocked: 'magenta', muted: 'gray', info: 'blue', accent: 'cyan',
+};
+
+export function color(tone: Tone | null | undefined): string | undefined {
+  return enabled && tone ? TONES[tone] : undefined;
+}
+
+export const STATUS_TONE: Record<DeviceStatus, Tone | null> = {
+  pending: null,
+  ready: 'ok',
+  blocked: 'blocked',
+  staged: 'info',
+  held: 'wait',
+  running: 'busy',
+  upgraded: 'ok',
+  'already-current': 'ok',
+  failed: 'bad',
+  'rolled-back': 'bad',
+  'needs-attention': 'bad',
+  skipped: 'muted',
+  cancelled: 'muted',
+};

@@ -1,0 +1,31 @@
+// `upshift` with no terminal: no console, the batch output instead, said so.
+import { afterAll, describe, expect, it } from 'vitest';
+import { dev, startLabRun, type LabRun } from '../helpers/lab-run.js';
+import { runCli } from '../helpers/cli.js';
+
+let run: LabRun;
+afterAll(async () => run?.lab.stop());
+
+describe('upshift without a terminal', () => {
+  it('runs the read-only check with line output and a notice; with --yes, the unattended run', async () => {
+    run = await startLabRun([dev('acc-1', 'cat9300')]);
+    const check = await run.cli([]);
+    expect(check.stderr).toContain('not a terminal, so no console: running "upshift check"');
+    expect(check.stdout).toMatch(/acc-1\s+READY/);
+    expect(check.code).toBe(0);
+    expect(run.lab.device('acc-1').state.count('reload')).toBe(0);
+    const upgrade = await run.cli(['--yes']);
+    expect(upgrade.stderr).toContain('running "upshift run"');
+    expect(upgrade.code).toBe(0);
+    expect(run.statuses()['acc-1'].status).toBe('upgraded');
+    expect(run.lab.device('acc-1').state.count('reload')).toBe(1);
+  });
+
+  it('demo without a terminal describes the lab and checks it', async () => {
+    const r = await runCli(['demo', '--speed', '50'], { timeoutMs: 90_000 });
+    expect(r.stdout).toContain('upshift lab: 14 simulated devices');
+    expect(r.stdout).toContain('not a terminal, so no console');
+    expect(r.stdout).toMatch(/par-acc-1\s+BLOCKED/);
+    expect(r.code).toBe(1);
+  });
+});

@@ -1,0 +1,121 @@
+// The console's run controls: start/pause, cancel, export, quit (and Ctrl+C),
+// the credentials prompt, and the fallback when there is no terminal.
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dev } from '../helpers/lab-run.js';
+import { KEY, rowOf, startConsole, type ConsoleRig } from '../helpers/console.js';
+import { openpyxlCells } from '../helpers/workbooks.js';
+
+let rig: ConsoleRig | null = null;
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
+
+const three = () => [dev('acc-1', 'cat9300'), dev('acc-2', 'cat9300'), dev('acc-3', 'isr4451')];
+
+describe('console: run controls', () => {
+  it('s starts the run, pauses it (nothing new starts), and resumes it', async () => {
+    rig = await startConsole(three(), { settings: { canary: 1 }, options: { yes: true } });
+    await rig.waitFor('READY – s starts');
+    await rig.press('s');
+    await rig.waitFor('RUNNING');
+    expect(rig.frame()).not.toContain('READ-ONLY');
+    await rig.waitFor((f) => /upgraded/.test(rowOf(f, 'acc-1')) || /running/.test(rowOf(f, 'acc-1')));
+    await rig.press('s');
+    await rig.waitFor('PAUSED');
+    // The canary finishes the step it is in, then waits: no new step is journaled while paused.
+    await rig.waitFor((f) => /paused/.test(rowOf(f, 'acc-1')));
+    const steps = rig.session.journal('acc-1').length;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(rig.session.journal('acc-1')).toHaveLength(steps);
+    expect(rig.frame()).toContain('PAUSED');
+    await rig.press('s');
+    await rig.waitFor((f) => ['acc-1', 'acc-2', 'acc-3'].every((h) => /upgraded/.test(rowOf(f, h))), 30_000);
+    await rig.waitFor('FINISHED');
+  });
+
+  it('c cancels a device waiting at its gate: no reload, status cancelled', async () => {
+    rig = await startConsole(three(), { settings: { canary: 3 } });
+    await rig.waitFor('READY – s starts');
+    await rig.press('s');
+    await rig.waitFor('Approvals (3)');
+    await rig.press('j', 'c');
+    await rig.waitFor((f) => /cancelled/.test(rowOf(f, 'acc-2')));
+    expect(rig.frame()).toContain('acc-2: cancelled');
+    expect(rig.session.approver.pending().map((p) => p.gate.hostname).sort()).toEqual(['acc-1', 'acc-3']);
+    expect(rig.run.lab.device('acc-2').state.count('reload')).toBe(0);
+  });
+
+  it('e exports the workbook with status columns and an Audit sheet beside it', async () => {
+    rig = await startConsole(three());
+    await rig.waitFor('READY – s starts');
+    await rig.press('e');
+    const f = await rig.waitFor(/exported to (\S+\.xlsx)/);
+    const out = /exported to (\S+\.xlsx)/.exec(f)![1];
+    expect(existsSync(out)).toBe(true);
+    const cells = openpyxlCells(out);
+    expect(Object.keys(cells)).toContain('Audit');
+    expect(Object.values(cells.Devices)).toContain('ready');
+  });
+
+  it('q with a gate open asks; Esc stays; y stops safely: the gate is held, nothing reloads, the console ends', async () => {
+    rig = await startConsole(three(), { settings: { canary: 1 } });
+    await rig.waitFor('READY – s starts');
+    await rig.press('s');
+    await rig.waitFor((f) => /reload \(gate\)/.test(rowOf(f, 'acc-1')));
+    const logins = rig.run.lab.device('acc-2').state.count('login');
+    await rig.press('q');
+    await rig.waitFor('Quit?');
+    expect(rig.frame()).toContain('1 device is in flight, 1 gate waiting');
+    await rig.press(KEY.esc);
+    await rig.waitFor((f) => !f.includes('Quit?'));
+    expect(rig.quits).toEqual([]);
+    await rig.press(KEY.ctrlC);
+    await rig.waitFor('Quit?');
+    await rig.press('y');
+    await rig.waitFor(() => rig!.quits.length > 0);
+    expect(rig.quits).toEqual([false]);
+    expect(rig.session.exitCode).toBe(3);
+    expect(rowOf(rig.frame(), 'acc-1')).toMatch(/held/);
+    expect(rig.run.lab.device('acc-1').state.count('reload')).toBe(0);
+    expect(rig.run.lab.device('acc-2').state.count('login')).toBe(logins);
+  });
+
+  it('Ctrl+C with nothing in flight quits at once', async () => {
+    rig = await startConsole(three());
+    await rig.waitFor('READY – s starts');
+    await rig.press(KEY.ctrlC);
+    await rig.waitFor(() => rig!.quits.length > 0);
+    expect(rig.quits).toEqual([false]);
+  });
+});
+
+describe('console: credentials prompt', () => {
+  it('asks when there are no credentials, keeps the answers in memory only, then checks', async () => {
+    rig = await startConsole([dev('acc-1', 'cat9300')], { withCredentials: false });
+    await rig.waitFor('No credentials file');
+    expect(rig.frame()).toContain('CREDENTIALS NEEDED');
+    const { username, password, enable } = rig.run.lab.credentials;
+    const dir = rig.run.dir;
+    await rig.press(...username.split(''), KEY.enter);
+    await rig.press(...password.split(''), KEY.enter);
+    await rig.waitFor(`password  ${'*'.repeat(password.length)}`);
+    expect(rig.frame()).not.toContain(password);
+    await rig.press(...enable.split(''), KEY.enter);
+    await rig.waitFor((f) => /ready/.test(rowOf(f, 'acc-1')));
+    await rig.close();
+    rig = null;
+    // Nothing the operator typed reached the disk: not the database, the log, the transcripts or the workbook.
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    const written = files(join(dir, '.upshift'));
+    expect(written.some((f) => f.endsWith('upshift.db'))).toBe(true);
+    expect(written.some((f) => f.includes('transcripts'))).toBe(true);
+    for (const f of [...written, join(dir, 'fleet.xlsx')]) {
+      const bytes = readFileSync(f);
+      expect(bytes.includes(password), f).toBe(false);
+      expect(bytes.includes(enable), f).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,84 @@
+// The console's model: events applied as they come, subscribers told at most
+// once a frame, counts kept per status, and the filter.
+import { describe, expect, it } from 'vitest';
+import { FleetModel } from '../../src/ui/model.js';
+import type { Stamped } from '../../src/engine/events.js';
+import type { DeviceRow } from '../../src/store/types.js';
+import { colorEnabled, color, setColor } from '../../src/ui/theme.js';
+import { columnWidths } from '../../src/ui/components/DeviceTable.js';
+import { fit } from '../../src/ui/format.js';
+
+const row = (i: number): DeviceRow => ({
+  hostname: `sw-${i}`, host: '127.0.0.1', port: 22, platform: 'iosxe', targetVersion: '17.9.5', image: null, site: i % 2 ? 'lon' : 'par', role: null, group: i % 3 ? 'access' : 'core',
+  wave: null, haPeer: null, via: null, credential: 'default', windowStart: null, windowEnd: null, enabled: true, notes: null, row: i + 2,
+});
+const at = () => new Date().toISOString();
+const status = (h: string, s: 'running' | 'upgraded' | 'held', step: string | null = null): Stamped => ({ type: 'device', hostname: h, status: s, step, message: null, at: at() });
+
+describe('FleetModel', () => {
+  it('applies a burst of events with one notification per frame and keeps the counts right', async () => {
+    const m = new FleetModel(Array.from({ length: 1000 }, (_, i) => ({ row: row(i) })), 30);
+    let told = 0;
+    m.subscribe(() => told++);
+    for (let i = 0; i < 1000; i++) m.apply(status(`sw-${i}`, 'running', 'stage'));
+    for (let i = 0; i < 400; i++) m.apply(status(`sw-${i}`, 'upgraded'));
+    expect(told).toBe(0);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(told).toBe(1);
+    expect(m.counts.get('running')).toBe(600);
+    expect(m.counts.get('upgraded')).toBe(400);
+    expect(m.counts.get('pending')).toBe(0);
+    expect(m.inFlight()).toBe(600);
+    m.dispose();
+  });
+
+  it('filters by words anywhere and by key=value exactly; every term must match', () => {
+    const m = new FleetModel(Array.from({ length: 12 }, (_, i) => ({ row: row(i) })), 0);
+    m.apply(status('sw-3', 'held'));
+    expect(m.filtered('site=lon').map((d) => d.row.hostname)).toEqual(['sw-1', 'sw-3', 'sw-5', 'sw-7', 'sw-9', 'sw-11']);
+    expect(m.filtered('site=lon group=core').map((d) => d.row.hostname)).toEqual(['sw-3', 'sw-9']);
+    expect(m.filtered('sw-1').map((d) => d.row.hostname)).toEqual(['sw-1', 'sw-10', 'sw-11']);
+    expect(m.filtered('status=held').map((d) => d.row.hostname)).toEqual(['sw-3']);
+    expect(m.filtered('')).toHaveLength(12);
+    m.dispose();
+  });
+
+  it('tracks gates and logs each answer as one line', () => {
+    const m = new FleetModel([{ row: row(1) }], 0);
+    const gate = { id: 'g1', hostname: 'sw-1', kind: 'reload' as const, step: 'activate', commands: ['reload'], impact: 'x', blastRadius: [], rollback: null };
+    m.apply({ type: 'gate', hostname: 'sw-1', gate, phase: 'opened', at: at() });
+    expect(m.device('sw-1')!.gate?.id).toBe('g1');
+    expect(m.inFlight()).toBe(1);
+    m.apply({ type: 'gate', hostname: 'sw-1', gate, phase: 'answered', decision: { decision: 'refused', by: 'alice', source: 'console', at: '2026-11-21T02:03:04Z' }, at: at() });
+    expect(m.gates.size).toBe(0);
+    expect(m.answered[0].text).toMatch(/^✗ reload sw-1 alice \d\d:\d\d:\d\d \(console\)$/);
+    m.dispose();
+  });
+});
+
+describe('presentation helpers', () => {
+  it('NO_COLOR turns every colour off', () => {
+    expect(colorEnabled({ NO_COLOR: '1' })).toBe(false);
+    expect(colorEnabled({})).toBe(true);
+    setColor(false);
+    expect(color('bad')).toBeUndefined();
+    setColor(true);
+    expect(color('bad')).toBe('red');
+  });
+
+  it('table columns fill the width exactly and never go below their base', () => {
+    for (const inner of [36, 56, 76, 96, 116, 196]) {
+      const w = columnWidths(inner);
+      const used = [...w.values()].reduce((a, b) => a + b, 0) + 1 + (w.size - 1);
+      expect(used).toBeLessThanOrEqual(inner);
+      if (inner >= 56 && inner < 150) expect(used).toBe(inner);
+      expect(w.get('status')).toBe(15);
+      expect(w.has('host')).toBe(true);
+      if (inner >= 56) expect(w.has('ready') && w.has('progress')).toBe(true);
+    }
+    expect([...columnWidths(76).keys()]).toEqual(['host', 'version', 'ready', 'status', 'progress']);
+    expect(columnWidths(96).size).toBe(8);
+    expect(fit('needs-attention!', 15)).toBe('needs-attentio…');
+    expect(fit('ok', 4)).toBe('ok  ');
+  });
+});
