@@ -15,6 +15,12 @@ import { FlashLine, Header, headerLines, helpLines, HintBar } from './components
 import { CredentialsPrompt } from './components/CredentialsPrompt.js';
 import { Panel, seg } from './components/lines.js';
 
+/**
+ * Ink's frame limit. Events are coalesced to ~15 frames a second by the model;
+ * this bounds how long a key waits behind a frame just drawn (1000/60 ms).
+ */
+export const MAX_FPS = 60;
+
 export interface AppProps {
   controller: ConsoleController;
   /** Called when the console is done: after a safe stop, or at once on a second Ctrl+C. */

@@ -21,11 +21,12 @@ export function duration(ms: number): string {
 }
 
 export function clockTime(d: Date | string | number): string {
-  return new Date(d).toLocaleTimeString('en-GB', { hour12: false });
+  const t = new Date(d);
+  return `${hhmm(t)}:${String(t.getSeconds()).padStart(2, '0')}`;
 }
 
 export function hhmm(d: Date): string {
-  return d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false });
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
 export function bytes(n: number): string {

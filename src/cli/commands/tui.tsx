@@ -1,7 +1,7 @@
 // `upshift [tui]`: the console on a terminal; on anything else the batch
 // output, with a notice saying so.
 import { render } from 'ink';
-import { App } from '../../ui/App.js';
+import { App, MAX_FPS } from '../../ui/App.js';
 import { setColor, colorEnabled } from '../../ui/theme.js';
 import { batchCommand } from './batch.js';
 import { ConsoleSession } from '../console-session.js';
@@ -31,7 +31,7 @@ export async function runConsole(v: Validated, opts: CommonOptions, banner?: str
   const app = render(<App controller={session} onQuit={(f) => {
     forced = f;
     app.unmount();
-  }} />, { exitOnCtrlC: false, patchConsole: true, maxFps: 30 });
+  }} />, { exitOnCtrlC: false, patchConsole: true, maxFps: MAX_FPS });
   // A terminal closing or a kill stops as safely as q does.
   const onSignal = () => void session.stop('signal').then(() => app.unmount());
   process.on('SIGTERM', onSignal);

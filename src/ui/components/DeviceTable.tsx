@@ -12,7 +12,7 @@ const COLS: Col[] = [
   { key: 'host', title: 'HOST', base: 11, max: 24, grow: 1 },
   { key: 'platform', title: 'PLATFORM', base: 8, max: 8, grow: 0 },
   { key: 'site', title: 'SITE', base: 4, max: 6, grow: 1 },
-  { key: 'version', title: 'VERSION → TARGET', base: 16, max: 21, grow: 1 },
+  { key: 'version', title: 'VERSION → TARGET', base: 16, max: 21, grow: 2 },
   { key: 'ready', title: 'READY', base: 8, max: 40, grow: 2 },
   { key: 'status', title: 'STATUS', base: 15, max: 15, grow: 0 },
   { key: 'step', title: 'STEP', base: 15, max: 16, grow: 1 },

@@ -46,30 +46,69 @@ export function cutLine(line: Line, w: number): Line {
   return out;
 }
 
+const sameStyle = (a: Seg, b: Seg) => a.tone === b.tone && !!a.bold === !!b.bold && !!a.inverse === !!b.inverse && !!a.dim === !!b.dim;
+
+/** Adjacent segments of one style become one: fewer nodes for React and Ink to walk every frame. */
+export function merge(line: Line): Line {
+  const out: Line = [];
+  for (const s of line) {
+    const last = out.at(-1);
+    if (last && sameStyle(last, s)) out[out.length - 1] = { ...last, t: last.t + s.t };
+    else out.push(s);
+  }
+  return out;
+}
+
+const ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * Splits segments into runs that are all ASCII or all not. Ink measures each
+ * text node with string-width, whose non-ASCII path is several times slower
+ * per character: kept to the short runs (borders, marks, bars) that need it,
+ * a 160×50 frame takes a few milliseconds instead of thirty.
+ */
+export function asciiRuns(line: Line): Line {
+  const out: Line = [];
+  for (const s of merge(line)) {
+    if (ASCII.test(s.t)) {
+      out.push(s);
+      continue;
+    }
+    for (const part of s.t.match(/[\x20-\x7e]+|[^\x20-\x7e]+/g) ?? []) out.push({ ...s, t: part });
+  }
+  return out;
+}
+
 export function LineView({ line }: { line: Line }) {
+  const runs = asciiRuns(line);
+  // An empty line still takes its row.
+  if (runs.length === 0) return <Text> </Text>;
   return (
-    <Text wrap="truncate">
-      {line.map((s, i) => (
-        <Text key={i} color={color(s.tone)} bold={s.bold} inverse={s.inverse} dimColor={s.dim}>{s.t}</Text>
+    <Box flexDirection="row" flexShrink={0}>
+      {runs.map((s, i) => (
+        <Text key={i} wrap="truncate" color={color(s.tone)} bold={s.bold} inverse={s.inverse} dimColor={s.dim}>{s.t}</Text>
       ))}
-    </Text>
+    </Box>
   );
 }
 
-/** A bordered box of exactly `w` × (`rows` + 2) cells with a title in the top border. */
+/**
+ * A bordered box of exactly `w` × (`rows` + 2) cells with a title in the top
+ * border. Ink draws the sides and the bottom (one write per side, no text
+ * measuring); the top line with its title is ours.
+ */
 export function Panel({ title, w, rows, lines, focused = false }: { title: Line; w: number; rows: number; lines: Line[]; focused?: boolean }) {
   const edge = focused ? 'accent' : 'muted';
   const inner = w - 2;
   const head = cutLine([seg('┌ ', edge), ...title, seg(' ')], inner + 1);
   const fill = Math.max(0, inner + 1 - width(head));
   const top: Line = [...head, seg('─'.repeat(fill), edge), seg('┐', edge)];
-  const body = Array.from({ length: rows }, (_, i) => [seg('│ ', edge), ...fitLine(lines[i] ?? [], inner - 2), seg(' │', edge)]);
-  const bottom: Line = [seg(`└${'─'.repeat(inner)}┘`, edge)];
   return (
-    <Box flexDirection="column" width={w}>
+    <Box flexDirection="column" width={w} flexShrink={0}>
       <LineView line={fitLine(top, w)} />
-      {body.map((l, i) => <LineView key={i} line={l} />)}
-      <LineView line={bottom} />
+      <Box flexDirection="column" width={w} height={rows + 1} borderStyle="single" borderTop={false} borderColor={color(edge)} paddingX={1}>
+        {Array.from({ length: Math.min(rows, lines.length) }, (_, i) => <LineView key={i} line={cutLine(lines[i], inner - 2)} />)}
+      </Box>
     </Box>
   );
 }
