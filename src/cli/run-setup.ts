@@ -70,13 +70,15 @@ export function openState(v: Validated): StateSession {
   const store = new StateStore(openDatabase(v.paths.state));
   store.syncInventory(v.inventory);
   const bus = new EventBus();
-  bus.on(logFile(v.paths.state));
+  const log = logFile(v.paths.state);
+  bus.on(log);
   const writeback = new DebouncedWriteBack(v.paths.workbook, () => store.statusCells(), (m) => bus.log('warn', m));
   return {
     v, store, bus, writeback,
     async close() {
       const written = await writeback.flush();
       if (!written) bus.log('warn', `the workbook could not be written; the status is in ${join(v.paths.state, 'upshift.db')}`);
+      log.close();
       store.db.close();
     },
   };

@@ -1,6 +1,6 @@
 // What one run shares: the inventory, the state store, the event bus, the
 // approver, the image server, and the reasons to stop starting new work.
-import { mkdirSync, appendFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Credentials } from '../store/credentials.js';
 import type { StateStore } from '../store/state.js';
@@ -89,7 +89,18 @@ export class RunContext {
     const dir = join(this.options.stateDir, 'transcripts');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, `${hostname}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
-    return { write: (dir2, text) => appendFileSync(file, dir2 === 'sent' ? `>>> ${text}` : text, { mode: 0o600 }) };
+    // Opened on the first write and kept open until the driver closes (one open per chunk cost more than the write).
+    let fd: number | null = null;
+    return {
+      write: (direction, text) => {
+        fd ??= openSync(file, 'a', 0o600);
+        writeSync(fd, direction === 'sent' ? `>>> ${text}` : text);
+      },
+      close: () => {
+        if (fd !== null) closeSync(fd);
+        fd = null;
+      },
+    };
   }
 
   get paused(): boolean {

@@ -1,5 +1,6 @@
 // Reads and writes of the state database. Nothing here ever stores a secret:
 // rows come from the workbook (which holds none) and from device facts.
+import type { Statement } from 'better-sqlite3';
 import type { DB } from './db.js';
 import { formatLocal } from './dates.js';
 import { STATUS_COLUMNS, UPGRADABLE, type DeviceRow, type DeviceStatus, type Inventory, type StatusColumn } from './types.js';
@@ -51,19 +52,31 @@ export interface AuditRow {
 const now = () => new Date().toISOString();
 
 export class StateStore {
+  /** Prepared statements by SQL text: preparing costs more than running, and a run repeats a few dozen statements thousands of times. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(readonly db: DB) {}
+
+  private sql(text: string): Statement {
+    let st = this.statements.get(text);
+    if (!st) {
+      st = this.db.prepare(text);
+      this.statements.set(text, st);
+    }
+    return st;
+  }
 
   /** Upsert devices by hostname; a changed row is kept in device_history. */
   syncInventory(inv: Inventory): { importId: number; added: number; changed: number; removed: number } {
     return this.db.transaction(() => {
-      const importId = Number(this.db.prepare('INSERT INTO imports (at, workbook, devices) VALUES (?, ?, ?)').run(now(), inv.file, inv.devices.length).lastInsertRowid);
-      const get = this.db.prepare('SELECT row_json FROM devices WHERE hostname = ?');
-      const insert = this.db.prepare('INSERT INTO devices (hostname, platform, row_json, sheet_row, enabled, first_import, last_import) VALUES (?, ?, ?, ?, ?, ?, ?)');
-      const update = this.db.prepare('UPDATE devices SET hostname = ?, platform = ?, row_json = ?, sheet_row = ?, enabled = ?, last_import = ?, removed = 0 WHERE hostname = ?');
-      const history = this.db.prepare('INSERT INTO device_history (hostname, import_id, row_json) VALUES (?, ?, ?)');
-      const ensureState = this.db.prepare(`INSERT INTO device_state (hostname, status, updated_at) VALUES (?, ?, ?) ON CONFLICT(hostname) DO NOTHING`);
-      const skip = this.db.prepare(`UPDATE device_state SET status = 'skipped', step = NULL, message = 'disabled in the workbook', updated_at = ? WHERE hostname = ? AND status NOT IN ('running')`);
-      const unskip = this.db.prepare(`UPDATE device_state SET status = 'pending', message = NULL, updated_at = ? WHERE hostname = ? AND status = 'skipped'`);
+      const importId = Number(this.sql('INSERT INTO imports (at, workbook, devices) VALUES (?, ?, ?)').run(now(), inv.file, inv.devices.length).lastInsertRowid);
+      const get = this.sql('SELECT row_json FROM devices WHERE hostname = ?');
+      const insert = this.sql('INSERT INTO devices (hostname, platform, row_json, sheet_row, enabled, first_import, last_import) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      const update = this.sql('UPDATE devices SET hostname = ?, platform = ?, row_json = ?, sheet_row = ?, enabled = ?, last_import = ?, removed = 0 WHERE hostname = ?');
+      const history = this.sql('INSERT INTO device_history (hostname, import_id, row_json) VALUES (?, ?, ?)');
+      const ensureState = this.sql(`INSERT INTO device_state (hostname, status, updated_at) VALUES (?, ?, ?) ON CONFLICT(hostname) DO NOTHING`);
+      const skip = this.sql(`UPDATE device_state SET status = 'skipped', step = NULL, message = 'disabled in the workbook', updated_at = ? WHERE hostname = ? AND status NOT IN ('running')`);
+      const unskip = this.sql(`UPDATE device_state SET status = 'pending', message = NULL, updated_at = ? WHERE hostname = ? AND status = 'skipped'`);
       let added = 0;
       let changed = 0;
       for (const d of inv.devices) {
@@ -86,13 +99,13 @@ export class StateStore {
         if (!d.enabled) skip.run(now(), d.hostname);
         else unskip.run(now(), d.hostname);
       }
-      const removed = this.db.prepare('UPDATE devices SET removed = 1 WHERE last_import <> ? AND removed = 0').run(importId).changes;
+      const removed = this.sql('UPDATE devices SET removed = 1 WHERE last_import <> ? AND removed = 0').run(importId).changes;
       return { importId, added, changed, removed };
     })();
   }
 
   deviceRows(): DeviceRow[] {
-    const rows = this.db.prepare('SELECT row_json FROM devices WHERE removed = 0 ORDER BY sheet_row').all() as { row_json: string }[];
+    const rows = this.sql('SELECT row_json FROM devices WHERE removed = 0 ORDER BY sheet_row').all() as { row_json: string }[];
     return rows.map((r) => {
       const d = JSON.parse(r.row_json) as DeviceRow;
       d.windowStart = d.windowStart ? new Date(d.windowStart) : null;
@@ -102,19 +115,19 @@ export class StateStore {
   }
 
   state(hostname: string): DeviceState | undefined {
-    return this.db.prepare('SELECT * FROM device_state WHERE hostname = ?').get(hostname) as DeviceState | undefined;
+    return this.sql('SELECT * FROM device_state WHERE hostname = ?').get(hostname) as DeviceState | undefined;
   }
 
   states(): DeviceState[] {
-    return this.db.prepare(`SELECT s.* FROM device_state s JOIN devices d ON d.hostname = s.hostname WHERE d.removed = 0 ORDER BY d.sheet_row`).all() as DeviceState[];
+    return this.sql(`SELECT s.* FROM device_state s JOIN devices d ON d.hostname = s.hostname WHERE d.removed = 0 ORDER BY d.sheet_row`).all() as DeviceState[];
   }
 
   updateState(hostname: string, patch: StatePatch): void {
     const keys = Object.keys(patch) as (keyof StatePatch)[];
     if (keys.length === 0) return;
     const sets = keys.map((k) => `${k} = @${k}`).join(', ');
-    this.db.prepare(`INSERT INTO device_state (hostname, updated_at) VALUES (@hostname, @updated_at) ON CONFLICT(hostname) DO NOTHING`).run({ hostname, updated_at: now() });
-    this.db.prepare(`UPDATE device_state SET ${sets}, updated_at = @updated_at WHERE hostname = @hostname`).run({ ...patch, hostname, updated_at: now() });
+    this.sql(`INSERT INTO device_state (hostname, updated_at) VALUES (@hostname, @updated_at) ON CONFLICT(hostname) DO NOTHING`).run({ hostname, updated_at: now() });
+    this.sql(`UPDATE device_state SET ${sets}, updated_at = @updated_at WHERE hostname = @hostname`).run({ ...patch, hostname, updated_at: now() });
   }
 
   /** The cells write-back puts in the workbook, per hostname. */
@@ -131,25 +144,25 @@ export class StateStore {
   }
 
   saveFacts(hostname: string, facts: unknown): void {
-    this.db.prepare('INSERT INTO facts (hostname, collected_at, facts_json) VALUES (?, ?, ?)').run(hostname, now(), JSON.stringify(facts));
+    this.sql('INSERT INTO facts (hostname, collected_at, facts_json) VALUES (?, ?, ?)').run(hostname, now(), JSON.stringify(facts));
   }
 
   latestFacts<T>(hostname: string): { collectedAt: string; facts: T } | null {
-    const row = this.db.prepare('SELECT collected_at, facts_json FROM facts WHERE hostname = ? ORDER BY id DESC LIMIT 1').get(hostname) as { collected_at: string; facts_json: string } | undefined;
+    const row = this.sql('SELECT collected_at, facts_json FROM facts WHERE hostname = ? ORDER BY id DESC LIMIT 1').get(hostname) as { collected_at: string; facts_json: string } | undefined;
     return row ? { collectedAt: row.collected_at, facts: JSON.parse(row.facts_json) as T } : null;
   }
 
   startRun(command: string, operator: string, options: unknown): number {
-    return Number(this.db.prepare('INSERT INTO runs (command, started_at, os_user, pid, options_json) VALUES (?, ?, ?, ?, ?)').run(command, now(), operator, process.pid, JSON.stringify(options)).lastInsertRowid);
+    return Number(this.sql('INSERT INTO runs (command, started_at, os_user, pid, options_json) VALUES (?, ?, ?, ?, ?)').run(command, now(), operator, process.pid, JSON.stringify(options)).lastInsertRowid);
   }
 
   endRun(runId: number, outcome: string): void {
-    this.db.prepare('UPDATE runs SET ended_at = ?, outcome = ? WHERE id = ?').run(now(), outcome, runId);
+    this.sql('UPDATE runs SET ended_at = ?, outcome = ? WHERE id = ?').run(now(), outcome, runId);
   }
 
   savePlan(runId: number, hostname: string, steps: { kind: string; gate: string | null; commands: string[] }[]): void {
-    const del = this.db.prepare('DELETE FROM plan_steps WHERE run_id = ? AND hostname = ?');
-    const ins = this.db.prepare('INSERT INTO plan_steps (run_id, hostname, seq, kind, gate, commands_json) VALUES (?, ?, ?, ?, ?, ?)');
+    const del = this.sql('DELETE FROM plan_steps WHERE run_id = ? AND hostname = ?');
+    const ins = this.sql('INSERT INTO plan_steps (run_id, hostname, seq, kind, gate, commands_json) VALUES (?, ?, ?, ?, ?, ?)');
     this.db.transaction(() => {
       del.run(runId, hostname);
       steps.forEach((s, i) => ins.run(runId, hostname, i, s.kind, s.gate, JSON.stringify(s.commands)));
@@ -158,55 +171,55 @@ export class StateStore {
 
   /** Journal a step before it touches the device. Returns the entry id. */
   beginStep(e: { runId: number; hostname: string; step: string; key: string; targetVersion: string | null; disruptive: boolean; detail?: unknown }): number {
-    return this.db.transaction(() => Number(this.db.prepare(`INSERT INTO journal (run_id, hostname, step, idempotency_key, target_version, disruptive, started_at, detail_json, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    return this.db.transaction(() => Number(this.sql(`INSERT INTO journal (run_id, hostname, step, idempotency_key, target_version, disruptive, started_at, detail_json, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(e.runId, e.hostname, e.step, e.key, e.targetVersion, e.disruptive ? 1 : 0, now(), e.detail === undefined ? null : JSON.stringify(e.detail), this.nextSeq()).lastInsertRowid))();
   }
 
   private nextSeq(): number {
-    return Number(this.db.prepare('INSERT INTO audit_seq (at) VALUES (?)').run(now()).lastInsertRowid);
+    return Number(this.sql('INSERT INTO audit_seq (at) VALUES (?)').run(now()).lastInsertRowid);
   }
 
   endStep(id: number, outcome: 'ok' | 'failed' | 'skipped' | 'interrupted' | 'reconciled', message: string | null, detail?: unknown): void {
-    this.db.prepare('UPDATE journal SET ended_at = ?, outcome = ?, message = ?, detail_json = COALESCE(?, detail_json) WHERE id = ?')
+    this.sql('UPDATE journal SET ended_at = ?, outcome = ?, message = ?, detail_json = COALESCE(?, detail_json) WHERE id = ?')
       .run(now(), outcome, message, detail === undefined ? null : JSON.stringify(detail), id);
   }
 
   /** Steps started and never ended (a crash, a kill, a power cut). */
   openSteps(hostname?: string): JournalEntry[] {
     const sql = `SELECT * FROM journal WHERE outcome = 'started'${hostname ? ' AND hostname = ?' : ''} ORDER BY id`;
-    return (hostname ? this.db.prepare(sql).all(hostname) : this.db.prepare(sql).all()) as JournalEntry[];
+    return (hostname ? this.sql(sql).all(hostname) : this.sql(sql).all()) as JournalEntry[];
   }
 
   journal(hostname: string): JournalEntry[] {
-    return this.db.prepare('SELECT * FROM journal WHERE hostname = ? ORDER BY id').all(hostname) as JournalEntry[];
+    return this.sql('SELECT * FROM journal WHERE hostname = ? ORDER BY id').all(hostname) as JournalEntry[];
   }
 
   lastStep(hostname: string, step: string, targetVersion: string | null): JournalEntry | undefined {
-    return this.db.prepare('SELECT * FROM journal WHERE hostname = ? AND step = ? AND target_version IS ? ORDER BY id DESC LIMIT 1').get(hostname, step, targetVersion) as JournalEntry | undefined;
+    return this.sql('SELECT * FROM journal WHERE hostname = ? AND step = ? AND target_version IS ? ORDER BY id DESC LIMIT 1').get(hostname, step, targetVersion) as JournalEntry | undefined;
   }
 
   recordApproval(a: { runId: number; hostname: string; kind: string; step: string; decision: 'approved' | 'refused'; operator: string; source: string; commands: string[] }): void {
-    this.db.transaction(() => this.db.prepare('INSERT INTO approvals (run_id, hostname, kind, step, decision, operator, source, at, commands_json, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    this.db.transaction(() => this.sql('INSERT INTO approvals (run_id, hostname, kind, step, decision, operator, source, at, commands_json, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(a.runId, a.hostname, a.kind, a.step, a.decision, a.operator, a.source, now(), JSON.stringify(a.commands), this.nextSeq()))();
   }
 
   saveSnapshot(hostname: string, phase: 'pre' | 'post', targetVersion: string | null, runId: number | null, data: unknown): void {
-    this.db.prepare('INSERT INTO snapshots (run_id, hostname, phase, target_version, taken_at, data_json) VALUES (?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO snapshots (run_id, hostname, phase, target_version, taken_at, data_json) VALUES (?, ?, ?, ?, ?, ?)')
       .run(runId, hostname, phase, targetVersion, now(), JSON.stringify(data));
   }
 
   latestSnapshot<T>(hostname: string, phase: 'pre' | 'post', targetVersion: string | null): T | null {
-    const row = this.db.prepare('SELECT data_json FROM snapshots WHERE hostname = ? AND phase = ? AND target_version IS ? ORDER BY id DESC LIMIT 1').get(hostname, phase, targetVersion) as { data_json: string } | undefined;
+    const row = this.sql('SELECT data_json FROM snapshots WHERE hostname = ? AND phase = ? AND target_version IS ? ORDER BY id DESC LIMIT 1').get(hostname, phase, targetVersion) as { data_json: string } | undefined;
     return row ? (JSON.parse(row.data_json) as T) : null;
   }
 
   appendEvent(runId: number | null, type: string, hostname: string | null, data: unknown): void {
-    this.db.prepare('INSERT INTO events (run_id, at, type, hostname, data_json) VALUES (?, ?, ?, ?, ?)').run(runId, now(), type, hostname, JSON.stringify(data));
+    this.sql('INSERT INTO events (run_id, at, type, hostname, data_json) VALUES (?, ?, ?, ?, ?)').run(runId, now(), type, hostname, JSON.stringify(data));
   }
 
   /** One row per journaled step and per approval, oldest first (the export's Audit sheet). */
   auditRows(): AuditRow[] {
-    const rows = this.db.prepare(`
+    const rows = this.sql(`
       SELECT j.hostname AS device, j.step AS step, j.started_at AS start, j.ended_at AS "end",
              j.outcome AS outcome, r.os_user AS operator, COALESCE(j.message, '') AS message, j.seq AS seq
         FROM journal j JOIN runs r ON r.id = j.run_id

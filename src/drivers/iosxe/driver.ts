@@ -39,6 +39,7 @@ export class IosxeDriver implements Driver {
   async close(): Promise<void> {
     this.session?.close();
     this.session = null;
+    this.opts.transcript?.close?.();
   }
 
   /** Where the device can reach upshift: the local address of this SSH connection. */

@@ -15,6 +15,8 @@ export interface Dialogue {
 
 export interface Transcript {
   write(direction: 'sent' | 'received', text: string): void;
+  /** The driver is done with it (a later write may open it again). */
+  close?(): void;
 }
 
 export const noTranscript: Transcript = { write: () => undefined };
