@@ -164,6 +164,20 @@ function dataRows(table: Table): number[] {
   return [...table.cells.keys()].filter((r) => r > table.headerRow).sort((a, b) => a - b);
 }
 
+/** Where a field's cell is, and its text parsed by a schema (a failure is reported at that cell). */
+function rowReader<F extends string>(table: Table, r: number, text: (f: F) => string, issues: Issues) {
+  const at = (f: F) => table.columns.get(f) ?? null;
+  const field = <T>(f: F, schema: z.ZodType<T>): T | undefined => {
+    const value = text(f);
+    if (value === '') return undefined;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    issues.at(table.sheet, r, at(f), f, parsed.error.issues[0]?.message ?? 'is not valid');
+    return undefined;
+  };
+  return { at, field };
+}
+
 function readDevices(table: Table, date1904: boolean, issues: Issues): DeviceRow[] {
   const out: DeviceRow[] = [];
   for (const r of dataRows(table)) {
@@ -174,15 +188,7 @@ function readDevices(table: Table, date1904: boolean, issues: Issues): DeviceRow
     };
     const text = (f: DeviceField) => cellText(get(f)?.value).trim();
     if (DEVICE_FIELDS.every((f) => text(f) === '')) continue; // blank row
-    const at = (f: DeviceField) => table.columns.get(f) ?? null;
-    const field = <T>(f: DeviceField, schema: z.ZodType<T>): T | undefined => {
-      const value = text(f);
-      if (value === '') return undefined;
-      const parsed = schema.safeParse(value);
-      if (parsed.success) return parsed.data;
-      issues.at(table.sheet, r, at(f), f, parsed.error.issues[0]?.message ?? 'is not valid');
-      return undefined;
-    };
+    const { at, field } = rowReader<DeviceField>(table, r, text, issues);
     const enabled = field('enabled', enabledSchema) ?? true;
     const require = (f: DeviceField, why = 'is required') => {
       if (table.columns.has(f)) issues.at(table.sheet, r, at(f), f, why);
@@ -261,15 +267,7 @@ function readImages(table: Table, issues: Issues): ImageRow[] {
       return col === undefined ? '' : cellText(row.get(col)?.value).trim();
     };
     if (IMAGE_FIELDS.every((f) => text(f) === '')) continue;
-    const at = (f: ImageField) => table.columns.get(f) ?? null;
-    const field = <T>(f: ImageField, schema: z.ZodType<T>): T | undefined => {
-      const value = text(f);
-      if (value === '') return undefined;
-      const parsed = schema.safeParse(value);
-      if (parsed.success) return parsed.data;
-      issues.at(table.sheet, r, at(f), f, parsed.error.issues[0]?.message ?? 'is not valid');
-      return undefined;
-    };
+    const { at, field } = rowReader<ImageField>(table, r, text, issues);
     const platformText = text('platform').toLowerCase();
     if (platformText !== 'iosxe' && platformText !== 'panos') {
       issues.at(table.sheet, r, at('platform'), 'platform', platformText ? `${quoted(text('platform'))} is not one of iosxe, panos` : 'is required');

@@ -82,3 +82,10 @@ export async function startConsole(fleet: LabDeviceSpec[], o: RigOptions = {}): 
 export function rowOf(frame: string, host: string): string {
   return frame.split('\n').find((l) => new RegExp(`^│ [ >]${host.replace(/[.-]/g, '\\$&')}\\s`).test(l)) ?? '';
 }
+
+/** Waits for the readiness check, starts the run with `s`, and waits until `host` shows its open gate. */
+export async function runToGate(r: ConsoleRig, host: string, kind = 'reload'): Promise<void> {
+  await r.waitFor('READY – s starts');
+  await r.press('s');
+  await r.waitFor((f) => new RegExp(`${kind} \\(gate\\)`).test(rowOf(f, host)));
+}

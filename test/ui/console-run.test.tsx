@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dev } from '../helpers/lab-run.js';
-import { KEY, rowOf, startConsole, type ConsoleRig } from '../helpers/console.js';
+import { KEY, rowOf, runToGate, startConsole, type ConsoleRig } from '../helpers/console.js';
 import { openpyxlCells } from '../helpers/workbooks.js';
 
 let rig: ConsoleRig | null = null;
@@ -62,9 +62,7 @@ describe('console: run controls', () => {
 
   it('q with a gate open asks; Esc stays; y stops safely: the gate is held, nothing reloads, the console ends', async () => {
     rig = await startConsole(three(), { settings: { canary: 1 } });
-    await rig.waitFor('READY – s starts');
-    await rig.press('s');
-    await rig.waitFor((f) => /reload \(gate\)/.test(rowOf(f, 'acc-1')));
+    await runToGate(rig, 'acc-1');
     const logins = rig.run.lab.device('acc-2').state.count('login');
     await rig.press('q');
     await rig.waitFor('Quit?');

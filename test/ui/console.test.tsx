@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { dev } from '../helpers/lab-run.js';
-import { KEY, rowOf, startConsole, type ConsoleRig } from '../helpers/console.js';
+import { KEY, rowOf, runToGate, startConsole, type ConsoleRig } from '../helpers/console.js';
 
 let rig: ConsoleRig | null = null;
 afterEach(async () => {
@@ -111,9 +111,7 @@ describe('console: readiness and navigation', () => {
 describe('console: gates', () => {
   it('Enter alone never approves; y in the dialog approves one reload, recorded with the user', async () => {
     rig = await startConsole(fleet(), { settings: { canary: 1 } });
-    await rig.waitFor('READY – s starts');
-    await rig.press('s');
-    await rig.waitFor((f) => /reload \(gate\)/.test(rowOf(f, 'acc-1')));
+    await runToGate(rig, 'acc-1');
     await rig.press('a');
     let f = await rig.waitFor('Approve RELOAD');
     expect(f).toMatch(/will send:\s+write memory/);
@@ -137,9 +135,7 @@ describe('console: gates', () => {
 
   it('ignores a key held down when the dialog opens, and bursts of keys', async () => {
     rig = await startConsole(fleet(), { settings: { canary: 1 }, guardMs: 400, manualClock: true });
-    await rig.waitFor('READY – s starts');
-    await rig.press('s');
-    await rig.waitFor((f) => /reload \(gate\)/.test(rowOf(f, 'acc-1')));
+    await runToGate(rig, 'acc-1');
     await rig.press('a');
     await rig.waitFor('Approve RELOAD');
     rig.clock.now += 100;
@@ -176,9 +172,7 @@ describe('console: gates', () => {
 
   it('x refuses a reload: the device stays on its version and is held', async () => {
     rig = await startConsole(fleet(), { settings: { canary: 1 } });
-    await rig.waitFor('READY – s starts');
-    await rig.press('s');
-    await rig.waitFor((f) => /reload \(gate\)/.test(rowOf(f, 'acc-1')));
+    await runToGate(rig, 'acc-1');
     await rig.press('x');
     const f = await rig.waitFor((x) => /held/.test(rowOf(x, 'acc-1')) && !/gate/.test(rowOf(x, 'acc-1')));
     expect(f).toContain('reload of acc-1 refused');
@@ -188,9 +182,7 @@ describe('console: gates', () => {
 
   it('x on a rollback gate opens its dialog first; x there refuses and leaves the device for a person', async () => {
     rig = await startConsole([dev('wan-1', 'isr4451', { faults: ['regression'] })], { options: { approve: ['reload'] } });
-    await rig.waitFor('READY – s starts');
-    await rig.press('s');
-    await rig.waitFor((f) => /rollback \(gate\)/.test(rowOf(f, 'wan-1')));
+    await runToGate(rig, 'wan-1', 'rollback');
     expect(rig.frame()).toMatch(/diff\s+routes \d+ → \d+/);
     await rig.press('x');
     const f = await rig.waitFor('Approve ROLLBACK');
