@@ -64,7 +64,7 @@ const controller = {
   model,
   info: { workbook: '/bench/fleet.xlsx', stateDir: '/bench', dryRun: false, concurrency: 100, reloadTimeoutMs: 600_000, window: { start: new Date(Date.now() - 3_600_000), end: new Date(Date.now() + 3_600_000) }, credentialNames: ['default'] },
   begin() {}, provideCredentials() {}, toggleRun: () => 'bench', cancel: () => 'bench', answer: () => false,
-  exportWorkbook: async () => 'bench', stop: async () => {}, facts: () => null, journal: () => [],
+  exportWorkbook: async () => 'bench', stop: async () => {}, facts: () => null, journal: () => [], transcriptTail: () => [],
 };
 model.setRun({ phase: 'running', command: 'run', wave: 2, waves: 12 });
 

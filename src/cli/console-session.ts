@@ -1,6 +1,7 @@
 // The session behind the console: it owns the state, runs the read-only
 // readiness check on opening, starts, pauses and stops the upgrade run on
 // the operator's keys, and hands the engine's gates to the approvals queue.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Facts } from '../drivers/contract.js';
 import { PolicyApprover, QueueApprover } from '../engine/gates.js';
@@ -24,6 +25,8 @@ export class ConsoleSession implements ConsoleController {
   private current: { command: RunCommand; handle: RunHandle | null; done: Promise<void> } | null = null;
   private readonly unlisten: () => void;
   private stopping: string | null = null;
+  /** Transcript files of finished runs, by device. */
+  private readonly transcripts = new Map<string, string>();
 
   constructor(private readonly v: Validated, private readonly opts: CommonOptions, private readonly state: StateSession, banner?: string) {
     const { store } = state;
@@ -81,6 +84,7 @@ export class ConsoleSession implements ConsoleController {
         this.state.bus.log('error', `${command}: ${(err as Error).stack ?? err}`);
         this.model.setRun({ phase: command === 'check' ? 'idle' : 'finished', outcome: 'error' });
       } finally {
+        for (const [h, f] of entry.handle?.ctx.transcriptFiles ?? []) this.transcripts.set(h, f);
         await entry.handle?.finish(outcome ? (outcome.exitCode === 0 ? 'ok' : outcome.exitCode === 3 ? 'stopped' : 'attention') : 'error');
         if (this.current === entry) this.current = null;
       }
@@ -137,6 +141,11 @@ export class ConsoleSession implements ConsoleController {
     if (cur.command !== 'check') this.exitCode = 3;
   }
 
+  transcriptTail(hostname: string, lines: number): string[] {
+    const file = this.current?.handle?.ctx.transcriptFiles.get(hostname) ?? this.transcripts.get(hostname);
+    return file ? tailLines(file, lines) : [];
+  }
+
   facts(hostname: string): Facts | null {
     return this.state.store.latestFacts<Facts>(hostname)?.facts ?? null;
   }
@@ -152,5 +161,26 @@ export class ConsoleSession implements ConsoleController {
     this.unlisten();
     this.model.dispose();
     await this.state.close();
+  }
+}
+
+/** The last `n` non-empty lines of a file, read from its last 8 KB only. */
+export function tailLines(file: string, n: number): string[] {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return [];
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const len = Math.min(size, 8192);
+    const buf = Buffer.alloc(len);
+    readSync(fd, buf, 0, len, size - len);
+    // eslint-disable-next-line no-control-regex
+    const text = buf.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+    return text.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '').slice(-n);
+  } finally {
+    closeSync(fd);
   }
 }

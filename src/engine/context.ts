@@ -45,6 +45,8 @@ export class RunContext {
   /** Devices the operator cancelled: they start no new step (a disrupted one still reaches a safe point). */
   private readonly cancelled = new Set<string>();
   private pauseGate: { promise: Promise<void>; release: () => void } | null = null;
+  /** The transcript file of each device in this run (the console shows its tail). */
+  readonly transcriptFiles = new Map<string, string>();
 
   constructor(
     readonly inventory: Inventory,
@@ -89,6 +91,7 @@ export class RunContext {
     const dir = join(this.options.stateDir, 'transcripts');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, `${hostname}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+    this.transcriptFiles.set(hostname, file);
     // Opened on the first write and kept open until the driver closes (one open per chunk cost more than the write).
     let fd: number | null = null;
     return {

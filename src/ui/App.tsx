@@ -112,14 +112,14 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
   } else if (ui.scope === 'help') {
     body = <Panel title={[seg('Keys', 'accent', { bold: true }), seg(' (Esc closes)', 'muted')]} w={L.width} rows={L.body - 2} lines={helpLines(keyState, L.width)} focused />;
   } else if (ui.scope === 'details' || (ui.back === 'details' && ui.scope === 'filter')) {
-    body = <DetailPane device={device} journal={device ? controller.journal(device.row.hostname) : []} w={L.width} rows={L.body - 2} full focused now={now} />;
+    body = <DetailPane device={device} journal={device ? controller.journal(device.row.hostname) : []} transcript={device ? controller.transcriptTail(device.row.hostname, L.body) : []} w={L.width} rows={L.body - 2} full focused now={now} />;
   } else {
     body = (
       <>
         <DeviceTable rows={list} offset={offset.current} selected={index} total={model.devices.length} filter={ui.filter} filtering={ui.scope === 'filter'} focused={tableFocused} w={L.width} height={L.table} clock={clockInfo} />
         {dialog ? <Panel title={dialog.title} w={L.width} rows={L.bottom - 2} lines={dialog.lines} focused /> : (L.bottom > 2 && (
           <Box>
-            <DetailPane device={device} journal={device ? controller.journal(device.row.hostname) : []} w={L.width - L.approvalsWidth} rows={L.bottom - 2} full={false} focused={false} now={now} />
+            <DetailPane device={device} journal={device ? controller.journal(device.row.hostname) : []} transcript={device ? controller.transcriptTail(device.row.hostname, L.bottom) : []} w={L.width - L.approvalsWidth} rows={L.bottom - 2} full={false} focused={false} now={now} />
             {L.approvalsWidth > 0 && <ApprovalsPane gates={gates} answered={model.answered} selected={approval} focused={ui.pane === 'approvals'} w={L.approvalsWidth} rows={L.bottom - 2} />}
           </Box>
         ))}

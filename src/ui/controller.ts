@@ -35,5 +35,7 @@ export interface ConsoleController {
   /** Stops safely: no new steps, open gates stay held; resolves when work in flight is at a safe point. */
   stop(reason: string): Promise<void>;
   facts(hostname: string): Facts | null;
+  /** The last lines of the device's session transcript (secrets already masked), oldest first. */
+  transcriptTail(hostname: string, lines: number): string[];
   journal(hostname: string): JournalEntry[];
 }

@@ -12,7 +12,10 @@ export function clip(text: string, width: number): string {
   return text.length <= width ? text : width <= 1 ? '…'.slice(0, width) : `${text.slice(0, width - 1)}…`;
 }
 
-export function duration(ms: number): string {
+/** `fine`: below ten seconds, milliseconds or tenths (step durations); otherwise whole seconds (clocks that tick each second). */
+export function duration(ms: number, fine = false): string {
+  if (fine && ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  if (fine && ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);

@@ -56,6 +56,9 @@ describe('console: readiness and navigation', () => {
     expect(d).toMatch(/acc-3 ─ C9300/);
     expect(d).toMatch(/✗ flash\s+\S/);
     expect(d).toMatch(/timeline\s+\d\d:\d\d:\d\d facts/);
+    // The tail of the session transcript: the device's own prompt, read back from the transcript file.
+    expect(d).toMatch(/session\s+\S/);
+    expect(d).toMatch(/│\s+(session)?\s+acc-3#/);
     expect(d).not.toContain('Devices[');
     await rig.press(KEY.esc);
     await rig.waitFor('Devices[3]');

@@ -11,6 +11,8 @@ import { Panel, seg, type Line } from './lines.js';
 export interface DetailProps {
   device: DeviceView | null;
   journal: JournalEntry[];
+  /** The tail of the device's session transcript. */
+  transcript: string[];
   w: number;
   rows: number;
   full: boolean;
@@ -51,7 +53,7 @@ function timelineLine(journal: JournalEntry[], now: number): Line {
   journal.forEach((j, i) => {
     const ms = (j.ended_at ? Date.parse(j.ended_at) : now) - Date.parse(j.started_at);
     const tone = j.outcome === 'failed' ? 'bad' : j.outcome === 'started' ? 'busy' : j.outcome === 'skipped' ? 'muted' : null;
-    l.push(seg(`${i > 0 ? ' · ' : ''}${j.step} ${duration(ms)}${j.outcome === 'failed' ? ' ✗' : j.outcome === 'started' ? '…' : ''}`, tone));
+    l.push(seg(`${i > 0 ? ' · ' : ''}${j.step} ${duration(ms, true)}${j.outcome === 'failed' ? ' ✗' : j.outcome === 'started' ? '…' : ''}`, tone));
   });
   return l;
 }
@@ -67,7 +69,11 @@ function logLines(d: DeviceView, n: number): Line[] {
   return d.log.slice(-n).map((e, i) => [seg(i === 0 ? 'log         ' : '            ', 'muted'), seg(`${clockTime(e.at)} `, 'muted'), seg(e.text, e.level === 'error' ? 'bad' : e.level === 'warn' ? 'wait' : null)]);
 }
 
-export function DetailPane({ device: d, journal, w, rows, full, focused, now }: DetailProps) {
+function sessionLines(transcript: string[], n: number): Line[] {
+  return transcript.slice(-n).map((t, i) => [seg(i === 0 ? 'session     ' : '            ', 'muted'), t.startsWith('>>> ') ? seg(t.slice(4), 'accent') : seg(t, 'muted')]);
+}
+
+export function DetailPane({ device: d, journal, transcript, w, rows, full, focused, now }: DetailProps) {
   if (!d) return <Panel title={[seg('no device selected')]} w={w} rows={rows} lines={[]} />;
   const f = d.facts;
   const title: Line = [seg(d.row.hostname, 'accent', { bold: true }), seg(` ─ ${[f?.model, f?.serial, f?.bootMode && `${f.bootMode} mode`].filter(Boolean).join(' · ') || d.row.platform} ─ `), seg(d.status, STATUS_TONE[d.status], { bold: true })];
@@ -75,11 +81,13 @@ export function DetailPane({ device: d, journal, w, rows, full, focused, now }: 
   let lines: Line[];
   if (!full) {
     lines = [message, checksLine('pre-checks', d.pre, d.readiness), timelineLine(journal, now), diffLine(d)];
-    lines.push(...logLines(d, Math.max(0, rows - lines.length)));
+    const room = Math.max(0, rows - lines.length);
+    const events = logLines(d, Math.min(2, room));
+    lines.push(...events, ...sessionLines(transcript, room - events.length));
   } else {
     const j = journal.map((e): Line => {
       const ms = (e.ended_at ? Date.parse(e.ended_at) : now) - Date.parse(e.started_at);
-      return [seg('            '), seg(`${clockTime(e.started_at)} `, 'muted'), seg(e.step.padEnd(12)), seg(duration(ms).padEnd(8)), seg(e.outcome.padEnd(11), e.outcome === 'failed' ? 'bad' : e.outcome === 'ok' ? 'ok' : 'muted'), seg(e.message ?? '', 'muted')];
+      return [seg('            '), seg(`${clockTime(e.started_at)} `, 'muted'), seg(e.step.padEnd(12)), seg(duration(ms, true).padEnd(8)), seg(e.outcome.padEnd(11), e.outcome === 'failed' ? 'bad' : e.outcome === 'ok' ? 'ok' : 'muted'), seg(e.message ?? '', 'muted')];
     });
     if (j.length) j[0][0] = seg('timeline    ', 'muted');
     const row = d.row;
@@ -92,8 +100,10 @@ export function DetailPane({ device: d, journal, w, rows, full, focused, now }: 
       ...(d.diff ? d.diff.items.map((it, i): Line => [seg((i === 0 ? 'diff' : '').padEnd(12), 'muted'), seg(it.ok ? '✓ ' : '✗ ', it.ok ? 'ok' : 'bad'), seg(it.name.padEnd(14)), seg(it.detail, it.ok ? 'muted' : 'bad')]) : [diffLine(d)]),
       ...(j.length ? j : [timelineLine([], now)]),
     ];
-    lines.push(...logLines(d, Math.max(3, rows - lines.length)));
-    if (lines.length > rows) lines = [...lines.slice(0, rows - Math.min(rows, 3)), ...lines.slice(-Math.min(rows, 3))];
+    // What happened last matters most: the log and the session tail keep their room, the timeline's oldest steps give way.
+    const tail = [...logLines(d, 4), ...sessionLines(transcript, Math.max(4, rows - lines.length - Math.min(4, d.log.length)))];
+    const head = Math.max(0, rows - tail.length);
+    lines = [...lines.slice(0, head), ...tail].slice(0, rows);
   }
   return <Panel title={title} w={w} rows={rows} lines={lines} focused={focused} />;
 }
