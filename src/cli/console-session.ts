@@ -101,7 +101,7 @@ export class ConsoleSession implements ConsoleController {
     if (phase !== 'idle' && phase !== 'finished') return `nothing to start while ${phase}`;
     this.launch('run');
     // Shown at once, so a second s cannot start a second run.
-    this.model.setRun({ phase: 'running', command: 'run', wave: 0, waves: 0, reason: null, outcome: null });
+    this.model.setRun({ phase: 'running', command: 'run', wave: 0, waves: 0, waveSize: 0, waveDone: 0, reason: null, outcome: null });
     return this.opts.dryRun ? 'dry run started: read-only checks and the plan, nothing is changed' : `run started on ${this.v.selected.length} devices: every reload, switchover and rollback waits for your approval`;
   }
 

@@ -15,6 +15,9 @@ export interface RunInfo {
   command: string | null;
   wave: number;
   waves: number;
+  /** Devices in the current wave, and how many of them have reached an end (upgraded, failed, held…). */
+  waveSize: number;
+  waveDone: number;
   reason: string | null;
   outcome: string | null;
 }
@@ -82,7 +85,8 @@ export class FleetModel {
   /** Open gates, oldest first. */
   readonly gates = new Map<string, Gate>();
   readonly answered: Answered[] = [];
-  run: RunInfo = { phase: 'idle', command: null, wave: 0, waves: 0, reason: null, outcome: null };
+  run: RunInfo = { phase: 'idle', command: null, wave: 0, waves: 0, waveSize: 0, waveDone: 0, reason: null, outcome: null };
+  private readonly waveEnded = new Set<string>();
   flash: { text: string; tone: 'info' | 'warn' | 'error'; at: number } | null = null;
   version = 0;
   private readonly byHost = new Map<string, DeviceView>();
@@ -129,7 +133,10 @@ export class FleetModel {
   private applyRun(e: Extract<Stamped, { type: 'run' }>): void {
     const r = this.run;
     if (e.phase === 'started') Object.assign(r, { phase: e.command === 'check' ? 'checking' : 'running', command: e.command, wave: 0, waves: e.waves ?? 0, reason: null, outcome: null });
-    else if (e.phase === 'wave') Object.assign(r, { wave: e.wave ?? r.wave, waves: e.waves ?? r.waves });
+    else if (e.phase === 'wave') {
+      Object.assign(r, { wave: e.wave ?? r.wave, waves: e.waves ?? r.waves, waveSize: e.devices ?? 0, waveDone: 0 });
+      this.waveEnded.clear();
+    }
     else if (e.phase === 'paused') r.phase = 'paused';
     else if (e.phase === 'resumed') r.phase = r.command === 'check' ? 'checking' : 'running';
     else if (e.phase === 'stopping') Object.assign(r, { phase: 'stopping', reason: e.reason ?? null });
@@ -145,6 +152,11 @@ export class FleetModel {
         }
         d.status = e.status;
         d.message = e.message;
+        // A device waiting at a gate has not ended; one that is held for good (refused, window closed) has.
+        if (this.endsDevice(e.status, e.message) && !this.waveEnded.has(d.row.hostname)) {
+          this.waveEnded.add(d.row.hostname);
+          this.run.waveDone = this.waveEnded.size;
+        }
         if (e.step !== d.step) d.stepStartedAt = Date.parse(e.at);
         d.step = e.step;
         if (e.status !== 'running') d.progress = null;
@@ -194,6 +206,15 @@ export class FleetModel {
         if (e.level === 'error') this.say(`${d.row.hostname}: ${e.text}`, 'error');
         break;
     }
+  }
+
+  /** Whether a status is where a device's part in this command ends (ready and staged only end a check and a stage). */
+  private endsDevice(status: DeviceStatus, message: string | null): boolean {
+    if (status === 'running' || status === 'pending') return false;
+    if (status === 'held') return !message?.startsWith('waiting for approval');
+    if (status === 'ready') return this.run.command === 'check';
+    if (status === 'staged') return this.run.command === 'stage';
+    return true;
   }
 
   setRun(patch: Partial<RunInfo>): void {

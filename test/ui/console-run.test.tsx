@@ -31,6 +31,8 @@ describe('console: run controls', () => {
     await new Promise((r) => setTimeout(r, 600));
     expect(rig.session.journal('acc-1')).toHaveLength(steps);
     expect(rig.frame()).toContain('PAUSED');
+    // Wave progress: the canary wave has one device, not ended yet.
+    expect(rig.frame()).toMatch(/PAUSED wave 1\/\d \(0\/1 done\)/);
     await rig.press('s');
     await rig.waitFor((f) => ['acc-1', 'acc-2', 'acc-3'].every((h) => /upgraded/.test(rowOf(f, h))), 30_000);
     await rig.waitFor('FINISHED');
