@@ -3,7 +3,7 @@
 // runs commands and answers declared dialogues. An unknown question or a
 // "% " error ends the operation with the device's own text, never a hang.
 import { DeviceError, mask } from '../errors.js';
-import { Channel, ChannelClosed, noTranscript, tailOf, type Dialogue, type Transcript } from '../ssh/channel.js';
+import { Channel, ChannelClosed, noTranscript, type Matcher, tailOf, type Dialogue, type Transcript } from '../ssh/channel.js';
 import { SshTransport } from '../ssh/transport.js';
 import type { KnownHosts } from '../ssh/known-hosts.js';
 import type { DeviceTarget } from '../contract.js';
@@ -33,7 +33,45 @@ const MORE = /-+ ?More ?-+\s*$/;
 const QUESTION = /(\[[^\]\n]*\]|\?|(?:Password|Username):)\s*$/i;
 const ERROR_LINE = /^(%(?!Warning)[^\n]*|.*Invalid input detected.*|.*Command authorization failed.*)$/m;
 
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Prompt-shaped starts of lines anywhere in a text (not only at its end). */
+const PROMPT_ANYWHERE = /(?:^|\n)([A-Za-z0-9][\w.:/-]{0,62}(?:\([\w.-]+\))?[>#])/g;
+
+/**
+ * The device's own prompt: a prompt-shaped last line starting with its name
+ * (config mode cuts long names to 20 characters). One shared regex and a
+ * string check: a regex compiled per device cost more than all its matching.
+ */
+class PromptMatcher implements Matcher {
+  constructor(private readonly prefix: string, private readonly exact: string | null = null) {}
+
+  exec(text: string): RegExpExecArray | null {
+    const m = PROMPTISH.exec(text);
+    if (!m) return null;
+    if (this.exact !== null) return m[1] === this.exact && m[0].startsWith('\n') ? m : null;
+    return m[1].startsWith(this.prefix) ? m : null;
+  }
+
+  test(text: string): boolean {
+    return this.exec(text) !== null;
+  }
+
+  /** Two of the device's prompts, the second at the end: the answer to two commands sent together. */
+  twice(): Matcher {
+    return {
+      exec: (text) => {
+        const last = this.exec(text);
+        if (!last) return null;
+        PROMPT_ANYWHERE.lastIndex = 0;
+        for (let m = PROMPT_ANYWHERE.exec(text); m && m.index < last.index; m = PROMPT_ANYWHERE.exec(text)) {
+          if (!m[1].startsWith(this.prefix)) continue;
+          const whole = Object.assign([text.slice(m.index), m[1]], { index: m.index, input: text }) as unknown as RegExpExecArray;
+          return whole;
+        }
+        return null;
+      },
+    };
+  }
+}
 
 export interface RunOptions {
   step?: string;
@@ -48,7 +86,7 @@ export interface RunOptions {
 export class IosxeSession {
   mode: Mode = 'user';
   hostname = '';
-  private promptRe = PROMPTISH;
+  private promptRe: Matcher & { test(text: string): boolean } = PROMPTISH;
   readonly sent: string[] = [];
   pagingOff = false;
 
@@ -89,7 +127,7 @@ export class IosxeSession {
     let candidate = r.matched[1];
     for (let attempt = 0; attempt < 6; attempt++) {
       this.channel.write('\n');
-      r = await this.channel.readUntil([new RegExp(`\\n${esc(candidate)}[ \\t]*$`), PROMPTISH], this.timeouts.command, { device: this.target.hostname, step });
+      r = await this.channel.readUntil([new PromptMatcher(candidate, candidate), PROMPTISH], this.timeouts.command, { device: this.target.hostname, step });
       if (r.index === 0) return this.learnPrompt(candidate);
       candidate = r.matched[1];
     }
@@ -99,7 +137,7 @@ export class IosxeSession {
   private learnPrompt(prompt: string): void {
     this.hostname = prompt.replace(/(\([\w.-]+\))?[>#]$/, '');
     // Config-mode prompts shorten long hostnames to 20 characters.
-    this.promptRe = new RegExp(`(?:^|\\n)(${esc(this.hostname.slice(0, 20))}[\\w.:/-]*(?:\\([\\w.-]+\\))?[>#])[ \\t]*$`);
+    this.promptRe = new PromptMatcher(this.hostname.slice(0, 20));
     this.setMode(prompt);
   }
 
@@ -126,7 +164,7 @@ export class IosxeSession {
     this.channel.discard();
     this.channel.write('terminal length 0\nterminal width 511\n');
     this.sent.push('terminal length 0', 'terminal width 511');
-    const prompt = new RegExp(`${this.promptRe.source.replace(/\$$/, '')}[\\s\\S]*?${this.promptRe.source}`);
+    const prompt = this.promptRe instanceof PromptMatcher ? this.promptRe.twice() : this.promptRe;
     const r = await this.channel.readUntil([prompt, MORE], this.timeouts.command, { device: this.target.hostname, step });
     this.pagingOff = r.index === 0 && !/%|authorization failed/i.test(r.text);
     if (r.index === 1) {
@@ -152,7 +190,7 @@ export class IosxeSession {
       let r;
       try {
         r = await this.channel.readUntil(patterns, timeoutMs, {
-          device: this.target.hostname, step, idleMs: this.timeouts.idle,
+          device: this.target.hostname, step, idleMs: this.timeouts.idle, window: 512,
           onIdle: (tail) => {
             const last = tail.split('\n').at(-1) ?? '';
             if (QUESTION.test(last) && !this.promptRe.test(tail)) {

@@ -13,6 +13,11 @@ export interface Dialogue {
   hidden?: boolean;
 }
 
+/** What readUntil looks for: a RegExp, or an object that answers like one. */
+export interface Matcher {
+  exec(text: string): RegExpExecArray | null;
+}
+
 export interface Transcript {
   write(direction: 'sent' | 'received', text: string): void;
   /** The driver is done with it (a later write may open it again). */
@@ -122,13 +127,18 @@ export class Channel {
    * up to the end of the match. `onIdle` is called when nothing arrived for
    * `idleMs`; it may throw (an unknown question) or return to keep waiting.
    */
-  async readUntil(patterns: RegExp[], timeoutMs: number, opts: { idleMs?: number; onIdle?: (tail: string) => void; device?: string; step?: string } = {}): Promise<ReadResult & { index: number }> {
+  async readUntil(patterns: Matcher[], timeoutMs: number, opts: { idleMs?: number; onIdle?: (tail: string) => void; device?: string; step?: string; window?: number } = {}): Promise<ReadResult & { index: number }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const buffer = this.peek();
+      // With end-anchored, one-line patterns (prompts, questions) only the last lines can match:
+      // scanning from a line start near the end keeps a long output from being rescanned at every chunk.
+      const from = opts.window && buffer.length > opts.window ? buffer.lastIndexOf('\n', buffer.length - opts.window) + 1 : 0;
+      const scanned = from > 0 ? buffer.slice(from) : buffer;
       for (let i = 0; i < patterns.length; i++) {
-        const m = patterns[i].exec(buffer);
+        const m = patterns[i].exec(scanned);
         if (m) {
+          m.index += from;
           const end = m.index + m[0].length;
           this.keep(buffer.slice(end));
           return { text: buffer.slice(0, end), matched: m, index: i };
