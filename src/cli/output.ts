@@ -91,9 +91,22 @@ export function logFile(stateDir: string): Listener & { close(): void } {
 }
 
 /** The events table keeps what the Audit and a later look need (not progress nor facts). */
-export function eventRecorder(store: StateStore, runId: number): Listener {
-  return (e) => {
-    if (e.type === 'progress' || e.type === 'facts' || (e.type === 'log' && e.level === 'debug')) return;
-    store.appendEvent(runId, e.type, 'hostname' in e ? (e.hostname ?? null) : null, e);
+export function eventRecorder(store: StateStore, runId: number): Listener & { flush(): void } {
+  // Written in batches, one transaction every 200 ms: the journal of steps (written at once, elsewhere)
+  // is what resuming relies on; these rows are the record of what was shown.
+  let queue: Stamped[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = queue;
+    queue = [];
+    if (batch.length) store.appendEvents(runId, batch.map((e) => ({ type: e.type, hostname: 'hostname' in e ? (e.hostname ?? null) : null, data: e })));
   };
+  const listener = (e: Stamped) => {
+    if (e.type === 'progress' || e.type === 'facts' || (e.type === 'log' && e.level === 'debug')) return;
+    queue.push(e);
+    timer ??= setTimeout(flush, 200);
+  };
+  return Object.assign(listener, { flush });
 }

@@ -94,7 +94,8 @@ export interface RunHandle {
 export async function beginRun(state: StateSession, opts: CommonOptions, command: RunCommand, approver: Approver, credentials: Credentials, selected = state.v.selected): Promise<RunHandle> {
   const { v, store, bus, writeback } = state;
   const runId = store.startRun(command, osUser(), { only: opts.only, yes: !!opts.yes, approve: opts.approve ?? [], dryRun: !!opts.dryRun, concurrency: opts.concurrency ?? null });
-  const unrecord = bus.on(eventRecorder(store, runId));
+  const recorder = eventRecorder(store, runId);
+  const unrecord = bus.on(recorder);
   const s = v.inventory.settings;
   let imageServer: ImageServer | null = null;
   const iosxe = selected.filter((d) => d.platform === 'iosxe');
@@ -120,8 +121,9 @@ export async function beginRun(state: StateSession, opts: CommonOptions, command
     ctx, imageServer,
     async finish(outcome: string) {
       await imageServer?.stop();
-      store.endRun(runId, outcome);
       unrecord();
+      recorder.flush();
+      store.endRun(runId, outcome);
       writeback.request();
     },
   };

@@ -214,7 +214,15 @@ export class StateStore {
   }
 
   appendEvent(runId: number | null, type: string, hostname: string | null, data: unknown): void {
-    this.sql('INSERT INTO events (run_id, at, type, hostname, data_json) VALUES (?, ?, ?, ?, ?)').run(runId, now(), type, hostname, JSON.stringify(data));
+    this.appendEvents(runId, [{ type, hostname, data }]);
+  }
+
+  /** Several events in one transaction. */
+  appendEvents(runId: number | null, events: { type: string; hostname: string | null; data: unknown }[]): void {
+    const insert = this.sql('INSERT INTO events (run_id, at, type, hostname, data_json) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const e of events) insert.run(runId, (e.data as { at?: string } | null)?.at ?? now(), e.type, e.hostname, JSON.stringify(e.data));
+    })();
   }
 
   /** One row per journaled step and per approval, oldest first (the export's Audit sheet). */
