@@ -4,8 +4,8 @@
 // device delays (goal ≤ 1.05×) and the engine's overhead per device.
 // Run: node bench/engine.mjs [devices=1000] [speed=10] [concurrency=100]
 import { fork, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -23,9 +23,16 @@ const bin = new URL('../bin/upshift', import.meta.url).pathname;
 const t0 = performance.now();
 const cli = spawn(process.execPath, [bin, 'run', '--yes', '--workbook', info.files.workbook, '--credentials', info.files.credentials, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
 let out = '';
+// CPU seconds of the CLI, sampled from /proc (Linux) until it exits.
+let cliCpu = NaN;
+const tick = (Number(process.env.CLK_TCK) || 100);
+const sample = setInterval(() => {
+  try { const f = readFileSync(`/proc/${cli.pid}/stat`, 'utf8').split(') ')[1].split(' '); cliCpu = (Number(f[11]) + Number(f[12])) / tick; } catch { /* exited or not Linux */ }
+}, 250);
 cli.stdout.on('data', (d) => (out += d));
 const code = await new Promise((r) => cli.on('close', r));
 const makespan = (performance.now() - t0) / 1000;
+clearInterval(sample);
 
 const db = new Database(join(dir, '.upshift', 'upshift.db'), { readonly: true });
 const rows = db.prepare('SELECT hostname, status, started_at, finished_at FROM device_state').all();
@@ -41,12 +48,24 @@ const ideal = waves.reduce((s, size) => s + Math.max(perDevice, (size * perDevic
 const durations = rows.filter((r) => r.started_at && r.finished_at).map((r) => (Date.parse(r.finished_at) - Date.parse(r.started_at)) / 1000).sort((a, b) => a - b);
 const overhead = durations.map((d) => d - perDevice / 1000);
 const mean = overhead.reduce((a, b) => a + b, 0) / overhead.length;
+// Where a device's time goes: mean duration of each journaled step, and the time between steps.
+const steps = db.prepare('SELECT hostname, step, started_at, ended_at FROM journal WHERE ended_at IS NOT NULL ORDER BY hostname, id').all();
+const perStep = new Map();
+let gap = 0; let prev = null;
+for (const s of steps) {
+  const a = Date.parse(s.started_at); const b = Date.parse(s.ended_at);
+  const e = perStep.get(s.step) ?? { n: 0, ms: 0 }; e.n++; e.ms += b - a; perStep.set(s.step, e);
+  if (prev && prev.hostname === s.hostname) gap += Math.max(0, a - prev.end);
+  prev = { hostname: s.hostname, end: b };
+}
 child.send('journal');
-const { reloads } = await new Promise((r) => child.once('message', r));
+const { reloads, cpu } = await new Promise((r) => child.once('message', r));
 
 console.log(`devices: ${n} cat9300 (install mode), lab speed ×${speed}, concurrency ${concurrency}, waves ${waves.join(' + ')}`);
 console.log(`result: exit ${code}; ${Object.entries(statuses).map(([s, k]) => `${s} ${k}`).join(', ')}; reloads per device: ${[...new Set(reloads)].join('/')}`);
 console.log(`lab delays per device: ${(perDevice / 1000).toFixed(2)} s   ideal makespan: ${ideal.toFixed(1)} s`);
 console.log(`makespan: ${makespan.toFixed(1)} s = ${(makespan / ideal).toFixed(2)} × the ideal   goal ≤ 1.05 ×`);
 console.log(`engine overhead per device (its time minus the lab's delays): mean ${mean.toFixed(2)} s, p95 ${overhead[Math.floor(overhead.length * 0.95)].toFixed(2)} s`);
+console.log(`mean step time (ms): ${[...perStep].map(([k, e]) => `${k} ${Math.round(e.ms / e.n)}`).join(', ')}; between steps ${Math.round(gap / rows.length)} per device`);
+console.log(`CPU: upshift ${cliCpu.toFixed(1)} s, lab ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (lab total incl. start-up) on ${availableParallelism()} cores`);
 child.send('stop');

@@ -15,6 +15,7 @@ export const IOSXE_FAULTS = [
   'unsaved', // running-config differs from startup-config
   'standby-cold', // the standby supervisor / SVL peer is not STANDBY HOT
   'paging', // terminal length 0 is refused: paging stays on
+  'kbd-auth', // the login offers keyboard-interactive only, as behind many AAA servers
 ] as const;
 export type IosxeFault = (typeof IOSXE_FAULTS)[number];
 

@@ -1,7 +1,7 @@
 // Transport: an authenticated SSH connection (ssh2), its host key checked
 // against known_hosts, optionally through a jump host, with TCP_NODELAY and
 // keepalives. It moves bytes; it knows nothing of prompts.
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { Client, type AuthenticationType, type AuthHandlerMiddleware, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { readFileSync } from 'node:fs';
 import { DeviceError } from '../errors.js';
 import { fingerprint, hostId, keyType, type KnownHosts } from './known-hosts.js';
@@ -25,6 +25,25 @@ export interface TransportOptions {
   connectTimeoutMs?: number;
   keepaliveMs?: number;
   step?: string;
+}
+
+/**
+ * The methods we hold credentials for, in order, skipping any the server did
+ * not offer. ssh2's default first asks for `none`, a round trip no device needs.
+ */
+function authMethods(e: SshEndpoint): AuthHandlerMiddleware {
+  const methods: AuthenticationType[] = [];
+  if (e.keyFile) methods.push('publickey');
+  if (e.password !== undefined) methods.push('password', 'keyboard-interactive');
+  let next = 0;
+  return (offered, _partial, done) => {
+    while (next < methods.length) {
+      const m = methods[next++];
+      // `offered` is null before the server's first answer.
+      if (!offered || offered.includes(m)) return done(m);
+    }
+    (done as unknown as (method: false) => void)(false); // ssh2: no method left, the login fails
+  };
 }
 
 export class SshTransport {
@@ -56,6 +75,7 @@ export class SshTransport {
       keepaliveInterval: opts.keepaliveMs ?? 15_000,
       keepaliveCountMax: 4,
       tryKeyboard: true,
+      authHandler: authMethods(e),
       hostVerifier: (key: Buffer) => {
         const type = keyType(key);
         const b64 = key.toString('base64');
@@ -99,6 +119,8 @@ export class SshTransport {
       client.once('ready', ready);
       client.once('error', fail);
       client.connect(config);
+      // Before the handshake, not after: its packets are small and each waits for an answer.
+      client.setNoDelay(true);
     }).catch((err: Error & { level?: string; code?: string }) => {
       // A refused login may be followed by a reset: keep listening so it is not unhandled.
       client.on('error', () => undefined);
@@ -106,7 +128,6 @@ export class SshTransport {
       jump?.close();
       throw classify(e.label, opts.step ?? 'connect', err, hostKeyProblem, hostId(e.host, e.port));
     });
-    (client as unknown as { setNoDelay?(v: boolean): void }).setNoDelay?.(true);
     return new SshTransport(client, e, jump);
   }
 

@@ -93,11 +93,12 @@ export class DeviceSsh implements DeviceServer {
     client.on('close', () => this.conns.delete(client));
     client.on('error', () => this.conns.delete(client));
     client.on('authentication', (ctx) => {
-      const methods: ('password' | 'keyboard-interactive' | 'publickey')[] = ['publickey', 'keyboard-interactive', 'password'];
+      const methods: ('password' | 'keyboard-interactive' | 'publickey')[] = d.faults.has('kbd-auth') ? ['keyboard-interactive'] : ['publickey', 'keyboard-interactive', 'password'];
       if (d.faults.has('auth') || ctx.username !== d.username) {
         if (ctx.method !== 'none') d.log('login-failed', `${ctx.username} (${ctx.method})`);
         return ctx.reject(methods);
       }
+      if (!(methods as string[]).includes(ctx.method)) return ctx.reject(methods);
       if (ctx.method === 'password') return same(ctx.password, d.password) ? ctx.accept() : (d.log('login-failed', ctx.username), ctx.reject(methods));
       if (ctx.method === 'keyboard-interactive') {
         return ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers) => (same(answers[0] ?? '', d.password) ? ctx.accept() : (d.log('login-failed', ctx.username), ctx.reject(methods))));
@@ -140,7 +141,7 @@ export class DeviceSsh implements DeviceServer {
           const term = new Terminal(channel, this.dev.clock, d.faults.has('slow'));
           term.length = 0;
           const cli = new CliSession(this.dev, term, true);
-          void cli.execute(info.command).finally(() => {
+          void cli.execute(info.command).then(() => term.flush()).finally(() => {
             channel.exit(0);
             channel.end();
           });

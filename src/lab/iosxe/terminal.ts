@@ -95,7 +95,8 @@ export class Terminal {
   async page(text: string): Promise<void> {
     const lines = text.replace(/\n$/, '').split('\n');
     if (this.length === 0 || lines.length < this.length) {
-      await this.write(`${lines.join('\n')}\n`);
+      // Not awaited: the prompt that follows leaves in the same packet, as on a real box.
+      void this.write(`${lines.join('\n')}\n`);
       return;
     }
     let i = 0;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { utils } from 'ssh2';
 import { Lab } from '../../../src/lab/lab.js';
 import type { LabDeviceSpec } from '../../../src/lab/fleet.js';
 import { IosxeDriver } from '../../../src/drivers/iosxe/driver.js';
@@ -17,13 +18,22 @@ const spec = (hostname: string, kind: string, extra: Partial<LabDeviceSpec> = {}
 
 let lab: Lab;
 let known: KnownHosts;
+// A login key the lab trusts, and one it does not.
+const keys = { trusted: utils.generateKeyPairSync('ed25519'), stranger: utils.generateKeyPairSync('ed25519') };
+const keyFile = (which: keyof typeof keys) => {
+  const file = join(tempDir(), `${which}_ed25519`);
+  writeFileSync(file, keys[which].private, { mode: 0o600 });
+  return file;
+};
 beforeAll(async () => {
   lab = await Lab.start({
     speed: 50,
+    authorizedKeys: [keys.trusted.public],
     fleet: [
       spec('sw1', 'cat9300'), spec('stk1', 'cat9300-stack'), spec('svl1', 'cat9500-svl'), spec('sup1', 'cat9400'), spec('rtr1', 'isr4451'),
       spec('asr1', 'asr1001x', { version: '16.12.4', via: 'jump1' }), spec('vxe1', 'c8000v'), spec('slow1', 'cat9300', { faults: ['slow'] }),
       spec('page1', 'cat9300', { faults: ['paging'] }), spec('deny1', 'cat9300', { faults: ['auth'] }),
+      spec('kbd1', 'cat9300', { faults: ['kbd-auth'] }),
       { hostname: 'jump1', kind: 'jumphost', version: '', target: null, faults: [], site: 'lab', role: 'jump', group: 'mgmt' },
     ],
   });
@@ -92,6 +102,23 @@ describe('IOS-XE driver: sessions', () => {
     const err = await driver('sw1', { ssh: { username: 'netops', password: lab.credentials.password, enable: 'not-the-secret' } }).facts().catch((e) => e);
     expect(err).toBeInstanceOf(DeviceError);
     expect(err.message).toBe('sw1: facts: the enable secret was refused');
+  });
+
+  it('logs in with a key file, and by keyboard-interactive where the password method is not offered', async () => {
+    const user = lab.credentials.username;
+    const withKey = driver('sw1', { ssh: { username: user, keyFile: keyFile('trusted'), enable: lab.credentials.enable } });
+    expect((await withKey.facts()).version).toBe('17.6.5');
+    await withKey.close();
+    await expect(driver('sw1', { ssh: { username: user, keyFile: keyFile('stranger'), enable: lab.credentials.enable } }).facts()).rejects.toMatchObject({ kind: 'auth', transient: false });
+
+    const logins = lab.device('kbd1').state.count('login');
+    const kbd = driver('kbd1');
+    expect((await kbd.facts()).version).toBe('17.6.5');
+    await kbd.close();
+    expect(lab.device('kbd1').state.count('login')).toBe(logins + 1);
+    const wrong = driver('kbd1', { ssh: { username: user, password: 'not-the-password', enable: lab.credentials.enable } });
+    await expect(wrong.facts()).rejects.toMatchObject({ kind: 'auth', transient: false, device: 'kbd1' });
+    expect(lab.device('kbd1').state.count('login-failed')).toBe(1);
   });
 
   it('fails a "% " error with the device text, and an unknown question fast instead of hanging', async () => {
