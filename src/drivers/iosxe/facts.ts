@@ -46,7 +46,10 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
 
   const duplex = red?.hardwareMode === 'Duplex';
   const switchMembers = sw?.members ?? [];
-  const kind = switchMembers.length > 1 ? (duplex ? 'svl' : 'stack') : duplex ? 'dual-sup' : 'none';
+  // A 9200/9300/3850 stack also reports Duplex (its standby switch runs SSO): only the
+  // 9400/9500/9600 families form StackWise Virtual. Unknown models count as stacks (no ISSU).
+  const svlFamily = /^C9[456]\d/i.test(ver.model ?? '');
+  const kind = switchMembers.length > 1 ? (duplex && svlFamily ? 'svl' : 'stack') : duplex ? 'dual-sup' : 'none';
   let members: Member[] = [];
   if (switchMembers.length > 0) {
     members = switchMembers.map((m, i) => {

@@ -158,6 +158,10 @@ export function showBoot(d: IosxeDeviceState, bootedWith: string[]): string {
 export function showRedundancy(d: IosxeDeviceState): string {
   const ha = d.model.redundancy === 'dual-sup' || d.model.redundancy === 'svl';
   const svl = d.model.redundancy === 'svl';
+  // A stack of two or more runs SSO between its active and standby switch, as a real one does.
+  const stack = d.model.redundancy === 'stack' && d.members.length > 1;
+  const duplex = ha || stack;
+  const peer = stack ? 'STANDBY HOT' : d.peerState;
   const up = formatUptime(d.uptimeMs());
   const image = (v: string) => `Cisco IOS Software [${codename(v)}], ${d.model.software}, Version ${v}, RELEASE SOFTWARE (fc1)`;
   const standby = d.members[1];
@@ -168,21 +172,21 @@ export function showRedundancy(d: IosxeDeviceState): string {
     '              Standby failures = 0',
     `        Last switchover reason = ${d.lastSwitchoverReason}`,
     ' ',
-    `                 Hardware Mode = ${ha ? 'Duplex' : 'Simplex'}`,
-    `    Configured Redundancy Mode = ${ha ? 'sso' : 'Non-redundant'}`,
-    `     Operating Redundancy Mode = ${ha ? (d.peerState === 'STANDBY HOT' ? 'sso' : 'rpr') : 'Non-redundant'}`,
+    `                 Hardware Mode = ${duplex ? 'Duplex' : 'Simplex'}`,
+    `    Configured Redundancy Mode = ${duplex ? 'sso' : 'Non-redundant'}`,
+    `     Operating Redundancy Mode = ${duplex ? (peer === 'STANDBY HOT' ? 'sso' : 'rpr') : 'Non-redundant'}`,
     '              Maintenance Mode = Disabled',
-    `                Communications = ${ha ? 'Up' : 'Down      Reason: Simplex mode'}`,
+    `                Communications = ${duplex ? 'Up' : 'Down      Reason: Simplex mode'}`,
     ' ', 'Current Processor Information :', '-------------------------------',
-    `               Active Location = ${svl ? 'Switch 1' : 'slot 1'}`,
+    `               Active Location = ${svl || stack ? 'Switch 1' : 'slot 1'}`,
     '        Current Software state = ACTIVE',
     `       Uptime in current state = ${up}`,
     `                 Image Version = ${image(d.version)}`,
     `                          BOOT = ${d.bootSaved.join(';')};`,
     ' ', 'Peer Processor Information :', '----------------------------',
   ];
-  if (ha && standby) {
-    lines.push(`              Standby Location = ${svl ? 'Switch 2' : 'slot 2'}`, `        Current Software state = ${d.peerState}`,
+  if (duplex && standby) {
+    lines.push(`              Standby Location = ${svl || stack ? 'Switch 2' : 'slot 2'}`, `        Current Software state = ${peer}`,
       `       Uptime in current state = ${up}`, `                 Image Version = ${image(standby.version)}`, `                          BOOT = ${d.bootSaved.join(';')};`);
   } else {
     lines.push('              Standby Location = slot 2', '        Current Software state = DISABLED');
