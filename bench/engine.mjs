@@ -38,13 +38,14 @@ const db = new Database(join(dir, '.upshift', 'upshift.db'), { readonly: true })
 const rows = db.prepare('SELECT hostname, status, started_at, finished_at FROM device_state').all();
 const statuses = {};
 for (const r of rows) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-// Waves: canary 1, then batches of 25% of the fleet; the ideal schedule of each wave
-// is bounded below by its longest device and by its total work over the concurrency.
+// Waves: canary 1, then batches of 25% of the fleet. A wave starts when the previous
+// one has finished; its devices are alike, so at best a wave of `size` devices takes
+// ceil(size / concurrency) device-durations (250 devices on 100 slots: 3 rounds).
 const waves = [1];
 let left = n - 1;
 const batch = Math.ceil((n * 25) / 100);
 while (left > 0) { waves.push(Math.min(batch, left)); left -= batch; }
-const ideal = waves.reduce((s, size) => s + Math.max(perDevice, (size * perDevice) / concurrency), 0) / 1000;
+const ideal = waves.reduce((s, size) => s + Math.ceil(size / concurrency) * perDevice, 0) / 1000;
 const durations = rows.filter((r) => r.started_at && r.finished_at).map((r) => (Date.parse(r.finished_at) - Date.parse(r.started_at)) / 1000).sort((a, b) => a - b);
 const overhead = durations.map((d) => d - perDevice / 1000);
 const mean = overhead.reduce((a, b) => a + b, 0) / overhead.length;

@@ -92,14 +92,27 @@ export class RunContext {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, `${hostname}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
     this.transcriptFiles.set(hostname, file);
-    // Opened on the first write and kept open until the driver closes (one open per chunk cost more than the write).
+    // Chunks are gathered and written every 100 ms (or at 64 KiB, or on close): a write
+    // per received chunk cost more CPU than the SSH decryption under a hundred sessions.
     let fd: number | null = null;
+    let pending = '';
+    let timer: NodeJS.Timeout | null = null;
+    const flush = () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (!pending) return;
+      fd ??= openSync(file, 'a', 0o600);
+      writeSync(fd, pending);
+      pending = '';
+    };
     return {
       write: (direction, text) => {
-        fd ??= openSync(file, 'a', 0o600);
-        writeSync(fd, direction === 'sent' ? `>>> ${text}` : text);
+        pending += direction === 'sent' ? `>>> ${text}` : text;
+        if (pending.length >= 65_536) flush();
+        else timer ??= setTimeout(flush, 100).unref();
       },
       close: () => {
+        flush();
         if (fd !== null) closeSync(fd);
         fd = null;
       },

@@ -24,6 +24,9 @@ export class DeviceRun {
   /** Set once the device was disrupted: from then on, a stop lets it reach a safe point. */
   finishing = false;
 
+  /** Whether started_at is set (read from the store once, then kept here). */
+  private startedAt: boolean | null = null;
+
   constructor(readonly ctx: RunContext, readonly row: DeviceRow) {}
 
   get hostname(): string {
@@ -36,7 +39,11 @@ export class DeviceRun {
 
   status(status: DeviceStatus, step: string | null, message: string | null = null, extra: StatePatch = {}): void {
     const patch: StatePatch = { status, step, message, ...extra };
-    if (status === 'running' && !this.ctx.store.state(this.hostname)?.started_at) patch.started_at = new Date().toISOString();
+    if (status === 'running') {
+      this.startedAt ??= !!this.ctx.store.state(this.hostname)?.started_at;
+      if (!this.startedAt) patch.started_at = new Date().toISOString();
+      this.startedAt = true;
+    }
     if (['upgraded', 'already-current', 'failed', 'rolled-back', 'needs-attention', 'blocked', 'held', 'ready', 'staged', 'cancelled'].includes(status)) patch.finished_at = new Date().toISOString();
     this.ctx.store.updateState(this.hostname, patch);
     this.ctx.bus.emit({ type: 'device', hostname: this.hostname, status, step, message });

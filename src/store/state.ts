@@ -125,9 +125,10 @@ export class StateStore {
   updateState(hostname: string, patch: StatePatch): void {
     const keys = Object.keys(patch) as (keyof StatePatch)[];
     if (keys.length === 0) return;
-    const sets = keys.map((k) => `${k} = @${k}`).join(', ');
-    this.sql(`INSERT INTO device_state (hostname, updated_at) VALUES (@hostname, @updated_at) ON CONFLICT(hostname) DO NOTHING`).run({ hostname, updated_at: now() });
-    this.sql(`UPDATE device_state SET ${sets}, updated_at = @updated_at WHERE hostname = @hostname`).run({ ...patch, hostname, updated_at: now() });
+    // One upsert (the statement is cached per set of columns).
+    const cols = keys.join(', ');
+    const sets = keys.map((k) => `${k} = excluded.${k}`).join(', ');
+    this.sql(`INSERT INTO device_state (hostname, updated_at, ${cols}) VALUES (@hostname, @updated_at, ${keys.map((k) => `@${k}`).join(', ')}) ON CONFLICT(hostname) DO UPDATE SET ${sets}, updated_at = excluded.updated_at`).run({ ...patch, hostname, updated_at: now() });
   }
 
   /** The cells write-back puts in the workbook, per hostname. */

@@ -109,6 +109,8 @@ export async function rollback(s: IosxeSession, p: ActivationPlan, facts: Facts,
 export interface ReturnProbe {
   /** Opens a session and reads the facts, or throws. */
   facts(): Promise<Facts>;
+  /** Resolves true as soon as the device's port accepts connections, false after `withinMs`. */
+  listening?(withinMs: number): Promise<boolean>;
 }
 
 /** Waits until the device answers on `version`, deciding from what it reports. */
@@ -117,6 +119,7 @@ export async function waitForReturn(device: string, probe: ReturnProbe, expect: 
   const poll = expect.pollMs ?? Math.min(10_000, Math.max(250, expect.timeoutMs / 60));
   let lastProblem = 'not reachable yet';
   let attempts = 0;
+  let portClosed = false;
   while (Date.now() < deadline) {
     attempts++;
     try {
@@ -133,8 +136,13 @@ export async function waitForReturn(device: string, probe: ReturnProbe, expect: 
     } catch (err) {
       if (err instanceof DeviceError && !err.transient) throw err;
       lastProblem = (err as Error).message;
+      portClosed = err instanceof DeviceError && err.kind === 'connect';
     }
-    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(poll, deadline - Date.now()))));
+    const pause = Math.max(0, Math.min(poll, deadline - Date.now()));
+    // While the port refuses, watch it open instead of sleeping the whole interval.
+    if (portClosed && probe.listening) await probe.listening(pause);
+    else await new Promise((r) => setTimeout(r, pause));
+    portClosed = false;
   }
   throw new DeviceError(device, step, 'not-returned', `did not come back on ${expect.version} within ${Math.round(expect.timeoutMs / 1000)} s (ROMmon, powered off, or a failed boot?); last: ${lastProblem}`, undefined, false);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ActivationPlan, Check, Driver, DeviceTarget, DriverHooks, Facts, ImageSpec, Snapshot, StageInput, StepResult } from '../contract.js';
 import { DeviceError, mask } from '../errors.js';
 import { DIALOGUES } from './dialogues.js';
+import { waitListening } from '../ssh/listening.js';
 import { activate, result, rollback, switchover, waitForReturn } from './disruptive.js';
 import { collectFacts } from './facts.js';
 import { activationCommands, planActivation, precheck, rollbackCommands, sameRelease, stageCommands, type IosxeSettings } from './plan.js';
@@ -144,6 +145,8 @@ export class IosxeDriver implements Driver {
           throw err;
         }
       },
+      // Through a jump host the port cannot be probed from here.
+      listening: this.target.via ? undefined : (withinMs) => waitListening(this.target.host, this.target.port, withinMs, Math.max(20, withinMs / 5)),
     }, expect, step);
   }
 
