@@ -146,7 +146,7 @@ export class IosxeDriver implements Driver {
         }
       },
       // Through a jump host the port cannot be probed from here.
-      listening: this.target.via ? undefined : (withinMs) => waitListening(this.target.host, this.target.port, withinMs, Math.max(20, withinMs / 5)),
+      listening: this.target.via ? undefined : (withinMs) => waitListening(this.target.host, this.target.port, withinMs, Math.max(50, withinMs / 3)),
     }, expect, step);
   }
 
