@@ -32,6 +32,7 @@ const PROMPTISH = /(?:^|\n)([A-Za-z0-9][\w.:/-]{0,62}(?:\([\w.-]+\))?[>#])[ \t]*
 const MORE = /-+ ?More ?-+\s*$/;
 const QUESTION = /(\[[^\]\n]*\]|\?|(?:Password|Username):)\s*$/i;
 const ERROR_LINE = /^(%(?!Warning)[^\n]*|.*Invalid input detected.*|.*Command authorization failed.*)$/m;
+const mayHoldError = (text: string) => text.includes('%') || text.includes('Invalid input detected') || text.includes('Command authorization failed');
 
 /** Prompt-shaped starts of lines anywhere in a text (not only at its end). */
 const PROMPT_ANYWHERE = /(?:^|\n)([A-Za-z0-9][\w.:/-]{0,62}(?:\([\w.-]+\))?[>#])/g;
@@ -125,6 +126,9 @@ export class IosxeSession {
   private async findPrompt(step: string): Promise<void> {
     let r = await this.channel.readUntil([PROMPTISH], this.timeouts.connect, { device: this.target.hostname, step });
     let candidate = r.matched[1];
+    // The workbook's own hostname as the prompt needs no confirming round trip; any other
+    // name may be a banner line that only looks like a prompt, so the device is asked again.
+    if (candidate.replace(/[>#]$/, '').toLowerCase() === this.target.hostname.toLowerCase()) return this.learnPrompt(candidate);
     for (let attempt = 0; attempt < 6; attempt++) {
       this.channel.write('\n');
       r = await this.channel.readUntil([new PromptMatcher(candidate, candidate), PROMPTISH], this.timeouts.command, { device: this.target.hostname, step });
@@ -232,7 +236,8 @@ export class IosxeSession {
     }
     const text = stripEcho(output, command);
     if (!opts.allowErrors) {
-      const err = ERROR_LINE.exec(text);
+      // The line-anchored scan is costly on long outputs; most have none of its words.
+      const err = mayHoldError(text) ? ERROR_LINE.exec(text) : null;
       if (err) throw new DeviceError(this.target.hostname, step, 'command', `"${command}" was refused`, mask(context(text, err.index), this.secrets), false);
     }
     return text;

@@ -34,11 +34,11 @@ export interface ReadResult {
 export class ChannelClosed extends Error {}
 
 // eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78DEHM]/g;
+const NOISE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78DEHM]|\r|\0/g;
 
 /** Applies backspaces (the --More-- eraser uses them) and drops ANSI codes, \r and NULs. */
 export function cleanTerminalText(text: string): string {
-  const noAnsi = text.replace(ANSI, '').replace(/\r/g, '').replace(/\0/g, '');
+  const noAnsi = text.replace(NOISE, '');
   if (!noAnsi.includes('\b')) return noAnsi;
   const out: string[] = [];
   for (const ch of noAnsi) {

@@ -97,6 +97,20 @@ describe('IOS-XE driver: sessions', () => {
     s.close();
   });
 
+  it('takes the prompt at once when it names the device, and asks again when it does not', async () => {
+    const sentBy = async (hostname: string) => {
+      const sent: string[] = [];
+      const transcript: Transcript = { write: (direction, text) => void (direction === 'sent' && sent.push(text)) };
+      const s = await IosxeSession.open(iosxeTarget(lab, 'sw1', { hostname }), { knownHosts: known, acceptNewHostKeys: false, transcript });
+      expect([s.hostname, s.mode]).toEqual(['sw1', 'enable']);
+      s.close();
+      return sent;
+    };
+    // The lab prints its MOTD (with "core-router#" and "access-switch>" lines) before the prompt.
+    expect((await sentBy('SW1'))[0]).toBe('enable\n');
+    expect((await sentBy('sw1-in-the-workbook'))[0]).toBe('\n');
+  });
+
   it('refuses bad passwords and a wrong enable secret as permanent auth errors', async () => {
     await expect(driver('deny1').facts()).rejects.toMatchObject({ kind: 'auth', transient: false, device: 'deny1' });
     const err = await driver('sw1', { ssh: { username: 'netops', password: lab.credentials.password, enable: 'not-the-secret' } }).facts().catch((e) => e);
