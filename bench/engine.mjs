@@ -21,6 +21,7 @@ const perDevice = (copy + verify + t.installAddMs + t.activateMs + 200 /* write 
 
 const bin = new URL('../bin/upshift', import.meta.url).pathname;
 const t0 = performance.now();
+const spawnedAt = Date.now();
 const cli = spawn(process.execPath, [bin, 'run', '--yes', '--workbook', info.files.workbook, '--credentials', info.files.credentials, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
 let out = '';
 // CPU seconds of the CLI, sampled from /proc (Linux) until it exits.
@@ -32,10 +33,14 @@ const sample = setInterval(() => {
 cli.stdout.on('data', (d) => (out += d));
 const code = await new Promise((r) => cli.on('close', r));
 const makespan = (performance.now() - t0) / 1000;
+const exitedAt = Date.now();
 clearInterval(sample);
 
 const db = new Database(join(dir, '.upshift', 'upshift.db'), { readonly: true });
 const rows = db.prepare('SELECT hostname, status, started_at, finished_at FROM device_state').all();
+// Time before the first device starts (process start, workbook import, plan) and after the last ends (write-back, exit).
+const firstStart = Math.min(...rows.filter((r) => r.started_at).map((r) => Date.parse(r.started_at)));
+const lastEnd = Math.max(...rows.filter((r) => r.finished_at).map((r) => Date.parse(r.finished_at)));
 const statuses = {};
 for (const r of rows) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
 // Waves: canary 1, then batches of 25% of the fleet. A wave starts when the previous
@@ -66,6 +71,7 @@ console.log(`devices: ${n} cat9300 (install mode), lab speed ×${speed}, concurr
 console.log(`result: exit ${code}; ${Object.entries(statuses).map(([s, k]) => `${s} ${k}`).join(', ')}; reloads per device: ${[...new Set(reloads)].join('/')}`);
 console.log(`lab delays per device: ${(perDevice / 1000).toFixed(2)} s   ideal makespan: ${ideal.toFixed(1)} s`);
 console.log(`makespan: ${makespan.toFixed(1)} s = ${(makespan / ideal).toFixed(2)} × the ideal   goal ≤ 1.05 ×`);
+console.log(`before the first device starts: ${((firstStart - spawnedAt) / 1000).toFixed(1)} s; after the last one ends: ${((exitedAt - lastEnd) / 1000).toFixed(1)} s`);
 console.log(`engine overhead per device (its time minus the lab's delays): mean ${mean.toFixed(2)} s, p95 ${overhead[Math.floor(overhead.length * 0.95)].toFixed(2)} s`);
 console.log(`mean step time (ms): ${[...perStep].map(([k, e]) => `${k} ${Math.round(e.ms / e.n)}`).join(', ')}; between steps ${Math.round(gap / rows.length)} per device`);
 console.log(`CPU: upshift ${cliCpu.toFixed(1)} s, lab ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (lab total incl. start-up) on ${availableParallelism()} cores`);

@@ -32,6 +32,11 @@ export interface EngineOptions {
   /** How often to poll a job or a returning device (the lab makes time go faster). */
   pollMs?: number;
   transcripts: boolean;
+  /**
+   * Devices start at least this far apart (default 20 ms), so a wave of 100 does not
+   * open 100 SSH logins (and ask their AAA server) in the same instant.
+   */
+  startSpacingMs?: number;
 }
 
 export class RunContext {

@@ -106,6 +106,16 @@ export interface RunOutcome { exitCode: 0 | 1 | 3; stopped: string | null; statu
 export async function runFleet(ctx: RunContext, selected: DeviceRow[]): Promise<RunOutcome> {
   const waves = planWaves(selected, ctx.settings);
   const limit = pLimit(ctx.options.concurrency ?? ctx.settings.concurrency);
+  // Measured on bench/engine (1,000 devices, 100 at once): starting a wave's devices all at
+  // once made every login and first command queue behind the others (overhead 1.1 s a
+  // device); 20 ms apart it was 0.3 s, for a 2 s ramp per wave of 100.
+  const spacing = ctx.options.startSpacingMs ?? 20;
+  let nextStart = 0;
+  const startSlot = async () => {
+    const at = Math.max(Date.now(), nextStart);
+    nextStart = at + spacing;
+    if (at > Date.now()) await new Promise((r) => setTimeout(r, at - Date.now()));
+  };
   let notStarted = 0;
   ctx.bus.emit({ type: 'run', phase: 'started', command: ctx.options.command, runId: ctx.runId, waves: waves.length, devices: selected.length });
   for (const [i, wave] of waves.entries()) {
@@ -113,6 +123,7 @@ export async function runFleet(ctx: RunContext, selected: DeviceRow[]): Promise<
     ctx.bus.emit({ type: 'run', phase: 'wave', command: ctx.options.command, runId: ctx.runId, wave: i + 1, waves: waves.length, devices: wave.units.reduce((n, u) => n + u.hostnames.length, 0) });
     await Promise.all(wave.units.map((u: Unit) => limit(async () => {
       await ctx.whilePaused();
+      if (spacing > 0) await startSlot();
       if (u.hostnames.some((h) => ctx.isCancelled(h))) {
         // An HA pair travels together, so cancelling one member cancels the pair.
         for (const h of u.hostnames) new DeviceRun(ctx, ctx.row(h)).status('cancelled', null, ctx.isCancelled(h) ? 'cancelled by the operator before it started' : 'cancelled with its HA peer');

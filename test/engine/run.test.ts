@@ -2,6 +2,7 @@
 // from the workbook, the Audit sheet, and the lab's journals.
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { dev, startLabRun, type LabRun } from '../helpers/lab-run.js';
 import { openpyxlCells } from '../helpers/workbooks.js';
 import { importWorkbook } from '../../src/store/inventory.js';
@@ -46,6 +47,12 @@ describe('upshift run', () => {
     expect(fwA.indexOf('ha')).toBeLessThan(fwA.indexOf('reboot'));
     expect(current.lab.panos.firewall('fw-b').journal.find((e) => e.kind === 'reboot')!.at < current.lab.panos.firewall('fw-a').journal.find((e) => e.kind === 'reboot')!.at).toBe(true);
     expect(current.lab.panos.firewall('fw-a').haState).toBe('passive');
+    // Devices start 20 ms apart at least (a wave does not log in everywhere in the same instant).
+    const db = new Database(join(current.dir, '.upshift', 'upshift.db'), { readonly: true });
+    const starts = (db.prepare('SELECT started_at FROM device_state WHERE started_at IS NOT NULL').all() as { started_at: string }[]).map((r) => Date.parse(r.started_at)).sort((a, b) => a - b);
+    db.close();
+    expect(starts.length).toBeGreaterThanOrEqual(10);
+    expect(Math.min(...starts.slice(1).map((t, i) => t - starts[i]))).toBeGreaterThanOrEqual(19);
     // The workbook is still a valid inventory, and the export carries the Audit.
     expect((await importWorkbook(current.files.workbook)).devices).toHaveLength(13);
     const out = join(current.dir, 'change.xlsx');
