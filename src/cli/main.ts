@@ -3,21 +3,24 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { withCommonOptions, type CommonOptions } from './options.js';
-import { statusCommand } from './commands/status.js';
-import { exportCommand } from './commands/export.js';
 import { UsageError } from './errors.js';
-import { labCommand } from './commands/lab.js';
-import { demoCommand } from './commands/demo.js';
-import { tuiCommand } from './commands/tui.js';
-import { parseCommand } from './commands/parse.js';
-import { batchCommand } from './commands/batch.js';
-import { planCommand } from './commands/plan.js';
 import { InvalidArgumentError } from 'commander';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
 
 type Action = (opts: CommonOptions & Record<string, unknown>, args: string[]) => Promise<number>;
+
+/** A command's module is loaded when it runs: `upshift --help` or `status` need not load Ink, ssh2 or exceljs. */
+const lazy = (load: () => Promise<unknown>): Action => async (opts, args) => ((await load()) as Action)(opts, args);
+const tuiCommand = lazy(async () => (await import('./commands/tui.js')).tuiCommand);
+const batchCommand = (command: 'check' | 'stage' | 'run') => lazy(async () => (await import('./commands/batch.js')).batchCommand(command));
+const planCommand = lazy(async () => (await import('./commands/plan.js')).planCommand);
+const statusCommand = lazy(async () => (await import('./commands/status.js')).statusCommand);
+const exportCommand = lazy(async () => (await import('./commands/export.js')).exportCommand);
+const labCommand = lazy(async () => (await import('./commands/lab.js')).labCommand);
+const demoCommand = lazy(async () => (await import('./commands/demo.js')).demoCommand);
+const parseCommand = lazy(async () => (await import('./commands/parse.js')).parseCommand);
 
 export function buildProgram(run: (action: Action, opts: CommonOptions & Record<string, unknown>, args: string[]) => void): Command {
   const program = new Command('upshift')
@@ -34,11 +37,11 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
     return cmd;
   };
 
-  add('tui', 'interactive console (default when stdout is a terminal)', 'all', tuiCommand as Action, true);
-  add('check', 'import, connect, collect facts, run pre-checks, write readiness back (read-only)', 'read', batchCommand('check') as Action);
-  add('stage', 'check, back up configs, transfer and verify images (nothing disruptive)', 'all', batchCommand('stage') as Action);
-  add('run', 'full upgrade: check, stage, gates, activate/reload, post-checks, commit or rollback', 'all', batchCommand('run') as Action);
-  add('plan', 'print every step and command per device; sends nothing', 'read', planCommand as Action)
+  add('tui', 'interactive console (default when stdout is a terminal)', 'all', tuiCommand, true);
+  add('check', 'import, connect, collect facts, run pre-checks, write readiness back (read-only)', 'read', batchCommand('check'));
+  add('stage', 'check, back up configs, transfer and verify images (nothing disruptive)', 'all', batchCommand('stage'));
+  add('run', 'full upgrade: check, stage, gates, activate/reload, post-checks, commit or rollback', 'all', batchCommand('run'));
+  add('plan', 'print every step and command per device; sends nothing', 'read', planCommand)
     .option('--refresh', 'collect facts first (read-only)');
   add('status', 'summary of the state database: counts per status, devices needing attention', 'workbook', statusCommand);
   add('export', 'write the updated workbook plus an Audit sheet', 'workbook', exportCommand)
@@ -53,13 +56,13 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
     if (!(n > 0 && n <= 10_000)) throw new InvalidArgumentError('must be a number above 0 (1 = real lab timings, 100 = a hundred times faster)');
     return n;
   };
-  add('lab', 'start the built-in device lab and write a workbook pointing at it', 'workbook', labCommand as Action)
+  add('lab', 'start the built-in device lab and write a workbook pointing at it', 'workbook', labCommand)
     .option('--devices <n>', 'number of simulated devices (default: the example fleet of 13)', count)
     .option('--mix <models>', 'comma-separated models to cycle through: cat9300, cat9300-stack, cat9500-svl, cat9400, isr4451, asr1001x, c8000v, panos')
     .option('--faults <spec>', 'faults per device: host=fault+fault,… or fault@N for the Nth device (e.g. corrupt@2,lon-acc-1=never-returns)')
     .option('--speed <x>', 'speed factor for every lab delay', speed, 1)
     .option('--out <file>', 'the workbook to write', 'lab.xlsx');
-  add('demo', 'the lab and the console in one process (what npm start runs)', 'all', demoCommand as Action)
+  add('demo', 'the lab and the console in one process (what npm start runs)', 'all', demoCommand)
     .option('--speed <x>', 'speed factor for every lab delay', speed, 10)
     .option('--faults <spec>', 'lab faults (default: lon-wan-1=regression, to show a rollback gate)');
   const parse = new Command('parse')
@@ -68,7 +71,7 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
     .requiredOption('--command <cmd>', 'the command that produced the output, e.g. "show version"')
     .argument('[file]', 'file holding the output')
     .exitOverride();
-  parse.action((file: string | undefined, opts: CommonOptions & Record<string, unknown>) => run(parseCommand as Action, opts, file ? [file] : []));
+  parse.action((file: string | undefined, opts: CommonOptions & Record<string, unknown>) => run(parseCommand, opts, file ? [file] : []));
   program.addCommand(parse);
   return program;
 }
