@@ -123,16 +123,22 @@ export async function runFleet(ctx: RunContext, selected: DeviceRow[]): Promise<
     ctx.bus.emit({ type: 'run', phase: 'wave', command: ctx.options.command, runId: ctx.runId, wave: i + 1, waves: waves.length, devices: wave.units.reduce((n, u) => n + u.hostnames.length, 0) });
     await Promise.all(wave.units.map((u: Unit) => limit(async () => {
       await ctx.whilePaused();
-      if (spacing > 0) await startSlot();
       if (u.hostnames.some((h) => ctx.isCancelled(h))) {
         // An HA pair travels together, so cancelling one member cancels the pair.
         for (const h of u.hostnames) new DeviceRun(ctx, ctx.row(h)).status('cancelled', null, ctx.isCancelled(h) ? 'cancelled by the operator before it started' : 'cancelled with its HA peer');
         return;
       }
-      if (ctx.stopReason || ctx.breakerTripped) {
+      const stopped = () => {
+        if (!ctx.stopReason && !ctx.breakerTripped) return false;
         for (const h of u.hostnames) new DeviceRun(ctx, ctx.row(h)).status('pending', null, `not started: ${ctx.stopReason ?? 'the circuit breaker tripped'}`);
         notStarted += u.hostnames.length;
-        return;
+        return true;
+      };
+      if (stopped()) return;
+      // Spaced after that check, so a stop marks the devices left at once; checked again after the wait.
+      if (spacing > 0) {
+        await startSlot();
+        if (stopped()) return;
       }
       if (u.hostnames.length === 1) await runDevice(ctx, ctx.row(u.hostnames[0]));
       else await runPair(ctx, u.hostnames.map((h) => ctx.row(h)));

@@ -54,6 +54,8 @@ const now = () => new Date().toISOString();
 export class StateStore {
   /** Prepared statements by SQL text: preparing costs more than running, and a run repeats a few dozen statements thousands of times. */
   private readonly statements = new Map<string, Statement>();
+  /** Upsert texts of updateState, by the columns it sets. */
+  private readonly upserts = new Map<string, string>();
 
   constructor(readonly db: DB) {}
 
@@ -125,10 +127,14 @@ export class StateStore {
   updateState(hostname: string, patch: StatePatch): void {
     const keys = Object.keys(patch) as (keyof StatePatch)[];
     if (keys.length === 0) return;
-    // One upsert (the statement is cached per set of columns).
+    // One upsert; its text is built once per set of columns (this runs on every step).
     const cols = keys.join(', ');
-    const sets = keys.map((k) => `${k} = excluded.${k}`).join(', ');
-    this.sql(`INSERT INTO device_state (hostname, updated_at, ${cols}) VALUES (@hostname, @updated_at, ${keys.map((k) => `@${k}`).join(', ')}) ON CONFLICT(hostname) DO UPDATE SET ${sets}, updated_at = excluded.updated_at`).run({ ...patch, hostname, updated_at: now() });
+    let text = this.upserts.get(cols);
+    if (!text) {
+      text = `INSERT INTO device_state (hostname, updated_at, ${cols}) VALUES (@hostname, @updated_at, ${keys.map((k) => `@${k}`).join(', ')}) ON CONFLICT(hostname) DO UPDATE SET ${keys.map((k) => `${k} = excluded.${k}`).join(', ')}, updated_at = excluded.updated_at`;
+      this.upserts.set(cols, text);
+    }
+    this.sql(text).run({ ...patch, hostname, updated_at: now() });
   }
 
   /** The cells write-back puts in the workbook, per hostname. */

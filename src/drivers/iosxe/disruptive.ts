@@ -119,9 +119,9 @@ export async function waitForReturn(device: string, probe: ReturnProbe, expect: 
   const poll = expect.pollMs ?? Math.min(10_000, Math.max(250, expect.timeoutMs / 60));
   let lastProblem = 'not reachable yet';
   let attempts = 0;
-  let portClosed = false;
   while (Date.now() < deadline) {
     attempts++;
+    let portClosed = false;
     try {
       const f = await probe.facts();
       const elapsed = (Date.now() - expect.since) / 1000;
@@ -142,7 +142,6 @@ export async function waitForReturn(device: string, probe: ReturnProbe, expect: 
     // While the port refuses, watch it open instead of sleeping the whole interval.
     if (portClosed && probe.listening) await probe.listening(pause);
     else await new Promise((r) => setTimeout(r, pause));
-    portClosed = false;
   }
   throw new DeviceError(device, step, 'not-returned', `did not come back on ${expect.version} within ${Math.round(expect.timeoutMs / 1000)} s (ROMmon, powered off, or a failed boot?); last: ${lastProblem}`, undefined, false);
 }
