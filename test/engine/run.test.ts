@@ -47,12 +47,13 @@ describe('upshift run', () => {
     expect(fwA.indexOf('ha')).toBeLessThan(fwA.indexOf('reboot'));
     expect(current.lab.panos.firewall('fw-b').journal.find((e) => e.kind === 'reboot')!.at < current.lab.panos.firewall('fw-a').journal.find((e) => e.kind === 'reboot')!.at).toBe(true);
     expect(current.lab.panos.firewall('fw-a').haState).toBe('passive');
-    // Devices start 20 ms apart at least (a wave does not log in everywhere in the same instant).
+    // Devices start 20 ms apart (a wave does not log in everywhere in the same instant). started_at
+    // is stamped a little after each start, so gaps jitter by a few ms; without the spacing they are ~0.
     const db = new Database(join(current.dir, '.upshift', 'upshift.db'), { readonly: true });
     const starts = (db.prepare('SELECT started_at FROM device_state WHERE started_at IS NOT NULL').all() as { started_at: string }[]).map((r) => Date.parse(r.started_at)).sort((a, b) => a - b);
     db.close();
     expect(starts.length).toBeGreaterThanOrEqual(10);
-    expect(Math.min(...starts.slice(1).map((t, i) => t - starts[i]))).toBeGreaterThanOrEqual(19);
+    expect(Math.min(...starts.slice(1).map((t, i) => t - starts[i]))).toBeGreaterThanOrEqual(10);
     // The workbook is still a valid inventory, and the export carries the Audit.
     expect((await importWorkbook(current.files.workbook)).devices).toHaveLength(13);
     const out = join(current.dir, 'change.xlsx');
