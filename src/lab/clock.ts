@@ -14,6 +14,12 @@ export class LabClock {
     return new Promise((resolve) => setTimeout(resolve, this.ms(base)));
   }
 
+  /** Sleeps until the wall-clock time `at` (ms since the epoch); at once if it has passed. */
+  sleepUntil(at: number): Promise<void> {
+    const wait = at - Date.now();
+    return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
+  }
+
   /** Lab time elapsed since `since` (ms), expressed at speed 1: uptimes and timers. */
   elapsed(since: number): number {
     return (Date.now() - since) * this.speed;

@@ -3,7 +3,7 @@
 import net from 'node:net';
 import ssh2 from 'ssh2';
 import type { Connection } from 'ssh2';
-import { newHostKey } from './iosxe/ssh.js';
+import { newHostKey, serverHostKey } from './iosxe/ssh.js';
 
 const { Server, utils } = ssh2;
 
@@ -23,7 +23,7 @@ export class LabJumpHost {
   }
 
   listen(port: number): Promise<void> {
-    const server = new Server({ hostKeys: [this.hostKey], ident: 'OpenSSH_9.2p1' }, (client) => {
+    const server = new Server({ hostKeys: [serverHostKey(this.hostKey)], ident: 'OpenSSH_9.2p1' }, (client) => {
       this.conns.add(client);
       client.on('close', () => this.conns.delete(client));
       client.on('error', () => this.conns.delete(client));

@@ -109,8 +109,8 @@ export async function rollback(s: IosxeSession, p: ActivationPlan, facts: Facts,
 export interface ReturnProbe {
   /** Opens a session and reads the facts, or throws. */
   facts(): Promise<Facts>;
-  /** Resolves true as soon as the device's port accepts connections, false after `withinMs`. */
-  listening?(withinMs: number): Promise<boolean>;
+  /** Resolves true as soon as the device's port accepts connections (tried every `everyMs`), false after `withinMs`. */
+  listening?(withinMs: number, everyMs: number): Promise<boolean>;
 }
 
 /** Waits until the device answers on `version`, deciding from what it reports. */
@@ -138,10 +138,10 @@ export async function waitForReturn(device: string, probe: ReturnProbe, expect: 
       lastProblem = (err as Error).message;
       portClosed = err instanceof DeviceError && err.kind === 'connect';
     }
-    const pause = Math.max(0, Math.min(poll, deadline - Date.now()));
-    // While the port refuses, watch it open instead of sleeping the whole interval.
-    if (portClosed && probe.listening) await probe.listening(pause);
-    else await new Promise((r) => setTimeout(r, pause));
+    // While the port refuses, watch it open (a TCP connect every third of the interval) and
+    // log in only then: a login attempt per interval against a refusing port learns nothing more.
+    if (portClosed && probe.listening) await probe.listening(Math.max(0, deadline - Date.now()), Math.max(50, poll / 3));
+    else await new Promise((r) => setTimeout(r, Math.max(0, Math.min(poll, deadline - Date.now()))));
   }
   throw new DeviceError(device, step, 'not-returned', `did not come back on ${expect.version} within ${Math.round(expect.timeoutMs / 1000)} s (ROMmon, powered off, or a failed boot?); last: ${lastProblem}`, undefined, false);
 }

@@ -14,6 +14,9 @@ import { IosxeSession, type SessionOptions } from './session.js';
 import { deviceDigest, httpPull, presentAndVerified, scpPush } from './transfer.js';
 import { parseArp, parseBgpSummary, parseInterfaceBrief, parseOspfNeighbors, parseRouteSummary } from './parsers/tables.js';
 
+/** How old the pre-check's read of the configuration may be to serve as the backup. */
+const CONFIG_READ_FRESH_MS = 60_000;
+
 export interface IosxeDriverOptions extends SessionOptions {
   hooks?: DriverHooks;
 }
@@ -86,8 +89,10 @@ export class IosxeDriver implements Driver {
 
   async backup(dir: string, step = 'backup'): Promise<StepResult> {
     const s = await this.open(step);
-    const running = await s.run('show running-config', { step, timeout: 'operation' });
-    const startup = await s.run('show startup-config', { step, timeout: 'operation', allowErrors: true });
+    // The pre-check read both moments ago on this session and nothing was sent since: that read is the backup.
+    const read = s.configRead && s.configRead.afterSent === s.sent.length && Date.now() - s.configRead.at < CONFIG_READ_FRESH_MS ? s.configRead : null;
+    const running = read?.running ?? await s.run('show running-config', { step, timeout: 'operation' });
+    const startup = read?.startup ?? await s.run('show startup-config', { step, timeout: 'operation', allowErrors: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const folder = join(dir, this.target.hostname);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
@@ -95,7 +100,8 @@ export class IosxeDriver implements Driver {
     const file = join(folder, `${stamp}.cfg`);
     writeFileSync(file, mask(running, this.secrets), { mode: 0o600 });
     writeFileSync(join(folder, `${stamp}.startup.cfg`), mask(startup, this.secrets), { mode: 0o600 });
-    return result(`running and startup configuration saved to ${file}`, ['show running-config', 'show startup-config'], '', { file });
+    const how = read ? ' (as read for the pre-checks just before)' : '';
+    return result(`running and startup configuration${how} saved to ${file}`, read ? [] : ['show running-config', 'show startup-config'], '', { file });
   }
 
   async stage(input: StageInput, step = 'stage'): Promise<StepResult> {
@@ -146,7 +152,7 @@ export class IosxeDriver implements Driver {
         }
       },
       // Through a jump host the port cannot be probed from here.
-      listening: this.target.via ? undefined : (withinMs) => waitListening(this.target.host, this.target.port, withinMs, Math.max(50, withinMs / 3)),
+      listening: this.target.via ? undefined : (withinMs, everyMs) => waitListening(this.target.host, this.target.port, withinMs, everyMs),
     }, expect, step);
   }
 

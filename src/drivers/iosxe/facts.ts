@@ -43,6 +43,7 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
   const cpu = readiness ? await read('show processes cpu | include CPU utilization', parseCpu, true) : null;
   const running = readiness ? await s.run('show running-config', { step, timeout: 'operation' }) : null;
   const startup = readiness ? await s.run('show startup-config', { step, timeout: 'operation', allowErrors: true }) : null;
+  if (running !== null && startup !== null) s.configRead = { running, startup, at: Date.now(), afterSent: s.sent.length };
 
   const duplex = red?.hardwareMode === 'Duplex';
   const switchMembers = sw?.members ?? [];

@@ -90,6 +90,12 @@ export class IosxeSession {
   private promptRe: Matcher & { test(text: string): boolean } = PROMPTISH;
   readonly sent: string[] = [];
   pagingOff = false;
+  /**
+   * The running and startup configuration as last read in this session, with
+   * how many commands had been sent then: a read that nothing followed can
+   * serve the backup that comes next instead of reading both again.
+   */
+  configRead: { running: string; startup: string; at: number; afterSent: number } | null = null;
 
   private constructor(readonly target: DeviceTarget, readonly transport: SshTransport, private readonly channel: Channel, private readonly timeouts: Timeouts, private readonly secrets: string[]) {}
 

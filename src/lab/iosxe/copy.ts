@@ -116,9 +116,12 @@ export const verifyCommand: Handler = async (s, args, raw) => {
   if (!file) return s.write(`%Error opening ${path} (No such file or directory)\n`);
   const dots = 20;
   const ms = 500 + (file.size / s.device.timings.verifyBytesPerSec) * 1000;
-  for (let i = 0; i < dots; i++) {
+  // Dots on a schedule from the start: timer lateness must not add up over 20 dots.
+  const started = Date.now();
+  const total = s.device.clock.ms(ms);
+  for (let i = 1; i <= dots; i++) {
     await s.write('.');
-    await s.device.clock.sleep(ms / dots);
+    await s.device.clock.sleepUntil(started + (total * i) / dots);
   }
   const digest = file.blob ? s.device.blobs.hash(file.blob, algo) : s.device.blobs.hash(s.device.blobs.put(Buffer.alloc(0)).id, algo);
   await s.write('Done!\n');

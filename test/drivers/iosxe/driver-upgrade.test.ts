@@ -1,6 +1,7 @@
 // Every upgrade mode, model family and lab fault through the IOS-XE driver,
 // against the lab on 127.0.0.1 and the built-in image server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { Lab } from '../../../src/lab/lab.js';
 import type { LabDeviceSpec } from '../../../src/lab/fleet.js';
 import { IosxeDriver } from '../../../src/drivers/iosxe/driver.js';
@@ -23,7 +24,7 @@ beforeAll(async () => {
       spec('inst', 'cat9300'), spec('one', 'c8000v'), spec('bun', 'asr1001x', { mode: 'bundle' }), spec('conv', 'cat9300', { mode: 'bundle' }),
       spec('svl', 'cat9500-svl'), spec('sup', 'cat9400', { version: '16.12.4' }), spec('stk', 'cat9300-stack'), spec('back', 'isr4451'), spec('scp', 'isr4451'),
       spec('drop', 'cat9300', { faults: ['disconnect-copy'] }), spec('bad', 'cat9300', { faults: ['corrupt'] }), spec('full', 'cat9300', { faults: ['flash-full'] }),
-      spec('gone', 'c8000v', { faults: ['never-returns'] }), spec('old', 'c8000v', { faults: ['old-version'] }), spec('rekey', 'c8000v', { faults: ['host-key'] }),
+      spec('gone', 'c8000v', { faults: ['never-returns'] }), spec('old', 'c8000v', { faults: ['old-version'] }), spec('rekey', 'c8000v', { faults: ['host-key'] }), spec('cfg', 'cat9300'),
     ],
   });
   known = labKnownHosts(lab);
@@ -65,6 +66,8 @@ describe('IOS-XE driver: upgrades', () => {
     expect(act.sent).toEqual(['write memory', `install add file flash:${input.image.file} activate`]);
     const back = await waitBack(d, '17.9.5', since);
     expect(back.message).toMatch(/^back on 17\.9\.5 after \d+ s$/);
+    // One login refused as the device went down, then none until its port opened.
+    expect(back.data?.attempts).toBe(2);
     expect((await d.facts()).install).toMatchObject({ uncommitted: true });
     await d.commit(plan);
     const f = await d.facts();
@@ -72,6 +75,26 @@ describe('IOS-XE driver: upgrades', () => {
     await d.close();
     expect(lab.device('inst').state.count('reload')).toBe(1);
     expect(server.log.filter((t) => t.device === 'inst')).toMatchObject([{ ok: true, sent: input.image.size }]);
+  });
+
+  it('the backup takes the pre-check read of the configuration when nothing was sent since, and reads again otherwise', async () => {
+    const reads = () => lab.device('cfg').state.journal.filter((e) => e.kind === 'command' && /show (running|startup)-config$/.test(e.detail)).length;
+    const dir = tempDir();
+    const d = driver('cfg');
+    await d.facts('facts', true);
+    expect(reads()).toBe(2);
+    const first = await d.backup(dir);
+    expect(reads()).toBe(2);
+    expect(first.sent).toEqual([]);
+    expect(first.message).toMatch(/as read for the pre-checks just before/);
+    const saved = readFileSync(first.data!.file as string, 'utf8');
+    expect(saved).toMatch(/^hostname cfg$/m);
+    await d.facts();
+    const second = await d.backup(dir);
+    expect(reads()).toBe(4);
+    expect(second.sent).toEqual(['show running-config', 'show startup-config']);
+    expect(readFileSync(second.data!.file as string, 'utf8')).toMatch(/^hostname cfg$/m);
+    await d.close();
   });
 
   it('never copies a present, verified image again', async () => {
