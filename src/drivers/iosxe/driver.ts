@@ -66,15 +66,18 @@ export class IosxeDriver implements Driver {
 
   async snapshot(step = 'snapshot'): Promise<Snapshot> {
     const s = await this.open(step);
-    const optional = async <T>(cmd: string, parse: (t: string) => T): Promise<T | null> => {
-      const out = await s.run(cmd, { step, allowErrors: true });
+    const commands = ['show ip route summary', 'show ip arp', 'show ip bgp summary', 'show ip ospf neighbor', 'show ip interface brief'];
+    const outputs = await s.runReadOnly(commands, step);
+    // A protocol that is not running answers "% …": no figure, not a failure.
+    const optional = <T>(i: number, parse: (t: string) => T): T | null => {
+      const out = outputs[i];
       return /^\s*%/m.test(out) && !/Route Source|Neighbor|Protocol|Interface/.test(out) ? null : parse(out);
     };
-    const routes = await optional('show ip route summary', parseRouteSummary);
-    const arp = await optional('show ip arp', parseArp);
-    const bgp = await optional('show ip bgp summary', parseBgpSummary);
-    const ospf = await optional('show ip ospf neighbor', parseOspfNeighbors);
-    const ifs = await optional('show ip interface brief', parseInterfaceBrief);
+    const routes = optional(0, parseRouteSummary);
+    const arp = optional(1, parseArp);
+    const bgp = optional(2, parseBgpSummary);
+    const ospf = optional(3, parseOspfNeighbors);
+    const ifs = optional(4, parseInterfaceBrief);
     return {
       routes: routes?.total ?? null,
       routesBySource: routes?.bySource ?? {},

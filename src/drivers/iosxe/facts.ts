@@ -23,9 +23,9 @@ function configBody(text: string): string {
  * configuration); polling for a device's return does without.
  */
 export async function collectFacts(s: IosxeSession, step = 'facts', readiness = false): Promise<Facts> {
-  const read = async <T>(command: string, parse: (t: string) => T, optional = false): Promise<T | null> => {
-    const text = await s.run(command, { step, allowErrors: optional });
+  const parsed = <T>(command: string, text: string, parse: (t: string) => T, optional: boolean): T | null => {
     if (optional && refused(text)) return null;
+    if (!optional) s.failIfRefused(command, text, step);
     try {
       return parse(text);
     } catch (err) {
@@ -33,14 +33,18 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
       throw err;
     }
   };
-  const ver = (await read('show version', parseShowVersion))!;
+  const ver = parsed('show version', await s.run('show version', { step }), parseShowVersion, false)!;
   const fs = /^([a-z0-9-]+:)/i.exec(ver.image ?? '')?.[1].toLowerCase() ?? (ver.model?.startsWith('C9') ? 'flash:' : 'bootflash:');
-  const dir = await read(`dir ${fs}`, (t) => parseDir(t, `dir ${fs}`));
-  const install = await read('show install summary', parseInstallSummary, true);
-  const red = await read('show redundancy', parseRedundancy, true);
-  const sw = ver.model?.startsWith('C9') ? await read('show switch', (t) => parseShowSwitch(t), true) : null;
-  const boot = await read('show boot', parseShowBoot, true);
-  const cpu = readiness ? await read('show processes cpu | include CPU utilization', parseCpu, true) : null;
+  // What show version told (the filesystem, a Catalyst) decides the rest, asked all at once.
+  const switchTable = ver.model?.startsWith('C9') ?? false;
+  const commands = [`dir ${fs}`, 'show install summary', 'show redundancy', ...(switchTable ? ['show switch'] : []), 'show boot', ...(readiness ? ['show processes cpu | include CPU utilization'] : [])];
+  const outputs = new Map((await s.runReadOnly(commands, step)).map((text, i) => [commands[i], text]));
+  const dir = parsed(`dir ${fs}`, outputs.get(`dir ${fs}`)!, (t) => parseDir(t, `dir ${fs}`), false);
+  const install = parsed('show install summary', outputs.get('show install summary')!, parseInstallSummary, true);
+  const red = parsed('show redundancy', outputs.get('show redundancy')!, parseRedundancy, true);
+  const sw = switchTable ? parsed('show switch', outputs.get('show switch')!, (t) => parseShowSwitch(t), true) : null;
+  const boot = parsed('show boot', outputs.get('show boot')!, parseShowBoot, true);
+  const cpu = readiness ? parsed('show processes cpu', outputs.get('show processes cpu | include CPU utilization')!, parseCpu, true) : null;
   const running = readiness ? await s.run('show running-config', { step, timeout: 'operation' }) : null;
   const startup = readiness ? await s.run('show startup-config', { step, timeout: 'operation', allowErrors: true }) : null;
   if (running !== null && startup !== null) s.configRead = { running, startup, at: Date.now(), afterSent: s.sent.length };

@@ -7,6 +7,7 @@ import { Channel, ChannelClosed, noTranscript, type Matcher, tailOf, type Dialog
 import { SshTransport } from '../ssh/transport.js';
 import type { KnownHosts } from '../ssh/known-hosts.js';
 import type { DeviceTarget } from '../contract.js';
+import { PROMPTISH, PromptMatcher } from './prompt.js';
 
 /** connect, command, operation (a copy may take 30 min), idle (a silent question), drop (prompt back → session drops on reload). */
 export interface Timeouts { connect: number; command: number; operation: number; idle: number; drop: number }
@@ -28,51 +29,10 @@ const MODES: Record<Mode, { suffix: RegExp; from: Mode | null; command: string |
   config: { suffix: /\)#$/, from: 'enable', command: 'configure terminal' },
 };
 
-const PROMPTISH = /(?:^|\n)([A-Za-z0-9][\w.:/-]{0,62}(?:\([\w.-]+\))?[>#])[ \t]*$/;
 const MORE = /-+ ?More ?-+\s*$/;
 const QUESTION = /(\[[^\]\n]*\]|\?|(?:Password|Username):)\s*$/i;
 const ERROR_LINE = /^(%(?!Warning)[^\n]*|.*Invalid input detected.*|.*Command authorization failed.*)$/m;
 const mayHoldError = (text: string) => text.includes('%') || text.includes('Invalid input detected') || text.includes('Command authorization failed');
-
-/** Prompt-shaped starts of lines anywhere in a text (not only at its end). */
-const PROMPT_ANYWHERE = /(?:^|\n)([A-Za-z0-9][\w.:/-]{0,62}(?:\([\w.-]+\))?[>#])/g;
-
-/**
- * The device's own prompt: a prompt-shaped last line starting with its name
- * (config mode cuts long names to 20 characters). One shared regex and a
- * string check: a regex compiled per device cost more than all its matching.
- */
-class PromptMatcher implements Matcher {
-  constructor(private readonly prefix: string, private readonly exact: string | null = null) {}
-
-  exec(text: string): RegExpExecArray | null {
-    const m = PROMPTISH.exec(text);
-    if (!m) return null;
-    if (this.exact !== null) return m[1] === this.exact && m[0].startsWith('\n') ? m : null;
-    return m[1].startsWith(this.prefix) ? m : null;
-  }
-
-  test(text: string): boolean {
-    return this.exec(text) !== null;
-  }
-
-  /** Two of the device's prompts, the second at the end: the answer to two commands sent together. */
-  twice(): Matcher {
-    return {
-      exec: (text) => {
-        const last = this.exec(text);
-        if (!last) return null;
-        PROMPT_ANYWHERE.lastIndex = 0;
-        for (let m = PROMPT_ANYWHERE.exec(text); m && m.index < last.index; m = PROMPT_ANYWHERE.exec(text)) {
-          if (!m[1].startsWith(this.prefix)) continue;
-          const whole = Object.assign([text.slice(m.index), m[1]], { index: m.index, input: text }) as unknown as RegExpExecArray;
-          return whole;
-        }
-        return null;
-      },
-    };
-  }
-}
 
 export interface RunOptions {
   step?: string;
@@ -87,6 +47,8 @@ export interface RunOptions {
 export class IosxeSession {
   mode: Mode = 'user';
   hostname = '';
+  /** The prompt as the device last printed it ("sw1#"). */
+  private prompt = '';
   private promptRe: Matcher & { test(text: string): boolean } = PROMPTISH;
   readonly sent: string[] = [];
   pagingOff = false;
@@ -152,6 +114,7 @@ export class IosxeSession {
   }
 
   private setMode(prompt: string): void {
+    this.prompt = prompt;
     this.mode = (Object.keys(MODES) as Mode[]).find((m) => MODES[m].suffix.test(prompt)) ?? this.mode;
   }
 
@@ -241,12 +204,44 @@ export class IosxeSession {
       this.sent.push(d.hidden ? `(${d.name}: ******)` : `(${d.name}: ${d.answer || 'Enter'})`);
     }
     const text = stripEcho(output, command);
-    if (!opts.allowErrors) {
-      // The line-anchored scan is costly on long outputs; most have none of its words.
-      const err = mayHoldError(text) ? ERROR_LINE.exec(text) : null;
-      if (err) throw new DeviceError(this.target.hostname, step, 'command', `"${command}" was refused`, mask(context(text, err.index), this.secrets), false);
-    }
+    if (!opts.allowErrors) this.failIfRefused(command, text, step);
     return text;
+  }
+
+  /** Throws the device's "% …" error (or "Invalid input") found in a command's output. */
+  failIfRefused(command: string, text: string, step: string): void {
+    // The line-anchored scan is costly on long outputs; most have none of its words.
+    const err = mayHoldError(text) ? ERROR_LINE.exec(text) : null;
+    if (err) throw new DeviceError(this.target.hostname, step, 'command', `"${command}" was refused`, mask(context(text, err.index), this.secrets), false);
+  }
+
+  /**
+   * Read-only show commands typed ahead together and read back at once: one
+   * round trip instead of one each, which over a WAN link is most of a
+   * device's time. Only with paging off (a pager would take the typed-ahead
+   * lines as keystrokes) and at the privileged prompt. The answer is split at
+   * each echoed prompt and command; if it has another shape, the commands are
+   * run again one at a time. Outputs as `run(…, { allowErrors: true })` gives them.
+   */
+  async runReadOnly(commands: string[], step: string): Promise<string[]> {
+    const one = async () => {
+      const out: string[] = [];
+      for (const c of commands) out.push(await this.run(c, { step, allowErrors: true }));
+      return out;
+    };
+    if (commands.length < 2 || !this.pagingOff || this.mode !== 'enable' || !(this.promptRe instanceof PromptMatcher)) return one();
+    const prompt = this.prompt;
+    this.channel.discard();
+    this.channel.write(commands.map((c) => `${c}\n`).join(''));
+    this.sent.push(...commands);
+    let r;
+    try {
+      r = await this.channel.readUntil([this.promptRe.times(commands.length)], this.timeouts.command, { device: this.target.hostname, step });
+    } catch (err) {
+      if (err instanceof ChannelClosed) throw new DeviceError(this.target.hostname, step, 'closed', `the session closed during "${commands.join('", "')}" (${err.message})`, tailOf(mask(this.channel.peek(), this.secrets)));
+      throw err;
+    }
+    return splitTypedAhead(r.text.slice(0, r.matched.index), prompt, commands) ?? one();
   }
 
   /** Resolves true once the device drops the session, false if it is still open after `ms`. */
@@ -280,6 +275,19 @@ export class IosxeSession {
     this.channel.close();
     this.transport.close();
   }
+}
+
+/** Each command's output from the answer to commands typed ahead; null if an echo is not where it should be. */
+export function splitTypedAhead(text: string, prompt: string, commands: string[]): string[] | null {
+  const out: string[] = [];
+  let at = 0;
+  for (let i = 0; i < commands.length; i++) {
+    const next = i + 1 < commands.length ? text.indexOf(`\n${prompt}${commands[i + 1]}\n`, at) : text.length;
+    if (next < 0) return null;
+    out.push(stripEcho(text.slice(at, next), commands[i]));
+    at = next + 1;
+  }
+  return out;
 }
 
 function stripEcho(output: string, command: string): string {

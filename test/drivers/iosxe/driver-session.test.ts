@@ -7,7 +7,7 @@ import { utils } from 'ssh2';
 import { Lab } from '../../../src/lab/lab.js';
 import type { LabDeviceSpec } from '../../../src/lab/fleet.js';
 import { IosxeDriver } from '../../../src/drivers/iosxe/driver.js';
-import { IosxeSession } from '../../../src/drivers/iosxe/session.js';
+import { IosxeSession, splitTypedAhead } from '../../../src/drivers/iosxe/session.js';
 import { DeviceError } from '../../../src/drivers/errors.js';
 import { KnownHosts } from '../../../src/drivers/ssh/known-hosts.js';
 import type { Transcript } from '../../../src/drivers/ssh/channel.js';
@@ -146,6 +146,41 @@ describe('IOS-XE driver: sessions', () => {
     expect(q.deviceSaid).toContain('Delete filename [nothing.bin]?');
     expect(Date.now() - started).toBeLessThan(5000);
     s.close();
+  });
+
+  it('types read-only commands ahead in one write and splits the answer per command; one at a time with paging on', async () => {
+    const commands = ['show boot', 'show clock', 'show ip arp', 'show nonsense'];
+    const writes = async (host: string) => {
+      const sent: string[] = [];
+      const transcript: Transcript = { write: (dir, text) => { if (dir === 'sent') sent.push(text); } };
+      const s = await IosxeSession.open(iosxeTarget(lab, host), { knownHosts: known, acceptNewHostKeys: false, transcript });
+      const together = await s.runReadOnly(commands, 'facts');
+      const alone: string[] = [];
+      for (const c of commands) alone.push(await s.run(c, { allowErrors: true }));
+      s.close();
+      return { sent, together, alone };
+    };
+    for (const host of ['sw1', 'slow1']) {
+      const { sent, together, alone } = await writes(host);
+      // The four commands left in one write, and each output is the one run alone gives (the clock aside).
+      expect(sent.filter((t) => t === commands.map((c) => `${c}\n`).join(''))).toHaveLength(1);
+      expect(together.map((t, i) => (commands[i] === 'show clock' ? t.replace(/\d+:\d+:\d+\.\d+/, 'T') : t))).toEqual(alone.map((t, i) => (commands[i] === 'show clock' ? t.replace(/\d+:\d+:\d+\.\d+/, 'T') : t)));
+      expect(together[0]).toMatch(/BOOT variable/);
+      expect(together[2]).toMatch(/Protocol\s+Address/);
+      expect(together[3]).toMatch(/Invalid input detected/);
+    }
+    // A pager would take typed-ahead lines as keystrokes: with paging on, one write per command.
+    const paged = await writes('page1');
+    expect(paged.sent.some((t) => t.split('\n').length > 2 && t.includes('show clock'))).toBe(false);
+    expect(paged.together[2]).toMatch(/Protocol\s+Address/);
+  });
+
+  it('splits a typed-ahead answer only where each echo follows a prompt, else leaves it to one-at-a-time', () => {
+    const commands = ['show boot', 'show clock'];
+    expect(splitTypedAhead('show boot\nBOOT variable = flash:packages.conf;\nsw1#show clock\n*10:00:00.000 UTC Sun Nov 22 2026', 'sw1#', commands))
+      .toEqual(['BOOT variable = flash:packages.conf;', '*10:00:00.000 UTC Sun Nov 22 2026']);
+    // A device that echoes type-ahead at once puts both echoes first: not split.
+    expect(splitTypedAhead('show boot\nshow clock\nBOOT variable = flash:packages.conf;\nsw1#\n*10:00:00.000 UTC Sun Nov 22 2026', 'sw1#', commands)).toBeNull();
   });
 
   it('keeps secrets out of the transcript', async () => {
