@@ -16,6 +16,7 @@ export const IOSXE_FAULTS = [
   'standby-cold', // the standby supervisor / SVL peer is not STANDBY HOT
   'paging', // terminal length 0 is refused: paging stays on
   'kbd-auth', // the login offers keyboard-interactive only, as behind many AAA servers
+  'echo-ahead', // typed-ahead lines are echoed as they arrive, not when the CLI reads them
 ] as const;
 export type IosxeFault = (typeof IOSXE_FAULTS)[number];
 

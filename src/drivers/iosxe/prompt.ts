@@ -26,25 +26,6 @@ export class PromptMatcher implements Matcher {
     return this.exec(text) !== null;
   }
 
-  /**
-   * The last of `n` prompts, at the end of the text: the answer to `n` commands
-   * typed ahead (each later one echoed after a prompt of its own).
-   */
-  times(n: number): Matcher {
-    return {
-      exec: (text) => {
-        const last = this.exec(text);
-        if (!last) return null;
-        let count = 1;
-        PROMPT_ANYWHERE.lastIndex = 0;
-        for (let m = PROMPT_ANYWHERE.exec(text); m && m.index < last.index && count < n; m = PROMPT_ANYWHERE.exec(text)) {
-          if (m[1].startsWith(this.prefix)) count++;
-        }
-        return count >= n ? last : null;
-      },
-    };
-  }
-
   /** Two of the device's prompts, the second at the end: the answer to two commands sent together. */
   twice(): Matcher {
     return {

@@ -8,6 +8,7 @@ import { SshTransport } from '../ssh/transport.js';
 import type { KnownHosts } from '../ssh/known-hosts.js';
 import type { DeviceTarget } from '../contract.js';
 import { PROMPTISH, PromptMatcher } from './prompt.js';
+import { context, splitTypedAhead, stripEcho } from './output.js';
 
 /** connect, command, operation (a copy may take 30 min), idle (a silent question), drop (prompt back → session drops on reload). */
 export interface Timeouts { connect: number; command: number; operation: number; idle: number; drop: number }
@@ -49,6 +50,8 @@ export class IosxeSession {
   hostname = '';
   /** The prompt as the device last printed it ("sw1#"). */
   private prompt = '';
+  /** Cleared when the device answered typed-ahead commands in a shape that could not be split. */
+  private typeAhead = true;
   private promptRe: Matcher & { test(text: string): boolean } = PROMPTISH;
   readonly sent: string[] = [];
   pagingOff = false;
@@ -219,9 +222,12 @@ export class IosxeSession {
    * Read-only show commands typed ahead together and read back at once: one
    * round trip instead of one each, which over a WAN link is most of a
    * device's time. Only with paging off (a pager would take the typed-ahead
-   * lines as keystrokes) and at the privileged prompt. The answer is split at
-   * each echoed prompt and command; if it has another shape, the commands are
-   * run again one at a time. Outputs as `run(…, { allowErrors: true })` gives them.
+   * lines as keystrokes) and at the privileged prompt. The answer is complete
+   * when the last command's echo, after a prompt, is followed by a prompt;
+   * it is split at each echoed prompt and command. A device that echoes
+   * type-ahead otherwise goes quiet at a prompt instead: then the commands are
+   * run again one at a time, and so is the rest of the session.
+   * Outputs as `run(…, { allowErrors: true })` gives them.
    */
   async runReadOnly(commands: string[], step: string): Promise<string[]> {
     const one = async () => {
@@ -229,19 +235,37 @@ export class IosxeSession {
       for (const c of commands) out.push(await this.run(c, { step, allowErrors: true }));
       return out;
     };
-    if (commands.length < 2 || !this.pagingOff || this.mode !== 'enable' || !(this.promptRe instanceof PromptMatcher)) return one();
+    const promptRe = this.promptRe;
+    if (commands.length < 2 || !this.typeAhead || !this.pagingOff || this.mode !== 'enable' || !(promptRe instanceof PromptMatcher)) return one();
     const prompt = this.prompt;
+    const lastEcho = `\n${prompt}${commands.at(-1)}\n`;
+    const complete: Matcher = {
+      exec: (text) => {
+        const at = text.lastIndexOf(lastEcho);
+        const end = at < 0 ? null : promptRe.exec(text);
+        return end && end.index > at ? end : null;
+      },
+    };
+    const quietAtPrompt = new Error('quiet at a prompt');
     this.channel.discard();
     this.channel.write(commands.map((c) => `${c}\n`).join(''));
     this.sent.push(...commands);
-    let r;
+    let parts: string[] | null = null;
     try {
-      r = await this.channel.readUntil([this.promptRe.times(commands.length)], this.timeouts.command, { device: this.target.hostname, step });
+      const r = await this.channel.readUntil([complete], this.timeouts.command, {
+        device: this.target.hostname, step, idleMs: this.timeouts.idle,
+        onIdle: (tail) => {
+          if (promptRe.test(tail)) throw quietAtPrompt;
+        },
+      });
+      parts = splitTypedAhead(r.text.slice(0, r.matched.index), prompt, commands);
     } catch (err) {
       if (err instanceof ChannelClosed) throw new DeviceError(this.target.hostname, step, 'closed', `the session closed during "${commands.join('", "')}" (${err.message})`, tailOf(mask(this.channel.peek(), this.secrets)));
-      throw err;
+      if (err !== quietAtPrompt) throw err;
     }
-    return splitTypedAhead(r.text.slice(0, r.matched.index), prompt, commands) ?? one();
+    if (parts) return parts;
+    this.typeAhead = false;
+    return one();
   }
 
   /** Resolves true once the device drops the session, false if it is still open after `ms`. */
@@ -275,35 +299,4 @@ export class IosxeSession {
     this.channel.close();
     this.transport.close();
   }
-}
-
-/** Each command's output from the answer to commands typed ahead; null if an echo is not where it should be. */
-export function splitTypedAhead(text: string, prompt: string, commands: string[]): string[] | null {
-  const out: string[] = [];
-  let at = 0;
-  for (let i = 0; i < commands.length; i++) {
-    const next = i + 1 < commands.length ? text.indexOf(`\n${prompt}${commands[i + 1]}\n`, at) : text.length;
-    if (next < 0) return null;
-    out.push(stripEcho(text.slice(at, next), commands[i]));
-    at = next + 1;
-  }
-  return out;
-}
-
-function stripEcho(output: string, command: string): string {
-  const nl = output.indexOf('\n');
-  const first = nl < 0 ? output : output.slice(0, nl);
-  // The echo may be scrolled ("$…tail") or cut; it is always the first line.
-  if (first.trim() === '' || command.includes(first.replace(/^\$/, '').trim()) || first.includes(command.slice(-20))) return nl < 0 ? '' : output.slice(nl + 1);
-  return output;
-}
-
-function context(text: string, at: number): string {
-  const lines = text.split('\n');
-  let pos = 0;
-  for (let i = 0; i < lines.length; i++) {
-    pos += lines[i].length + 1;
-    if (pos > at) return lines.slice(Math.max(0, i - 2), i + 1).join('\n');
-  }
-  return text;
 }

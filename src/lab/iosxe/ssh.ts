@@ -136,7 +136,7 @@ export class DeviceSsh implements DeviceServer {
         session.on('env', (ok) => ok?.());
         session.on('shell', (ok) => {
           const channel = ok();
-          const term = new Terminal(channel, this.dev.clock, d.faults.has('slow'));
+          const term = new Terminal(channel, this.dev.clock, d.faults.has('slow'), d.faults.has('echo-ahead'));
           const cli = new CliSession(this.dev, term, d.enableSecret === null);
           this.sessions.set(cli, client);
           void cli.run(this.opts.motd).finally(() => {

@@ -24,7 +24,10 @@ export class Terminal {
   private waiter: Waiter | null = null;
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly channel: Channel, private readonly clock: LabClock, private readonly slow = false) {
+  /** Characters already echoed when they arrived (the echo-ahead fault): not echoed again when read. */
+  private preEchoed = 0;
+
+  constructor(private readonly channel: Channel, private readonly clock: LabClock, private readonly slow = false, private readonly echoOnArrival = false) {
     channel.on('data', (data) => this.feed(data.toString('latin1')));
     channel.on('close', () => this.close());
   }
@@ -115,6 +118,11 @@ export class Terminal {
 
   private feed(data: string): void {
     if (this.closed) return;
+    // Some terminals echo type-ahead at once; never a hidden answer (a password).
+    if (this.echoOnArrival && !(this.waiter?.kind === 'line' && !this.waiter.echo) && this.waiter?.kind !== 'key') {
+      void this.write(data.replace(/\r\n?/g, '\n'));
+      this.preEchoed += data.length;
+    }
     this.pending += data;
     this.drain();
   }
@@ -129,6 +137,8 @@ export class Terminal {
     while (this.waiter && this.pending.length > 0) {
       const ch = this.pending[0];
       this.pending = this.pending.slice(1);
+      const echoed = this.preEchoed > 0;
+      if (echoed) this.preEchoed--;
       const w = this.waiter;
       if (w.kind === 'key') {
         if (ch === '\n' && this.skipLf) {
@@ -150,7 +160,7 @@ export class Terminal {
         const line = this.line;
         this.line = '';
         this.waiter = null;
-        echo += '\n';
+        if (!echoed) echo += '\n';
         flushEcho();
         w.resolve(line);
       } else if (ch === '\x7f' || ch === '\b') {
@@ -166,7 +176,7 @@ export class Terminal {
         w.resolve('');
       } else if (ch >= ' ' || ch === '\t') {
         this.line += ch === '\t' ? ' ' : ch;
-        if (w.echo) echo += ch;
+        if (w.echo && !echoed) echo += ch;
       }
     }
     flushEcho();

@@ -7,7 +7,8 @@ import { utils } from 'ssh2';
 import { Lab } from '../../../src/lab/lab.js';
 import type { LabDeviceSpec } from '../../../src/lab/fleet.js';
 import { IosxeDriver } from '../../../src/drivers/iosxe/driver.js';
-import { IosxeSession, splitTypedAhead } from '../../../src/drivers/iosxe/session.js';
+import { IosxeSession } from '../../../src/drivers/iosxe/session.js';
+import { splitTypedAhead } from '../../../src/drivers/iosxe/output.js';
 import { DeviceError } from '../../../src/drivers/errors.js';
 import { KnownHosts } from '../../../src/drivers/ssh/known-hosts.js';
 import type { Transcript } from '../../../src/drivers/ssh/channel.js';
@@ -33,7 +34,7 @@ beforeAll(async () => {
       spec('sw1', 'cat9300'), spec('stk1', 'cat9300-stack'), spec('svl1', 'cat9500-svl'), spec('sup1', 'cat9400'), spec('rtr1', 'isr4451'),
       spec('asr1', 'asr1001x', { version: '16.12.4', via: 'jump1' }), spec('vxe1', 'c8000v'), spec('slow1', 'cat9300', { faults: ['slow'] }),
       spec('page1', 'cat9300', { faults: ['paging'] }), spec('deny1', 'cat9300', { faults: ['auth'] }),
-      spec('kbd1', 'cat9300', { faults: ['kbd-auth'] }),
+      spec('kbd1', 'cat9300', { faults: ['kbd-auth'] }), spec('echo1', 'cat9300', { faults: ['echo-ahead'] }),
       { hostname: 'jump1', kind: 'jumphost', version: '', target: null, faults: [], site: 'lab', role: 'jump', group: 'mgmt' },
     ],
   });
@@ -173,6 +174,26 @@ describe('IOS-XE driver: sessions', () => {
     const paged = await writes('page1');
     expect(paged.sent.some((t) => t.split('\n').length > 2 && t.includes('show clock'))).toBe(false);
     expect(paged.together[2]).toMatch(/Protocol\s+Address/);
+  });
+
+  it('runs the commands one at a time, then for the rest of the session, where type-ahead is echoed as it arrives', async () => {
+    const sent: string[] = [];
+    const transcript: Transcript = { write: (dir, text) => { if (dir === 'sent') sent.push(text); } };
+    const s = await IosxeSession.open(iosxeTarget(lab, 'echo1'), { knownHosts: known, acceptNewHostKeys: false, transcript, timeouts: { idle: 300 } });
+    const commands = ['show boot', 'show ip arp', 'show nonsense'];
+    const first = await s.runReadOnly(commands, 'facts');
+    expect(first[0]).toMatch(/BOOT variable/);
+    expect(first[1]).toMatch(/Protocol\s+Address/);
+    expect(first[2]).toMatch(/Invalid input detected/);
+    expect(first[0]).not.toMatch(/Protocol|Invalid/);
+    // Typed ahead first; the device went quiet at a prompt without the echoes, so asked again one by one.
+    expect(sent).toContain(commands.map((c) => `${c}\n`).join(''));
+    expect(sent.slice(-3)).toEqual(commands.map((c) => `${c}\n`));
+    const before = sent.length;
+    const second = await s.runReadOnly(commands, 'facts');
+    s.close();
+    expect(second).toEqual(first);
+    expect(sent.slice(before)).toEqual(commands.map((c) => `${c}\n`));
   });
 
   it('splits a typed-ahead answer only where each echo follows a prompt, else leaves it to one-at-a-time', () => {
