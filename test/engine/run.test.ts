@@ -82,10 +82,11 @@ describe('upshift run', () => {
     expect(current.lab.device('sw-1').state.count('copy')).toBe(1);
   });
 
-  it('blocks on a pre-check, fails a corrupt image before any reload, and rolls back a regression', async () => {
+  it('blocks on a pre-check, fails a corrupt image before any reload, retries a dropped copy, and rolls back a regression', async () => {
     current = await startLabRun([
       dev('full', 'cat9300', { faults: ['flash-full'] }), dev('bad', 'cat9300', { faults: ['corrupt'] }), dev('regress', 'isr4451', { faults: ['regression'] }),
-    ], { settings: { canary: 3, max_failure_percent: 100 } });
+      dev('drop', 'cat9300', { faults: ['disconnect-copy'] }),
+    ], { settings: { canary: 4, max_failure_percent: 100 } });
     const r = await current.cli(['run', '--yes']);
     expect(r.code).toBe(1);
     const st = current.statuses();
@@ -97,14 +98,31 @@ describe('upshift run', () => {
     expect(st.regress).toMatchObject({ status: 'rolled-back', current: '17.6.5' });
     expect(st.regress.message).toMatch(/post-check failed: routes \d+ → \d+ \([\d.]+% > 5%\).*rolled back to 17\.6\.5$/);
     expect(reloads(current, 'regress')).toBe(2);
+    // A transient error (the session dropped mid-copy) is tried again and the device upgraded;
+    // a permanent one (the digest does not match) is not.
+    expect(st.drop).toMatchObject({ status: 'upgraded', current: '17.9.5' });
+    expect(current.lab.device('drop').state.count('copy-dropped')).toBe(1);
+    const db = new Database(join(current.dir, '.upshift', 'upshift.db'), { readonly: true });
+    const outcomes = (host: string, step: string) => (db.prepare('SELECT outcome FROM journal WHERE hostname = ? AND step = ? ORDER BY id').all(host, step) as { outcome: string }[]).map((r) => r.outcome);
+    expect(outcomes('drop', 'stage')).toEqual(['failed', 'ok']);
+    expect(outcomes('bad', 'verify')).toEqual(['failed']);
+    db.close();
   });
 
-  it('a device that never returns needs attention; a closed window reloads nothing; both are explained', async () => {
-    current = await startLabRun([dev('gone', 'c8000v', { faults: ['never-returns'] })], { settings: { reload_timeout: 3 } });
+  it('a device that never returns needs attention without holding up the others; a closed window reloads nothing; both are explained', async () => {
+    current = await startLabRun([dev('gone', 'c8000v', { faults: ['never-returns'] }), dev('ok-1', 'cat9300'), dev('ok-2', 'isr4451')], { settings: { reload_timeout: 3, canary: 3, concurrency: 3, max_failure_percent: 100 } });
     const r = await current.cli(['run', '--yes']);
     expect(r.code).toBe(1);
     expect(current.statuses().gone.status).toBe('needs-attention');
     expect(current.statuses().gone.message).toContain('did not come back on 17.9.5 within 3 s');
+    // The others in its wave finished while it was still being waited for.
+    const db = new Database(join(current.dir, '.upshift', 'upshift.db'), { readonly: true });
+    const finished = new Map((db.prepare('SELECT hostname, finished_at FROM device_state').all() as { hostname: string; finished_at: string }[]).map((x) => [x.hostname, Date.parse(x.finished_at)]));
+    db.close();
+    for (const h of ['ok-1', 'ok-2']) {
+      expect(current.statuses()[h].status, h).toBe('upgraded');
+      expect(finished.get(h)!, h).toBeLessThan(finished.get('gone')! - 1000);
+    }
     await current.lab.stop();
     current = await startLabRun([dev('late', 'cat9300')], { windowStart: new Date(Date.now() - 7_200_000), windowEnd: new Date(Date.now() - 3_600_000) });
     const w = await current.cli(['run', '--yes']);
