@@ -1,7 +1,7 @@
 // `upshift plan` and dry runs: each device's steps and the exact commands,
 // from the workbook and the facts already collected. Nothing is sent.
 import type { ActivationPlan, Facts, ImageSpec } from '../drivers/contract.js';
-import { activationCommands, planActivation, rollbackCommands, type IosxeSettings } from '../drivers/iosxe/plan.js';
+import { activationCommands, planActivation, rollbackCommands, SNAPSHOT_COMMANDS, type IosxeSettings } from '../drivers/iosxe/plan.js';
 import { panosStepCommands } from '../drivers/panos/commands.js';
 import { normalizeVersion } from '../common/versions.js';
 import type { DeviceRow, Inventory } from '../store/types.js';
@@ -20,7 +20,6 @@ export interface DevicePlan {
 }
 
 const IOSXE_FACTS = ['show version', 'dir <filesystem>', 'show install summary', 'show redundancy', 'show switch', 'show boot', 'show processes cpu | include CPU utilization', 'show running-config', 'show startup-config'];
-const IOSXE_SNAPSHOT = ['show ip route summary', 'show ip arp', 'show ip bgp summary', 'show ip ospf neighbor', 'show ip interface brief'];
 const PANOS_FACTS = ['show system info', 'show high-availability state', 'request system software info', 'show system disk-space', 'check pending-changes', 'show jobs all', 'request license info'];
 const PANOS_SNAPSHOT = ['show session info', 'show routing route', 'show arp all', 'show interface hardware'];
 
@@ -43,13 +42,13 @@ export function planDevice(row: DeviceRow, facts: Facts | null, inv: Inventory, 
       { step: 'backup', gate: null, commands: ['show running-config', 'show startup-config'] },
       { step: 'stage', gate: null, commands: [`dir ${plan.filesystem}`, s.transfer === 'scp' ? `scp (push) ${image.file} → ${dest}` : `copy ${transferHint}/${row.hostname}/${image.file} ${dest}`] },
       { step: 'verify', gate: null, commands: [`verify /${image.sha512 ? 'sha512' : 'md5'} ${dest}`] },
-      { step: 'snapshot', gate: null, commands: IOSXE_SNAPSHOT },
+      { step: 'snapshot', gate: null, commands: SNAPSHOT_COMMANDS },
       { step: 'activate', gate: 'reload', commands: activationCommands(plan) },
     );
     if (plan.kind === 'issu') steps.push({ step: 'switchover', gate: 'switchover', commands: ['write memory', 'redundancy force-switchover'] });
     steps.push(
       { step: 'wait', gate: null, commands: [], note: `reconnect until ${plan.targetVersion} answers (reload_timeout ${minutes} min)` },
-      { step: 'postcheck', gate: null, commands: IOSXE_SNAPSHOT, note: `routes ±${s.routeMarginPercent}%, ARP ±${s.arpMarginPercent}%, BGP/OSPF neighbours and interfaces kept` },
+      { step: 'postcheck', gate: null, commands: SNAPSHOT_COMMANDS, note: `routes ±${s.routeMarginPercent}%, ARP ±${s.arpMarginPercent}%, BGP/OSPF neighbours and interfaces kept` },
       { step: 'commit', gate: null, commands: plan.kind === 'install' || plan.kind === 'issu' ? ['install commit'] : [], note: plan.kind === 'install' || plan.kind === 'issu' ? undefined : 'nothing to commit' },
     );
     return { ...base, kind: plan.kind, steps, onFailure: { step: 'rollback', gate: 'rollback', commands: rollbackCommands(plan) } };

@@ -8,7 +8,7 @@ import { DIALOGUES } from './dialogues.js';
 import { waitListening } from '../ssh/listening.js';
 import { activate, result, rollback, switchover, waitForReturn } from './disruptive.js';
 import { collectFacts } from './facts.js';
-import { activationCommands, planActivation, precheck, rollbackCommands, sameRelease, stageCommands, type IosxeSettings } from './plan.js';
+import { activationCommands, planActivation, precheck, rollbackCommands, sameRelease, SNAPSHOT_COMMANDS, stageCommands, type IosxeSettings } from './plan.js';
 import { parseInstallSummary } from './parsers/install.js';
 import { IosxeSession, type SessionOptions } from './session.js';
 import { deviceDigest, httpPull, presentAndVerified, scpPush } from './transfer.js';
@@ -66,8 +66,7 @@ export class IosxeDriver implements Driver {
 
   async snapshot(step = 'snapshot'): Promise<Snapshot> {
     const s = await this.open(step);
-    const commands = ['show ip route summary', 'show ip arp', 'show ip bgp summary', 'show ip ospf neighbor', 'show ip interface brief'];
-    const outputs = await s.runReadOnly(commands, step);
+    const outputs = await s.runReadOnly(SNAPSHOT_COMMANDS, step);
     // A protocol that is not running answers "% …": no figure, not a failure.
     const optional = <T>(i: number, parse: (t: string) => T): T | null => {
       const out = outputs[i];
@@ -94,6 +93,7 @@ export class IosxeDriver implements Driver {
     const s = await this.open(step);
     // The pre-check read both moments ago on this session and nothing was sent since: that read is the backup.
     const read = s.configRead && s.configRead.afterSent === s.sent.length && Date.now() - s.configRead.at < CONFIG_READ_FRESH_MS ? s.configRead : null;
+    s.configRead = null;
     const running = read?.running ?? await s.run('show running-config', { step, timeout: 'operation' });
     const startup = read?.startup ?? await s.run('show startup-config', { step, timeout: 'operation', allowErrors: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -38,13 +38,14 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
   // What show version told (the filesystem, a Catalyst) decides the rest, asked all at once.
   const switchTable = ver.model?.startsWith('C9') ?? false;
   const commands = [`dir ${fs}`, 'show install summary', 'show redundancy', ...(switchTable ? ['show switch'] : []), 'show boot', ...(readiness ? ['show processes cpu | include CPU utilization'] : [])];
-  const outputs = new Map((await s.runReadOnly(commands, step)).map((text, i) => [commands[i], text]));
-  const dir = parsed(`dir ${fs}`, outputs.get(`dir ${fs}`)!, (t) => parseDir(t, `dir ${fs}`), false);
-  const install = parsed('show install summary', outputs.get('show install summary')!, parseInstallSummary, true);
-  const red = parsed('show redundancy', outputs.get('show redundancy')!, parseRedundancy, true);
-  const sw = switchTable ? parsed('show switch', outputs.get('show switch')!, (t) => parseShowSwitch(t), true) : null;
-  const boot = parsed('show boot', outputs.get('show boot')!, parseShowBoot, true);
-  const cpu = readiness ? parsed('show processes cpu', outputs.get('show processes cpu | include CPU utilization')!, parseCpu, true) : null;
+  const outputs = await s.runReadOnly(commands, step);
+  const answer = <T>(command: string, parse: (t: string) => T, optional = true) => parsed(command, outputs[commands.indexOf(command)], parse, optional);
+  const dir = answer(`dir ${fs}`, (t) => parseDir(t, `dir ${fs}`), false);
+  const install = answer('show install summary', parseInstallSummary);
+  const red = answer('show redundancy', parseRedundancy);
+  const sw = switchTable ? answer('show switch', (t) => parseShowSwitch(t)) : null;
+  const boot = answer('show boot', parseShowBoot);
+  const cpu = readiness ? answer('show processes cpu | include CPU utilization', parseCpu) : null;
   const running = readiness ? await s.run('show running-config', { step, timeout: 'operation' }) : null;
   const startup = readiness ? await s.run('show startup-config', { step, timeout: 'operation', allowErrors: true }) : null;
   if (running !== null && startup !== null) s.configRead = { running, startup, at: Date.now(), afterSent: s.sent.length };

@@ -3,6 +3,9 @@
 import type { ActivationPlan, Check, Facts, ImageSpec, StageInput } from '../contract.js';
 import { compareVersions, normalizeVersion } from '../../common/versions.js';
 
+/** The read-only commands of a pre or post snapshot, in the order they are sent. */
+export const SNAPSHOT_COMMANDS = ['show ip route summary', 'show ip arp', 'show ip bgp summary', 'show ip ospf neighbor', 'show ip interface brief'];
+
 export interface IosxeSettings { flashMargin: number; cpuMaxPercent: number; commitAfterPostcheck: boolean; convertToInstall: boolean; issu: 'auto' | 'never' }
 
 const GB = 1024 ** 3;

@@ -239,11 +239,21 @@ export class IosxeSession {
     if (commands.length < 2 || !this.typeAhead || !this.pagingOff || this.mode !== 'enable' || !(promptRe instanceof PromptMatcher)) return one();
     const prompt = this.prompt;
     const lastEcho = `\n${prompt}${commands.at(-1)}\n`;
+    // Called on every chunk: the last echo is searched only in what is new, and the final
+    // prompt only in the last lines (as `run` does), so a long output is not rescanned.
+    let echoAt = -1;
+    let searched = 0;
     const complete: Matcher = {
       exec: (text) => {
-        const at = text.lastIndexOf(lastEcho);
-        const end = at < 0 ? null : promptRe.exec(text);
-        return end && end.index > at ? end : null;
+        if (echoAt < 0) {
+          echoAt = text.indexOf(lastEcho, Math.max(0, searched - lastEcho.length));
+          searched = text.length;
+          if (echoAt < 0) return null;
+        }
+        const from = Math.max(echoAt + 1, text.lastIndexOf('\n', text.length - 512));
+        const end = promptRe.exec(text.slice(from));
+        if (end) end.index += from;
+        return end;
       },
     };
     const quietAtPrompt = new Error('quiet at a prompt');
