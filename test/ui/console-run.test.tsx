@@ -17,7 +17,9 @@ const three = () => [dev('acc-1', 'cat9300'), dev('acc-2', 'cat9300'), dev('acc-
 
 describe('console: run controls', () => {
   it('s starts the run, pauses it (nothing new starts), and resumes it', async () => {
-    rig = await startConsole(three(), { settings: { canary: 1 }, options: { yes: true } });
+    // A slower lab (the canary takes a few seconds): at speed 40 it could finish its whole
+    // upgrade before the pause key, and then it never shows paused.
+    rig = await startConsole(three(), { speed: 5, settings: { canary: 1 }, options: { yes: true } });
     await rig.waitFor('READY – s starts');
     await rig.press('s');
     await rig.waitFor('RUNNING');
