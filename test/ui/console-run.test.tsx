@@ -38,7 +38,7 @@ describe('console: run controls', () => {
     await rig.press('s');
     await rig.waitFor((f) => ['acc-1', 'acc-2', 'acc-3'].every((h) => /upgraded/.test(rowOf(f, h))), 30_000);
     await rig.waitFor('FINISHED');
-  });
+  }, 60_000);
 
   it('c cancels a device waiting at its gate: no reload, status cancelled', async () => {
     rig = await startConsole(three(), { settings: { canary: 3 } });
