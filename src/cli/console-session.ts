@@ -4,6 +4,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Facts } from '../drivers/contract.js';
+import { summarizeFacts } from '../drivers/registry.js';
 import { PolicyApprover, QueueApprover } from '../engine/gates.js';
 import { runFleet, type RunOutcome } from '../engine/runner.js';
 import type { RunCommand } from '../engine/context.js';
@@ -33,7 +34,8 @@ export class ConsoleSession implements ConsoleController {
     this.credentials = v.credentials;
     this.model = new FleetModel(v.selected.map((row) => {
       const s = store.state(row.hostname);
-      return { row, status: s?.status, step: s?.step, message: s?.message, readiness: s?.readiness, current: s?.current_version, model: s?.model };
+      const facts = store.latestFacts<Facts>(row.hostname)?.facts;
+      return { row, status: s?.status, step: s?.step, message: s?.message, reason: s?.reason, readiness: s?.readiness, current: s?.current_version, summary: facts ? summaryOf(facts) : null };
     }));
     // Until the check has run, readiness is not known: nothing can be started.
     this.model.run.phase = this.credentials ? 'checking' : 'credentials';
@@ -161,6 +163,15 @@ export class ConsoleSession implements ConsoleController {
     this.unlisten();
     this.model.dispose();
     await this.state.close();
+  }
+}
+
+/** Facts stored by an older upshift may have another shape: then no summary until they are read again. */
+function summaryOf(f: Facts) {
+  try {
+    return summarizeFacts(f);
+  } catch {
+    return null;
   }
 }
 

@@ -1,6 +1,9 @@
 // Options shared by the commands (SPEC §2) and how their defaults resolve.
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { dirname, join, resolve } from 'node:path';
+import { GATE_KINDS } from '../engine/gates.js';
+
+export { GATE_KINDS };
 
 export interface CommonOptions {
   workbook: string;
@@ -19,8 +22,6 @@ export interface CommonOptions {
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   refresh?: boolean;
 }
-
-export const GATE_KINDS = ['reload', 'switchover', 'rollback', 'cleanup'] as const;
 
 function positiveInt(value: string): number {
   const n = Number(value);

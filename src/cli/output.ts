@@ -30,7 +30,7 @@ export function formatEvent(e: Stamped, level: Level): string | null {
       return `${t} stopping: ${e.reason ?? 'requested'}`;
     case 'device':
       // While a gate is open the device shows "waiting for approval: <kind>"; the gate lines say it already.
-      if (e.status === 'running' || (e.status === 'held' && e.message?.startsWith('waiting for approval:'))) return null;
+      if (e.status === 'running' || e.reason === 'waiting-approval') return null;
       return `${t} ${pad(e.hostname, 18)} ${pad(e.status.toUpperCase(), 15)} ${e.message ?? ''}`;
     case 'step':
       if (e.phase === 'start') return lv >= 3 ? `${t} ${pad(e.hostname, 18)} ${pad(e.step, 15)} started${e.attempt && e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}` : null;
@@ -46,7 +46,7 @@ export function formatEvent(e: Stamped, level: Level): string | null {
     case 'progress':
       return lv >= 3 ? `${t} ${pad(e.hostname, 18)} ${pad(e.step, 15)} ${e.total ? `${Math.round((e.done / e.total) * 100)}%` : e.done}` : null;
     case 'facts':
-      return lv >= 3 ? `${t} ${pad(e.hostname, 18)} ${pad('facts', 15)} ${e.facts.model ?? '?'} ${e.facts.version} ${e.facts.bootMode ?? ''}` : null;
+      return lv >= 3 ? `${t} ${pad(e.hostname, 18)} ${pad('facts', 15)} ${e.summary.model ?? '?'} ${e.summary.version} ${e.summary.mode ?? ''}` : null;
     case 'log':
       return LEVELS[e.level] <= lv ? `${t} ${e.hostname ? `${pad(e.hostname, 18)} ` : ''}${e.level}: ${e.text}` : null;
   }

@@ -1,6 +1,15 @@
-// The one driver contract (SPEC §4). The engine sees only this: operations
-// that return results as data, each disruptive one separate so it can be
+// The one driver contract (NAPALM's idea; docs/architecture.md). The engine
+// sees devices only through this: facts as typed data, pure decisions
+// (plan, pre-checks, the step sequence, what a gate says), and operations
+// that return results as data — each disruptive one separate so it can be
 // gated. Drivers know nothing of the engine.
+import type { IosxeFacts } from './iosxe/types.js';
+import type { PanosFacts } from './panos/types.js';
+
+export type { IosxeFacts } from './iosxe/types.js';
+export type { PanosFacts } from './panos/types.js';
+
+export type Platform = 'iosxe' | 'panos';
 
 export interface SshAuth { username: string; password?: string; keyFile?: string; passphrase?: string; enable?: string }
 export interface ApiAuth { username?: string; password?: string; apiKey?: string; verifyTls: boolean; tlsFingerprint?: string }
@@ -9,7 +18,7 @@ export interface DeviceTarget {
   hostname: string;
   host: string;
   port: number;
-  platform: 'iosxe' | 'panos';
+  platform: Platform;
   ssh?: SshAuth;
   api?: ApiAuth;
   /** iosxe: SSH jump host; panos: the Panorama to go through. */
@@ -18,36 +27,26 @@ export interface DeviceTarget {
 
 export interface ImageSpec { file: string; version: string; size: number | null; md5: string | null; sha512: string | null; models: string[] }
 
-export interface Member { number: number; role: string | null; state: string | null; version: string | null; model: string | null; serial: string | null }
-
-/** What a device is: the facts every other step decides from. */
-export interface Facts {
+/** What every platform's facts say, whatever the platform. */
+export interface BaseFacts {
   hostname: string;
-  platform: 'iosxe' | 'panos';
   model: string | null;
   serial: string | null;
   version: string;
-  image: string | null;
-  bootMode: 'install' | 'bundle' | null;
   uptimeSeconds: number | null;
   lastReloadReason: string | null;
-  filesystem: string | null;
-  flashTotal: number | null;
-  flashFree: number | null;
-  files: { name: string; size: number }[];
-  redundancy: { kind: 'none' | 'stack' | 'dual-sup' | 'svl'; operatingMode: string | null; peerState: string | null; members: Member[] };
-  install: { packages: { state: string; version: string }[]; uncommitted: boolean; autoAbortTimer: string | null } | null;
-  bootVariable: string[];
-  manualBoot: boolean | null;
-  configRegister: string | null;
-  configSaved: boolean | null;
-  cpu5min: number | null;
-  /** Platform specifics (PAN-OS HA state, disk, pending changes…). */
-  extra: Record<string, unknown>;
+  /** This device's role in an HA pair of separate devices (a PAN-OS pair); null when it is not in one. */
+  pairRole: 'active' | 'passive' | 'suspended' | 'other' | null;
+  /** An activation that waits for a commit (and the timer that undoes it), null when there is none. */
+  uncommitted: { detail: string; autoAbort: string | null } | null;
   collectedAt: string;
 }
 
-export interface Check { name: string; ok: boolean; detail: string }
+/** What a device is: the facts every other step decides from, typed per platform. */
+export type Facts = IosxeFacts | PanosFacts;
+
+/** One pre-check. `remedy` names a gated step that can fix it (free flash by removing inactive images). */
+export interface Check { name: string; ok: boolean; detail: string; remedy?: 'cleanup' }
 
 export interface Snapshot {
   routes: number | null;
@@ -60,14 +59,15 @@ export interface Snapshot {
   takenAt: string;
 }
 
-export interface StepResult {
+/** A step's result; `D` types what the step hands back to the engine (the facts after a wait…). */
+export interface StepResult<D = undefined> {
   outcome: 'ok' | 'skipped';
   message: string;
   /** What was sent, in order (secrets never appear). */
   sent: string[];
   /** What came back, trimmed for the journal. */
   received: string;
-  data?: Record<string, unknown>;
+  data?: D;
 }
 
 export interface Progress { step: string; done: number; total: number | null; note?: string }
@@ -77,11 +77,12 @@ export interface DriverHooks {
   onLog?(line: string): void;
 }
 
-/** How an upgrade is carried out on this device, decided from facts (see planActivation). */
+/** How an upgrade is carried out on this device, decided by the driver from facts. */
 export type ActivationKind = 'install' | 'install-oneshot' | 'bundle' | 'convert' | 'issu' | 'panos';
 
 export interface ActivationPlan {
   kind: ActivationKind;
+  /** The image file to transfer (IOS-XE); null where the device fetches its software itself (PAN-OS). */
   image: ImageSpec | null;
   targetVersion: string;
   filesystem: string;
@@ -91,31 +92,142 @@ export interface ActivationPlan {
   stack: boolean;
   /** The target is already added (install mode): activate it without adding it again. */
   added?: boolean;
+  /** Releases installed one after the other, the target last (a PAN-OS path through intermediate releases). */
+  hops?: string[];
+  /** Base images downloaded (not installed) before each hop (PAN-OS). */
+  baseImages?: string[];
 }
 
-export interface StageInput { image: ImageSpec; method: 'http' | 'scp'; url?: string; localFile?: string; filesystem: string }
+/** The Settings keys drivers decide from (mapped by the engine from the workbook's Settings sheet). */
+export interface UpgradeSettings {
+  flashMargin: number;
+  cpuMaxPercent: number;
+  commitAfterPostcheck: boolean;
+  convertToInstall: boolean;
+  issu: 'auto' | 'never';
+  panosCpuMaxPercent: number;
+  panosSyncToPeer: boolean;
+  panosHaOrder: 'passive-first' | 'active-first';
+  allowDowngrade: boolean;
+  reloadTimeoutMs: number;
+}
 
+/** What the workbook asks of a device. */
+export interface UpgradeWant {
+  targetVersion: string;
+  /** The Images sheet row for `image` (IOS-XE); null when the platform needs none. */
+  image: ImageSpec | null;
+  settings: UpgradeSettings;
+  /** Operator-given paths (PAN-OS `Paths` sheet): from → through `via` → to. */
+  paths?: { from: string; to: string; via: string[] }[];
+}
+
+/** What the engine knows around a device when it asks for pre-checks. */
+export interface PrecheckContext {
+  settings: UpgradeSettings;
+  /** The HA peer (a separate device), and whether it already runs the target. */
+  peer: { hostname: string; onTarget: boolean } | null;
+  /** A switchover of this device was journaled as done (it is suspended by upshift). */
+  switchoverDone: boolean;
+}
+
+export type StepKind = 'backup' | 'cleanup' | 'stage' | 'verify' | 'snapshot' | 'switchover' | 'activate' | 'wait' | 'postcheck' | 'commit' | 'rollback';
+/** The gates a step may need (the engine adds `promote`, which belongs to no device). */
+export type StepGate = 'reload' | 'switchover' | 'rollback' | 'cleanup';
+/** Where a command stops: `stage` runs the `stage` steps, `run` all of them. */
+export type StepPhase = 'stage' | 'upgrade';
+
+/** One step of a device's upgrade, as data: `upshift plan` prints these, the engine runs them. */
+export interface StepSpec {
+  /** Journal name, unique in the sequence: `activate`, or `activate 11.0.2` for one hop of several. */
+  id: string;
+  kind: StepKind;
+  gate: StepGate | null;
+  disruptive: boolean;
+  phase: StepPhase;
+  /** The release a hop step installs or waits for; the target when absent. */
+  version?: string;
+  commands: string[];
+  note?: string;
+  /** Only when a pre-check asks for this step as its remedy (a cleanup when flash is short). */
+  onlyAsRemedy?: boolean;
+}
+
+export interface UpgradeSequence {
+  steps: StepSpec[];
+  /** What undoes the upgrade after a failed post-check (each gated where it disrupts). */
+  onFailure: StepSpec[];
+}
+
+/** Where the engine's image server or an SCP push gives the image (IOS-XE). */
+export type ImageSource = { method: 'http'; url: string } | { method: 'scp'; localFile: string };
+
+/** What a gate tells the operator: what stops, for how long, who else is affected, the way back. */
+export interface GateImpact { impact: string; blastRadius: string[]; rollback: string | null }
+
+export interface WaitExpectation { version: string; timeoutMs: number; since: number; pollMs?: number }
+
+/** What a console shows of a device's facts, computed by its driver. */
+export interface FactsSummary {
+  model: string | null;
+  serial: string | null;
+  version: string;
+  /** How it runs its software: "install mode", "bundle mode", "HA passive"… */
+  mode: string | null;
+  /** standalone, stack of 3, StackWise Virtual, dual supervisor, HA pair. */
+  redundancy: string;
+  storage: { label: string; free: number | null; total: number | null } | null;
+  cpu: number | null;
+  /** Things a person should notice (unsaved configuration, an uncommitted install…). */
+  notes: string[];
+}
+
+/**
+ * A platform's pure decisions, as data and functions of facts: they need no
+ * connection, so `upshift plan` and the console use them from stored facts.
+ */
+export interface PlatformRules {
+  readonly platform: Platform;
+  /** How this device is upgraded to what the workbook wants (throws a DeviceError when it cannot be). */
+  plan(facts: Facts, want: UpgradeWant): ActivationPlan;
+  /** Every pre-check with a reason the operator can act on. */
+  precheck(facts: Facts, plan: ActivationPlan, ctx: PrecheckContext): Check[];
+  /** The steps from backup to commit, and the way back. */
+  sequence(plan: ActivationPlan, facts: Facts): UpgradeSequence;
+  /** The exact commands a step sends (for the plan and the gate dialog). */
+  commandsFor(kind: StepKind, plan: ActivationPlan, opts?: { source?: ImageSource; version?: string }): string[];
+  /** What a gate of this step says about its impact. */
+  gateImpact(spec: StepSpec, plan: ActivationPlan, facts: Facts, ctx: { peer: string | null; reloadTimeoutMs: number }): GateImpact;
+  /** After a crash: whether the facts show that an interrupted disruptive step took place. */
+  stepHappened(kind: StepKind, facts: Facts, plan: ActivationPlan | null, target: string): boolean;
+  /** What a console shows of the facts. */
+  summarize(facts: Facts): FactsSummary;
+}
+
+/** A device as the engine sees it: its platform's rules, and operations that return results as data. */
 export interface Driver {
   readonly target: DeviceTarget;
+  readonly rules: PlatformRules;
   connect(): Promise<void>;
   close(): Promise<void>;
-  facts(): Promise<Facts>;
-  snapshot(): Promise<Snapshot>;
-  backup(dir: string): Promise<StepResult>;
-  /** Copies the image unless a verified copy is already there. */
-  stage(input: StageInput): Promise<StepResult>;
-  verify(image: ImageSpec, filesystem: string): Promise<StepResult>;
+  /** The facts; with `readiness`, also what only the pre-checks need (CPU, saved configuration…). */
+  facts(opts?: { step?: string; readiness?: boolean }): Promise<Facts>;
+  /** Where the device can reach upshift's image server (null: push with SCP, or no transfer at all). */
+  localAddress(): Promise<string | null>;
+  snapshot(step?: string): Promise<Snapshot>;
+  backup(dir: string): Promise<StepResult<{ file: string }>>;
+  /** Copies (or downloads) the software unless a verified copy is already there. */
+  stage(plan: ActivationPlan, source: ImageSource | null, version?: string): Promise<StepResult>;
+  verify(plan: ActivationPlan, version?: string): Promise<StepResult>;
   /** Disruptive: reloads (or starts an ISSU on) the device. */
-  activate(plan: ActivationPlan): Promise<StepResult>;
-  /** Disruptive: redundancy force-switchover. */
-  switchover(): Promise<StepResult>;
-  /** Polls until the device answers on the expected version, or fails after the timeout. */
-  waitForReturn(expect: { version: string; timeoutMs: number; since: number; pollMs?: number }): Promise<StepResult>;
+  activate(plan: ActivationPlan, version?: string): Promise<StepResult<{ reloads: boolean }>>;
+  /** Disruptive: hands the traffic to the standby or HA peer. */
+  switchover(plan: ActivationPlan): Promise<StepResult<{ reloads: boolean }>>;
+  /** Polls until the device (every member of it) answers on the expected version, or fails after the timeout. */
+  waitForReturn(expect: WaitExpectation): Promise<StepResult<{ facts: Facts }>>;
   commit(plan: ActivationPlan): Promise<StepResult>;
   /** Disruptive: undoes an activation. */
-  rollback(plan: ActivationPlan): Promise<StepResult>;
+  rollback(plan: ActivationPlan): Promise<StepResult<{ reloads: boolean }>>;
   /** Deletes inactive images (gated: it removes files). */
-  cleanup(): Promise<StepResult>;
-  /** The exact commands a step would send, for `upshift plan` and the gate dialog. */
-  commandsFor(step: 'backup' | 'stage' | 'verify' | 'activate' | 'switchover' | 'commit' | 'rollback' | 'cleanup', plan: ActivationPlan, stage?: StageInput): string[];
+  cleanup(plan: ActivationPlan): Promise<StepResult>;
 }

@@ -6,13 +6,15 @@ import type { Credentials } from '../store/credentials.js';
 import type { StateStore } from '../store/state.js';
 import type { DeviceRow, Inventory, Settings } from '../store/types.js';
 import type { DebouncedWriteBack } from '../store/writeback.js';
-import { createDriver, type AnyDriver } from '../drivers/registry.js';
+import type { Driver, DeviceTarget, DriverHooks, UpgradeSettings } from '../drivers/contract.js';
+import { createDriver, type DriverOptions } from '../drivers/registry.js';
 import { KnownHosts } from '../drivers/ssh/known-hosts.js';
 import type { Timeouts } from '../drivers/iosxe/session.js';
 import type { Transcript } from '../drivers/ssh/channel.js';
 import type { EventBus } from './events.js';
 import type { Approver } from './gates.js';
 import type { ImageServer } from './image-server.js';
+import type { Reason } from './outcomes.js';
 import { targetFor } from './targets.js';
 
 export type RunCommand = 'check' | 'stage' | 'run';
@@ -37,6 +39,17 @@ export interface EngineOptions {
    * open 100 SSH logins (and ask their AAA server) in the same instant.
    */
   startSpacingMs?: number;
+  /** Makes the drivers (tests give a fake one); the platform's real driver otherwise. */
+  driverFactory?: (target: DeviceTarget, opts: DriverOptions) => Driver;
+}
+
+/** The Settings keys drivers decide from. */
+export function upgradeSettings(s: Settings): UpgradeSettings {
+  return {
+    flashMargin: s.flashMargin, cpuMaxPercent: s.cpuMaxPercent, commitAfterPostcheck: s.commitAfterPostcheck, convertToInstall: s.convertToInstall,
+    issu: s.issu, panosCpuMaxPercent: s.panosCpuMaxPercent, panosSyncToPeer: s.panosSyncToPeer, panosHaOrder: s.panosHaOrder,
+    allowDowngrade: s.allowDowngrade, reloadTimeoutMs: s.reloadTimeoutMs,
+  };
 }
 
 export class RunContext {
@@ -77,17 +90,19 @@ export class RunContext {
     return r;
   }
 
-  driver(row: DeviceRow): AnyDriver {
-    return createDriver(targetFor(row, this.inventory.devices, this.credentials), {
+  driver(row: DeviceRow): Driver {
+    const make = this.options.driverFactory ?? createDriver;
+    const hooks: DriverHooks = {
+      onProgress: (p) => this.bus.emit({ type: 'progress', hostname: row.hostname, step: p.step, done: p.done, total: p.total }),
+      onLog: (line) => this.bus.log('debug', line, row.hostname),
+    };
+    return make(targetFor(row, this.inventory.devices, this.credentials), {
       knownHosts: this.knownHosts,
       acceptNewHostKeys: this.options.acceptNewHostKeys,
       timeouts: this.options.driverTimeouts,
       pollMs: this.options.pollMs,
       transcript: this.options.transcripts ? this.transcript(row.hostname) : undefined,
-      hooks: {
-        onProgress: (p) => this.bus.emit({ type: 'progress', hostname: row.hostname, step: p.step, done: p.done, total: p.total }),
-        onLog: (line) => this.bus.log('debug', line, row.hostname),
-      },
+      hooks,
     });
   }
 
@@ -169,18 +184,19 @@ export class RunContext {
   }
 
   /** Why a disruptive step may not start now on this device, or null. */
-  disruptiveBlocked(row: DeviceRow, now = new Date()): string | null {
-    if (this.stopReason) return this.stopReason;
-    if (this.breakerTripped) return 'the circuit breaker stopped new disruptive steps';
+  disruptiveBlocked(row: DeviceRow, now = new Date()): { reason: Reason; message: string } | null {
+    if (this.stopReason) return { reason: 'stopped', message: this.stopReason };
+    if (this.breakerTripped) return { reason: 'breaker', message: 'the circuit breaker stopped new disruptive steps' };
     const fmt = (d: Date) => d.toLocaleString('sv-SE', { hour12: false }).slice(0, 16);
-    if (row.windowStart && now < row.windowStart) return `the maintenance window opens at ${fmt(row.windowStart)}`;
-    if (row.windowEnd && now >= row.windowEnd) return `the maintenance window closed at ${fmt(row.windowEnd)}`;
+    if (row.windowStart && now < row.windowStart) return { reason: 'window', message: `the maintenance window opens at ${fmt(row.windowStart)}` };
+    if (row.windowEnd && now >= row.windowEnd) return { reason: 'window', message: `the maintenance window closed at ${fmt(row.windowEnd)}` };
     return null;
   }
 
-  /** Counts a finished device and trips the breaker above max_failure_percent. */
+  /** Counts a finished device and, in a run, trips the breaker above max_failure_percent (check and stage look at every device). */
   deviceFinished(failed: boolean): void {
     if (failed) this.failed++;
+    if (this.options.command !== 'run' || this.options.dryRun) return;
     const percent = this.started === 0 ? 0 : (this.failed / this.started) * 100;
     if (!this.breakerTripped && this.failed > 0 && percent > this.settings.maxFailurePercent) {
       this.breakerTripped = true;

@@ -1,18 +1,22 @@
 // One typed event stream: the TUI, batch output, JSON lines, the log file
 // and the state database all listen to it (Nornir's processors). The engine
 // never prints.
-import type { Check, Facts } from '../drivers/contract.js';
+import type { Check, Facts, FactsSummary } from '../drivers/contract.js';
 import type { DeviceStatus } from '../store/types.js';
 import type { Diff } from './checks.js';
 import type { Gate, GateDecision } from './gates.js';
+import type { RunCommand } from './context.js';
+import type { Reason } from './outcomes.js';
+
+export type { Check, Facts, FactsSummary } from '../drivers/contract.js';
 
 export type EngineEvent =
-  | { type: 'run'; phase: 'started' | 'wave' | 'paused' | 'resumed' | 'stopping' | 'finished'; command: string; runId: number; wave?: number; waves?: number; devices?: number; outcome?: string; reason?: string }
-  | { type: 'device'; hostname: string; status: DeviceStatus; step: string | null; message: string | null }
+  | { type: 'run'; phase: 'started' | 'wave' | 'paused' | 'resumed' | 'stopping' | 'finished'; command: RunCommand; runId: number; wave?: number; waves?: number; devices?: number; outcome?: string; reason?: string }
+  | { type: 'device'; hostname: string; status: DeviceStatus; step: string | null; message: string | null; reason: Reason | null }
   | { type: 'step'; hostname: string; step: string; phase: 'start' | 'end'; outcome?: 'ok' | 'failed' | 'skipped'; message?: string; durationMs?: number; attempt?: number }
   | { type: 'progress'; hostname: string; step: string; done: number; total: number | null; rate?: number }
   | { type: 'gate'; hostname: string; gate: Gate; phase: 'opened' | 'answered'; decision?: GateDecision }
-  | { type: 'facts'; hostname: string; facts: Facts }
+  | { type: 'facts'; hostname: string; facts: Facts; summary: FactsSummary }
   | { type: 'checks'; hostname: string; phase: 'pre' | 'post'; checks: Check[] }
   | { type: 'diff'; hostname: string; diff: Diff }
   | { type: 'log'; hostname?: string; level: 'error' | 'warn' | 'info' | 'debug'; text: string };

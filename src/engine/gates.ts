@@ -2,8 +2,11 @@
 // radius; an Approver answers it: the TUI (a person), or in batch the --yes /
 // --approve policy, which leaves unapproved gates "held".
 import { userInfo } from 'node:os';
+import type { ActivationPlan, Driver, Facts, StepSpec } from '../drivers/contract.js';
+import type { DeviceRow } from '../store/types.js';
 
-export const GATE_KINDS = ['reload', 'switchover', 'rollback', 'cleanup'] as const;
+/** Device steps' gates, and `promote`: go on past the canary wave (no device of its own). */
+export const GATE_KINDS = ['reload', 'switchover', 'rollback', 'cleanup', 'promote'] as const;
 export type GateKind = (typeof GATE_KINDS)[number];
 
 export interface Gate {
@@ -16,6 +19,12 @@ export interface Gate {
   impact: string;
   blastRadius: string[];
   rollback: string | null;
+}
+
+/** The gate in front of a device step: its exact commands, and what the driver says of its impact. */
+export function gateFor(spec: StepSpec & { gate: NonNullable<StepSpec['gate']> }, row: DeviceRow, driver: Driver, facts: Facts, plan: ActivationPlan, reloadTimeoutMs: number): Gate {
+  const impact = driver.rules.gateImpact(spec, plan, facts, { peer: row.haPeer, reloadTimeoutMs });
+  return { id: `${row.hostname}:${spec.id}:${Date.now()}`, hostname: row.hostname, kind: spec.gate, step: spec.id, commands: spec.commands, ...impact };
 }
 
 export interface GateDecision {

@@ -1,11 +1,11 @@
 // After a crash, a kill or Ctrl-C: what did an interrupted disruptive step do?
-// Observe the device (version, uptime, install state), never repeat blindly.
-import type { ActivationPlan, Facts } from '../drivers/contract.js';
+// Observe the device (version, uptime, members), never repeat blindly
+// (docs/architecture.md, "Resume").
+import type { ActivationPlan, Driver, Facts, StepKind } from '../drivers/contract.js';
 import { DeviceError } from '../drivers/errors.js';
-import { normalizeVersion } from '../common/versions.js';
-import type { AnyDriver } from '../drivers/registry.js';
 import type { JournalEntry } from '../store/state.js';
-import { Stop, type DeviceRun } from './steps.js';
+import { Stop } from './outcomes.js';
+import type { DeviceRun } from './steps.js';
 
 export interface JournalView {
   /** Latest entry per step for this device and target, since the last completed rollback (`rolled-back`). */
@@ -19,7 +19,7 @@ export function journalView(dr: DeviceRun): JournalView {
   const lastRollback = entries.map((e) => (e.step === 'rolled-back' && e.outcome === 'ok' ? e.id : 0)).reduce((a, b) => Math.max(a, b), 0);
   const last = new Map<string, JournalEntry>();
   for (const e of entries) if (e.id > lastRollback) last.set(e.step, e);
-  const act = last.get('activate');
+  const act = [...last.values()].filter((e) => e.detail_json && kindOf(e.step) === 'activate').sort((a, b) => b.id - a.id)[0];
   const plan = act?.detail_json ? (JSON.parse(act.detail_json) as { plan?: ActivationPlan }).plan ?? null : null;
   return { last, plan };
 }
@@ -30,19 +30,26 @@ export function stepDone(v: JournalView, step: string): boolean {
   return done(v.last.get(step));
 }
 
+/** The step kind of a journal name ("activate 11.0.2" is an activate). */
+export function kindOf(step: string): string {
+  return step.split(' ')[0];
+}
+
+const hasFacts = (r: { data?: { facts: Facts } }, fallback: () => Promise<Facts>) => r.data?.facts ?? fallback();
+
 /** Facts, waiting for the device if a disruptive step left it rebooting. */
-export async function observe(dr: DeviceRun, driver: AnyDriver, v: JournalView): Promise<Facts> {
+export async function observe(dr: DeviceRun, driver: Driver, v: JournalView): Promise<Facts> {
   try {
-    return await dr.step('facts', () => driver.facts('facts', true));
+    return await dr.step('facts', () => driver.facts({ step: 'facts', readiness: true }));
   } catch (err) {
-    const inFlight = ['activate', 'switchover', 'rollback'].map((s) => v.last.get(s)).filter((e): e is JournalEntry => !!e).sort((a, b) => b.id - a.id)[0];
+    const inFlight = [...v.last.values()].filter((e) => ['activate', 'switchover', 'rollback'].includes(kindOf(e.step))).sort((a, b) => b.id - a.id)[0];
     if (!(err instanceof DeviceError && err.transient) || !inFlight) throw err;
-    const expected = inFlight.step === 'rollback' ? v.plan?.previousVersion : dr.target;
+    const expected = kindOf(inFlight.step) === 'rollback' ? v.plan?.previousVersion : dr.target;
     if (!expected) throw err;
     dr.ctx.bus.log('info', `unreachable after an earlier ${inFlight.step}: waiting for it to come back on ${expected}`, dr.hostname);
     const r = await dr.step('wait', () => driver.waitForReturn({ version: expected, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since: Date.parse(inFlight.started_at), pollMs: dr.ctx.options.pollMs }));
     dr.patch({ current_version: expected });
-    return (r.data?.facts as Facts | undefined) ?? (await dr.step('facts', () => driver.facts('facts', true)));
+    return hasFacts(r, () => dr.step('facts', () => driver.facts({ step: 'facts', readiness: true })));
   }
 }
 
@@ -52,9 +59,11 @@ export async function observe(dr: DeviceRun, driver: AnyDriver, v: JournalView):
  * from there), `interrupted` when it did not (it will be gated again).
  * Returns the facts after it; throws Stop when a person must look.
  */
-export async function reconcile(dr: DeviceRun, driver: AnyDriver, entry: JournalEntry, v: JournalView): Promise<Facts> {
+export async function reconcile(dr: DeviceRun, driver: Driver, entry: JournalEntry, v: JournalView): Promise<Facts> {
   const since = Date.parse(entry.started_at);
-  const expected = entry.step === 'rollback' ? v.plan?.previousVersion ?? null : dr.target;
+  const kind = kindOf(entry.step) as StepKind;
+  const target = dr.target!;
+  const expected = kind === 'rollback' ? v.plan?.previousVersion ?? null : entry.step.includes(' ') ? entry.step.split(' ')[1] : target;
   // A confirmed reload takes seconds to start: keep looking for a grace period before concluding it did not happen.
   const grace = Math.min(90_000, dr.ctx.settings.reloadTimeoutMs / 10);
   const poll = dr.ctx.options.pollMs ?? 2000;
@@ -62,23 +71,23 @@ export async function reconcile(dr: DeviceRun, driver: AnyDriver, entry: Journal
   for (;;) {
     let f: Facts;
     try {
-      f = await driver.facts('reconcile', true);
+      f = await driver.facts({ step: 'reconcile', readiness: true });
     } catch (err) {
       if (!(err instanceof DeviceError && err.transient) || !expected) throw err;
       // Unreachable: it is rebooting. Wait for it, up to reload_timeout from the step's start.
       const r = await driver.waitForReturn({ version: expected, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since, pollMs: dr.ctx.options.pollMs });
       dr.ctx.store.endStep(entry.id, 'reconciled', `${entry.step} completed while upshift was stopped: ${r.message}`);
-      return (r.data?.facts as Facts | undefined) ?? driver.facts('reconcile', true);
+      return hasFacts(r, () => driver.facts({ step: 'reconcile', readiness: true }));
     }
     const elapsedS = (Date.now() - since) / 1000;
     const reloaded = f.uptimeSeconds !== null && f.uptimeSeconds < elapsedS;
-    if (happened(entry.step, f, dr.target, expected, v)) {
+    if (driver.rules.stepHappened(kind, f, v.plan, expected ?? target)) {
       dr.ctx.store.endStep(entry.id, 'reconciled', `${entry.step} completed while upshift was stopped: the device runs ${f.version}`);
       return f;
     }
-    if (reloaded && entry.step !== 'switchover') {
+    if (reloaded && kind !== 'switchover') {
       dr.ctx.store.endStep(entry.id, 'interrupted', `interrupted ${entry.step}: the device reloaded and came back on ${f.version}`);
-      throw new Stop('needs-attention', `${entry.step} was interrupted and the device came back on ${f.version}, not ${expected}: check it before going on`);
+      throw new Stop('needs-attention', 'unexpected-state', `${entry.step} was interrupted and the device came back on ${f.version}, not ${expected}: check it before going on`);
     }
     if (Date.now() - since >= grace) {
       // Not done: the step will be gated and run again.
@@ -87,19 +96,4 @@ export async function reconcile(dr: DeviceRun, driver: AnyDriver, entry: Journal
     }
     await new Promise((r) => setTimeout(r, Math.min(poll, grace)));
   }
-}
-
-/** What shows that a disruptive step took place, step by step. */
-function happened(step: string, f: Facts, target: string | null, expected: string | null, v: JournalView): boolean {
-  const on = (x: string | null | undefined) => !!x && normalizeVersion(f.version) === normalizeVersion(x);
-  if (on(expected)) return true;
-  if (step === 'activate' && v.plan?.kind === 'issu') {
-    // ISSU: the standby was upgraded, the active not yet.
-    return f.redundancy.members.some((m) => m.version && target && normalizeVersion(m.version) === normalizeVersion(target));
-  }
-  if (step === 'switchover' && f.platform === 'panos') {
-    // PAN-OS: the switchover is the HA suspend of this member.
-    return (f.extra.ha as { local?: string } | null)?.local === 'suspended';
-  }
-  return false;
 }

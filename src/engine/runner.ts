@@ -2,17 +2,17 @@
 // with bounded concurrency, the circuit breaker, and the exit code.
 import pLimit from 'p-limit';
 import { DeviceError } from '../drivers/errors.js';
-import type { Facts } from '../drivers/contract.js';
+import type { Driver, Facts } from '../drivers/contract.js';
 import { globToRegExp } from '../store/patterns.js';
 import type { DeviceRow, DeviceStatus } from '../store/types.js';
 import type { RunContext } from './context.js';
 import { deviceFlow, type PairContext } from './device-flow.js';
-import { DeviceRun, Stop } from './steps.js';
+import { Stop, type Reason } from './outcomes.js';
+import { exitCodeOf, STATUS } from './status.js';
+import { DeviceRun } from './steps.js';
 import { TargetError } from './targets.js';
 import { planWaves, type Unit } from './waves.js';
 
-export const FAILED: DeviceStatus[] = ['failed', 'rolled-back', 'needs-attention'];
-const NOT_DONE: DeviceStatus[] = ['failed', 'blocked', 'held', 'rolled-back', 'needs-attention', 'cancelled', 'pending', 'running'];
 
 export class SelectionError extends Error {}
 
@@ -44,58 +44,82 @@ export function selectDevices(rows: DeviceRow[], only: string[]): DeviceRow[] {
 
 async function runDevice(ctx: RunContext, row: DeviceRow, pair?: PairContext): Promise<DeviceStatus> {
   const dr = new DeviceRun(ctx, row);
-  if (!pair?.checkOnly) ctx.started++;
+  const counted = !pair?.only;
+  if (counted) ctx.started++;
   let status: DeviceStatus = 'failed';
-  let driver: ReturnType<RunContext['driver']> | null = null;
+  let driver: Driver | null = null;
   try {
     driver = ctx.driver(row);
     const r = await deviceFlow(dr, driver, pair);
     status = r.status;
-    dr.status(r.status, null, r.message);
+    dr.status(r.status, null, r.message, r.reason);
   } catch (err) {
-    if (err instanceof Stop) status = err.status;
-    else if (err instanceof TargetError) status = 'blocked';
     const message = err instanceof Error ? err.message : String(err);
+    let reason: Reason = 'device-error';
+    if (err instanceof Stop) {
+      status = err.status;
+      reason = err.reason;
+    } else if (err instanceof TargetError) {
+      status = 'blocked';
+      reason = 'not-upgradable';
+    }
     const step = err instanceof DeviceError ? err.step : ctx.store.state(row.hostname)?.step ?? null;
-    dr.status(status, status === 'pending' ? null : step, message);
+    dr.status(status, status === 'pending' ? null : step, message, reason);
     if (!(err instanceof Stop || err instanceof DeviceError || err instanceof TargetError)) ctx.bus.log('debug', (err as Error).stack ?? message, row.hostname);
-    if (err instanceof Stop && /window/.test(message)) ctx.windowStops++;
+    if (reason === 'window') ctx.windowStops++;
   } finally {
     await driver?.close().catch(() => undefined);
-    if (!pair?.checkOnly) ctx.deviceFinished(FAILED.includes(status));
+    if (counted) ctx.deviceFinished(STATUS[status].failure);
   }
   return status;
 }
 
+const isActive = (ctx: RunContext, r: DeviceRow) => ctx.store.latestFacts<Facts>(r.hostname)?.facts.pairRole === 'active';
+
 /**
- * An HA pair: both members checked before either is touched; a member already
- * half-way (rebooted, not yet committed) is finished first; then the passive
- * member, then the active one (suspended before its turn).
+ * An HA pair: both members checked before either is touched, then both
+ * staged (neither waits for its download while the other runs the target);
+ * a member already half-way is finished first; then one member after the
+ * other in the configured order (the active is suspended before its turn).
  */
 async function runPair(ctx: RunContext, rows: DeviceRow[]): Promise<void> {
-  if (ctx.options.command === 'check' || ctx.options.dryRun) {
+  const command = ctx.options.command;
+  if (command === 'check' || ctx.options.dryRun) {
     for (const r of rows) await runDevice(ctx, r);
     return;
   }
   const peerOf = (r: DeviceRow) => rows.find((x) => x !== r)!.hostname;
   const checked = new Map<DeviceRow, DeviceStatus>();
-  for (const r of rows) checked.set(r, await runDevice(ctx, r, { peer: peerOf(r), checkOnly: true }));
-  const inProgress = rows.filter((r) => checked.get(r) === 'held' && ctx.store.state(r.hostname)?.message?.startsWith('upgrade in progress'));
+  for (const r of rows) checked.set(r, await runDevice(ctx, r, { peer: peerOf(r), only: 'check' }));
+  const reasonOf = (r: DeviceRow) => ctx.store.state(r.hostname)?.reason;
+  const inProgress = rows.filter((r) => checked.get(r) === 'held' && reasonOf(r) === 'in-progress');
   const blocked = rows.filter((r) => !inProgress.includes(r) && !['ready', 'already-current'].includes(checked.get(r)!));
   if (blocked.length > 0) {
     for (const r of inProgress) await runDevice(ctx, r, { peer: peerOf(r) });
     for (const r of rows.filter((x) => !inProgress.includes(x) && !blocked.includes(x) && checked.get(x) !== 'already-current')) {
-      new DeviceRun(ctx, r).status('blocked', null, `its HA peer ${blocked[0].hostname} is ${checked.get(blocked[0])}: the pair is upgraded together`);
+      new DeviceRun(ctx, r).status('blocked', null, `its HA peer ${blocked[0].hostname} is ${checked.get(blocked[0])}: the pair is upgraded together`, 'peer');
     }
     return;
   }
-  const isActive = (r: DeviceRow) => (ctx.store.latestFacts<Facts>(r.hostname)?.facts.extra.ha as { local?: string } | null | undefined)?.local === 'active';
-  const rest = rows.filter((r) => !inProgress.includes(r)).sort((a, b) => Number(isActive(a)) - Number(isActive(b)));
+  const todo = rows.filter((r) => !inProgress.includes(r) && checked.get(r) !== 'already-current');
+  if (command === 'stage') {
+    for (const r of todo) await runDevice(ctx, r, { peer: peerOf(r) });
+    return;
+  }
+  for (const r of todo) {
+    const s = await runDevice(ctx, r, { peer: peerOf(r), only: 'stage' });
+    if (s !== 'staged') {
+      for (const other of todo.filter((x) => x !== r)) new DeviceRun(ctx, other).status('held', null, `waits for its HA peer ${r.hostname} (${s})`, 'peer');
+      return;
+    }
+  }
+  const activeFirst = ctx.settings.panosHaOrder === 'active-first';
+  const rest = todo.sort((a, b) => (Number(isActive(ctx, a)) - Number(isActive(ctx, b))) * (activeFirst ? -1 : 1));
   const order = [...inProgress, ...rest];
   for (const [i, r] of order.entries()) {
     const status = await runDevice(ctx, r, { peer: peerOf(r) });
     if (status !== 'upgraded' && status !== 'already-current') {
-      for (const other of order.slice(i + 1)) new DeviceRun(ctx, other).status('held', null, `waits for its HA peer ${r.hostname} (${status})`);
+      for (const other of order.slice(i + 1)) new DeviceRun(ctx, other).status('held', null, `waits for its HA peer ${r.hostname} (${status})`, 'peer');
       return;
     }
   }
@@ -125,12 +149,12 @@ export async function runFleet(ctx: RunContext, selected: DeviceRow[]): Promise<
       await ctx.whilePaused();
       if (u.hostnames.some((h) => ctx.isCancelled(h))) {
         // An HA pair travels together, so cancelling one member cancels the pair.
-        for (const h of u.hostnames) new DeviceRun(ctx, ctx.row(h)).status('cancelled', null, ctx.isCancelled(h) ? 'cancelled by the operator before it started' : 'cancelled with its HA peer');
+        for (const h of u.hostnames) new DeviceRun(ctx, ctx.row(h)).status('cancelled', null, ctx.isCancelled(h) ? 'cancelled by the operator before it started' : 'cancelled with its HA peer', 'cancelled');
         return;
       }
       const stopped = () => {
         if (!ctx.stopReason && !ctx.breakerTripped) return false;
-        for (const h of u.hostnames) new DeviceRun(ctx, ctx.row(h)).status('pending', null, `not started: ${ctx.stopReason ?? 'the circuit breaker tripped'}`);
+        for (const h of u.hostnames) new DeviceRun(ctx, ctx.row(h)).status('pending', null, `not started: ${ctx.stopReason ?? 'the circuit breaker tripped'}`, 'not-started');
         notStarted += u.hostnames.length;
         return true;
       };
@@ -153,15 +177,15 @@ export async function runFleet(ctx: RunContext, selected: DeviceRow[]): Promise<
   // Devices of waves that never started were kept from starting too.
   for (const wave of waves) for (const u of wave.units) for (const h of u.hostnames) {
     const s = ctx.store.state(h);
-    if (s?.status === 'pending' && !s.message?.startsWith('not started')) {
-      new DeviceRun(ctx, ctx.row(h)).status('pending', null, `not started: ${ctx.stopReason ?? 'the circuit breaker tripped'}`);
+    if (s?.status === 'pending' && s.reason !== 'not-started') {
+      new DeviceRun(ctx, ctx.row(h)).status('pending', null, `not started: ${ctx.stopReason ?? 'the circuit breaker tripped'}`, 'not-started');
       notStarted++;
     }
   }
   const statuses = new Map(selected.map((r) => [r.hostname, ctx.store.state(r.hostname)?.status ?? 'pending']));
   // "Stopped" means work was left undone because of it, not that a last failure tripped the breaker.
   const stopped = ctx.stopReason ?? (ctx.breakerTripped && notStarted > 0 ? 'circuit breaker' : ctx.windowStops > 0 ? 'maintenance window' : null);
-  const exitCode = stopped ? 3 : [...statuses.values()].some((s) => NOT_DONE.includes(s)) ? 1 : 0;
+  const exitCode = stopped ? 3 : exitCodeOf(statuses.values(), ctx.options.dryRun ? 'check' : ctx.options.command);
   ctx.bus.emit({ type: 'run', phase: 'finished', command: ctx.options.command, runId: ctx.runId, outcome: exitCode === 0 ? 'ok' : exitCode === 3 ? 'stopped' : 'attention', reason: stopped ?? undefined });
   return { exitCode, stopped, statuses };
 }

@@ -1,27 +1,30 @@
 // Steps of one device, journaled in SQLite before and after they touch it.
 // Transient errors of non-disruptive steps are retried with exponential
 // backoff and jitter; disruptive steps are never retried blindly.
+import type { StepResult } from '../drivers/contract.js';
 import { DeviceError } from '../drivers/errors.js';
-import type { DeviceStatus } from '../store/types.js';
 import type { StatePatch } from '../store/state.js';
-import type { DeviceRow } from '../store/types.js';
+import type { DeviceRow, DeviceStatus } from '../store/types.js';
 import type { RunContext } from './context.js';
 import type { Gate, GateDecision } from './gates.js';
+import { Stop, type Reason } from './outcomes.js';
+import { endsDevice } from './status.js';
 
-export const DISRUPTIVE = new Set(['activate', 'switchover', 'rollback', 'cleanup']);
+/** Steps that change what a device runs: once one started, the device is brought to an end state whatever else happens. */
+const DISRUPTING = new Set(['activate', 'rollback']);
 
-/** Ends a device's flow with a status (blocked, held, failed, …) and a message. */
-export class Stop extends Error {
-  constructor(readonly status: DeviceStatus, message: string) {
-    super(message);
-  }
+export interface StepOptions<T> {
+  detail?: unknown;
+  disruptive?: boolean;
+  message?: (r: T) => string;
 }
 
-/** Steps that bring an already started disruption to a safe point: they run even when stopping. */
-const FINISHING = new Set(['wait', 'postcheck', 'commit', 'rolled-back', 'facts', 'switchover']);
-
 export class DeviceRun {
-  /** Set once the device was disrupted: from then on, a stop lets it reach a safe point. */
+  /**
+   * Set once the device was disrupted (activated or rolled back): from then on
+   * neither a stop, nor the breaker, nor a closing window keeps it from
+   * reaching an end state — its remaining steps and gates go on.
+   */
   finishing = false;
 
   /** Whether started_at is set (read from the store once, then kept here). */
@@ -37,16 +40,16 @@ export class DeviceRun {
     return this.row.targetVersion;
   }
 
-  status(status: DeviceStatus, step: string | null, message: string | null = null, extra: StatePatch = {}): void {
-    const patch: StatePatch = { status, step, message, ...extra };
+  status(status: DeviceStatus, step: string | null, message: string | null, reason: Reason | null, extra: StatePatch = {}): void {
+    const patch: StatePatch = { status, step, message, reason, ...extra };
     if (status === 'running') {
       this.startedAt ??= !!this.ctx.store.state(this.hostname)?.started_at;
       if (!this.startedAt) patch.started_at = new Date().toISOString();
       this.startedAt = true;
     }
-    if (['upgraded', 'already-current', 'failed', 'rolled-back', 'needs-attention', 'blocked', 'held', 'ready', 'staged', 'cancelled'].includes(status)) patch.finished_at = new Date().toISOString();
+    if (endsDevice(status, this.ctx.options.command) && reason !== 'waiting-approval') patch.finished_at = new Date().toISOString();
     this.ctx.store.updateState(this.hostname, patch);
-    this.ctx.bus.emit({ type: 'device', hostname: this.hostname, status, step, message });
+    this.ctx.bus.emit({ type: 'device', hostname: this.hostname, status, step, message, reason });
     this.ctx.writeback?.request();
   }
 
@@ -55,22 +58,21 @@ export class DeviceRun {
     this.ctx.writeback?.request();
   }
 
-  /** Runs one journaled step. */
-  async step<T>(name: string, fn: (attempt: number) => Promise<T>, opts: { detail?: unknown; message?: (r: T) => string } = {}): Promise<T> {
-    const disruptive = DISRUPTIVE.has(name);
-    const toSafePoint = this.finishing && FINISHING.has(name);
-    if (!toSafePoint && this.ctx.paused) {
-      this.status('running', name, `paused before ${name}`);
-      await this.ctx.whilePaused();
+  /** Runs one journaled step. `name` is its journal name (a step id of the sequence, or facts/precheck). */
+  async step<T>(name: string, fn: (attempt: number) => Promise<T>, opts: StepOptions<T> = {}): Promise<T> {
+    const disruptive = opts.disruptive ?? false;
+    if (!this.finishing) {
+      if (this.ctx.paused) {
+        this.status('running', name, `paused before ${name}`, 'paused');
+        await this.ctx.whilePaused();
+      }
+      if (this.ctx.stopReason) throw new Stop('pending', 'stopped', `stopped before ${name} (${this.ctx.stopReason}); the next run resumes`);
+      if (this.ctx.isCancelled(this.hostname)) throw new Stop('cancelled', 'cancelled', `cancelled by the operator before ${name}`);
     }
-    if (this.ctx.stopReason && !toSafePoint) {
-      throw new Stop('pending', `stopped before ${name} (${this.ctx.stopReason}); the next run resumes`);
-    }
-    if (this.ctx.isCancelled(this.hostname) && !toSafePoint) throw new Stop('cancelled', `cancelled by the operator before ${name}`);
-    if (name === 'activate' || name === 'switchover' || name === 'rollback') this.finishing = true;
+    if (DISRUPTING.has(name.split(' ')[0])) this.finishing = true;
     const { attempts, baseMs } = this.ctx.options.retry;
     const tries = disruptive ? 1 : Math.max(1, attempts);
-    this.status('running', name);
+    this.status('running', name, null, null);
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       const id = this.ctx.store.beginStep({
@@ -80,9 +82,10 @@ export class DeviceRun {
       this.ctx.bus.emit({ type: 'step', hostname: this.hostname, step: name, phase: 'start', attempt });
       try {
         const result = await fn(attempt);
-        const skipped = typeof result === 'object' && result !== null && (result as { outcome?: string }).outcome === 'skipped';
-        const message = opts.message?.(result) ?? (typeof result === 'object' && result !== null && 'message' in result ? String((result as { message: unknown }).message) : null);
-        this.ctx.store.endStep(id, skipped ? 'skipped' : 'ok', message);
+        const r = asStepResult(result);
+        const skipped = r?.outcome === 'skipped';
+        const message = opts.message?.(result) ?? r?.message ?? null;
+        this.ctx.store.endStep(id, skipped ? 'skipped' : 'ok', message, undefined, r?.sent);
         this.ctx.bus.emit({ type: 'step', hostname: this.hostname, step: name, phase: 'end', outcome: skipped ? 'skipped' : 'ok', message: message ?? undefined, durationMs: Date.now() - started, attempt });
         return result;
       } catch (err) {
@@ -90,7 +93,7 @@ export class DeviceRun {
         this.ctx.store.endStep(id, 'failed', message);
         this.ctx.bus.emit({ type: 'step', hostname: this.hostname, step: name, phase: 'end', outcome: 'failed', message, durationMs: Date.now() - started, attempt });
         const transient = err instanceof DeviceError && err.transient;
-        if (!transient || attempt >= tries || this.ctx.stopReason) throw err;
+        if (!transient || attempt >= tries || (this.ctx.stopReason && !this.finishing)) throw err;
         const delay = baseMs * 2 ** (attempt - 1) * (0.5 + Math.random());
         this.ctx.bus.log('warn', `${name} failed (${message}); retry ${attempt + 1}/${tries} in ${(delay / 1000).toFixed(1)} s`, this.hostname);
         await new Promise((r) => setTimeout(r, delay));
@@ -98,24 +101,31 @@ export class DeviceRun {
     }
   }
 
-  /** Asks the approver; journals the answer with the OS user. Held and refused end here. */
+  /** Asks the approver; journals the answer with the OS user. */
   async gate(gate: Gate): Promise<GateDecision> {
-    // A rollback gate of a disrupted device is answered even when cancelled: it decides the safe point.
-    const cancellable = !this.finishing;
-    if (cancellable && this.ctx.isCancelled(this.hostname)) throw new Stop('cancelled', `cancelled by the operator; ${gate.kind} not started`);
-    const blocked = this.ctx.disruptiveBlocked(this.row);
-    if (blocked) throw new Stop('held', `${gate.kind} not started: ${blocked}`);
-    this.status('held', gate.step, `waiting for approval: ${gate.kind}`);
+    // A disrupted device's gates (its rollback, the rest of its ISSU) decide where it ends: nothing blocks them.
+    if (!this.finishing) {
+      if (this.ctx.isCancelled(this.hostname)) throw new Stop('cancelled', 'cancelled', `cancelled by the operator; ${gate.kind} not started`);
+      const blocked = this.ctx.disruptiveBlocked(this.row);
+      if (blocked) throw new Stop('held', blocked.reason, `${gate.kind} not started: ${blocked.message}`);
+    }
+    this.status('held', gate.step, `waiting for approval: ${gate.kind}`, 'waiting-approval');
     this.ctx.bus.emit({ type: 'gate', hostname: this.hostname, gate, phase: 'opened' });
     const d = await this.ctx.options.approver.decide(gate);
     this.ctx.bus.emit({ type: 'gate', hostname: this.hostname, gate, phase: 'answered', decision: d });
     if (d.decision !== 'held') {
       this.ctx.store.recordApproval({ runId: this.ctx.runId, hostname: this.hostname, kind: gate.kind, step: gate.step, decision: d.decision, operator: d.by, source: d.source, commands: gate.commands });
     }
-    if (cancellable && this.ctx.isCancelled(this.hostname) && d.decision !== 'approved') throw new Stop('cancelled', `cancelled by the operator; ${gate.kind} not started`);
-    // The window may have closed, or a stop come, while the gate was open.
-    const late = this.ctx.disruptiveBlocked(this.row);
-    if (d.decision === 'approved' && late) throw new Stop('held', `${gate.kind} approved but not started: ${late}`);
+    if (!this.finishing) {
+      if (this.ctx.isCancelled(this.hostname) && d.decision !== 'approved') throw new Stop('cancelled', 'cancelled', `cancelled by the operator; ${gate.kind} not started`);
+      // The window may have closed, or a stop come, while the gate was open.
+      const late = this.ctx.disruptiveBlocked(this.row);
+      if (d.decision === 'approved' && late) throw new Stop('held', late.reason, `${gate.kind} approved but not started: ${late.message}`);
+    }
     return d;
   }
+}
+
+function asStepResult(x: unknown): StepResult<unknown> | null {
+  return typeof x === 'object' && x !== null && 'outcome' in x && 'sent' in x ? (x as StepResult<unknown>) : null;
 }

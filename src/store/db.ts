@@ -124,6 +124,11 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX events_by_run ON events(run_id, id);
   `,
+  // Why a device ended where it did (a code, never parsed from the message); what each step sent.
+  `
+  ALTER TABLE device_state ADD COLUMN reason TEXT;
+  ALTER TABLE journal ADD COLUMN sent_json TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

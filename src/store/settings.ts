@@ -28,6 +28,15 @@ export const DEFAULT_SETTINGS: Settings = {
   commitAfterPostcheck: true,
   convertToInstall: false,
   issu: 'auto',
+  panosSyncToPeer: false,
+  panosHaOrder: 'passive-first',
+  panosCpuMaxPercent: 80,
+  panoramaRps: 10,
+  allowDowngrade: false,
+  promote: 'auto',
+  monitorAfterCanaryMs: 0,
+  changeId: null,
+  webhookUrl: null,
 };
 
 const UNITS: Record<string, number> = {
@@ -93,6 +102,28 @@ function flashMargin(input: SettingInput): Parsed<number> {
   return Number.isFinite(n) && n >= 1 && n <= 10 ? { ok: true, value: n } : { ok: false, message: `"${input.text}" is not a factor from 1 to 10` };
 }
 
+function rate(input: SettingInput): Parsed<number> {
+  const n = input.number ?? Number(input.text.trim());
+  return Number.isFinite(n) && n > 0 && n <= 1000 ? { ok: true, value: n } : { ok: false, message: `"${input.text}" is not a number of requests per second from 0.1 to 1000` };
+}
+
+/** A change ticket id as it goes into records and notifications: letters, digits and - _ . / # only. */
+function changeId(input: SettingInput): Parsed<string> {
+  const t = input.text.trim();
+  return /^[A-Za-z0-9][\w.\/#-]{0,63}$/.test(t) ? { ok: true, value: t } : { ok: false, message: `"${input.text}" is not a change id (letters, digits and - _ . / #, up to 64)` };
+}
+
+function webhook(input: SettingInput): Parsed<string> {
+  const t = input.text.trim();
+  let u: URL;
+  try {
+    u = new URL(t);
+  } catch {
+    return { ok: false, message: `"${input.text}" is not a URL` };
+  }
+  return u.protocol === 'http:' || u.protocol === 'https:' ? { ok: true, value: t } : { ok: false, message: `"${input.text}" is not an http(s) URL` };
+}
+
 export const SETTING_DEFS: Record<string, SettingDef> = {
   concurrency: { key: 'concurrency', parse: positiveInt(1000) },
   canary: { key: 'canary', parse: positiveInt(100_000) },
@@ -109,4 +140,13 @@ export const SETTING_DEFS: Record<string, SettingDef> = {
   commitafterpostcheck: { key: 'commitAfterPostcheck', parse: parseBool },
   converttoinstall: { key: 'convertToInstall', parse: parseBool },
   issu: { key: 'issu', parse: oneOf('auto', 'never') },
+  panossynctopeer: { key: 'panosSyncToPeer', parse: parseBool },
+  panoshaorder: { key: 'panosHaOrder', parse: oneOf('passive-first', 'active-first') },
+  panoscpumaxpercent: { key: 'panosCpuMaxPercent', parse: parsePercent },
+  panoramarps: { key: 'panoramaRps', parse: rate },
+  allowdowngrade: { key: 'allowDowngrade', parse: parseBool },
+  promote: { key: 'promote', parse: oneOf('auto', 'manual') },
+  monitoraftercanary: { key: 'monitorAfterCanaryMs', parse: parseDuration },
+  changeid: { key: 'changeId', parse: changeId },
+  webhookurl: { key: 'webhookUrl', parse: webhook },
 };

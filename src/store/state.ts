@@ -19,6 +19,8 @@ export type DeviceState = {
   started_at: string | null;
   finished_at: string | null;
   target_version: string | null;
+  /** Why it ended where it did (an engine reason code). */
+  reason: string | null;
   updated_at: string;
 };
 
@@ -37,6 +39,8 @@ export interface JournalEntry {
   outcome: string;
   message: string | null;
   detail_json: string | null;
+  /** What the step sent to the device (JSON list of commands, secrets never in it). */
+  sent_json: string | null;
 }
 
 export interface AuditRow {
@@ -186,9 +190,9 @@ export class StateStore {
     return Number(this.sql('INSERT INTO audit_seq (at) VALUES (?)').run(now()).lastInsertRowid);
   }
 
-  endStep(id: number, outcome: 'ok' | 'failed' | 'skipped' | 'interrupted' | 'reconciled', message: string | null, detail?: unknown): void {
-    this.sql('UPDATE journal SET ended_at = ?, outcome = ?, message = ?, detail_json = COALESCE(?, detail_json) WHERE id = ?')
-      .run(now(), outcome, message, detail === undefined ? null : JSON.stringify(detail), id);
+  endStep(id: number, outcome: 'ok' | 'failed' | 'skipped' | 'interrupted' | 'reconciled', message: string | null, detail?: unknown, sent?: string[]): void {
+    this.sql('UPDATE journal SET ended_at = ?, outcome = ?, message = ?, detail_json = COALESCE(?, detail_json), sent_json = COALESCE(?, sent_json) WHERE id = ?')
+      .run(now(), outcome, message, detail === undefined ? null : JSON.stringify(detail), sent === undefined ? null : JSON.stringify(sent), id);
   }
 
   /** Steps started and never ended (a crash, a kill, a power cut). */

@@ -56,6 +56,17 @@ export interface Settings {
   convertToInstall: boolean;
   /** Use ISSU on dual-supervisor / StackWise Virtual where the release rules allow it. */
   issu: 'auto' | 'never';
+  panosSyncToPeer: boolean;
+  panosHaOrder: 'passive-first' | 'active-first';
+  panosCpuMaxPercent: number;
+  /** API requests per second toward one Panorama. */
+  panoramaRps: number;
+  allowDowngrade: boolean;
+  /** manual: a promote gate after the canary wave holds the rest of the run. */
+  promote: 'auto' | 'manual';
+  monitorAfterCanaryMs: number;
+  changeId: string | null;
+  webhookUrl: string | null;
 }
 
 export interface Inventory {

@@ -1,11 +1,10 @@
 // The operator console: one screen built from the model, keys dispatched
-// through the key table (keymap.ts) to the actions in actions.ts.
+// through the key table (keymap.ts), whose bindings carry their handlers.
 import { useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { ConsoleController } from './controller.js';
 import { lookup } from './keymap.js';
 import { layout, scrollTo } from './layout.js';
-import { perform } from './actions.js';
 import { INITIAL_UI, select, type UiState } from './selection.js';
 import { DeviceTable } from './components/DeviceTable.js';
 import { DetailPane } from './components/DetailPane.js';
@@ -72,12 +71,7 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
   const handle = (input: string, key: Key) => {
     const cur = uiRef.current;
     const fresh = select(model, cur);
-    if (model.run.phase === 'credentials' && !(key.ctrl && input === 'c')) return;
     const scope = cur.scope;
-    // A key held down when a dialog opens must not answer it: ignore early keys and bursts.
-    if ((scope === 'gate' || scope === 'approveAll') && cur.dialog && !(key.ctrl && input === 'c')) {
-      if (clock() - cur.dialog.openedAt < guardMs || input.length > 1) return;
-    }
     // Ink hands fast typing over as one chunk: a burst of one navigation key (a held j) moves that many rows.
     if ((scope === 'main' || scope === 'details') && input.length > 1 && /^([jk])\1+$/.test(input)) {
       for (const c of input) handle(c, key);
@@ -85,9 +79,15 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
     }
     const b = lookup(scope, input, key);
     if (!b) return;
+    if (model.run.phase === 'credentials' && !b.always) return;
+    // A key held down when a dialog opens must not answer it: early keys and bursts are ignored, and the operator told so.
+    if ((scope === 'gate' || scope === 'approveAll') && cur.dialog && !b.always) {
+      const early = clock() - cur.dialog.openedAt < guardMs;
+      if (early || input.length > 1) return model.say(`${early ? 'a key came right as the dialog opened' : 'keys came as a burst'}: ignored, so that a key held down never answers a gate; press it again`, 'warn');
+    }
     const why = b.disabled?.(fresh.keyState);
     if (why) return model.say(why, 'warn');
-    perform({ controller, ui: cur, setUi, sel: fresh, clock, onQuit }, b.id, input);
+    b.run({ controller, ui: cur, setUi, sel: fresh, clock, onQuit }, input);
   };
   useInput(handle, { isActive: isRawModeSupported });
 

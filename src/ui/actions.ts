@@ -1,8 +1,8 @@
-// What each key of the key table does. State changes are plain React state;
-// everything that touches devices goes through the controller.
+// What keys do. The key table (keymap.ts) names one of these handlers per
+// binding; state changes are plain UI state, everything that touches devices
+// goes through the controller.
 import type { Gate } from '../engine/gates.js';
 import type { ConsoleController } from './controller.js';
-import type { ActionId } from './keymap.js';
 import type { Selection, UiState } from './selection.js';
 
 export interface ActionContext {
@@ -15,113 +15,132 @@ export interface ActionContext {
   onQuit(forced: boolean): void;
 }
 
+export type Handler = (c: ActionContext, input: string) => void;
+
 const PAGE = 10;
 
-export function perform(c: ActionContext, id: ActionId, input: string): void {
-  const { controller, ui, clock } = c;
-  const { list, index, gates, approval, selectedGate } = c.sel;
-  const { model } = controller;
-  const set = c.setUi;
-  const move = (delta: number | 'top' | 'bottom') => {
-    const inQueue = ui.pane === 'approvals' && ui.scope === 'main';
-    const from = inQueue ? approval : index;
-    const count = inQueue ? gates.length : list.length;
-    const to = Math.max(0, Math.min(count - 1, delta === 'top' ? 0 : delta === 'bottom' ? count - 1 : from + delta));
-    if (inQueue) set({ approval: to, host: gates[to]?.hostname ?? ui.host });
-    else set({ index: to, host: list[to]?.row.hostname ?? null });
-  };
-  const close = () => set({ scope: ui.back, dialog: null });
-  const answer = (gate: Gate, decision: 'approved' | 'refused') => {
-    if (!controller.answer(gate.id, decision)) return model.say(`the ${gate.kind} gate of ${gate.hostname} is no longer open`, 'warn');
-    model.say(`${gate.kind} of ${gate.hostname} ${decision} (recorded with your user name and the time)`, decision === 'approved' ? 'info' : 'warn');
-  };
-  const quitNow = () => {
-    set({ quitting: true, scope: 'main' });
-    model.say('stopping safely: no new step starts; waiting for devices in flight to reach a safe point (Ctrl+C again quits at once)', 'warn');
-    void controller.stop('quit from the console').then(() => c.onQuit(false));
-  };
+/** Moves in the device table, or in the approvals queue when it has the focus. */
+export const move = (delta: number | 'top' | 'bottom'): Handler => ({ ui, sel, setUi }) => {
+  const inQueue = ui.pane === 'approvals' && ui.scope === 'main';
+  const from = inQueue ? sel.approval : sel.index;
+  const count = inQueue ? sel.gates.length : sel.list.length;
+  const to = Math.max(0, Math.min(count - 1, delta === 'top' ? 0 : delta === 'bottom' ? count - 1 : from + delta));
+  if (inQueue) setUi({ approval: to, host: sel.gates[to]?.hostname ?? ui.host });
+  else setUi({ index: to, host: sel.list[to]?.row.hostname ?? null });
+};
+export const pageUp = move(-PAGE);
+export const pageDown = move(PAGE);
 
-  {
-    switch (id) {
-      case 'up': return move(-1);
-      case 'down': return move(1);
-      case 'top': return move('top');
-      case 'bottom': return move('bottom');
-      case 'pageUp': return move(-PAGE);
-      case 'pageDown': return move(PAGE);
-      case 'details': return set({ scope: 'details', back: 'details', host: ui.pane === 'approvals' ? gates[approval]?.hostname ?? ui.host : list[index]?.row.hostname ?? null });
-      case 'back': return set({ scope: 'main', back: 'main' });
-      case 'pane': return set({ pane: ui.pane === 'devices' ? 'approvals' : 'devices', host: ui.pane === 'devices' ? gates[approval]?.hostname ?? ui.host : ui.host });
-      case 'filter': return set({ scope: 'filter' });
-      case 'filterType': return set({ filter: ui.filter + input, index: 0 });
-      case 'filterErase': return set({ filter: ui.filter.slice(0, -1) });
-      case 'filterApply': return set({ scope: ui.back });
-      case 'filterClear': return set({ scope: ui.back, filter: '' });
-      case 'help': return set({ scope: 'help' });
-      case 'helpClose': return set({ scope: ui.back });
-      case 'approve':
-        if (selectedGate) set({ scope: 'gate', dialog: { type: 'gate', gateId: selectedGate.id, openedAt: clock() } });
-        return;
-      case 'approveAll': {
-        const kind = c.sel.allKind;
-        if (!kind) return;
-        const ids = gates.filter((g) => g.kind === kind).map((g) => g.id);
-        return set({ scope: 'approveAll', dialog: { type: 'all', kind, ids, typed: '', openedAt: clock() } });
-      }
-      case 'refuse':
-        if (!selectedGate) return;
-        // Refusing a rollback leaves the device on a version that failed its checks: say it in the dialog first.
-        if (selectedGate.kind === 'rollback') {
-          model.say('refusing a rollback leaves the device on the new version: press x in the dialog to confirm', 'warn');
-          return set({ scope: 'gate', dialog: { type: 'gate', gateId: selectedGate.id, openedAt: clock() } });
-        }
-        return answer(selectedGate, 'refused');
-      case 'gateApprove':
-      case 'gateRefuse': {
-        const gate = ui.dialog?.type === 'gate' ? model.gates.get(ui.dialog.gateId) : undefined;
-        if (gate) answer(gate, id === 'gateApprove' ? 'approved' : 'refused');
-        return close();
-      }
-      case 'gateClose':
-        model.say('closed: nothing was approved; the gate stays open', 'info');
-        return close();
-      case 'countType':
-        if (ui.dialog?.type === 'all' && ui.dialog.typed.length < 6) set({ dialog: { ...ui.dialog, typed: ui.dialog.typed + input } });
-        return;
-      case 'countErase':
-        if (ui.dialog?.type === 'all') set({ dialog: { ...ui.dialog, typed: ui.dialog.typed.slice(0, -1) } });
-        return;
-      case 'countConfirm': {
-        const d = ui.dialog;
-        if (d?.type !== 'all') return;
-        if (d.typed !== String(d.ids.length)) return model.say(`type ${d.ids.length} (the number of ${d.kind} gates) to approve them all`, 'warn');
-        const done = d.ids.filter((gid) => controller.answer(gid, 'approved')).length;
-        model.say(`approved ${done} ${d.kind} gate${done === 1 ? '' : 's'}${done < d.ids.length ? ` (${d.ids.length - done} were no longer open)` : ''}`, 'info');
-        return close();
-      }
-      case 'countClose':
-        model.say('closed: nothing was approved', 'info');
-        return close();
-      case 'startPause': return model.say(controller.toggleRun(), 'info');
-      case 'cancel': {
-        const host = ui.pane === 'approvals' ? gates[approval]?.hostname : list[index]?.row.hostname;
-        if (host) model.say(controller.cancel(host), 'warn');
-        return;
-      }
-      case 'export':
-        model.say('exporting…', 'info');
-        controller.exportWorkbook().then((file) => model.say(`exported to ${file}`, 'info'), (err: Error) => model.say(`export failed: ${err.message}`, 'error'));
-        return;
-      case 'quit':
-      case 'interrupt': {
-        if (ui.quitting) return id === 'interrupt' ? c.onQuit(true) : undefined;
-        if (ui.scope === 'quit') return quitNow();
-        const busy = model.run.phase === 'running' || model.run.phase === 'paused' || model.run.phase === 'stopping';
-        if (busy && model.inFlight() > 0) return set({ scope: 'quit' });
-        return quitNow();
-      }
-      case 'quitConfirm': return quitNow();
-      case 'quitStay': return set({ scope: ui.back });
-    }
-  }
+export const openDetails: Handler = ({ ui, sel, setUi }) =>
+  setUi({ scope: 'details', back: 'details', host: ui.pane === 'approvals' ? sel.gates[sel.approval]?.hostname ?? ui.host : sel.list[sel.index]?.row.hostname ?? null });
+export const backToTable: Handler = ({ setUi }) => setUi({ scope: 'main', back: 'main' });
+export const switchPane: Handler = ({ ui, sel, setUi }) =>
+  setUi({ pane: ui.pane === 'devices' ? 'approvals' : 'devices', host: ui.pane === 'devices' ? sel.gates[sel.approval]?.hostname ?? ui.host : ui.host });
+
+export const openFilter: Handler = ({ setUi }) => setUi({ scope: 'filter' });
+export const typeFilter: Handler = ({ ui, setUi }, input) => setUi({ filter: ui.filter + input, index: 0 });
+export const eraseFilter: Handler = ({ ui, setUi }) => setUi({ filter: ui.filter.slice(0, -1) });
+export const keepFilter: Handler = ({ ui, setUi }) => setUi({ scope: ui.back });
+export const clearFilter: Handler = ({ ui, setUi }) => setUi({ scope: ui.back, filter: '' });
+
+export const openHelp: Handler = ({ setUi }) => setUi({ scope: 'help' });
+export const closeHelp: Handler = ({ ui, setUi }) => setUi({ scope: ui.back });
+
+/** Opens the gate dialog of the selected gate: `a` to approve, `x` for a rollback (whose refusal leaves the new version). */
+export const openGate: Handler = ({ sel, setUi, clock }) => {
+  if (sel.selectedGate) setUi({ scope: 'gate', dialog: { type: 'gate', gateId: sel.selectedGate.id, openedAt: clock() } });
+};
+
+function answer(c: ActionContext, gate: Gate, decision: 'approved' | 'refused'): void {
+  const { controller } = c;
+  if (!controller.answer(gate.id, decision)) return controller.model.say(`the ${gate.kind} gate of ${gate.hostname} is no longer open`, 'warn');
+  controller.model.say(`${gate.kind} of ${gate.hostname} ${decision} (recorded with your user name and the time)`, decision === 'approved' ? 'info' : 'warn');
 }
+
+/** `x`: refuses the selected gate; a rollback's refusal needs its dialog (confirmed there by another key). */
+export const refuseSelected: Handler = (c) => {
+  const gate = c.sel.selectedGate;
+  if (!gate) return;
+  if (gate.kind === 'rollback') {
+    c.controller.model.say('refusing a rollback leaves the device on the version that failed its post-checks: press n in the dialog to refuse it', 'warn');
+    return openGate(c, '');
+  }
+  answer(c, gate, 'refused');
+};
+
+const dialogGate = (c: ActionContext) => (c.ui.dialog?.type === 'gate' ? c.controller.model.gates.get(c.ui.dialog.gateId) : undefined);
+const closeDialog = ({ ui, setUi }: ActionContext) => setUi({ scope: ui.back, dialog: null });
+
+export const approveInDialog: Handler = (c) => {
+  const gate = dialogGate(c);
+  if (gate) answer(c, gate, 'approved');
+  closeDialog(c);
+};
+export const refuseInDialog: Handler = (c) => {
+  const gate = dialogGate(c);
+  if (gate) answer(c, gate, 'refused');
+  closeDialog(c);
+};
+export const cancelDialog: Handler = (c) => {
+  c.controller.model.say('closed: nothing was approved; the gate stays open', 'info');
+  closeDialog(c);
+};
+
+/** `A`: every pending gate of the selected kind, confirmed by typing their count. */
+export const openApproveAll: Handler = ({ sel, setUi, clock }) => {
+  const kind = sel.allKind;
+  if (!kind) return;
+  const ids = sel.gates.filter((g) => g.kind === kind).map((g) => g.id);
+  setUi({ scope: 'approveAll', dialog: { type: 'all', kind, ids, typed: '', openedAt: clock() } });
+};
+export const typeCount: Handler = ({ ui, setUi }, input) => {
+  if (ui.dialog?.type === 'all' && ui.dialog.typed.length < 6) setUi({ dialog: { ...ui.dialog, typed: ui.dialog.typed + input } });
+};
+export const eraseCount: Handler = ({ ui, setUi }) => {
+  if (ui.dialog?.type === 'all') setUi({ dialog: { ...ui.dialog, typed: ui.dialog.typed.slice(0, -1) } });
+};
+export const confirmCount: Handler = (c) => {
+  const d = c.ui.dialog;
+  const { model } = c.controller;
+  if (d?.type !== 'all') return;
+  if (d.typed !== String(d.ids.length)) return model.say(`type ${d.ids.length} (the number of ${d.kind} gates) to approve them all`, 'warn');
+  const done = d.ids.filter((gid) => c.controller.answer(gid, 'approved')).length;
+  model.say(`approved ${done} ${d.kind} gate${done === 1 ? '' : 's'}${done < d.ids.length ? ` (${d.ids.length - done} were no longer open)` : ''}`, 'info');
+  closeDialog(c);
+};
+export const cancelCount: Handler = (c) => {
+  c.controller.model.say('closed: nothing was approved', 'info');
+  closeDialog(c);
+};
+
+export const startPause: Handler = ({ controller }) => controller.model.say(controller.toggleRun(), 'info');
+
+export const cancelDevice: Handler = ({ controller, ui, sel }) => {
+  const host = ui.pane === 'approvals' ? sel.gates[sel.approval]?.hostname : sel.list[sel.index]?.row.hostname;
+  if (host) controller.model.say(controller.cancel(host), 'warn');
+};
+
+export const exportRecord: Handler = ({ controller }) => {
+  const { model } = controller;
+  model.say('exporting…', 'info');
+  controller.exportWorkbook().then((file) => model.say(`exported to ${file}`, 'info'), (err: Error) => model.say(`export failed: ${err.message}`, 'error'));
+};
+
+function quitNow(c: ActionContext): void {
+  c.setUi({ quitting: true, scope: 'main' });
+  c.controller.model.say('stopping safely: no new step starts; waiting for devices in flight to reach a safe point (Ctrl+C again quits at once)', 'warn');
+  void c.controller.stop('quit from the console').then(() => c.onQuit(false));
+}
+
+/** `q` and Ctrl+C: asks first when devices are in flight; while a safe stop runs, Ctrl+C quits at once. */
+export const quit = (interrupt: boolean): Handler => (c) => {
+  const { ui } = c;
+  const { model } = c.controller;
+  if (ui.quitting) return interrupt ? c.onQuit(true) : undefined;
+  if (ui.scope === 'quit') return quitNow(c);
+  const busy = model.run.phase === 'running' || model.run.phase === 'paused' || model.run.phase === 'stopping';
+  if (busy && model.inFlight() > 0) return c.setUi({ scope: 'quit' });
+  quitNow(c);
+};
+export const confirmQuit: Handler = (c) => quitNow(c);
+export const stay: Handler = ({ ui, setUi }) => setUi({ scope: ui.back });

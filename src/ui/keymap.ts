@@ -1,17 +1,21 @@
-// The one key table: dispatch, the `?` help and the hint bar are all made
-// from it (as in k9s and lazygit), so what the screen says is what keys do.
+// The one key table: dispatch, the `?` help, its section titles and the hint
+// bar are all made from it (as in k9s and lazygit), so what the screen says
+// is what keys do. Each binding carries its handler.
 import type { Key } from 'ink';
+import * as act from './actions.js';
 import type { RunPhase } from './model.js';
 
 export type Scope = 'main' | 'details' | 'filter' | 'gate' | 'approveAll' | 'quit' | 'help';
 
-export type ActionId =
-  | 'up' | 'down' | 'top' | 'bottom' | 'pageUp' | 'pageDown' | 'details' | 'back' | 'pane' | 'filter'
-  | 'approve' | 'approveAll' | 'refuse' | 'startPause' | 'cancel' | 'export' | 'help' | 'quit' | 'interrupt'
-  | 'filterApply' | 'filterClear' | 'filterErase' | 'filterType'
-  | 'gateApprove' | 'gateRefuse' | 'gateClose'
-  | 'countType' | 'countErase' | 'countConfirm' | 'countClose'
-  | 'quitConfirm' | 'quitStay' | 'helpClose';
+/** The `?` help's sections: their titles and the scopes each shows. */
+export const HELP_SECTIONS: { title: string; scopes: Scope[] }[] = [
+  { title: 'Devices and details', scopes: ['main', 'details'] },
+  { title: 'Filter (/)', scopes: ['filter'] },
+  { title: 'Gate dialog (a, or x on a rollback)', scopes: ['gate'] },
+  { title: 'Approve all (A)', scopes: ['approveAll'] },
+  { title: 'Quit dialog (q)', scopes: ['quit'] },
+  { title: 'Help (?)', scopes: ['help'] },
+];
 
 /** What decides whether a key is available now. */
 export interface KeyState {
@@ -24,7 +28,7 @@ export interface KeyState {
 }
 
 export interface Binding {
-  id: ActionId;
+  id: string;
   scopes: Scope[];
   /** How the key is written in help and hints. */
   keys: string;
@@ -34,60 +38,64 @@ export interface Binding {
   hint?: string;
   /** Approves device work: a single key never does it, only a dialog (y for one, the typed count for all). */
   dangerous?: boolean;
+  /** Works in every phase, also while the credentials are asked and right after a dialog opens. */
+  always?: boolean;
   /** Why the key does nothing now, or null when it is available. */
   disabled?(s: KeyState): string | null;
+  run: act.Handler;
 }
 
 const ch = (c: string) => (input: string, key: Key) => input === c && !key.ctrl && !key.meta;
 const printable = (input: string, key: Key) => input.length > 0 && !key.ctrl && !key.meta && !key.return && !key.tab && !key.escape && !key.backspace && !key.delete && !/[\x00-\x1f]/.test(input);
 const NAV: Scope[] = ['main', 'details'];
+const ALL: Scope[] = ['main', 'details', 'filter', 'gate', 'approveAll', 'quit', 'help'];
 const noGate = (s: KeyState) => (s.selectedGate ? null : 'the selected device has no open gate (devices waiting for approval are "held")');
 
 export const KEYMAP: Binding[] = [
-  { id: 'up', scopes: NAV, keys: '↑/k', match: (i, k) => k.upArrow || ch('k')(i, k), description: 'previous device', hint: 'move' },
-  { id: 'down', scopes: NAV, keys: '↓/j', match: (i, k) => k.downArrow || ch('j')(i, k), description: 'next device' },
-  { id: 'top', scopes: NAV, keys: 'g', match: ch('g'), description: 'first device' },
-  { id: 'bottom', scopes: NAV, keys: 'G', match: ch('G'), description: 'last device' },
-  { id: 'pageUp', scopes: NAV, keys: 'PgUp', match: (_i, k) => k.pageUp, description: 'one page up' },
-  { id: 'pageDown', scopes: NAV, keys: 'PgDn', match: (_i, k) => k.pageDown, description: 'one page down' },
-  { id: 'details', scopes: ['main'], keys: 'Enter', match: (_i, k) => k.return, description: 'details of the selected device: facts, pre-checks, diff, timeline, log', hint: 'details', disabled: (s) => (s.hasDevice ? null : 'no device selected') },
-  { id: 'back', scopes: ['details'], keys: 'Esc', match: (_i, k) => k.escape, description: 'back to the device table', hint: 'back' },
-  { id: 'pane', scopes: ['main'], keys: 'Tab', match: (_i, k) => k.tab, description: 'switch between the device table and the approvals queue', hint: 'pane' },
-  { id: 'filter', scopes: NAV, keys: '/', match: ch('/'), description: 'filter: words match hostname, site, group or status; key=value matches one field (site=lon status=held)', hint: 'filter' },
-  { id: 'approve', scopes: NAV, keys: 'a', match: ch('a'), description: 'open the approval dialog of the selected gate', hint: 'approve', dangerous: true, disabled: noGate },
+  { id: 'up', scopes: NAV, keys: '↑/k', match: (i, k) => k.upArrow || ch('k')(i, k), description: 'previous device', hint: 'move', run: act.move(-1) },
+  { id: 'down', scopes: NAV, keys: '↓/j', match: (i, k) => k.downArrow || ch('j')(i, k), description: 'next device', run: act.move(1) },
+  { id: 'top', scopes: NAV, keys: 'g', match: ch('g'), description: 'first device', run: act.move('top') },
+  { id: 'bottom', scopes: NAV, keys: 'G', match: ch('G'), description: 'last device', run: act.move('bottom') },
+  { id: 'pageUp', scopes: NAV, keys: 'PgUp', match: (_i, k) => k.pageUp, description: 'one page up', run: act.pageUp },
+  { id: 'pageDown', scopes: NAV, keys: 'PgDn', match: (_i, k) => k.pageDown, description: 'one page down', run: act.pageDown },
+  { id: 'details', scopes: ['main'], keys: 'Enter', match: (_i, k) => k.return, description: 'details of the selected device: facts, pre-checks, diff, timeline, log', hint: 'details', disabled: (s) => (s.hasDevice ? null : 'no device selected'), run: act.openDetails },
+  { id: 'back', scopes: ['details'], keys: 'Esc', match: (_i, k) => k.escape, description: 'back to the device table', hint: 'back', run: act.backToTable },
+  { id: 'pane', scopes: ['main'], keys: 'Tab', match: (_i, k) => k.tab, description: 'switch between the device table and the approvals queue', hint: 'pane', run: act.switchPane },
+  { id: 'filter', scopes: NAV, keys: '/', match: ch('/'), description: 'filter: words match hostname, site, group or status; key=value matches one field (site=lon status=held)', hint: 'filter', run: act.openFilter },
+  { id: 'approve', scopes: NAV, keys: 'a', match: ch('a'), description: 'open the approval dialog of the selected gate', hint: 'approve', dangerous: true, disabled: noGate, run: act.openGate },
   {
     id: 'approveAll', scopes: NAV, keys: 'A', match: ch('A'), description: 'approve every pending gate of the selected kind (asks you to type the count)', hint: 'all', dangerous: true,
-    disabled: (s) => (s.pendingGates === 0 ? 'no gate is waiting' : s.selectedGateKind ? null : 'gates of several kinds are waiting: select one of the kind to approve'),
+    disabled: (s) => (s.pendingGates === 0 ? 'no gate is waiting' : s.selectedGateKind ? null : 'gates of several kinds are waiting: select one of the kind to approve'), run: act.openApproveAll,
   },
-  { id: 'refuse', scopes: NAV, keys: 'x', match: ch('x'), description: 'refuse the selected gate: nothing disruptive happens on that device (a rollback opens its dialog first)', hint: 'refuse', disabled: noGate },
+  { id: 'refuse', scopes: NAV, keys: 'x', match: ch('x'), description: 'refuse the selected gate: nothing disruptive happens on that device (a rollback opens its dialog, where n refuses it)', hint: 'refuse', disabled: noGate, run: act.refuseSelected },
   {
     id: 'startPause', scopes: NAV, keys: 's', match: ch('s'), description: 'start the upgrade run; pause it (no new step starts); resume', hint: 'start/pause',
-    disabled: (s) => (s.phase === 'credentials' ? 'enter the credentials first' : s.phase === 'checking' ? 'the readiness check is still running' : s.phase === 'stopping' ? 'the run is stopping' : null),
+    disabled: (s) => (s.phase === 'credentials' ? 'enter the credentials first' : s.phase === 'checking' ? 'the readiness check is still running' : s.phase === 'stopping' ? 'the run is stopping' : null), run: act.startPause,
   },
-  { id: 'cancel', scopes: NAV, keys: 'c', match: ch('c'), description: 'cancel the selected device: no new step starts on it (one already reloading reaches a safe point first)', hint: 'cancel', disabled: (s) => (!s.hasDevice ? 'no device selected' : s.phase === 'idle' || s.phase === 'finished' ? 'nothing is running' : null) },
-  { id: 'export', scopes: NAV, keys: 'e', match: ch('e'), description: 'export the workbook with status columns and an Audit sheet beside the workbook', hint: 'export' },
-  { id: 'help', scopes: NAV, keys: '?', match: ch('?'), description: 'this help', hint: 'help' },
-  { id: 'quit', scopes: NAV, keys: 'q', match: ch('q'), description: 'quit (asks first when devices are in flight)', hint: 'quit' },
-  { id: 'interrupt', scopes: ['main', 'details', 'filter', 'gate', 'approveAll', 'quit', 'help'], keys: 'Ctrl+C', match: (i, k) => k.ctrl && i === 'c', description: 'same as q; a second Ctrl+C while stopping quits at once (the journal is safe)' },
+  { id: 'cancel', scopes: NAV, keys: 'c', match: ch('c'), description: 'cancel the selected device: no new step starts on it (one already reloading reaches a safe point first)', hint: 'cancel', disabled: (s) => (!s.hasDevice ? 'no device selected' : s.phase === 'idle' || s.phase === 'finished' ? 'nothing is running' : null), run: act.cancelDevice },
+  { id: 'export', scopes: NAV, keys: 'e', match: ch('e'), description: 'export the workbook with status columns and an Audit sheet beside the workbook', hint: 'export', run: act.exportRecord },
+  { id: 'help', scopes: NAV, keys: '?', match: ch('?'), description: 'this help', hint: 'help', run: act.openHelp },
+  { id: 'quit', scopes: NAV, keys: 'q', match: ch('q'), description: 'quit (asks first when devices are in flight)', hint: 'quit', run: act.quit(false) },
+  { id: 'interrupt', scopes: ALL, keys: 'Ctrl+C', match: (i, k) => k.ctrl && i === 'c', description: 'same as q; a second Ctrl+C while stopping quits at once (the journal is safe)', always: true, run: act.quit(true) },
 
-  { id: 'filterApply', scopes: ['filter'], keys: 'Enter', match: (_i, k) => k.return, description: 'keep this filter', hint: 'keep' },
-  { id: 'filterClear', scopes: ['filter'], keys: 'Esc', match: (_i, k) => k.escape, description: 'clear the filter', hint: 'clear' },
-  { id: 'filterErase', scopes: ['filter'], keys: 'Backspace', match: (_i, k) => k.backspace || k.delete, description: 'erase a character' },
-  { id: 'filterType', scopes: ['filter'], keys: 'text', match: printable, description: 'type the filter' },
+  { id: 'filterApply', scopes: ['filter'], keys: 'Enter', match: (_i, k) => k.return, description: 'keep this filter', hint: 'keep', run: act.keepFilter },
+  { id: 'filterClear', scopes: ['filter'], keys: 'Esc', match: (_i, k) => k.escape, description: 'clear the filter', hint: 'clear', run: act.clearFilter },
+  { id: 'filterErase', scopes: ['filter'], keys: 'Backspace', match: (_i, k) => k.backspace || k.delete, description: 'erase a character', run: act.eraseFilter },
+  { id: 'filterType', scopes: ['filter'], keys: 'text', match: printable, description: 'type the filter', run: act.typeFilter },
 
-  { id: 'gateApprove', scopes: ['gate'], keys: 'y', match: ch('y'), description: 'approve this one device', hint: 'approve this device', dangerous: true },
-  { id: 'gateRefuse', scopes: ['gate'], keys: 'x', match: ch('x'), description: 'refuse: nothing disruptive happens on this device', hint: 'refuse' },
-  { id: 'gateClose', scopes: ['gate'], keys: 'Esc/Enter', match: (_i, k) => k.escape || k.return, description: 'cancel: close the dialog, the gate stays open (Enter never approves)', hint: 'cancel' },
+  { id: 'gateApprove', scopes: ['gate'], keys: 'y', match: ch('y'), description: 'approve this one device', hint: 'approve this device', dangerous: true, run: act.approveInDialog },
+  { id: 'gateRefuse', scopes: ['gate'], keys: 'n', match: ch('n'), description: 'refuse: nothing disruptive happens on this device (for a rollback: it stays on the new version)', hint: 'refuse', run: act.refuseInDialog },
+  { id: 'gateClose', scopes: ['gate'], keys: 'Esc/Enter', match: (_i, k) => k.escape || k.return, description: 'cancel: close the dialog, the gate stays open (Enter never approves)', hint: 'cancel', run: act.cancelDialog },
 
-  { id: 'countType', scopes: ['approveAll'], keys: '0-9', match: (i, k) => /^[0-9]$/.test(i) && !k.ctrl, description: 'type how many gates you approve' },
-  { id: 'countErase', scopes: ['approveAll'], keys: 'Backspace', match: (_i, k) => k.backspace || k.delete, description: 'erase a digit' },
-  { id: 'countConfirm', scopes: ['approveAll'], keys: 'Enter', match: (_i, k) => k.return, description: 'approve them all once the typed count matches', hint: 'approve when the count matches', dangerous: true },
-  { id: 'countClose', scopes: ['approveAll'], keys: 'Esc', match: (_i, k) => k.escape, description: 'cancel: nothing is approved', hint: 'cancel' },
+  { id: 'countType', scopes: ['approveAll'], keys: '0-9', match: (i, k) => /^[0-9]$/.test(i) && !k.ctrl, description: 'type how many gates you approve', run: act.typeCount },
+  { id: 'countErase', scopes: ['approveAll'], keys: 'Backspace', match: (_i, k) => k.backspace || k.delete, description: 'erase a digit', run: act.eraseCount },
+  { id: 'countConfirm', scopes: ['approveAll'], keys: 'Enter', match: (_i, k) => k.return, description: 'approve them all once the typed count matches', hint: 'approve when the count matches', dangerous: true, run: act.confirmCount },
+  { id: 'countClose', scopes: ['approveAll'], keys: 'Esc', match: (_i, k) => k.escape, description: 'cancel: nothing is approved', hint: 'cancel', run: act.cancelCount },
 
-  { id: 'quitConfirm', scopes: ['quit'], keys: 'y', match: ch('y'), description: 'stop safely and quit', hint: 'stop safely and quit' },
-  { id: 'quitStay', scopes: ['quit'], keys: 'Esc/n', match: (i, k) => k.escape || ch('n')(i, k), description: 'stay', hint: 'stay' },
+  { id: 'quitConfirm', scopes: ['quit'], keys: 'y', match: ch('y'), description: 'stop safely and quit', hint: 'stop safely and quit', run: act.confirmQuit },
+  { id: 'quitStay', scopes: ['quit'], keys: 'Esc/n', match: (i, k) => k.escape || ch('n')(i, k), description: 'stay', hint: 'stay', run: act.stay },
 
-  { id: 'helpClose', scopes: ['help'], keys: 'Esc/?/q', match: (i, k) => k.escape || ch('?')(i, k) || ch('q')(i, k), description: 'close the help', hint: 'close' },
+  { id: 'helpClose', scopes: ['help'], keys: 'Esc/?/q', match: (i, k) => k.escape || ch('?')(i, k) || ch('q')(i, k), description: 'close the help', hint: 'close', run: act.closeHelp },
 ];
 
 export function lookup(scope: Scope, input: string, key: Key): Binding | undefined {

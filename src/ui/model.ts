@@ -2,9 +2,11 @@
 // here as they come, and subscribers hear about it at most once a frame
 // (~15 per second), so a busy run with 10,000 devices never floods the
 // renderer. The UI reads this; it owns no engine logic.
-import type { Check, Facts } from '../drivers/contract.js';
 import type { Diff } from '../engine/checks.js';
-import type { Stamped } from '../engine/events.js';
+import type { Check, FactsSummary, Stamped } from '../engine/events.js';
+import type { RunCommand } from '../engine/context.js';
+import type { Reason } from '../engine/outcomes.js';
+import { endsDevice } from '../engine/status.js';
 import type { Gate, GateDecision } from '../engine/gates.js';
 import type { DeviceRow, DeviceStatus } from '../store/types.js';
 
@@ -12,7 +14,7 @@ export type RunPhase = 'credentials' | 'checking' | 'idle' | 'running' | 'paused
 
 export interface RunInfo {
   phase: RunPhase;
-  command: string | null;
+  command: RunCommand | null;
   wave: number;
   waves: number;
   /** Devices in the current wave, and how many of them have reached an end (upgraded, failed, held…). */
@@ -22,26 +24,14 @@ export interface RunInfo {
   outcome: string | null;
 }
 
-export interface FactsSummary {
-  model: string | null;
-  serial: string | null;
-  version: string;
-  bootMode: string | null;
-  filesystem: string | null;
-  flashFree: number | null;
-  flashTotal: number | null;
-  redundancy: string;
-  cpu: number | null;
-  configSaved: boolean | null;
-  uncommitted: boolean;
-  ha: string | null;
-}
+export type { FactsSummary };
 
 export interface DeviceView {
   row: DeviceRow;
   status: DeviceStatus;
   step: string | null;
   message: string | null;
+  reason: Reason | null;
   readiness: string | null;
   current: string | null;
   stepStartedAt: number | null;
@@ -59,25 +49,16 @@ export interface DeviceInit {
   status?: DeviceStatus;
   step?: string | null;
   message?: string | null;
+  reason?: string | null;
   readiness?: string | null;
   current?: string | null;
-  model?: string | null;
+  /** What the state database last knew of its facts. */
+  summary?: FactsSummary | null;
 }
 
 export interface Answered { at: string; text: string; decision: GateDecision['decision'] }
 
 const LOG_LINES = 40;
-
-export function summarizeFacts(f: Facts): FactsSummary {
-  const r = f.redundancy;
-  const redundancy = r.kind === 'none' ? 'standalone' : r.kind === 'stack' ? `stack of ${r.members.length}` : r.kind === 'svl' ? 'StackWise Virtual' : 'dual supervisor';
-  const ha = (f.extra.ha as { local?: string; peer?: string } | null | undefined) ?? null;
-  return {
-    model: f.model, serial: f.serial, version: f.version, bootMode: f.bootMode, filesystem: f.filesystem,
-    flashFree: f.flashFree, flashTotal: f.flashTotal, redundancy: ha?.local ? `HA ${ha.local}` : redundancy, cpu: f.cpu5min,
-    configSaved: f.configSaved, uncommitted: !!f.install?.uncommitted, ha: ha?.local ?? null,
-  };
-}
 
 export class FleetModel {
   readonly devices: DeviceView[];
@@ -97,9 +78,9 @@ export class FleetModel {
 
   constructor(init: DeviceInit[], private readonly frameMs = 66) {
     this.devices = init.map((d) => ({
-      row: d.row, status: d.status ?? 'pending', step: d.step ?? null, message: d.message ?? null, readiness: d.readiness ?? null,
+      row: d.row, status: d.status ?? 'pending', step: d.step ?? null, message: d.message ?? null, reason: (d.reason as Reason | null) ?? null, readiness: d.readiness ?? null,
       current: d.current ?? null, stepStartedAt: null, progress: null, pre: null, post: null, diff: null, log: [], gate: null,
-      facts: d.model ? { model: d.model, serial: null, version: d.current ?? '', bootMode: null, filesystem: null, flashFree: null, flashTotal: null, redundancy: '', cpu: null, configSaved: null, uncommitted: false, ha: null } : null,
+      facts: d.summary ?? null,
     }));
     for (const d of this.devices) {
       this.byHost.set(d.row.hostname.toLowerCase(), d);
@@ -152,8 +133,9 @@ export class FleetModel {
         }
         d.status = e.status;
         d.message = e.message;
+        d.reason = e.reason;
         // A device waiting at a gate has not ended; one that is held for good (refused, window closed) has.
-        if (this.endsDevice(e.status, e.message) && !this.waveEnded.has(d.row.hostname)) {
+        if (e.reason !== 'waiting-approval' && endsDevice(e.status, this.run.command) && !this.waveEnded.has(d.row.hostname)) {
           this.waveEnded.add(d.row.hostname);
           this.run.waveDone = this.waveEnded.size;
         }
@@ -187,8 +169,8 @@ export class FleetModel {
         }
         break;
       case 'facts':
-        d.facts = summarizeFacts(e.facts);
-        d.current = e.facts.version;
+        d.facts = e.summary;
+        d.current = e.summary.version;
         break;
       case 'checks':
         if (e.phase === 'pre') {
@@ -206,15 +188,6 @@ export class FleetModel {
         if (e.level === 'error') this.say(`${d.row.hostname}: ${e.text}`, 'error');
         break;
     }
-  }
-
-  /** Whether a status is where a device's part in this command ends (ready and staged only end a check and a stage). */
-  private endsDevice(status: DeviceStatus, message: string | null): boolean {
-    if (status === 'running' || status === 'pending') return false;
-    if (status === 'held') return !message?.startsWith('waiting for approval');
-    if (status === 'ready') return this.run.command === 'check';
-    if (status === 'staged') return this.run.command === 'stage';
-    return true;
   }
 
   setRun(patch: Partial<RunInfo>): void {

@@ -1,6 +1,7 @@
 // Colours by state. NO_COLOR (https://no-color.org) turns every colour off;
 // selection and focus use inverse and bold, which stay readable without colour.
 import type { DeviceStatus } from '../store/types.js';
+import { STATUS } from '../engine/status.js';
 
 export const colorEnabled = (env: NodeJS.ProcessEnv = process.env): boolean => !('NO_COLOR' in env && env.NO_COLOR !== '');
 
@@ -21,18 +22,5 @@ export function color(tone: Tone | null | undefined): string | undefined {
   return enabled && tone ? TONES[tone] : undefined;
 }
 
-export const STATUS_TONE: Record<DeviceStatus, Tone | null> = {
-  pending: null,
-  ready: 'ok',
-  blocked: 'blocked',
-  staged: 'info',
-  held: 'wait',
-  running: 'busy',
-  upgraded: 'ok',
-  'already-current': 'ok',
-  failed: 'bad',
-  'rolled-back': 'bad',
-  'needs-attention': 'bad',
-  skipped: 'muted',
-  cancelled: 'muted',
-};
+/** Each status's tone, from the one status table. */
+export const STATUS_TONE = Object.fromEntries(Object.entries(STATUS).map(([k, v]) => [k, v.tone])) as Record<DeviceStatus, Tone | null>;

@@ -150,7 +150,7 @@ describe('upshift run', () => {
     const plan = await current.cli(['plan']);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/activate \[reload gate\]\s+write memory ; install add file flash:cat9k_iosxe\.17\.09\.05\.SPA\.bin activate/);
-    expect(plan.stdout).toMatch(/if the post-check fails: rollback \[rollback gate\]\s+configure terminal ; no boot system ; boot system flash:cat9k_iosxe\.17\.06\.05\.SPA\.bin/);
+    expect(plan.stdout).toMatch(/if the post-check fails:\n\s+↩ rollback \[rollback gate\]\s+configure terminal ; no boot system ; boot system flash:cat9k_iosxe\.17\.06\.05\.SPA\.bin/);
     expect((await current.cli(['stage'])).code).toBe(0);
     expect(current.statuses()['sw-b'].status).toBe('staged');
     expect(reloads(current, 'sw-1') + reloads(current, 'sw-b')).toBe(0);

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../../src/lab/lab.js';
-import type { DeviceTarget, ImageSpec } from '../../src/drivers/contract.js';
+import type { DeviceTarget, ImageSpec, UpgradeSettings } from '../../src/drivers/contract.js';
 import { KnownHosts } from '../../src/drivers/ssh/known-hosts.js';
 import { writeImages, type LabImage } from '../../src/lab/images.js';
 import { tempDir } from './workbooks.js';
@@ -38,4 +38,11 @@ export function imageFor(lab: Lab, hostname: string): LabImage {
   return lab.images().find((i) => i.file.startsWith(prefix))!;
 }
 
-export const SETTINGS = { flashMargin: 2.5, cpuMaxPercent: 80, commitAfterPostcheck: true, convertToInstall: false, issu: 'auto' as const };
+/** Settings as the engine hands them to drivers (the workbook's defaults). */
+export const SETTINGS: UpgradeSettings = {
+  flashMargin: 2.5, cpuMaxPercent: 80, commitAfterPostcheck: true, convertToInstall: false, issu: 'auto',
+  panosCpuMaxPercent: 80, panosSyncToPeer: false, panosHaOrder: 'passive-first', allowDowngrade: false, reloadTimeoutMs: 30 * 60_000,
+};
+
+/** No HA peer, no switchover done: the pre-check context of a lone device. */
+export const ALONE = { settings: SETTINGS, peer: null, switchoverDone: false };

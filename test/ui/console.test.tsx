@@ -183,7 +183,7 @@ describe('console: gates', () => {
     expect(approvals(rig)[0]).toMatchObject({ hostname: 'acc-1', decision: 'refused' });
   });
 
-  it('x on a rollback gate opens its dialog first; x there refuses and leaves the device for a person', async () => {
+  it('x on a rollback gate opens its dialog first; x again does nothing there, n refuses and leaves the device for a person', async () => {
     rig = await startConsole([dev('wan-1', 'isr4451', { faults: ['regression'] })], { options: { approve: ['reload'] } });
     await runToGate(rig, 'wan-1', 'rollback');
     expect(rig.frame()).toMatch(/diff\s+routes \d+ → \d+/);
@@ -191,7 +191,10 @@ describe('console: gates', () => {
     const f = await rig.waitFor('Approve ROLLBACK');
     expect(f).toMatch(/running 17\.9\.5, which failed its post-checks/);
     expect(rig.session.approver.pending()).toHaveLength(1);
+    // The key that opened the dialog never confirms what it opened.
     await rig.press('x');
+    expect(rig.session.approver.pending()).toHaveLength(1);
+    await rig.press('n');
     await rig.waitFor((x) => /needs-attention/.test(rowOf(x, 'wan-1')));
     expect(reloads(rig, 'wan-1')).toBe(1);
     expect(approvals(rig).map((a) => `${a.kind} ${a.decision} ${a.source}`)).toEqual(['reload approved --approve reload', 'rollback refused console']);

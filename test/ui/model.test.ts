@@ -1,6 +1,6 @@
 // The console's model: events applied as they come, subscribers told at most
 // once a frame, counts kept per status, and the filter.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FleetModel } from '../../src/ui/model.js';
 import type { Stamped } from '../../src/engine/events.js';
 import type { DeviceRow } from '../../src/store/types.js';
@@ -13,22 +13,32 @@ const row = (i: number): DeviceRow => ({
   wave: null, haPeer: null, via: null, credential: 'default', windowStart: null, windowEnd: null, enabled: true, notes: null, row: i + 2,
 });
 const at = () => new Date().toISOString();
-const status = (h: string, s: 'running' | 'upgraded' | 'held', step: string | null = null): Stamped => ({ type: 'device', hostname: h, status: s, step, message: null, at: at() });
+const status = (h: string, s: 'running' | 'upgraded' | 'held', step: string | null = null): Stamped => ({ type: 'device', hostname: h, status: s, step, message: null, reason: null, at: at() });
 
 describe('FleetModel', () => {
-  it('applies a burst of events with one notification per frame and keeps the counts right', async () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it('applies a burst of events with one notification per frame and keeps the counts right', () => {
+    vi.useFakeTimers();
     const m = new FleetModel(Array.from({ length: 1000 }, (_, i) => ({ row: row(i) })), 30);
     let told = 0;
     m.subscribe(() => told++);
     for (let i = 0; i < 1000; i++) m.apply(status(`sw-${i}`, 'running', 'stage'));
     for (let i = 0; i < 400; i++) m.apply(status(`sw-${i}`, 'upgraded'));
+    // Told once for the whole burst, on the next timer turn.
     expect(told).toBe(0);
-    await new Promise((r) => setTimeout(r, 80));
+    vi.advanceTimersByTime(0);
     expect(told).toBe(1);
-    expect(m.counts.get('running')).toBe(600);
-    expect(m.counts.get('upgraded')).toBe(400);
+    // A change within the frame waits for the frame to end.
+    m.apply(status('sw-999', 'upgraded'));
+    vi.advanceTimersByTime(29);
+    expect(told).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(told).toBe(2);
+    expect(m.counts.get('running')).toBe(599);
+    expect(m.counts.get('upgraded')).toBe(401);
     expect(m.counts.get('pending')).toBe(0);
-    expect(m.inFlight()).toBe(600);
+    expect(m.inFlight()).toBe(599);
     m.dispose();
   });
 

@@ -87,7 +87,7 @@ describe.skipIf(!hasTmux)('upshift demo under tmux', () => {
     p = await waitPane(/Approve ROLLBACK/);
     expect(p).toMatch(/running 17\.9\.5, which failed its post-checks/);
     await afterGuard();
-    await type('x');
+    await type('n');
     await waitPane(/lon-wan-1\s.*needs-attention/);
 
     await type('e');

@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from '../../store/db.js';
 import { StateStore } from '../../store/state.js';
-import { DEVICE_STATUSES, type DeviceStatus } from '../../store/types.js';
+import { DEVICE_STATUSES } from '../../store/types.js';
+import { NEEDS_LOOK } from '../../engine/status.js';
 import { resolvePaths, type CommonOptions } from '../options.js';
-
-/** Statuses a person should look at before (or instead of) the next run. */
-export const ATTENTION: DeviceStatus[] = ['blocked', 'held', 'failed', 'rolled-back', 'needs-attention', 'cancelled'];
 
 export async function statusCommand(opts: CommonOptions): Promise<number> {
   const { workbook, state } = resolvePaths(opts);
@@ -25,7 +23,7 @@ export async function statusCommand(opts: CommonOptions): Promise<number> {
     const store = new StateStore(db);
     const states = store.states();
     const counts = store.counts();
-    const attention = states.filter((s) => ATTENTION.includes(s.status));
+    const attention = states.filter((s) => NEEDS_LOOK.includes(s.status));
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({
         database: file,

@@ -18,7 +18,7 @@ function failedLines(out: string): string | null {
   return lines.length ? lines.join('\n') : null;
 }
 
-export function result(message: string, sent: string[], received: string, data?: Record<string, unknown>): StepResult {
+export function result<D = undefined>(message: string, sent: string[], received: string, data?: D): StepResult<D> {
   return { outcome: 'ok', message, sent, received: received.trim().split('\n').slice(-12).join('\n'), data };
 }
 
@@ -33,7 +33,7 @@ async function installActivate(s: IosxeSession, command: string, step: string, e
   return out;
 }
 
-export async function activate(s: IosxeSession, p: ActivationPlan, step = 'activate'): Promise<StepResult> {
+export async function activate(s: IosxeSession, p: ActivationPlan, step = 'activate'): Promise<StepResult<{ reloads: boolean; issu?: string }>> {
   const sent: string[] = [];
   const run = async (cmd: string, expectClose = false) => {
     sent.push(cmd);
@@ -70,14 +70,14 @@ export async function activate(s: IosxeSession, p: ActivationPlan, step = 'activ
   }
 }
 
-export async function switchover(s: IosxeSession, step = 'switchover'): Promise<StepResult> {
+export async function switchover(s: IosxeSession, step = 'switchover'): Promise<StepResult<{ reloads: boolean }>> {
   await s.run('write memory', { step, dialogues: WRITE_MEMORY });
   const out = await s.run('redundancy force-switchover', { step, dialogues: [DIALOGUES.saveYesNo, DIALOGUES.switchover], expectClose: true, allowErrors: true });
   if (!s.isClosed) throw new DeviceError(s.target.hostname, step, 'command', 'the switchover did not happen', out.trim(), false);
   return result('switched over to the standby; the session dropped as expected', ['write memory', 'redundancy force-switchover'], out, { reloads: false });
 }
 
-export async function rollback(s: IosxeSession, p: ActivationPlan, facts: Facts, step = 'rollback'): Promise<StepResult> {
+export async function rollback(s: IosxeSession, p: ActivationPlan, facts: Facts, step = 'rollback'): Promise<StepResult<{ reloads: boolean }>> {
   if (p.kind === 'install' || (p.kind === 'issu' && normalizeVersion(facts.version) === normalizeVersion(p.targetVersion))) {
     const out = await installActivate(s, 'install abort', step, true);
     return result(`aborting the activation; back to ${p.previousVersion} after the reload`, ['install abort'], out, { reloads: true });
@@ -114,7 +114,7 @@ export interface ReturnProbe {
 }
 
 /** Waits until the device answers on `version`, deciding from what it reports. */
-export async function waitForReturn(device: string, probe: ReturnProbe, expect: { version: string; timeoutMs: number; since: number; pollMs?: number }, step = 'wait'): Promise<StepResult> {
+export async function waitForReturn(device: string, probe: ReturnProbe, expect: { version: string; timeoutMs: number; since: number; pollMs?: number }, step = 'wait'): Promise<StepResult<{ facts: Facts; attempts: number }>> {
   const deadline = expect.since + expect.timeoutMs;
   const poll = expect.pollMs ?? Math.min(10_000, Math.max(250, expect.timeoutMs / 60));
   let lastProblem = 'not reachable yet';

@@ -2,13 +2,15 @@
 // reconnecting when the device has dropped it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActivationPlan, Check, Driver, DeviceTarget, DriverHooks, Facts, ImageSpec, Snapshot, StageInput, StepResult } from '../contract.js';
+import type { ActivationPlan, Driver, DeviceTarget, DriverHooks, Facts, ImageSource, Snapshot, StepResult, WaitExpectation } from '../contract.js';
 import { DeviceError, mask } from '../errors.js';
 import { DIALOGUES } from './dialogues.js';
 import { waitListening } from '../ssh/listening.js';
 import { activate, result, rollback, switchover, waitForReturn } from './disruptive.js';
 import { collectFacts } from './facts.js';
-import { activationCommands, planActivation, precheck, rollbackCommands, sameRelease, SNAPSHOT_COMMANDS, stageCommands, type IosxeSettings } from './plan.js';
+import { sameRelease, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
+import { iosxeRules } from './rules.js';
+import type { IosxeFacts, StageInput } from './types.js';
 import { parseInstallSummary } from './parsers/install.js';
 import { IosxeSession, type SessionOptions } from './session.js';
 import { deviceDigest, httpPull, presentAndVerified, scpPush } from './transfer.js';
@@ -22,6 +24,7 @@ export interface IosxeDriverOptions extends SessionOptions {
 }
 
 export class IosxeDriver implements Driver {
+  readonly rules = iosxeRules;
   private session: IosxeSession | null = null;
   private readonly secrets: string[];
 
@@ -46,22 +49,19 @@ export class IosxeDriver implements Driver {
     this.opts.transcript?.close?.();
   }
 
-  /** Where the device can reach upshift: the local address of this SSH connection. */
+  /**
+   * Where the device can reach upshift: the local address of this SSH connection. Behind a
+   * jump host upshift cannot tell which address the device would reach: null (push with SCP).
+   */
   async localAddress(): Promise<string | null> {
+    if (this.target.via) return null;
     return (await this.open('connect')).localAddress;
   }
 
-  /** SPEC facts; with `readiness`, also CPU load and whether the configuration is saved (for pre-checks). */
-  async facts(step = 'facts', readiness = false): Promise<Facts> {
-    return collectFacts(await this.open(step), step, readiness);
-  }
-
-  planActivation(facts: Facts, image: ImageSpec, settings: IosxeSettings): ActivationPlan {
-    return planActivation(facts, image, settings);
-  }
-
-  precheck(facts: Facts, image: ImageSpec, settings: IosxeSettings, plan: ActivationPlan): Check[] {
-    return precheck(facts, image, settings, plan);
+  /** The facts; with `readiness`, also CPU load and whether the configuration is saved (for pre-checks). */
+  async facts(opts: { step?: string; readiness?: boolean } = {}): Promise<IosxeFacts> {
+    const step = opts.step ?? 'facts';
+    return collectFacts(await this.open(step), step, opts.readiness ?? false);
   }
 
   async snapshot(step = 'snapshot'): Promise<Snapshot> {
@@ -89,7 +89,7 @@ export class IosxeDriver implements Driver {
     };
   }
 
-  async backup(dir: string, step = 'backup'): Promise<StepResult> {
+  async backup(dir: string, step = 'backup'): Promise<StepResult<{ file: string }>> {
     const s = await this.open(step);
     // The pre-check read both moments ago on this session and nothing was sent since: that read is the backup.
     const read = s.configRead && s.configRead.afterSent === s.sent.length && Date.now() - s.configRead.at < CONFIG_READ_FRESH_MS ? s.configRead : null;
@@ -107,7 +107,9 @@ export class IosxeDriver implements Driver {
     return result(`running and startup configuration${how} saved to ${file}`, read ? [] : ['show running-config', 'show startup-config'], '', { file });
   }
 
-  async stage(input: StageInput, step = 'stage'): Promise<StepResult> {
+  async stage(plan: ActivationPlan, source: ImageSource | null, _version?: string, step = 'stage'): Promise<StepResult> {
+    if (!plan.image || !source) throw new DeviceError(this.target.hostname, step, 'precondition', 'no image to transfer', undefined, false);
+    const input: StageInput = { image: plan.image, filesystem: plan.filesystem, method: source.method, url: source.method === 'http' ? source.url : undefined, localFile: source.method === 'scp' ? source.localFile : undefined };
     const s = await this.open(step);
     const state = await presentAndVerified(s, input, step);
     if (state === 'verified') return { ...result(`${input.image.file} is already on ${input.filesystem} with the right digest; not copied again`, [`dir ${input.filesystem}`], ''), outcome: 'skipped' };
@@ -126,7 +128,10 @@ export class IosxeDriver implements Driver {
     return result(`${input.image.file} pushed with SCP to ${input.filesystem}`, [...(scpOn ? [] : ['ip scp server enable']), `scp ${input.image.file} → ${input.filesystem}`, ...(scpOn ? [] : ['no ip scp server enable'])], '');
   }
 
-  async verify(image: ImageSpec, filesystem: string, step = 'verify'): Promise<StepResult> {
+  async verify(plan: ActivationPlan, _version?: string, step = 'verify'): Promise<StepResult> {
+    const image = plan.image;
+    const filesystem = plan.filesystem;
+    if (!image) throw new DeviceError(this.target.hostname, step, 'precondition', 'no image to verify', undefined, false);
     const s = await this.open(step);
     const d = await deviceDigest(s, image, filesystem, step);
     if (d.actual !== d.expected) {
@@ -135,20 +140,22 @@ export class IosxeDriver implements Driver {
     return result(`${d.algo} of ${filesystem}${image.file} matches the Images sheet`, [`verify /${d.algo} ${filesystem}${image.file}`], `${d.algo} ${d.actual}`);
   }
 
-  async activate(plan: ActivationPlan, step = 'activate'): Promise<StepResult> {
+  async activate(plan: ActivationPlan, _version?: string, step = 'activate'): Promise<StepResult<{ reloads: boolean }>> {
     return activate(await this.open(step), plan, step);
   }
 
-  async switchover(step = 'switchover'): Promise<StepResult> {
-    return switchover(await this.open(step), step);
+  async switchover(_plan: ActivationPlan, step = 'switchover'): Promise<StepResult<{ reloads: boolean }>> {
+    // The old active reloads and the session drops: what follows waits for the device to answer again.
+    const r = await switchover(await this.open(step), step);
+    return { ...r, data: { reloads: true } };
   }
 
-  async waitForReturn(expect: { version: string; timeoutMs: number; since: number; pollMs?: number }, step = 'wait'): Promise<StepResult> {
+  async waitForReturn(expect: WaitExpectation, step = 'wait'): Promise<StepResult<{ facts: Facts }>> {
     await this.close();
     return waitForReturn(this.target.hostname, {
       facts: async () => {
         try {
-          return await this.facts(step);
+          return await this.facts({ step });
         } catch (err) {
           await this.close();
           throw err;
@@ -173,12 +180,12 @@ export class IosxeDriver implements Driver {
     return result(`${plan.targetVersion} committed`, ['install commit'], out);
   }
 
-  async rollback(plan: ActivationPlan, step = 'rollback'): Promise<StepResult> {
-    const facts = await this.facts(step);
+  async rollback(plan: ActivationPlan, step = 'rollback'): Promise<StepResult<{ reloads: boolean }>> {
+    const facts = await this.facts({ step });
     return rollback(await this.open(step), plan, facts, step);
   }
 
-  async cleanup(step = 'cleanup'): Promise<StepResult> {
+  async cleanup(_plan: ActivationPlan, step = 'cleanup'): Promise<StepResult> {
     const s = await this.open(step);
     const facts = await collectFacts(s, step);
     const keep = facts.install?.packages.filter((p) => p.state !== 'I').map((p) => p.version) ?? [];
@@ -190,17 +197,5 @@ export class IosxeDriver implements Driver {
     if (!/SUCCESS: install_remove/.test(out)) throw new DeviceError(this.target.hostname, step, 'command', '"install remove inactive" failed', out.trim().split('\n').slice(-3).join('\n'), false);
     return result(`inactive files removed (kept ${keep.join(', ') || 'the running version'})`, ['install remove inactive'], out);
   }
-
-  commandsFor(step: Parameters<Driver['commandsFor']>[0], plan: ActivationPlan, stage?: StageInput): string[] {
-    switch (step) {
-      case 'backup': return ['show running-config', 'show startup-config'];
-      case 'stage': return stage ? stageCommands(stage) : [];
-      case 'verify': return plan.image ? [`verify /${plan.image.sha512 ? 'sha512' : 'md5'} ${plan.filesystem}${plan.image.file}`] : [];
-      case 'activate': return activationCommands(plan);
-      case 'switchover': return ['write memory', 'redundancy force-switchover'];
-      case 'commit': return plan.kind === 'install' || plan.kind === 'issu' ? ['install commit'] : [];
-      case 'rollback': return rollbackCommands(plan);
-      case 'cleanup': return ['install remove inactive'];
-    }
-  }
 }
+

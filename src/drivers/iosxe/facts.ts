@@ -1,5 +1,5 @@
 // Facts of an IOS-XE device, collected with read-only show commands.
-import type { Facts, Member } from '../contract.js';
+import type { IosxeFacts, Member } from './types.js';
 import { DeviceError } from '../errors.js';
 import type { IosxeSession } from './session.js';
 import { parseShowVersion } from './parsers/version.js';
@@ -22,7 +22,7 @@ function configBody(text: string): string {
  * `readiness` adds what only the pre-checks need (CPU load, running vs startup
  * configuration); polling for a device's return does without.
  */
-export async function collectFacts(s: IosxeSession, step = 'facts', readiness = false): Promise<Facts> {
+export async function collectFacts(s: IosxeSession, step = 'facts', readiness = false): Promise<IosxeFacts> {
   const parsed = <T>(command: string, text: string, parse: (t: string) => T, optional: boolean): T | null => {
     if (optional && refused(text)) return null;
     if (!optional) s.failIfRefused(command, text, step);
@@ -90,7 +90,9 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
     configRegister: ver.configRegister ?? boot?.configRegister ?? null,
     configSaved: running === null || startup === null || refused(startup) ? null : configBody(running) === configBody(startup),
     cpu5min: cpu?.fiveMinutes ?? null,
-    extra: { switchMembers: switchMembers.length, pagingOff: s.pagingOff },
+    pagingOff: s.pagingOff,
+    pairRole: null,
+    uncommitted: install?.uncommitted || install?.autoAbortTimer ? { detail: 'an activated, uncommitted install', autoAbort: install.autoAbortTimer } : null,
     collectedAt: new Date().toISOString(),
   };
 }

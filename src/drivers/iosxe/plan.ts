@@ -1,12 +1,13 @@
 // Pure decisions from facts: the pre-checks and how the upgrade is carried
 // out (install, one-shot, bundle, conversion, ISSU), and the exact commands.
-import type { ActivationPlan, Check, Facts, ImageSpec, StageInput } from '../contract.js';
+import type { ActivationPlan, Check, ImageSpec, UpgradeSettings } from '../contract.js';
+import type { IosxeFacts, StageInput } from './types.js';
 import { compareVersions, normalizeVersion } from '../../common/versions.js';
 
 /** The read-only commands of a pre or post snapshot, in the order they are sent. */
 export const SNAPSHOT_COMMANDS = ['show ip route summary', 'show ip arp', 'show ip bgp summary', 'show ip ospf neighbor', 'show ip interface brief'];
 
-export interface IosxeSettings { flashMargin: number; cpuMaxPercent: number; commitAfterPostcheck: boolean; convertToInstall: boolean; issu: 'auto' | 'never' }
+export type IosxeSettings = Pick<UpgradeSettings, 'flashMargin' | 'cpuMaxPercent' | 'commitAfterPostcheck' | 'convertToInstall' | 'issu'>;
 
 const GB = 1024 ** 3;
 const size = (n: number) => (n >= GB ? `${(n / GB).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`);
@@ -24,7 +25,7 @@ export function sameRelease(installVersion: string, version: string): boolean {
   return normalizeVersion(installVersion).split('.').slice(0, 3).join('.') === normalizeVersion(version);
 }
 
-export function planActivation(f: Facts, image: ImageSpec, s: IosxeSettings): ActivationPlan {
+export function planActivation(f: IosxeFacts, image: ImageSpec, s: IosxeSettings): ActivationPlan {
   const ha = f.redundancy.kind === 'dual-sup' || f.redundancy.kind === 'svl';
   // An earlier, interrupted attempt may have added the target already: `install add` would be refused.
   const added = f.bootMode === 'install' && (f.install?.packages ?? []).some((p) => p.state === 'I' && sameRelease(p.version, image.version));
@@ -38,7 +39,7 @@ export function planActivation(f: Facts, image: ImageSpec, s: IosxeSettings): Ac
   };
 }
 
-export function precheck(f: Facts, image: ImageSpec, s: IosxeSettings, plan: ActivationPlan): Check[] {
+export function precheck(f: IosxeFacts, image: ImageSpec, s: IosxeSettings, plan: ActivationPlan): Check[] {
   const checks: Check[] = [];
   const present = f.files.find((x) => x.name === image.file && x.size === image.size);
   const installLike = plan.kind !== 'bundle';
@@ -47,7 +48,10 @@ export function precheck(f: Facts, image: ImageSpec, s: IosxeSettings, plan: Act
   else {
     // Install mode extracts the image beside the .bin: it needs room for both.
     const need = installLike ? imageSize * s.flashMargin - (present ? imageSize : 0) : present ? 0 : imageSize * 1.05;
-    checks.push({ name: 'flash', ok: f.flashFree >= need, detail: `${size(f.flashFree)} free ${f.flashFree >= need ? '≥' : '<'} ${size(need)} needed${installLike ? ` (image × ${s.flashMargin})` : ''}` });
+    const ok = f.flashFree >= need;
+    // Install mode can make room itself by removing inactive images (a gated cleanup step).
+    const remedy = !ok && installLike && inactiveImages(f, plan).length > 0 ? { remedy: 'cleanup' as const } : {};
+    checks.push({ name: 'flash', ok, detail: `${size(f.flashFree)} free ${ok ? '≥' : '<'} ${size(need)} needed${installLike ? ` (image × ${s.flashMargin})` : ''}${remedy.remedy ? '; removing inactive images would make room' : ''}`, ...remedy });
   }
   if (f.cpu5min !== null) checks.push({ name: 'cpu', ok: f.cpu5min <= s.cpuMaxPercent, detail: `5-minute CPU ${f.cpu5min}% ${f.cpu5min <= s.cpuMaxPercent ? '≤' : '>'} ${s.cpuMaxPercent}%` });
   if (f.install) {
@@ -103,4 +107,15 @@ export function rollbackCommands(p: ActivationPlan, issuSwitched = true): string
 export function stageCommands(input: StageInput): string[] {
   const dest = `${input.filesystem}${input.image.file}`;
   return input.method === 'http' ? [`dir ${input.filesystem}`, `copy ${input.url ?? 'http://<image server>/…'} ${dest}`] : [`dir ${input.filesystem}`, `scp (push) ${input.image.file} → ${dest}`];
+}
+
+/** Image and package files of other releases than the running one and the target ("install remove inactive" deletes them). */
+export function inactiveImages(f: IosxeFacts, plan: ActivationPlan): string[] {
+  const padded = padVersion(plan.previousVersion);
+  return f.files.filter((x) => (x.name.endsWith('.bin') || x.name.endsWith('.pkg')) && !x.name.includes(padded) && x.name !== plan.image?.file).map((x) => x.name);
+}
+
+/** "17.6.5" as image file names spell it: "17.06.05". */
+export function padVersion(version: string): string {
+  return version.split('.').map((x) => (/^\d$/.test(x.replace(/[a-z]$/, '')) ? `0${x}` : x)).join('.');
 }

@@ -4,7 +4,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ClientChannel } from 'ssh2';
-import type { DriverHooks, ImageSpec, StageInput } from '../contract.js';
+import type { DriverHooks, ImageSpec } from '../contract.js';
+import type { StageInput } from './types.js';
 import { DeviceError } from '../errors.js';
 import type { SshTransport } from '../ssh/transport.js';
 import { DIALOGUES } from './dialogues.js';

@@ -2,18 +2,21 @@
 // through Panorama (target=<serial>). Software moves as jobs polled to FIN.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActivationPlan, Check, Driver, DeviceTarget, DriverHooks, Facts, Snapshot, StageInput, StepResult } from '../contract.js';
+import type { ActivationPlan, Driver, DeviceTarget, DriverHooks, Facts, Snapshot, StepResult, WaitExpectation } from '../contract.js';
 import { DeviceError } from '../errors.js';
-import { compareVersions, normalizeVersion } from '../../common/versions.js';
+import { normalizeVersion } from '../../common/versions.js';
 import { list, PanosApi, text, type Xml } from './client.js';
-import { CMD, baseImage, diskAvailMb, panosStepCommands, uptimeSeconds } from './commands.js';
+import { CMD, diskAvailMb, uptimeSeconds } from './commands.js';
+import { panosRules } from './rules.js';
+import type { PanosFacts } from './types.js';
 
 export interface PanosDriverOptions { hooks?: DriverHooks; pollMs?: number; jobTimeoutMs?: number }
-export interface PanosSettings { diskMargin: number }
 
-const ok = (message: string, sent: string[], data?: Record<string, unknown>): StepResult => ({ outcome: 'ok', message, sent, received: '', data });
+const ok = <D = undefined>(message: string, sent: string[], data?: D): StepResult<D> => ({ outcome: 'ok', message, sent, received: '', data });
+
 
 export class PanosDriver implements Driver {
+  readonly rules = panosRules;
   private readonly api: PanosApi;
   private serial: string | undefined;
 
@@ -44,7 +47,8 @@ export class PanosDriver implements Driver {
 
   async close(): Promise<void> {}
 
-  async facts(step = 'facts'): Promise<Facts> {
+  async facts(opts: { step?: string; readiness?: boolean } = {}): Promise<PanosFacts> {
+    const step = opts.step ?? 'facts';
     await this.connect(step);
     const sys = (await this.op(CMD.systemInfo, step)).system as Xml;
     const haDoc = await this.op(CMD.haState, step);
@@ -58,44 +62,31 @@ export class PanosDriver implements Driver {
     const jobs = list((await this.op(CMD.jobsAll, step)).job);
     const licenses = list(((await this.op(CMD.licenses, step)).licenses as Xml | undefined)?.entry);
     const version = normalizeVersion(text(sys['sw-version']));
+    const ha = text(haDoc.enabled) === 'yes' ? {
+      local: text(local?.state), peer: text(peer?.state), peerVersion: text(peer?.['build-rel']) ? normalizeVersion(text(peer?.['build-rel'])) : null,
+      sync: text(group?.['running-sync']), peerConnected: text(peer?.['conn-status']) === 'up', mode: text(group?.mode) || null,
+      preemptive: text(local?.preemptive) ? text(local?.preemptive) === 'yes' : null,
+    } : null;
     return {
-      hostname: text(sys.hostname), platform: 'panos', model: text(sys.model) || null, serial: text(sys.serial) || null, version,
-      image: null, bootMode: null, uptimeSeconds: uptimeSeconds(text(sys.uptime)), lastReloadReason: null,
-      filesystem: '/opt/panrepo', flashTotal: null, flashFree: diskAvailMb(disk) === null ? null : Math.round(diskAvailMb(disk)! * 1024 * 1024), files: [],
-      redundancy: { kind: 'none', operatingMode: text(group?.mode) || null, peerState: peer ? text(peer.state) : null, members: [] },
-      install: null, bootVariable: [], manualBoot: null, configRegister: null, configSaved: !/yes/i.test(pending), cpu5min: null,
-      extra: {
-        ha: text(haDoc.enabled) === 'yes' ? { local: text(local?.state), peer: text(peer?.state), peerVersion: normalizeVersion(text(peer?.['build-rel'])), sync: text(group?.['running-sync']), peerConnected: text(peer?.['conn-status']) === 'up' } : null,
-        software: software.map((s) => ({ version: normalizeVersion(text(s.version)), sizeMb: Number(text(s.size)) || 0, downloaded: text(s.downloaded) === 'yes' })),
-        runningJobs: jobs.filter((j) => text(j.status) !== 'FIN').map((j) => `${text(j.type)} ${text(j.id)}`),
-        expiredLicenses: licenses.filter((l) => text(l.expired) === 'yes').map((l) => text(l.feature)),
-        appVersion: text(sys['app-version']),
-      },
+      platform: 'panos', hostname: text(sys.hostname), model: text(sys.model) || null, serial: text(sys.serial) || null, version,
+      uptimeSeconds: uptimeSeconds(text(sys.uptime)), lastReloadReason: null,
+      pairRole: ha ? (['active', 'passive', 'suspended'].includes(ha.local) ? (ha.local as 'active' | 'passive' | 'suspended') : 'other') : null,
+      uncommitted: null,
+      ha,
+      software: software.map((e) => ({ version: normalizeVersion(text(e.version)), sizeMb: Number(text(e.size)) || 0, downloaded: text(e.downloaded) === 'yes', current: text(e.current) === 'yes' })),
+      softwareSource: 'info',
+      diskFreeMb: diskAvailMb(disk),
+      pendingChanges: /yes/i.test(pending),
+      runningJobs: jobs.filter((j) => text(j.status) !== 'FIN').map((j) => `${text(j.type)} ${text(j.id)}`),
+      expiredLicenses: licenses.filter((l) => text(l.expired) === 'yes').map((l) => text(l.feature)),
+      appVersion: text(sys['app-version']) || null,
       collectedAt: new Date().toISOString(),
     };
   }
 
-  precheck(f: Facts, targetVersion: string, s: PanosSettings = { diskMargin: 1.1 }): Check[] {
-    const sw = (f.extra.software ?? []) as { version: string; sizeMb: number; downloaded: boolean }[];
-    const target = sw.find((x) => x.version === normalizeVersion(targetVersion));
-    const base = baseImage(targetVersion, f.version);
-    const baseEntry = base ? sw.find((x) => x.version === base) : undefined;
-    const needMb = Math.ceil(s.diskMargin * ((target && !target.downloaded ? target.sizeMb : 0) + (baseEntry && !baseEntry.downloaded ? baseEntry.sizeMb : 0)));
-    const freeMb = f.flashFree === null ? null : Math.floor(f.flashFree / 1024 / 1024);
-    const checks: Check[] = [
-      { name: 'upgrade-path', ok: !!target && (!base || !!baseEntry), detail: !target ? `${targetVersion} is not offered by the update server` : base && !baseEntry ? `base image ${base} is not offered` : base ? `${f.version} → ${targetVersion} through base image ${base}` : `${f.version} → ${targetVersion}` },
-      { name: 'disk', ok: freeMb !== null && freeMb >= needMb, detail: freeMb === null ? 'free space on /opt/panrepo unknown' : `${freeMb} MB free on /opt/panrepo ${freeMb >= needMb ? '≥' : '<'} ${needMb} MB needed` },
-      { name: 'pending-changes', ok: f.configSaved === true, detail: f.configSaved ? 'nothing uncommitted' : 'uncommitted configuration changes: commit or revert them first' },
-      { name: 'jobs', ok: ((f.extra.runningJobs ?? []) as string[]).length === 0, detail: ((f.extra.runningJobs ?? []) as string[]).length ? `jobs still running: ${(f.extra.runningJobs as string[]).join(', ')}` : 'no running jobs' },
-      { name: 'licenses', ok: ((f.extra.expiredLicenses ?? []) as string[]).length === 0, detail: ((f.extra.expiredLicenses ?? []) as string[]).length ? `expired: ${(f.extra.expiredLicenses as string[]).join(', ')}` : 'no expired licence' },
-    ];
-    const ha = f.extra.ha as { local: string; peer: string; sync: string; peerConnected: boolean } | null;
-    if (ha) {
-      const healthy = ['active', 'passive'].includes(ha.local) && ['active', 'passive'].includes(ha.peer) && ha.local !== ha.peer && ha.peerConnected;
-      checks.push({ name: 'ha', ok: healthy, detail: `local ${ha.local}, peer ${ha.peer}${ha.peerConnected ? '' : ' (not connected)'}` });
-      checks.push({ name: 'ha-sync', ok: ha.sync === 'synchronized', detail: `configuration ${ha.sync || 'sync unknown'}` });
-    }
-    return checks;
+  /** Firewalls download their software themselves: no image server. */
+  async localAddress(): Promise<string | null> {
+    return null;
   }
 
   async snapshot(step = 'snapshot'): Promise<Snapshot> {
@@ -111,7 +102,7 @@ export class PanosDriver implements Driver {
     };
   }
 
-  async backup(dir: string, step = 'backup'): Promise<StepResult> {
+  async backup(dir: string, step = 'backup'): Promise<StepResult<{ file: string }>> {
     await this.connect(step);
     const cfg = (await this.op(CMD.configRunning, step)).config;
     const folder = join(dir, this.name);
@@ -144,10 +135,10 @@ export class PanosDriver implements Driver {
     return id;
   }
 
-  async stage(input: StageInput, step = 'stage'): Promise<StepResult> {
-    const f = await this.facts(step);
-    const sw = (f.extra.software ?? []) as { version: string; downloaded: boolean }[];
-    const wanted = [baseImage(input.image.version, f.version), normalizeVersion(input.image.version)].filter((v): v is string => !!v);
+  async stage(plan: ActivationPlan, _source: unknown, version = plan.targetVersion, step = 'stage'): Promise<StepResult> {
+    const f = await this.facts({ step });
+    const sw = f.software;
+    const wanted = [...(plan.baseImages ?? []), normalizeVersion(version)];
     const sent: string[] = [];
     const done: string[] = [];
     for (const v of wanted) {
@@ -160,27 +151,27 @@ export class PanosDriver implements Driver {
     return ok(`downloaded ${done.join(' and ')}`, [CMD.cli.softwareCheck, ...sent]);
   }
 
-  async verify(image: { version: string }, _fs?: string, step = 'verify'): Promise<StepResult> {
-    const f = await this.facts(step);
-    const entry = ((f.extra.software ?? []) as { version: string; downloaded: boolean }[]).find((x) => x.version === normalizeVersion(image.version));
-    if (!entry?.downloaded) throw new DeviceError(this.name, step, 'precondition', `${image.version} is not downloaded on the firewall`, undefined, false);
-    return ok(`${image.version} is downloaded and loaded into the software manager`, [CMD.cli.softwareInfo]);
+  async verify(plan: ActivationPlan, version = plan.targetVersion, step = 'verify'): Promise<StepResult> {
+    const f = await this.facts({ step });
+    const entry = f.software.find((x) => x.version === normalizeVersion(version));
+    if (!entry?.downloaded) throw new DeviceError(this.name, step, 'precondition', `${version} is not downloaded on the firewall`, undefined, false);
+    return ok(`${version} is downloaded and loaded into the software manager`, [CMD.cli.softwareInfo]);
   }
 
-  async activate(plan: ActivationPlan, step = 'activate'): Promise<StepResult> {
-    const v = plan.targetVersion;
+  async activate(plan: ActivationPlan, version = plan.targetVersion, step = 'activate'): Promise<StepResult<{ reloads: boolean }>> {
+    const v = version;
     await this.job(await this.enqueue(CMD.install(v), `install of ${v}`, step), `install of ${v}`, step);
     await this.api.opText(CMD.restart, this.name, step, this.serial);
     return ok(`${v} installed; the firewall restarts`, [`request system software install version ${v}`, 'request restart system'], { reloads: true });
   }
 
-  async switchover(step = 'switchover'): Promise<StepResult> {
+  async switchover(_plan: ActivationPlan, step = 'switchover'): Promise<StepResult<{ reloads: boolean }>> {
     const r = await this.api.opText(CMD.haSuspend, this.name, step, this.serial);
     if (!/suspended/i.test(r)) throw new DeviceError(this.name, step, 'command', 'the HA suspend was not confirmed', r, false);
     return ok('HA suspended here: the peer takes over', ['request high-availability state suspend'], { reloads: false });
   }
 
-  async waitForReturn(expect: { version: string; timeoutMs: number; since: number; pollMs?: number }, step = 'wait'): Promise<StepResult> {
+  async waitForReturn(expect: WaitExpectation, step = 'wait'): Promise<StepResult<{ facts: Facts }>> {
     const deadline = expect.since + expect.timeoutMs;
     const poll = expect.pollMs ?? Math.min(10_000, Math.max(250, expect.timeoutMs / 60));
     let sawDown = false;
@@ -192,7 +183,7 @@ export class PanosDriver implements Driver {
         const up = uptimeSeconds(text(sys.uptime));
         const rebooted = sawDown || (up !== null && up < (Date.now() - expect.since) / 1000 + 120);
         if (version === normalizeVersion(expect.version) && rebooted) {
-          if (/yes/.test(await this.api.opText(CMD.chassisReady, this.name, step, this.serial))) return ok(`back on ${version}, chassis ready`, [], { version });
+          if (/yes/.test(await this.api.opText(CMD.chassisReady, this.name, step, this.serial))) return ok(`back on ${version}, chassis ready`, [], { facts: await this.facts({ step }) });
           last = 'management up, chassis not ready yet';
         } else if (rebooted) {
           throw new DeviceError(this.name, step, 'wrong-version', `came back on ${version}, not ${expect.version}`, undefined, false);
@@ -208,14 +199,13 @@ export class PanosDriver implements Driver {
   }
 
   async commit(_plan: ActivationPlan, step = 'commit'): Promise<StepResult> {
-    const f = await this.facts(step);
-    const ha = f.extra.ha as { local: string } | null;
-    if (ha?.local !== 'suspended') return { ...ok('nothing to commit on PAN-OS', []), outcome: 'skipped' };
+    const f = await this.facts({ step });
+    if (f.ha?.local !== 'suspended') return { ...ok('nothing to commit on PAN-OS', []), outcome: 'skipped' };
     const r = await this.api.opText(CMD.haFunctional, this.name, step, this.serial);
     return ok(`HA made functional again (${r})`, ['request high-availability state functional']);
   }
 
-  async rollback(plan: ActivationPlan, step = 'rollback'): Promise<StepResult> {
+  async rollback(plan: ActivationPlan, step = 'rollback'): Promise<StepResult<{ reloads: boolean }>> {
     const v = plan.previousVersion;
     await this.job(await this.enqueue(CMD.install(v), `install of ${v}`, step), `install of ${v}`, step);
     await this.api.opText(CMD.restart, this.name, step, this.serial);
@@ -224,14 +214,5 @@ export class PanosDriver implements Driver {
 
   async cleanup(): Promise<StepResult> {
     return { ...ok('PAN-OS keeps its software images; nothing to remove', []), outcome: 'skipped' };
-  }
-
-  commandsFor(step: Parameters<Driver['commandsFor']>[0], plan: ActivationPlan): string[] {
-    return panosStepCommands(step, plan.targetVersion, plan.previousVersion);
-  }
-
-  /** PAN-OS upgrades only go up; a same or lower version is not an upgrade. */
-  static isUpgrade(from: string, to: string): boolean {
-    return compareVersions(to, from) > 0;
   }
 }

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { DEVICE_STATUSES } from '../../store/types.js';
 import type { ConsoleInfo } from '../controller.js';
 import type { FleetModel } from '../model.js';
-import { hints, KEYMAP, type KeyState, type Scope } from '../keymap.js';
+import { HELP_SECTIONS, hints, KEYMAP, type KeyState, type Scope } from '../keymap.js';
 import { STATUS_TONE } from '../theme.js';
 import { duration, hhmm } from '../format.js';
 import { fitLine, LineView, seg, width, type Line } from './lines.js';
@@ -68,16 +68,16 @@ export function HintBar({ scope, state, w }: { scope: Scope; state: KeyState; w:
 
 /** `?`: every key, generated from the key table; two columns when the terminal is wide enough. */
 export function helpLines(state: KeyState, w: number): Line[] {
-  const groups: [string, Scope[]][] = [['Devices and details', ['main', 'details']], ['Filter (/)', ['filter']], ['Gate dialog (a)', ['gate']], ['Approve all (A)', ['approveAll']], ['Quit dialog (q)', ['quit']], ['Help (?)', ['help']]];
-  const block = (title: string, scopes: Scope[]): Line[] => [
+  const [first, ...others] = HELP_SECTIONS;
+  const block = ({ title, scopes }: { title: string; scopes: Scope[] }): Line[] => [
     [seg(title, 'accent', { bold: true })],
-    ...KEYMAP.filter((k) => k.scopes.some((s) => scopes.includes(s)) && (title === 'Devices and details' || !k.scopes.includes('main'))).map((b): Line => {
+    ...KEYMAP.filter((k) => k.scopes.some((s) => scopes.includes(s)) && (title === first.title || !k.scopes.includes('main'))).map((b): Line => {
       const why = b.disabled?.(state);
       return [seg(`  ${b.keys.padEnd(10)} `, 'accent', { bold: true }), seg(b.description, why ? 'muted' : null), seg(why ? ` (now: ${why})` : '', 'muted'), seg(b.dangerous ? ' [approves]' : '', 'wait')];
     }),
   ];
-  const left = block(...groups[0]);
-  const right = groups.slice(1).flatMap(([t, s]) => [...block(t, s), []]);
+  const left = block(first);
+  const right = others.flatMap((section) => [...block(section), []]);
   if (w < 150) return [...left, [], ...right];
   const half = Math.floor((w - 4) / 2);
   return Array.from({ length: Math.max(left.length, right.length) }, (_, i) => [...fitLine(left[i] ?? [], half), seg(' '), ...(right[i] ?? [])]);

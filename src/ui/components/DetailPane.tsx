@@ -23,16 +23,15 @@ export interface DetailProps {
 function factsLine(d: DeviceView): Line {
   const f = d.facts;
   if (!f) return [seg('facts       ', 'muted'), seg('not collected yet', 'muted')];
+  const st = f.storage;
   const parts = [
     f.version && `running ${f.version}`,
-    f.bootMode && `${f.bootMode} mode`,
+    f.mode,
     f.redundancy,
-    f.flashFree !== null && `${f.filesystem ?? 'flash'} ${bytes(f.flashFree)} free${f.flashTotal ? ` of ${bytes(f.flashTotal)}` : ''}`,
+    st && st.free !== null && `${st.label} ${bytes(st.free)} free${st.total ? ` of ${bytes(st.total)}` : ''}`,
     f.cpu !== null && `cpu ${f.cpu}%`,
-    f.configSaved === false && 'config NOT saved',
-    f.uncommitted && 'uncommitted install',
   ].filter(Boolean) as string[];
-  return [seg('facts       ', 'muted'), seg(parts.join(' · '))];
+  return [seg('facts       ', 'muted'), seg(parts.join(' · ')), ...f.notes.map((n) => seg(` · ${n}`, 'wait'))];
 }
 
 function checksLine(label: string, checks: Check[] | null, fallback: string | null): Line {
@@ -76,7 +75,7 @@ function sessionLines(transcript: string[], n: number): Line[] {
 export function DetailPane({ device: d, journal, transcript, w, rows, full, focused, now }: DetailProps) {
   if (!d) return <Panel title={[seg('no device selected')]} w={w} rows={rows} lines={[]} />;
   const f = d.facts;
-  const title: Line = [seg(d.row.hostname, 'accent', { bold: true }), seg(` ─ ${[f?.model, f?.serial, f?.bootMode && `${f.bootMode} mode`].filter(Boolean).join(' · ') || d.row.platform} ─ `), seg(d.status, STATUS_TONE[d.status], { bold: true })];
+  const title: Line = [seg(d.row.hostname, 'accent', { bold: true }), seg(` ─ ${[f?.model, f?.serial, f?.mode].filter(Boolean).join(' · ') || d.row.platform} ─ `), seg(d.status, STATUS_TONE[d.status], { bold: true })];
   const message: Line = [seg('status      ', 'muted'), seg(`${d.status}${d.step && d.status === 'running' ? ` (${d.step})` : ''}${d.message ? `: ${d.message}` : ''}`, STATUS_TONE[d.status])];
   let lines: Line[];
   if (!full) {

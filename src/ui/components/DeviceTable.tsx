@@ -52,7 +52,7 @@ export interface RowClock { now: number; reloadTimeoutMs: number }
 /** The PROGRESS cell: transfer bytes and rate, reload countdown, percent of a job, else time in the step. */
 export function progressText(d: DeviceView, w: number, clock: RowClock): { text: string; tone: Seg['tone'] } {
   if (d.status !== 'running') return { text: d.gate ? 'waiting for approval' : '', tone: d.gate ? 'wait' : null };
-  if (d.message?.startsWith('paused')) return { text: d.message, tone: 'wait' };
+  if (d.reason === 'paused') return { text: d.message ?? 'paused', tone: 'wait' };
   const p = d.progress;
   const elapsed = d.stepStartedAt ? clock.now - d.stepStartedAt : 0;
   if (p && p.total) {

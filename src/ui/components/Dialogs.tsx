@@ -27,7 +27,7 @@ export interface DialogView { title: Line; lines: Line[] }
 export function gateDialog(gate: Gate, device: DeviceView | undefined, guard: boolean): DialogView {
   const lines = gateDialogLines(gate, device);
   lines.push([]);
-  lines.push([seg('        '), seg('[ Cancel ]', 'accent', { inverse: true, bold: true }), seg('    '), seg('y', null, { bold: true }), seg(` approve this ${gate.kind}    `), seg('x', null, { bold: true }), seg(' refuse    '), seg(guard ? '(keys held down are ignored)' : '', 'muted')]);
+  lines.push([seg('        '), seg('[ Cancel ]', 'accent', { inverse: true, bold: true }), seg('    '), seg('y', null, { bold: true }), seg(` approve this ${gate.kind}    `), seg('n', null, { bold: true }), seg(' refuse    '), seg(guard ? '(keys held down are ignored)' : '', 'muted')]);
   return { title: [seg(`Approve ${gate.kind.toUpperCase()}`, 'wait', { bold: true })], lines };
 }
 

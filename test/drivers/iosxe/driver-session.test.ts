@@ -54,7 +54,7 @@ describe('IOS-XE driver: facts from every model family', () => {
     ['vxe1', { model: 'C8000V', bootMode: 'install', kind: 'none', filesystem: 'bootflash:' }],
   ])('%s', async (host, want) => {
     const d = driver(host);
-    const f = await d.facts('facts', true);
+    const f = await d.facts({ readiness: true });
     await d.close();
     const st = lab.device(host).state;
     expect(f).toMatchObject({ hostname: host, version: '17.6.5', model: want.model, bootMode: want.bootMode, serial: st.serial, filesystem: want.filesystem, flashFree: st.freeBytes(), flashTotal: st.model.flashTotal, configSaved: true, cpu5min: st.cpu5 });
@@ -84,7 +84,7 @@ describe('IOS-XE driver: facts from every model family', () => {
       expect(f.files.map((x) => x.name)).toContain('cat9k_iosxe.17.06.05.SPA.bin');
     }
     const paged = driver('page1');
-    expect((await paged.facts()).extra.pagingOff).toBe(false);
+    expect((await paged.facts()).pagingOff).toBe(false);
     await paged.close();
   });
 });

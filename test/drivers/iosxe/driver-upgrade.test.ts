@@ -8,7 +8,7 @@ import { IosxeDriver } from '../../../src/drivers/iosxe/driver.js';
 import { ImageServer } from '../../../src/engine/image-server.js';
 import type { KnownHosts } from '../../../src/drivers/ssh/known-hosts.js';
 import type { ActivationPlan } from '../../../src/drivers/contract.js';
-import { imageFiles, imageFor, imageSpec, iosxeTarget, labKnownHosts, SETTINGS } from '../../helpers/lab-targets.js';
+import { ALONE, imageFiles, imageFor, imageSpec, iosxeTarget, labKnownHosts, SETTINGS } from '../../helpers/lab-targets.js';
 import { tempDir } from '../../helpers/workbooks.js';
 
 const spec = (hostname: string, kind: string, extra: Partial<LabDeviceSpec> = {}): LabDeviceSpec => ({ hostname, kind, version: '17.6.5', target: '17.9.5', faults: [], site: 'lab', role: 't', group: 't', ...extra });
@@ -43,15 +43,15 @@ async function prepare(host: string, settings = SETTINGS) {
   const d = driver(host);
   const f = await d.facts();
   const image = imageSpec(imageFor(lab, host));
-  const plan = d.planActivation(f, image, settings);
-  const input = { image, method: 'http' as const, url: server.url('127.0.0.1', host, image.file), filesystem: plan.filesystem };
-  return { d, f, image, plan, input };
+  const plan = d.rules.plan(f, { targetVersion: image.version, image, settings });
+  const source = { method: 'http' as const, url: server.url('127.0.0.1', host, image.file) };
+  return { d, f, image, plan, source };
 }
 
 async function stageAndActivate(host: string, settings = SETTINGS) {
   const p = await prepare(host, settings);
-  await p.d.stage(p.input);
-  await p.d.verify(p.image, p.plan.filesystem);
+  await p.d.stage(p.plan, p.source);
+  await p.d.verify(p.plan);
   const since = Date.now();
   const act = await p.d.activate(p.plan);
   return { ...p, since, act };
@@ -61,27 +61,27 @@ const waitBack = (d: IosxeDriver, version: string, since: number, timeoutMs = 15
 
 describe('IOS-XE driver: upgrades', () => {
   it('install mode: stage over HTTP, verify, activate without commit, back on the target, commit; one reload', async () => {
-    const { d, plan, since, act, input } = await stageAndActivate('inst');
+    const { d, plan, since, act, image } = await stageAndActivate('inst');
     expect(plan.kind).toBe('install');
-    expect(act.sent).toEqual(['write memory', `install add file flash:${input.image.file} activate`]);
+    expect(act.sent).toEqual(['write memory', `install add file flash:${image.file} activate`]);
     const back = await waitBack(d, '17.9.5', since);
     expect(back.message).toMatch(/^back on 17\.9\.5 after \d+ s$/);
     // One login refused as the device went down, then none until its port opened.
-    expect(back.data?.attempts).toBe(2);
+    expect((back.data as { attempts?: number } | undefined)?.attempts).toBe(2);
     expect((await d.facts()).install).toMatchObject({ uncommitted: true });
     await d.commit(plan);
     const f = await d.facts();
     expect(f.install).toMatchObject({ uncommitted: false, autoAbortTimer: null });
     await d.close();
     expect(lab.device('inst').state.count('reload')).toBe(1);
-    expect(server.log.filter((t) => t.device === 'inst')).toMatchObject([{ ok: true, sent: input.image.size }]);
+    expect(server.log.filter((t) => t.device === 'inst')).toMatchObject([{ ok: true, sent: image.size }]);
   });
 
   it('the backup takes the pre-check read of the configuration when nothing was sent since, and reads again otherwise', async () => {
     const reads = () => lab.device('cfg').state.journal.filter((e) => e.kind === 'command' && /show (running|startup)-config$/.test(e.detail)).length;
     const dir = tempDir();
     const d = driver('cfg');
-    await d.facts('facts', true);
+    await d.facts({ readiness: true });
     expect(reads()).toBe(2);
     const first = await d.backup(dir);
     expect(reads()).toBe(2);
@@ -98,9 +98,9 @@ describe('IOS-XE driver: upgrades', () => {
   });
 
   it('never copies a present, verified image again', async () => {
-    const { d, input } = await prepare('inst');
+    const { d, plan, source } = await prepare('inst');
     const before = server.log.length;
-    const r = await d.stage(input);
+    const r = await d.stage(plan, source);
     await d.close();
     expect(r.outcome).toBe('skipped');
     expect(r.message).toContain('already on flash: with the right digest; not copied again');
@@ -147,7 +147,7 @@ describe('IOS-XE driver: upgrades', () => {
     const mid = await d.facts();
     expect(mid.redundancy.members.map((m) => m.version)).toEqual(['17.6.5', '17.9.5']);
     const since = Date.now();
-    await d.switchover();
+    await d.switchover(plan);
     await waitBack(d, '17.9.5', since);
     await d.commit(plan);
     await d.close();
@@ -180,13 +180,13 @@ describe('IOS-XE driver: upgrades', () => {
   });
 
   it('SCP push, turning ip scp server on only for the transfer', async () => {
-    const { d, image, input } = await prepare('scp');
+    const { d, image, plan } = await prepare('scp');
     const progress: number[] = [];
     const withHooks = new IosxeDriver(iosxeTarget(lab, 'scp'), { knownHosts: known, acceptNewHostKeys: false, hooks: { onProgress: (p) => progress.push(p.done) } });
-    const r = await withHooks.stage({ ...input, method: 'scp', localFile: files.get(image.file) });
+    const r = await withHooks.stage(plan, { method: 'scp', localFile: files.get(image.file)! });
     expect(r.sent).toEqual(['ip scp server enable', `scp ${image.file} → bootflash:`, 'no ip scp server enable']);
     expect(progress.at(-1)).toBe(image.size);
-    await withHooks.verify(image, 'bootflash:');
+    await withHooks.verify(plan);
     expect(lab.device('scp').state.scpServer).toBe(false);
     await withHooks.close();
     await d.close();
@@ -195,20 +195,20 @@ describe('IOS-XE driver: upgrades', () => {
 
 describe('IOS-XE driver: faults', () => {
   it('disconnect mid-copy: a transient error naming the step; the retry replaces the partial file', async () => {
-    const { d, input, image } = await prepare('drop');
-    const err = await d.stage(input).catch((e) => e);
+    const { d, plan, source, image } = await prepare('drop');
+    const err = await d.stage(plan, source).catch((e) => e);
     expect(err).toMatchObject({ kind: 'closed', transient: true, device: 'drop', step: 'stage' });
     expect(lab.device('drop').state.files.get(image.file)!.size).toBeLessThan(image.size!);
-    const again = await d.stage(input);
+    const again = await d.stage(plan, source);
     expect(again.message).toContain('replacing a different file of that name');
-    await d.verify(image, 'flash:');
+    await d.verify(plan);
     await d.close();
   });
 
   it('corrupt image: the verify fails with both digests, permanently; nothing is activated', async () => {
-    const { d, input, image } = await prepare('bad');
-    await d.stage(input);
-    const err = await d.verify(image, 'flash:').catch((e) => e);
+    const { d, plan, source, image } = await prepare('bad');
+    await d.stage(plan, source);
+    const err = await d.verify(plan).catch((e) => e);
     expect(err).toMatchObject({ kind: 'hash-mismatch', transient: false });
     expect(err.message).toMatch(new RegExp(`bad: verify: flash:${image.file.replace(/\./g, '\\.')} does not match the Images sheet: the device computed sha512 [0-9a-f]{128}, the sheet says ${image.sha512}`));
     await d.close();
@@ -216,9 +216,9 @@ describe('IOS-XE driver: faults', () => {
   });
 
   it('flash full: the pre-check blocks with the figures', async () => {
-    const { d, f, image, plan } = await prepare('full');
+    const { d, f, plan } = await prepare('full');
     await d.close();
-    const flash = d.precheck(f, image, SETTINGS, plan).find((c) => c.name === 'flash')!;
+    const flash = d.rules.precheck(f, plan, ALONE).find((c) => c.name === 'flash')!;
     expect(flash.ok).toBe(false);
     expect(flash.detail).toMatch(/^[\d.]+ MB free < [\d.]+ MB needed \(image × 2\.5\)$/);
   });
@@ -248,13 +248,13 @@ describe('IOS-XE driver: faults', () => {
   });
 
   it('lists the exact commands of each step for the plan and the gate', async () => {
-    const { d, plan, input } = await prepare('inst');
+    const { d, plan, source, image } = await prepare('inst');
     await d.close();
     const p: ActivationPlan = { ...plan, kind: 'bundle', stack: true };
-    expect(d.commandsFor('activate', p)).toEqual(['configure terminal', 'no boot system', `boot system switch all flash:${input.image.file}`, 'end', 'write memory', 'reload']);
-    expect(d.commandsFor('stage', plan, input)).toEqual(['dir flash:', `copy ${input.url} flash:${input.image.file}`]);
-    expect(d.commandsFor('verify', plan)).toEqual([`verify /sha512 flash:${input.image.file}`]);
-    expect(d.commandsFor('cleanup', plan)).toEqual(['install remove inactive']);
+    expect(d.rules.commandsFor('activate', p)).toEqual(['configure terminal', 'no boot system', `boot system switch all flash:${image.file}`, 'end', 'write memory', 'reload']);
+    expect(d.rules.commandsFor('stage', plan, { source })).toEqual(['dir flash:', `copy ${source.url} flash:${image.file}`]);
+    expect(d.rules.commandsFor('verify', plan)).toEqual([`verify /sha512 flash:${image.file}`]);
+    expect(d.rules.commandsFor('cleanup', plan)).toEqual(['install remove inactive']);
     void tempDir;
   });
 });

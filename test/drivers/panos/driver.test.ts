@@ -5,6 +5,7 @@ import type { LabDeviceSpec } from '../../../src/lab/fleet.js';
 import { PanosDriver } from '../../../src/drivers/panos/driver.js';
 import { baseImage, diskAvailMb } from '../../../src/drivers/panos/commands.js';
 import type { ActivationPlan, ApiAuth, DeviceTarget } from '../../../src/drivers/contract.js';
+import { ALONE } from '../../helpers/lab-targets.js';
 
 const fw = (hostname: string, extra: Partial<LabDeviceSpec> = {}): LabDeviceSpec => ({ hostname, kind: 'panos', version: '10.2.9-h1', target: '11.1.4-h7', faults: [], site: 'lab', role: 'fw', group: 'fw', ...extra });
 
@@ -28,36 +29,37 @@ function target(hostname: string, opts: { viaPano?: boolean; auth?: ApiAuth } = 
   return { hostname, host, port, platform: 'panos', api: opts.auth ?? auth(), via: opts.viaPano ? { hostname: 'pano', host: pano.host, port: pano.port, api: opts.auth ?? auth() } : null };
 }
 const driver = (hostname: string, opts: { viaPano?: boolean; auth?: ApiAuth } = {}) => new PanosDriver(target(hostname, opts), { pollMs: 20 });
-const plan = (from: string): ActivationPlan => ({ kind: 'panos', image: null, targetVersion: '11.1.4-h7', filesystem: '', previousBoot: [], previousVersion: from, stack: false });
-const image = { file: '', version: '11.1.4-h7', size: null, md5: null, sha512: null, models: [] };
+const plan = (from: string): ActivationPlan => ({ kind: 'panos', image: null, targetVersion: '11.1.4-h7', filesystem: '', previousBoot: [], previousVersion: from, stack: false, hops: ['11.1.4-h7'], baseImages: ['11.1.0'] });
 
 describe('PAN-OS driver', () => {
   it('reads facts directly and through Panorama (target=serial), with HA state', async () => {
     const direct = await driver('fw-a').facts();
     const proxied = await driver('fw-a', { viaPano: true }).facts();
-    expect(direct).toMatchObject({ hostname: 'fw-a', platform: 'panos', model: 'PA-3220', version: '10.2.9-h1', serial: lab.panos.firewall('fw-a').serial, configSaved: true });
+    expect(direct).toMatchObject({ hostname: 'fw-a', platform: 'panos', model: 'PA-3220', version: '10.2.9-h1', serial: lab.panos.firewall('fw-a').serial, pendingChanges: false, pairRole: 'active' });
     expect(proxied.serial).toBe(direct.serial);
-    expect(direct.extra.ha).toEqual({ local: 'active', peer: 'passive', peerVersion: '10.2.9-h1', sync: 'synchronized', peerConnected: true });
-    expect((direct.extra.software as { version: string }[]).map((s) => s.version)).toContain('11.1.4-h7');
+    expect(direct.ha).toMatchObject({ local: 'active', peer: 'passive', peerVersion: '10.2.9-h1', sync: 'synchronized', peerConnected: true });
+    expect(direct.software.map((s) => s.version)).toContain('11.1.4-h7');
   });
 
   it('pre-checks: disk, pending changes, upgrade path with its base image, HA', async () => {
     const d = driver('fw-a');
-    const good = d.precheck(await d.facts(), '11.1.4-h7');
+    const fa = await d.facts();
+    const good = d.rules.precheck(fa, d.rules.plan(fa, { targetVersion: '11.1.4-h7', image: null, settings: ALONE.settings }), ALONE);
     expect(good.filter((c) => !c.ok)).toEqual([]);
     expect(good.find((c) => c.name === 'upgrade-path')!.detail).toBe('10.2.9-h1 → 11.1.4-h7 through base image 11.1.0');
     const bad = driver('fw-odd');
-    const checks = bad.precheck(await bad.facts(), '11.1.4-h7');
+    const fo = await bad.facts();
+    const checks = bad.rules.precheck(fo, bad.rules.plan(fo, { targetVersion: '11.1.4-h7', image: null, settings: ALONE.settings }), ALONE);
     expect(checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['disk', 'pending-changes']);
     expect(checks.find((c) => c.name === 'disk')!.detail).toMatch(/^500 MB free on \/opt\/panrepo < \d+ MB needed$/);
   });
 
   it('downloads the base image and the target as jobs, then never again', async () => {
     const d = driver('fw-solo');
-    const first = await d.stage({ image, method: 'http', filesystem: '' });
+    const first = await d.stage(plan('10.2.9-h1'), null);
     expect(first.sent).toEqual(['request system software check', 'request system software download version 11.1.0', 'request system software download version 11.1.4-h7']);
-    expect((await d.verify(image)).outcome).toBe('ok');
-    expect((await d.stage({ image, method: 'http', filesystem: '' })).outcome).toBe('skipped');
+    expect((await d.verify(plan('10.2.9-h1'))).outcome).toBe('ok');
+    expect((await d.stage(plan('10.2.9-h1'), null)).outcome).toBe('skipped');
   });
 
   it('upgrades a standalone firewall: install job, restart, back on the target with the chassis ready', async () => {
@@ -72,24 +74,24 @@ describe('PAN-OS driver', () => {
   it('an HA pair through Panorama: passive first, then suspend the active (switchover), upgrade it, make it functional', async () => {
     const b = driver('fw-b', { viaPano: true });
     const a = driver('fw-a', { viaPano: true });
-    await b.stage({ image, method: 'http', filesystem: '' });
+    await b.stage(plan('10.2.9-h1'), null);
     let since = Date.now();
     await b.activate(plan('10.2.9-h1'));
     await b.waitForReturn({ version: '11.1.4-h7', timeoutMs: 20_000, since, pollMs: 50 });
-    await a.stage({ image, method: 'http', filesystem: '' });
-    expect((await a.switchover()).message).toBe('HA suspended here: the peer takes over');
-    expect((await b.facts()).extra.ha).toMatchObject({ local: 'active', peer: 'suspended' });
+    await a.stage(plan('10.2.9-h1'), null);
+    expect((await a.switchover(plan('10.2.9-h1'))).message).toBe('HA suspended here: the peer takes over');
+    expect((await b.facts()).ha).toMatchObject({ local: 'active', peer: 'suspended' });
     since = Date.now();
     await a.activate(plan('10.2.9-h1'));
     await a.waitForReturn({ version: '11.1.4-h7', timeoutMs: 20_000, since, pollMs: 50 });
     expect((await a.commit(plan('10.2.9-h1'))).sent).toEqual(['request high-availability state functional']);
-    expect((await a.facts()).extra.ha).toMatchObject({ local: 'passive', peer: 'active', sync: 'synchronized' });
+    expect((await a.facts()).ha).toMatchObject({ local: 'passive', peer: 'active', sync: 'synchronized' });
     expect((await b.commit(plan('10.2.9-h1'))).outcome).toBe('skipped');
   });
 
   it('turns a busy software manager into a transient error and refused credentials into a permanent one', async () => {
     const busy = driver('fw-busy');
-    await busy.stage({ image, method: 'http', filesystem: '' });
+    await busy.stage(plan('10.2.9-h1'), null);
     const err = await busy.activate(plan('10.2.9-h1')).catch((e) => e);
     expect(err).toMatchObject({ kind: 'api', transient: true });
     expect(err.message).toContain('The software manager is currently in use');

@@ -1,0 +1,115 @@
+// The IOS-XE upgrade as data: which steps, in which order, behind which gate,
+// sending which commands — `upshift plan` prints it and the engine runs it
+// (docs/architecture.md). Also what a gate says and what shows, after a
+// crash, that a disruptive step took place.
+import type { ActivationPlan, Facts, GateImpact, ImageSource, PlatformRules, StepKind, StepSpec, UpgradeSequence } from '../contract.js';
+import { DeviceError } from '../errors.js';
+import { normalizeVersion } from '../../common/versions.js';
+import { activationCommands, planActivation, precheck, rollbackCommands, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
+import { summarizeIosxe } from './summary.js';
+import type { IosxeFacts } from './types.js';
+
+export function commandsFor(kind: StepKind, plan: ActivationPlan, opts: { source?: ImageSource } = {}): string[] {
+  switch (kind) {
+    case 'backup': return ['show running-config', 'show startup-config'];
+    case 'cleanup': return ['install remove inactive'];
+    case 'stage': {
+      if (!plan.image) return [];
+      const src = opts.source;
+      return stageCommands({ image: plan.image, filesystem: plan.filesystem, method: src?.method ?? 'http', url: src?.method === 'http' ? src.url : undefined });
+    }
+    case 'verify': return plan.image ? [`verify /${plan.image.sha512 ? 'sha512' : 'md5'} ${plan.filesystem}${plan.image.file}`] : [];
+    case 'snapshot':
+    case 'postcheck': return SNAPSHOT_COMMANDS;
+    case 'activate': return activationCommands(plan);
+    case 'switchover': return ['write memory', 'redundancy force-switchover'];
+    case 'wait': return ['show version'];
+    case 'commit': return plan.kind === 'install' || plan.kind === 'issu' ? ['install commit'] : [];
+    case 'rollback': return rollbackCommands(plan);
+  }
+}
+
+const step = (plan: ActivationPlan, kind: StepKind, extra: Partial<StepSpec> = {}): StepSpec => ({
+  id: kind, kind, gate: null, disruptive: false, phase: 'upgrade', commands: commandsFor(kind, plan), ...extra,
+});
+
+export function sequence(plan: ActivationPlan, _facts: Facts): UpgradeSequence {
+  const commits = plan.kind === 'install' || plan.kind === 'issu';
+  const steps: StepSpec[] = [step(plan, 'backup', { phase: 'stage' })];
+  // Install mode can make room for the image by removing inactive ones (gated: it deletes files).
+  if (plan.kind !== 'bundle') steps.push(step(plan, 'cleanup', { phase: 'stage', gate: 'cleanup', onlyAsRemedy: true, note: 'only when flash is short and inactive images can go' }));
+  steps.push(
+    step(plan, 'stage', { phase: 'stage' }),
+    step(plan, 'verify', { phase: 'stage' }),
+    step(plan, 'snapshot'),
+    step(plan, 'activate', { gate: 'reload', disruptive: true }),
+  );
+  // Today's ISSU: the standby is upgraded first, then a gated switchover hands over to it.
+  if (plan.kind === 'issu') steps.push(step(plan, 'switchover', { gate: 'switchover', disruptive: true }));
+  steps.push(
+    step(plan, 'wait', { note: `reconnect until every member runs ${plan.targetVersion}` }),
+    step(plan, 'postcheck'),
+    step(plan, 'commit', commits ? {} : { note: 'nothing to commit' }),
+  );
+  return {
+    steps,
+    onFailure: [
+      step(plan, 'rollback', { gate: 'rollback', disruptive: true }),
+      step(plan, 'wait', { id: 'wait-rollback', version: plan.previousVersion, note: `reconnect until it runs ${plan.previousVersion} again` }),
+    ],
+  };
+}
+
+function timeLimit(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+}
+
+export function gateImpact(spec: StepSpec, plan: ActivationPlan, f: IosxeFacts, ctx: { peer: string | null; reloadTimeoutMs: number }): GateImpact {
+  const r = f.redundancy;
+  const issu = plan.kind === 'issu';
+  const blast: string[] = [];
+  if (r.kind === 'stack') blast.push(`all ${r.members.length} stack members reload`);
+  if (r.kind === 'svl') blast.push(issu && spec.kind === 'activate' ? 'the standby chassis reloads first; the active keeps forwarding' : 'both StackWise Virtual chassis');
+  if (r.kind === 'dual-sup') blast.push(issu && spec.kind === 'activate' ? 'the standby supervisor reloads first; the active keeps forwarding' : 'both supervisors');
+  let impact: string;
+  let rollback: string | null = null;
+  if (spec.kind === 'switchover') impact = `${f.hostname} switches over to its standby (already on ${plan.targetVersion}); the old active reloads and rejoins as standby`;
+  else if (spec.kind === 'cleanup') impact = `inactive image and package files are deleted from ${f.filesystem ?? 'flash'} (the running version is kept)`;
+  else if (spec.kind === 'rollback') impact = `${f.hostname} goes back to ${plan.previousVersion}${plan.kind === 'issu' ? '' : `: traffic stops while it reloads (up to ${timeLimit(ctx.reloadTimeoutMs)})`}`;
+  else if (issu) impact = `the standby of ${f.hostname} reloads on ${plan.targetVersion}; traffic stays on the active`;
+  else impact = `traffic through ${f.hostname} stops while it reloads (up to ${timeLimit(ctx.reloadTimeoutMs)})`;
+  if (spec.kind === 'activate') {
+    rollback = plan.kind === 'install' ? 'install abort (auto-abort timer 120 min)' : plan.kind === 'bundle' ? `restore the boot variable ${plan.previousBoot.join(';')} and reload` : issu ? 'install abort issu' : `re-install ${plan.previousVersion}`;
+  }
+  return { impact, blastRadius: blast, rollback };
+}
+
+/** What shows, after a crash, that an interrupted disruptive step took place. */
+export function stepHappened(kind: StepKind, f: IosxeFacts, plan: ActivationPlan | null, target: string): boolean {
+  const on = (v: string | null | undefined) => !!v && normalizeVersion(v) === normalizeVersion(target);
+  if (kind === 'rollback') return !!plan && normalizeVersion(f.version) === normalizeVersion(plan.previousVersion);
+  if (on(f.version)) return true;
+  // ISSU: the standby was upgraded, the active not yet.
+  if (kind === 'activate' && plan?.kind === 'issu') return f.redundancy.members.some((m) => on(m.version));
+  return false;
+}
+
+function iosxe(f: Facts): IosxeFacts {
+  if (f.platform !== 'iosxe') throw new Error(`IOS-XE rules given ${f.platform} facts`);
+  return f;
+}
+
+export const iosxeRules: PlatformRules = {
+  platform: 'iosxe',
+  plan(facts, want) {
+    const f = iosxe(facts);
+    if (!want.image) throw new DeviceError(f.hostname, 'plan', 'precondition', 'no image for this device: fill its image column and the Images sheet', undefined, false);
+    return planActivation(f, want.image, want.settings);
+  },
+  precheck: (facts, plan, ctx) => precheck(iosxe(facts), plan.image!, ctx.settings, plan),
+  sequence,
+  commandsFor,
+  gateImpact: (spec, plan, facts, ctx) => gateImpact(spec, plan, iosxe(facts), ctx),
+  stepHappened: (kind, facts, plan, target) => stepHappened(kind, iosxe(facts), plan, target),
+  summarize: (facts) => summarizeIosxe(iosxe(facts)),
+};

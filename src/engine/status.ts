@@ -1,0 +1,54 @@
+// One table of what each device status means: whether it ends a device's
+// part in a command, whether a person must look (exit code 1), whether it
+// counts as a failure for the circuit breaker, and its tone on screen. The
+// runner, the steps, the console, `upshift status` and the theme all read it.
+import type { DeviceStatus } from '../store/types.js';
+import type { RunCommand } from './context.js';
+
+export type StatusTone = 'ok' | 'busy' | 'wait' | 'bad' | 'blocked' | 'muted' | 'info' | null;
+
+export interface StatusInfo {
+  /** The device's part in a command is over (for ready and staged: only in check and stage). */
+  ends: 'always' | 'never' | RunCommand[];
+  /** Exit code 1: the device failed, was blocked or held, or a person must look. */
+  needsLook: boolean;
+  /** Counts as a failure for the circuit breaker. */
+  failure: boolean;
+  tone: StatusTone;
+}
+
+export const STATUS: Record<DeviceStatus, StatusInfo> = {
+  pending: { ends: 'never', needsLook: true, failure: false, tone: null },
+  ready: { ends: ['check'], needsLook: false, failure: false, tone: 'ok' },
+  blocked: { ends: 'always', needsLook: true, failure: false, tone: 'blocked' },
+  staged: { ends: ['stage'], needsLook: false, failure: false, tone: 'info' },
+  held: { ends: 'always', needsLook: true, failure: false, tone: 'wait' },
+  running: { ends: 'never', needsLook: true, failure: false, tone: 'busy' },
+  upgraded: { ends: 'always', needsLook: false, failure: false, tone: 'ok' },
+  'already-current': { ends: 'always', needsLook: false, failure: false, tone: 'ok' },
+  failed: { ends: 'always', needsLook: true, failure: true, tone: 'bad' },
+  'rolled-back': { ends: 'always', needsLook: true, failure: true, tone: 'bad' },
+  'needs-attention': { ends: 'always', needsLook: true, failure: true, tone: 'bad' },
+  skipped: { ends: 'always', needsLook: false, failure: false, tone: 'muted' },
+  cancelled: { ends: 'always', needsLook: true, failure: false, tone: 'muted' },
+};
+
+/** Whether a status ends a device's part in this command. */
+export function endsDevice(status: DeviceStatus, command: RunCommand | null): boolean {
+  const e = STATUS[status].ends;
+  return e === 'always' || (e !== 'never' && command !== null && e.includes(command));
+}
+
+/** Statuses a person should look at before (or instead of) the next run. */
+export const NEEDS_LOOK: DeviceStatus[] = (Object.keys(STATUS) as DeviceStatus[]).filter((s) => STATUS[s].needsLook && s !== 'pending' && s !== 'running');
+
+/** The exit code of a set of device statuses, for a command that was not stopped (SPEC exit codes). */
+export function exitCodeOf(statuses: Iterable<DeviceStatus>, command: RunCommand): 0 | 1 {
+  for (const s of statuses) {
+    if (STATUS[s].needsLook) return 1;
+    // A device only ready after a stage or a run did not get where the command takes it.
+    if (s === 'ready' && command !== 'check') return 1;
+    if (s === 'staged' && command === 'run') return 1;
+  }
+  return 0;
+}
