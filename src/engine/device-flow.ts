@@ -42,7 +42,7 @@ export async function deviceFlow(dr: DeviceRun, driver: Driver, pair?: PairConte
   const upTo: RunCommand = ctx.options.dryRun ? 'check' : pair?.only ?? ctx.options.command;
   const x: Execution = { dr, driver, plan, facts: f, since: 0, upTo };
   if (activated) {
-    const last = lastDone(seq.steps, v) ?? lastDone(seq.onFailure, v);
+    const last = lastDone(seq.onFailure, v) ?? lastDone(seq.steps, v);
     if (last && !driver.rules.stepHappened(last.kind, f, plan, last.version ?? target)) {
       throw new Stop('needs-attention', 'unexpected-state', `was activated on ${target} but runs ${f.version} (auto-abort timer, failed boot or a manual change?)`);
     }

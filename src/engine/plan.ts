@@ -8,6 +8,7 @@ import { normalizeVersion } from '../common/versions.js';
 import type { DeviceRow, Inventory } from '../store/types.js';
 import { upgradeSettings } from './context.js';
 import type { GateKind } from './gates.js';
+import { isA } from '../common/errors.js';
 
 export interface PlanStep { step: string; gate: GateKind | null; commands: string[]; note?: string }
 export interface DevicePlan {
@@ -41,7 +42,7 @@ export function planDevice(row: DeviceRow, facts: Facts | null, inv: Inventory, 
   try {
     plan = rules.plan(facts, { targetVersion: row.targetVersion ?? '', image: img ? { ...img } : null, settings });
   } catch (err) {
-    if (err instanceof DeviceError) return { ...base, state: 'not-upgradable', steps: [...head, { step: 'plan', gate: null, commands: [], note: err.detail }] };
+    if (isA(err, DeviceError)) return { ...base, state: 'not-upgradable', steps: [...head, { step: 'plan', gate: null, commands: [], note: err.detail }] };
     throw err;
   }
   const checks = rules.precheck(facts, plan, { settings, peer: null, switchoverDone: false });

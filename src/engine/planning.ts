@@ -6,6 +6,7 @@ import { normalizeVersion } from '../common/versions.js';
 import { upgradeSettings } from './context.js';
 import { Stop } from './outcomes.js';
 import type { DeviceRun } from './steps.js';
+import { isA } from '../common/errors.js';
 
 export const sameVersion = (a: string, b: string) => normalizeVersion(a) === normalizeVersion(b);
 
@@ -24,7 +25,7 @@ export function planFor(dr: DeviceRun, driver: Driver, f: Facts): ActivationPlan
   try {
     return driver.rules.plan(f, wantFor(dr));
   } catch (err) {
-    if (err instanceof DeviceError) throw new Stop('blocked', 'not-upgradable', err.message);
+    if (isA(err, DeviceError)) throw new Stop('blocked', 'not-upgradable', err.message);
     throw err;
   }
 }

@@ -6,6 +6,7 @@ import { DeviceError } from '../drivers/errors.js';
 import type { JournalEntry } from '../store/state.js';
 import { Stop } from './outcomes.js';
 import type { DeviceRun } from './steps.js';
+import { isA } from '../common/errors.js';
 
 export interface JournalView {
   /** Latest entry per step for this device and target, since the last completed rollback (`rolled-back`). */
@@ -43,7 +44,7 @@ export async function observe(dr: DeviceRun, driver: Driver, v: JournalView): Pr
     return await dr.step('facts', () => driver.facts({ step: 'facts', readiness: true }));
   } catch (err) {
     const inFlight = [...v.last.values()].filter((e) => ['activate', 'switchover', 'rollback'].includes(kindOf(e.step))).sort((a, b) => b.id - a.id)[0];
-    if (!(err instanceof DeviceError && err.transient) || !inFlight) throw err;
+    if (!(isA(err, DeviceError) && err.transient) || !inFlight) throw err;
     const expected = kindOf(inFlight.step) === 'rollback' ? v.plan?.previousVersion : dr.target;
     if (!expected) throw err;
     dr.ctx.bus.log('info', `unreachable after an earlier ${inFlight.step}: waiting for it to come back on ${expected}`, dr.hostname);
@@ -73,7 +74,7 @@ export async function reconcile(dr: DeviceRun, driver: Driver, entry: JournalEnt
     try {
       f = await driver.facts({ step: 'reconcile', readiness: true });
     } catch (err) {
-      if (!(err instanceof DeviceError && err.transient) || !expected) throw err;
+      if (!(isA(err, DeviceError) && err.transient) || !expected) throw err;
       // Unreachable: it is rebooting. Wait for it, up to reload_timeout from the step's start.
       const r = await driver.waitForReturn({ version: expected, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since, pollMs: dr.ctx.options.pollMs });
       dr.ctx.store.endStep(entry.id, 'reconciled', `${entry.step} completed while upshift was stopped: ${r.message}`);

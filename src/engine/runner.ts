@@ -12,6 +12,7 @@ import { exitCodeOf, STATUS } from './status.js';
 import { DeviceRun } from './steps.js';
 import { TargetError } from './targets.js';
 import { planWaves, type Unit } from './waves.js';
+import { isA, messageOf, stackOf } from '../common/errors.js';
 
 
 export class SelectionError extends Error {}
@@ -54,18 +55,18 @@ async function runDevice(ctx: RunContext, row: DeviceRow, pair?: PairContext): P
     status = r.status;
     dr.status(r.status, null, r.message, r.reason);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     let reason: Reason = 'device-error';
-    if (err instanceof Stop) {
+    if (isA(err, Stop)) {
       status = err.status;
       reason = err.reason;
-    } else if (err instanceof TargetError) {
+    } else if (isA(err, TargetError)) {
       status = 'blocked';
       reason = 'not-upgradable';
     }
-    const step = err instanceof DeviceError ? err.step : ctx.store.state(row.hostname)?.step ?? null;
+    const step = isA(err, DeviceError) ? err.step : ctx.store.state(row.hostname)?.step ?? null;
     dr.status(status, status === 'pending' ? null : step, message, reason);
-    if (!(err instanceof Stop || err instanceof DeviceError || err instanceof TargetError)) ctx.bus.log('debug', (err as Error).stack ?? message, row.hostname);
+    if (!(isA(err, Stop) || isA(err, DeviceError) || isA(err, TargetError))) ctx.bus.log('debug', stackOf(err), row.hostname);
     if (reason === 'window') ctx.windowStops++;
   } finally {
     await driver?.close().catch(() => undefined);

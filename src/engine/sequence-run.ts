@@ -10,6 +10,7 @@ import { Stop, type FlowResult } from './outcomes.js';
 import { planFor, precheckContext, recordFacts } from './planning.js';
 import { journalView, stepDone, type JournalView } from './reconcile.js';
 import type { DeviceRun } from './steps.js';
+import { isA, messageOf } from '../common/errors.js';
 
 export interface Execution {
   dr: DeviceRun;
@@ -61,10 +62,10 @@ export async function runSequence(x: Execution, seq: UpgradeSequence, v: Journal
     try {
       await runStep(x, spec);
     } catch (err) {
-      if (err instanceof PostcheckFailed) return rollBack(x, seq, journalView(dr), err);
-      if (err instanceof Stop || !dr.finishing) throw err;
+      if (isA(err, PostcheckFailed)) return rollBack(x, seq, journalView(dr), err);
+      if (isA(err, Stop) || !dr.finishing) throw err;
       // Past a reload, an error leaves the device in between versions: a person must look.
-      throw new Stop('needs-attention', 'device-error', err instanceof Error ? err.message : String(err));
+      throw new Stop('needs-attention', 'device-error', messageOf(err));
     }
   }
   if (command === 'stage') return { status: 'staged', reason: 'done', message: `${x.plan.targetVersion} staged and verified` };
@@ -178,8 +179,8 @@ async function rollBack(x: Execution, seq: UpgradeSequence, v: JournalView, fail
     try {
       await runStep(x, spec);
     } catch (err) {
-      if (err instanceof Stop && (err.reason === 'gate-held' || err.reason === 'gate-refused')) throw new Stop(err.status, err.reason, `${why}; ${err.message}`);
-      throw new Stop('needs-attention', 'rollback-failed', `${why}; the rollback did not complete: ${err instanceof Error ? err.message : String(err)}`);
+      if (isA(err, Stop) && (err.reason === 'gate-held' || err.reason === 'gate-refused')) throw new Stop(err.status, err.reason, `${why}; ${err.message}`);
+      throw new Stop('needs-attention', 'rollback-failed', `${why}; the rollback did not complete: ${messageOf(err)}`);
     }
   }
   await dr.step('rolled-back', async () => ({ message: `rolled back to ${x.plan.previousVersion}` }));

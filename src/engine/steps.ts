@@ -9,6 +9,7 @@ import type { RunContext } from './context.js';
 import type { Gate, GateDecision } from './gates.js';
 import { Stop, type Reason } from './outcomes.js';
 import { endsDevice } from './status.js';
+import { isA, messageOf } from '../common/errors.js';
 
 /** Steps that change what a device runs: once one started, the device is brought to an end state whatever else happens. */
 const DISRUPTING = new Set(['activate', 'rollback']);
@@ -89,10 +90,10 @@ export class DeviceRun {
         this.ctx.bus.emit({ type: 'step', hostname: this.hostname, step: name, phase: 'end', outcome: skipped ? 'skipped' : 'ok', message: message ?? undefined, durationMs: Date.now() - started, attempt });
         return result;
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = messageOf(err);
         this.ctx.store.endStep(id, 'failed', message);
         this.ctx.bus.emit({ type: 'step', hostname: this.hostname, step: name, phase: 'end', outcome: 'failed', message, durationMs: Date.now() - started, attempt });
-        const transient = err instanceof DeviceError && err.transient;
+        const transient = isA(err, DeviceError) && err.transient;
         if (!transient || attempt >= tries || (this.ctx.stopReason && !this.finishing)) throw err;
         const delay = baseMs * 2 ** (attempt - 1) * (0.5 + Math.random());
         this.ctx.bus.log('warn', `${name} failed (${message}); retry ${attempt + 1}/${tries} in ${(delay / 1000).toFixed(1)} s`, this.hostname);

@@ -1,0 +1,200 @@
+// The engine's decisions, fast, on fake devices: gates, windows, stops and
+// the breaker, retries, rollbacks, and above all what it does after a crash
+// left a disruptive step open (observe the device, never repeat blindly).
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ActivationPlan } from '../../src/drivers/contract.js';
+import { DeviceError } from '../../src/drivers/errors.js';
+import { osUser, PolicyApprover, QueueApprover } from '../../src/engine/gates.js';
+import { engineRig, fakeRow, type EngineRig } from '../helpers/engine-rig.js';
+
+let rig: EngineRig;
+afterEach(() => rig?.close());
+
+const PLAN: ActivationPlan = { kind: 'install', image: null, targetVersion: '17.9.5', filesystem: 'flash:', previousBoot: [], previousVersion: '17.6.5', stack: false };
+
+/** What a crash leaves: the step journaled as started, never ended. */
+function openStep(r: EngineRig, hostname: string, step: string, startedAgoMs = 0): void {
+  const runId = r.store.startRun('run', 'tester', {});
+  const id = r.store.beginStep({ runId, hostname, step, key: `${hostname}:${step}:17.9.5`, targetVersion: '17.9.5', disruptive: true, detail: { plan: PLAN } });
+  if (startedAgoMs) r.store.db.prepare('UPDATE journal SET started_at = ? WHERE id = ?').run(new Date(Date.now() - startedAgoMs).toISOString(), id);
+}
+
+function doneStep(r: EngineRig, hostname: string, step: string, outcome: 'ok' | 'failed' = 'ok', disruptive = false): void {
+  const runId = r.store.startRun('run', 'tester', {});
+  const id = r.store.beginStep({ runId, hostname, step, key: `${hostname}:${step}:17.9.5`, targetVersion: '17.9.5', disruptive, detail: step === 'activate' ? { plan: PLAN } : undefined });
+  r.store.endStep(id, outcome, null);
+}
+
+async function until(test: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+describe('engine on fake devices: a normal run', () => {
+  it('runs every step once, in order, with the reload gate approved and recorded', async () => {
+    rig = engineRig([fakeRow('a')]);
+    const out = await rig.run('run');
+    expect(out.exitCode).toBe(0);
+    expect(rig.state('a')).toMatchObject({ status: 'upgraded', reason: 'done' });
+    expect(rig.steps('a')).toEqual(['facts:ok', 'precheck:ok', 'backup:ok', 'stage:ok', 'verify:ok', 'snapshot:ok', 'activate:ok', 'wait:ok', 'postcheck:ok', 'commit:ok']);
+    expect(rig.store.auditRows().filter((r) => r.step === 'approval: reload')).toMatchObject([{ device: 'a', outcome: 'approved', operator: osUser() }]);
+    // What each step sent is journaled with it.
+    expect(rig.store.journal('a').find((j) => j.step === 'activate')!.sent_json).toBe('["fake activate"]');
+  });
+
+  it('leaves a gate that nobody approved held (reason gate-held) and reloads nothing', async () => {
+    rig = engineRig([fakeRow('a')]);
+    const out = await rig.run('run', { approver: new PolicyApprover(false) });
+    expect(out.exitCode).toBe(1);
+    expect(rig.state('a')).toMatchObject({ status: 'held', reason: 'gate-held' });
+    expect(rig.device('a').count('activate')).toBe(0);
+  });
+
+  it('holds a device whose window has closed (reason window) and counts the run as stopped', async () => {
+    rig = engineRig([fakeRow('a', { windowEnd: new Date(Date.now() - 60_000) })]);
+    const out = await rig.run('run');
+    expect(out.exitCode).toBe(3);
+    expect(rig.state('a')).toMatchObject({ status: 'held', reason: 'window' });
+    expect(rig.device('a').count('activate')).toBe(0);
+  });
+
+  it('a dry run and a check change nothing; the check looks at every device even when most fail', async () => {
+    rig = engineRig(['a', 'b', 'c', 'd'].map((h) => fakeRow(h)), { canary: 1, batchSize: { count: 1 } });
+    for (const h of ['a', 'b', 'c']) rig.device(h).failNext.set('facts', new DeviceError(h, 'facts', 'auth', 'login refused', undefined, false));
+    const out = await rig.run('check');
+    expect(out.exitCode).toBe(1);
+    expect(['a', 'b', 'c', 'd'].map((h) => rig.state(h).status)).toEqual(['failed', 'failed', 'failed', 'ready']);
+    expect((await rig.run('run', { dryRun: true })).exitCode).toBe(0);
+    expect(rig.state('a')).toMatchObject({ status: 'ready', reason: 'done' });
+    expect([...rig.devices.values()].reduce((n, d) => n + d.count('activate') + d.count('stage'), 0)).toBe(0);
+  });
+
+  it('the breaker stops later waves of a run, marking them not-started', async () => {
+    rig = engineRig(['a', 'b', 'c'].map((h) => fakeRow(h)), { canary: 1, batchSize: { count: 1 } });
+    rig.device('a').failNext.set('facts', new DeviceError('a', 'facts', 'auth', 'login refused', undefined, false));
+    const out = await rig.run('run');
+    expect(out.exitCode).toBe(3);
+    expect(rig.state('b')).toMatchObject({ status: 'pending', reason: 'not-started' });
+  });
+
+  it('retries a transient error of a read-only step, never a disruptive one', async () => {
+    rig = engineRig([fakeRow('a'), fakeRow('b')], { canary: 2, maxFailurePercent: 100 });
+    rig.device('a').failNext.set('stage', new DeviceError('a', 'stage', 'closed', 'the session closed'));
+    rig.device('b').failNext.set('activate', new DeviceError('b', 'activate', 'closed', 'the session closed'));
+    await rig.run('run');
+    expect(rig.steps('a').filter((s) => s.startsWith('stage'))).toEqual(['stage:failed', 'stage:ok']);
+    expect(rig.state('a').status).toBe('upgraded');
+    expect(rig.device('b').count('activate')).toBe(1);
+    expect(rig.state('b')).toMatchObject({ status: 'needs-attention', reason: 'device-error' });
+  });
+});
+
+describe('engine on fake devices: rollbacks and safe ends', () => {
+  it('a regression after the reload raises the rollback gate; approved, it rolls back and ends rolled-back', async () => {
+    rig = engineRig([fakeRow('a')]);
+    rig.device('a').routesAfterReboot = 50;
+    await rig.run('run');
+    expect(rig.state('a')).toMatchObject({ status: 'rolled-back', reason: 'rolled-back' });
+    expect(rig.state('a').message).toMatch(/post-check failed: routes 100 → 50 .*; rolled back to 17\.6\.5$/);
+    expect(rig.device('a').version).toBe('17.6.5');
+    expect(rig.steps('a').slice(-4)).toEqual(['postcheck:failed', 'rollback:ok', 'wait-rollback:ok', 'rolled-back:ok']);
+  });
+
+  it('neither a stop, nor the breaker, nor a closing window keeps a disrupted device from its rollback', async () => {
+    const row = fakeRow('a');
+    rig = engineRig([row]);
+    rig.device('a').routesAfterReboot = 50;
+    const approver = new QueueApprover(new PolicyApprover(false, ['reload']));
+    const { ctx, done } = rig.start('run', { approver });
+    await until(() => approver.pending().some((p) => p.gate.kind === 'rollback'));
+    ctx.stop('the operator stopped the run');
+    ctx.breakerTripped = true;
+    row.windowEnd = new Date(Date.now() - 1000);
+    approver.answer(approver.pending()[0].gate.id, 'approved');
+    const out = await done;
+    expect(rig.state('a')).toMatchObject({ status: 'rolled-back' });
+    expect(rig.device('a').count('rollback')).toBe(1);
+    expect(out.exitCode).toBe(3);
+  });
+
+  it('a stop while a device reloads lets it finish (wait, post-check, commit); devices not started stay pending', async () => {
+    rig = engineRig([fakeRow('a'), fakeRow('b')], { canary: 1 });
+    const release = rig.device('a').hold('activate');
+    const { ctx, done } = rig.start('run');
+    await until(() => rig.device('a').count('activate') === 1);
+    ctx.stop('SIGINT');
+    release();
+    const out = await done;
+    expect(out.exitCode).toBe(3);
+    expect(rig.state('a')).toMatchObject({ status: 'upgraded' });
+    expect(rig.state('b')).toMatchObject({ status: 'pending', reason: 'not-started' });
+  });
+});
+
+describe('engine on fake devices: after a crash (reconcile)', () => {
+  it('an activation that happened while upshift was down is reconciled, not repeated', async () => {
+    rig = engineRig([fakeRow('a')]);
+    openStep(rig, 'a', 'activate', 5000);
+    Object.assign(rig.device('a'), { version: '17.9.5', bootedAt: Date.now() - 1000, uncommitted: true });
+    await rig.run('run');
+    expect(rig.device('a').count('activate')).toBe(0);
+    expect(rig.steps('a')).toContain('activate:reconciled');
+    expect(rig.state('a')).toMatchObject({ status: 'upgraded' });
+    expect(rig.device('a').uncommitted).toBe(false);
+  });
+
+  it('a device still rebooting is waited for, then reconciled', async () => {
+    rig = engineRig([fakeRow('a')]);
+    openStep(rig, 'a', 'activate');
+    Object.assign(rig.device('a'), { version: '17.9.5', downUntil: Date.now() + 60, bootedAt: Date.now() + 60 });
+    await rig.run('run');
+    expect(rig.device('a').count('activate')).toBe(0);
+    expect(rig.state('a').status).toBe('upgraded');
+  });
+
+  it('an activation that never reached the device is gated and run again, once', async () => {
+    rig = engineRig([fakeRow('a')]);
+    openStep(rig, 'a', 'activate');
+    await rig.run('run');
+    expect(rig.steps('a')[0]).toBe('activate:interrupted');
+    expect(rig.device('a').count('activate')).toBe(1);
+    expect(rig.state('a').status).toBe('upgraded');
+  });
+
+  it('a device that reloaded but came back on the old version needs a person', async () => {
+    rig = engineRig([fakeRow('a')]);
+    openStep(rig, 'a', 'activate', 3000);
+    rig.device('a').bootedAt = Date.now() - 1000;
+    await rig.run('run');
+    expect(rig.state('a')).toMatchObject({ status: 'needs-attention', reason: 'unexpected-state' });
+    expect(rig.device('a').count('activate')).toBe(0);
+  });
+
+  it('a rollback interrupted after it took place goes on to its end, without a second rollback', async () => {
+    rig = engineRig([fakeRow('a')]);
+    doneStep(rig, 'a', 'activate', 'ok', true);
+    doneStep(rig, 'a', 'wait');
+    doneStep(rig, 'a', 'postcheck', 'failed');
+    openStep(rig, 'a', 'rollback', 3000);
+    rig.device('a').bootedAt = Date.now() - 1000;
+    await rig.run('run');
+    expect(rig.device('a').count('rollback')).toBe(0);
+    expect(rig.device('a').count('activate')).toBe(0);
+    expect(rig.state('a')).toMatchObject({ status: 'rolled-back' });
+  });
+
+  it('an upgrade under way is reported held (in-progress) by a check, and finished by the next run', async () => {
+    rig = engineRig([fakeRow('a')]);
+    doneStep(rig, 'a', 'activate', 'ok', true);
+    Object.assign(rig.device('a'), { version: '17.9.5', uncommitted: true });
+    expect((await rig.run('check')).exitCode).toBe(1);
+    expect(rig.state('a')).toMatchObject({ status: 'held', reason: 'in-progress' });
+    await rig.run('run');
+    expect(rig.state('a').status).toBe('upgraded');
+    expect(rig.device('a').count('commit')).toBe(1);
+    expect(rig.device('a').count('activate')).toBe(0);
+  });
+});
