@@ -1,5 +1,6 @@
 // `upshift lab` as an operator runs it: files written, devices reachable, Ctrl-C stops it.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -10,14 +11,21 @@ import { openpyxlCells, tempDir } from '../helpers/workbooks.js';
 import { isListening } from '../../src/lab/lab.js';
 import { enable, promptOf, TestShell } from '../helpers/ssh-shell.js';
 
+let child: ChildProcess | null = null;
+// A failed assertion must not leave the lab running after the test.
+afterEach(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  child = null;
+});
+
 describe('upshift lab', () => {
   it('writes the workbook, a 0600 credentials file, the images and known hosts; devices answer; SIGINT stops it cleanly', async () => {
     const dir = tempDir();
     const out = join(dir, 'fleet', 'lab.xlsx');
-    const child = spawn(process.execPath, [BIN, 'lab', '--devices', '4', '--mix', 'cat9300,isr4451,panos', '--speed', '20', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [BIN, 'lab', '--devices', '4', '--mix', 'cat9300,isr4451,panos', '--speed', '20', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stdout += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stdout += d));
     const start = Date.now();
     while (!stdout.includes('Ctrl-C stops the lab.')) {
       if (Date.now() - start > 30_000) throw new Error(`lab did not start:\n${stdout}`);
@@ -49,7 +57,7 @@ describe('upshift lab', () => {
     shell.end();
 
     child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('close', r));
+    const code = await new Promise<number | null>((r) => child!.on('close', r));
     expect(code).toBe(0);
     expect(stdout).toContain('lab stopped');
     expect(await isListening('127.0.0.1', port)).toBe(false);

@@ -177,7 +177,7 @@ export class IosxeDriver implements Driver {
     }
     const out = await s.run('install commit', { step, timeout: 'operation', allowErrors: true });
     if (!/SUCCESS: install_commit/.test(out)) throw new DeviceError(this.target.hostname, step, 'command', '"install commit" failed', out.trim().split('\n').slice(-3).join('\n'), false);
-    return result(`${plan.targetVersion} committed`, ['install commit'], out);
+    return result(`${plan.targetVersion} committed`, ['show install summary', 'install commit'], out);
   }
 
   async rollback(plan: ActivationPlan, step = 'rollback'): Promise<StepResult<{ reloads: boolean }>> {

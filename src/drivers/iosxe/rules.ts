@@ -24,7 +24,8 @@ export function commandsFor(kind: StepKind, plan: ActivationPlan, opts: { source
     case 'activate': return activationCommands(plan);
     case 'switchover': return ['write memory', 'redundancy force-switchover'];
     case 'wait': return ['show version'];
-    case 'commit': return plan.kind === 'install' || plan.kind === 'issu' ? ['install commit'] : [];
+    // The install state is read first: a commit made before an interruption is not made again.
+    case 'commit': return plan.kind === 'install' || plan.kind === 'issu' ? ['show install summary', 'install commit'] : [];
     case 'rollback': return rollbackCommands(plan);
   }
 }

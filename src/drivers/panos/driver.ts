@@ -200,9 +200,9 @@ export class PanosDriver implements Driver {
 
   async commit(_plan: ActivationPlan, step = 'commit'): Promise<StepResult> {
     const f = await this.facts({ step });
-    if (f.ha?.local !== 'suspended') return { ...ok('nothing to commit on PAN-OS', []), outcome: 'skipped' };
+    if (f.ha?.local !== 'suspended') return { ...ok('nothing to commit on PAN-OS', ['show high-availability state']), outcome: 'skipped' };
     const r = await this.api.opText(CMD.haFunctional, this.name, step, this.serial);
-    return ok(`HA made functional again (${r})`, ['request high-availability state functional']);
+    return ok(`HA made functional again (${r})`, ['show high-availability state', 'request high-availability state functional']);
   }
 
   async rollback(plan: ActivationPlan, step = 'rollback'): Promise<StepResult<{ reloads: boolean }>> {

@@ -23,7 +23,7 @@ export function commandsFor(kind: StepKind, plan: ActivationPlan, opts: { versio
     case 'switchover': return ['request high-availability state suspend'];
     case 'activate': return [`request system software install version ${target}`, 'request restart system'];
     case 'wait': return ['show system info', 'show chassis-ready'];
-    case 'commit': return ['show high-availability state', 'request high-availability state functional (if suspended)'];
+    case 'commit': return ['show high-availability state', 'request high-availability state functional'];
     case 'rollback': return [`request system software install version ${plan.previousVersion}`, 'request restart system'];
   }
 }
@@ -40,7 +40,7 @@ export function sequence(plan: ActivationPlan, f: PanosFacts): UpgradeSequence {
     step(plan, 'activate', { gate: 'reload', disruptive: true }),
     step(plan, 'wait', { note: `until ${plan.targetVersion} answers and the chassis is ready` }),
     step(plan, 'postcheck'),
-    step(plan, 'commit', f.ha ? {} : { commands: [], note: 'nothing to commit' }),
+    step(plan, 'commit', f.ha ? { note: 'functional again only where suspended' } : { commands: [], note: 'nothing to commit' }),
   );
   const onFailure = [
     step(plan, 'rollback', { gate: 'rollback', disruptive: true }),

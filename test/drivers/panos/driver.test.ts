@@ -84,7 +84,7 @@ describe('PAN-OS driver', () => {
     since = Date.now();
     await a.activate(plan('10.2.9-h1'));
     await a.waitForReturn({ version: '11.1.4-h7', timeoutMs: 20_000, since, pollMs: 50 });
-    expect((await a.commit(plan('10.2.9-h1'))).sent).toEqual(['request high-availability state functional']);
+    expect((await a.commit(plan('10.2.9-h1'))).sent).toEqual(['show high-availability state', 'request high-availability state functional']);
     expect((await a.facts()).ha).toMatchObject({ local: 'passive', peer: 'active', sync: 'synchronized' });
     expect((await b.commit(plan('10.2.9-h1'))).outcome).toBe('skipped');
   });

@@ -1,0 +1,79 @@
+// `upshift plan` prints what a run then sends: the same steps, in the same
+// order, with the same commands — for every IOS-XE mode and for PAN-OS. Both
+// come from the driver's step sequence; this proves they do not drift.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { dev, startLabRun, type LabRun } from '../helpers/lab-run.js';
+import type { LabDeviceSpec } from '../../src/lab/fleet.js';
+import type { DevicePlan } from '../../src/engine/plan.js';
+
+interface Ran { hostname: string; step: string; outcome: string; disruptive: number; sent_json: string | null }
+
+/** check, plan --json, run --yes on one lab; the plans and the run's journal. */
+function planThenRun(fleet: LabDeviceSpec[], settings: Record<string, string | number>) {
+  const out = { run: null as LabRun | null, plans: [] as DevicePlan[], journal: [] as Ran[] };
+  beforeAll(async () => {
+    const run = (out.run = await startLabRun(fleet, { settings }));
+    const state = join(run.dir, 'state');
+    expect((await run.cli(['check', '--state', state])).code).toBe(0);
+    const p = await run.cli(['plan', '--json', '--state', state]);
+    expect(p.code).toBe(0);
+    out.plans = JSON.parse(p.stdout) as DevicePlan[];
+    const r = await run.cli(['run', '--yes', '--state', state]);
+    expect(r.code, r.stdout).toBe(0);
+    const db = new Database(join(state, 'upshift.db'), { readonly: true });
+    out.journal = db.prepare("SELECT j.hostname, j.step, j.outcome, j.disruptive, j.sent_json FROM journal j JOIN runs r ON r.id = j.run_id WHERE r.command = 'run' ORDER BY j.id").all() as Ran[];
+    db.close();
+  }, 240_000);
+  afterAll(async () => out.run?.lab.stop());
+  return out;
+}
+
+/** The image server's address, port and token are known only to the run: compare the rest of the URL. */
+const normal = (c: string) => c.replace(/http:\/\/[^/\s]+\/[^/\s]+\//, 'http://<server>/');
+
+function comparePlanAndRun(out: ReturnType<typeof planThenRun>, host: string): void {
+  const plan = out.plans.find((p) => p.hostname === host)!;
+  expect(plan.state).toBe('planned');
+  const planned = new Map(plan.steps.map((s) => [s.step, s.commands.map(normal)]));
+  const ran = out.journal.filter((j) => j.hostname === host && j.outcome !== 'failed');
+  // Every step of the run is a planned step, in the plan's order; every planned step ran (a cleanup only when flash is short).
+  const order = [...new Set(ran.map((j) => j.step))];
+  expect(order).toEqual(plan.steps.map((s) => s.step).filter((s) => order.includes(s)));
+  expect(plan.steps.map((s) => s.step).filter((s) => !order.includes(s) && s !== 'cleanup')).toEqual([]);
+  for (const j of ran) {
+    if (!j.sent_json) continue;
+    const sent = (JSON.parse(j.sent_json) as string[]).map(normal);
+    const want = planned.get(j.step)!;
+    // A disruptive step sends exactly what the plan (and its gate) showed; a read-only one may skip what it already knows.
+    if (j.disruptive) expect(sent, `${host} ${j.step}`).toEqual(want);
+    else for (const c of sent) expect(want, `${host} ${j.step}: "${c}" was not in the plan`).toContain(c);
+  }
+}
+
+describe('plan versus run: install, stack, bundle, ISSU, PAN-OS HA and standalone', () => {
+  const out = planThenRun([
+    dev('sw-inst', 'cat9300'), dev('sw-stack', 'cat9300-stack'), dev('rtr-bundle', 'asr1001x', { mode: 'bundle' }), dev('core-svl', 'cat9500-svl'),
+    dev('fw-a', 'panos', { haPeer: 'fw-b', haRole: 'active', via: 'pano' }), dev('fw-b', 'panos', { haPeer: 'fw-a', haRole: 'passive', via: 'pano' }), dev('fw-solo', 'panos'),
+    { hostname: 'pano', kind: 'panorama', version: '11.1.4-h7', target: null, faults: [], site: 'lab', role: 'p', group: 'm' },
+  ], { concurrency: 8, canary: 8 });
+
+  it.each(['sw-inst', 'sw-stack', 'rtr-bundle', 'core-svl', 'fw-a', 'fw-b', 'fw-solo'])('%s: the planned steps, in order, with the planned commands', (host) => comparePlanAndRun(out, host));
+
+  it('covers each mode and both HA roles', () => {
+    expect(Object.fromEntries(out.plans.map((p) => [p.hostname, p.kind]))).toMatchObject({ 'sw-inst': 'install', 'sw-stack': 'install', 'rtr-bundle': 'bundle', 'core-svl': 'issu', 'fw-a': 'panos', 'fw-solo': 'panos' });
+    expect(out.plans.find((p) => p.hostname === 'fw-a')!.steps.map((s) => s.step)).toContain('switchover');
+    expect(out.plans.find((p) => p.hostname === 'fw-b')!.steps.map((s) => s.step)).not.toContain('switchover');
+  });
+});
+
+describe('plan versus run: one-shot install and bundle-to-install conversion', () => {
+  const out = planThenRun([dev('vpn-oneshot', 'c8000v'), dev('sw-convert', 'cat9300', { mode: 'bundle' })], { commit_after_postcheck: 'no', convert_to_install: 'yes', canary: 2 });
+
+  it.each(['vpn-oneshot', 'sw-convert'])('%s: the planned steps, in order, with the planned commands', (host) => comparePlanAndRun(out, host));
+
+  it('covers both modes', () => {
+    expect(Object.fromEntries(out.plans.map((p) => [p.hostname, p.kind]))).toEqual({ 'vpn-oneshot': 'install-oneshot', 'sw-convert': 'convert' });
+  });
+});
