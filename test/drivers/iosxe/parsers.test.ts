@@ -182,11 +182,19 @@ describe('show version', () => {
     expect(parseShowVersion(`${banner}\n${table}`)).toMatchObject({ version: '17.10.1', bootMode: 'install' });
   });
 
-  it('numbers the local switch as the one the member blocks leave out (its own block is printed first, untitled)', () => {
-    const out = 'Cisco IOS XE Software, Version 17.12.03\nsvl-1 uptime is 1 hour, 2 minutes\nModel Number                       : C9500-48Y4C\nSystem Serial Number               : FDO11111111\n\nSwitch 01\n---------\nModel Number                       : C9500-48Y4C\nSystem Serial Number               : FDO22222222\n';
-    expect(parseShowVersion(out).switches).toEqual([
+  it('numbers the local switch as the one the member blocks leave out, and adds no member it cannot number', () => {
+    const head = 'Cisco IOS XE Software, Version 17.12.03\nsvl-1 uptime is 1 hour, 2 minutes\ncisco C9500-48Y4C (X86) processor with 1867789K/6147K bytes of memory.\nProcessor board ID FDO11111111\n';
+    const block = (title: string, serial: string) => `\n${title}\n---------\nModel Number                       : C9500-48Y4C\nSystem Serial Number               : ${serial}\n`;
+    const local = 'Model Number                       : C9500-48Y4C\nSystem Serial Number               : FDO11111111\n';
+    // Local switch 2: its block comes first, untitled; switch 1 has a titled block.
+    expect(parseShowVersion(head + local + block('Switch 01', 'FDO22222222')).switches).toEqual([
       { number: 1, model: 'C9500-48Y4C', serial: 'FDO22222222', version: null, mode: null },
       { number: 2, model: 'C9500-48Y4C', serial: 'FDO11111111', version: null, mode: null },
+    ]);
+    // A first block whose serial is not the board ID, then titled blocks for both members: two members, not three.
+    const other = local.replace('FDO11111111', 'FDO99999999');
+    expect(parseShowVersion(head + other + block('Switch 01', 'FDO11111111') + block('Switch 02', 'FDO22222222')).switches.map((m) => [m.number, m.serial])).toEqual([
+      [1, 'FDO11111111'], [2, 'FDO22222222'],
     ]);
   });
 });

@@ -65,18 +65,24 @@ export class MemberReader {
   }
 
   /** The members as printed; [] for a device that prints neither a table nor member blocks. */
-  members(): SwitchMember[] {
+  members(boardId: string | null): SwitchMember[] {
     const others = this.blocks.slice(1);
     const local = this.blocks[0];
-    // The local switch's number: the `*` row of the table; without a table, the one number the blocks leave out.
-    const taken = new Set(others.map((b) => b.number));
+    const byNumber = new Map<number, Block>(others.map((b) => [b.number!, b]));
+    // The untitled first block describes the local switch: the `*` row of the table. Without a
+    // table, it is the number the titled blocks skip (1 when they start at 2, or a gap between
+    // them). When they run from 1 without a gap, some releases print a block for every member
+    // and the first one describes no member of its own: it counts as the next number only when
+    // its serial is the processor board ID and no titled block has it.
     let localNumber = this.rows.find((r) => r.active)?.number ?? null;
     if (localNumber === null && this.rows.length === 0 && others.length > 0) {
-      localNumber = 1;
-      while (taken.has(localNumber)) localNumber++;
+      let missing = 1;
+      while (byNumber.has(missing)) missing++;
+      const ownSerial = local.serial !== null && local.serial === boardId && !others.some((b) => b.serial === local.serial);
+      if (missing === 1 || missing < Math.max(...byNumber.keys()) || ownSerial) localNumber = missing;
     }
-    const byNumber = new Map<number, Block>(others.map((b) => [b.number!, b]));
-    if (localNumber !== null) byNumber.set(localNumber, local);
+    // A titled block for the same number is the member's own description and wins.
+    if (localNumber !== null && !byNumber.has(localNumber)) byNumber.set(localNumber, local);
     if (this.rows.length > 0) {
       return this.rows.map((r) => ({
         number: r.number, model: r.model, serial: byNumber.get(r.number)?.serial ?? null, version: normalizeVersion(r.version), mode: r.mode,

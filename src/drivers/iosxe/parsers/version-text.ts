@@ -42,7 +42,7 @@ export const KNOWN = [
   /bytes of (?:physical |non-volatile )?(?:configuration )?memory\.?$/,
   /^DRAM configuration is/,
   /^\S+ CPU at \S+/,
-  /^[A-Z][a-z]+ Revision \S+, [A-Z][a-z]+ Revision/,
+  /^\w+ Revision \S+, \w+ Revision/, // Catalyst 4500 supervisor chips: "Jawa Revision 7, Snowtrooper Revision 0x0.0x1C"
   /^[A-Za-z][\w .()/-]*?\s+:(?:\s.*)?$/, // member and chassis details: "Base Ethernet MAC Address : …"
   /^[-\s]{3,}$/,
 ];

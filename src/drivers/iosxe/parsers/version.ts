@@ -76,9 +76,9 @@ export function parseShowVersion(text: string, command = 'show version'): ShowVe
   r.need(sawVersion, 'no "Cisco IOS … Version" line');
   out.version = versionOf(xe, ios, members.localRelease);
   out.lastReloadReason ??= returnedBy;
+  out.switches = members.members(out.serial);
   out.model ??= members.localModel;
   out.serial ??= members.localSerial;
-  out.switches = members.members();
   out.bootMode = bootModeOf(out.image) ?? installMode ?? members.localMode;
   return r.done(out);
 }
