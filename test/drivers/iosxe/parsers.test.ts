@@ -130,6 +130,7 @@ describe('errors only for output that is not the command\'s', () => {
     expect(parseIosxe('show ip interface brief | include Vlan', 'Vlan100                10.1.1.1        YES NVRAM  up                    up\n')).toEqual({
       interfaces: [{ name: 'Vlan100', address: '10.1.1.1', status: 'up', protocol: 'up' }], unparsed: 0,
     });
+    expect(parseIosxe('show ip interface brief', 'sw1#sh ip int br | include Vlan\nVlan100                10.1.1.1        YES NVRAM  up                    up\n')).toMatchObject({ interfaces: [{ name: 'Vlan100' }] });
     expect(parseIosxe('show ip arp | include 10.9.9.9', '')).toEqual({ entries: [], unparsed: 0 });
     expect(() => parseIosxe('show ip arp', '')).toThrow(ParseError);
   });
@@ -210,6 +211,22 @@ describe('details of other parsers', () => {
 `, 'dir bootflash:');
     expect(d).toEqual({ filesystem: 'bootflash:', totalBytes: 7_835_648_000, freeBytes: 7_340_032_000, files: [
       { name: 'isr4400-universalk9.17.09.05.SPA.bin', size: 450_975_228, isDirectory: false }, { name: 'core', size: 4096, isDirectory: true }], unparsed: 0 });
+  });
+
+  it('names the files of further "Directory of" sections (dir /recursive) by their path below the first', () => {
+    const d = parseDir(`Directory of bootflash:/
+
+   12  -rw-             6960  Jan 30 2024 10:11:12 +00:00  packages.conf
+   13  drwx             4096  Jan 30 2024 10:11:12 +00:00  core
+
+Directory of bootflash:/core
+
+   21  -rw-           180224  Feb  2 2024 07:40:01 +00:00  iosd_core.gz
+
+7340032000 bytes total (6844416000 bytes free)
+`, 'dir /recursive bootflash:');
+    expect(d.files.map((f) => f.name)).toEqual(['packages.conf', 'core', 'core/iosd_core.gz']);
+    expect(d).toMatchObject({ filesystem: 'bootflash:', totalBytes: 7_340_032_000, freeBytes: 6_844_416_000, unparsed: 0 });
   });
 
   it('leaves a redundancy image version null when the line wrap cut it', () => {

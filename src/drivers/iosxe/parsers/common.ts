@@ -32,7 +32,8 @@ const REFUSED = /^%\s*(?:Invalid input|Incomplete command|Ambiguous command|Unkn
  */
 export class Reader {
   readonly lines: string[];
-  readonly filtered: boolean;
+  /** An output modifier (`| include …`) in the command given or in the echo: lines the command always prints may be cut. */
+  filtered: boolean;
   private readonly unknownLines: string[] = [];
   /** The echoed command when it is not the one this parser reads. */
   private otherCommand: string | null = null;
@@ -43,14 +44,10 @@ export class Reader {
     lines = this.afterEcho(lines, id);
     lines = this.beforeNextPrompt(lines);
     this.lines = lines.filter((l) => !isNoise(l));
-    const first = this.lines.find((l) => l.trim() !== '');
-    if (first === undefined) {
-      if (this.filtered) return;
-      throw new ParseError(command, 'the output is empty');
-    }
     const refusal = this.lines.find((l) => REFUSED.test(l.trim()));
     if (refusal !== undefined) throw new ParseError(command, `the device refused the command: ${JSON.stringify(refusal.trim())}`);
     if (this.otherCommand !== null) throw new ParseError(command, `this is the output of another command (${JSON.stringify(this.otherCommand)})`);
+    if (!this.filtered && !this.lines.some((l) => l.trim() !== '')) throw new ParseError(command, 'the output is empty');
   }
 
   /** Drops everything up to the echoed command; refuses the output of another command. */
@@ -66,7 +63,9 @@ export class Reader {
       if (c !== null && /^(?:sh|sho|show|dir)\b/i.test(c)) [echoAt, echoed] = [i, c];
     }
     if (echoAt < 0 || echoed === null) return lines;
-    if (commandForm(echoed)?.id !== id) this.otherCommand = echoed;
+    const form = commandForm(echoed);
+    if (form?.id !== id) this.otherCommand = echoed;
+    else if (form.filtered) this.filtered = true;
     return lines.slice(echoAt + 1);
   }
 
