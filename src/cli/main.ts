@@ -69,6 +69,7 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
     .description('parse a saved device output (stdin if no FILE) and print the structured result as JSON')
     .requiredOption('--platform <p>', 'iosxe')
     .requiredOption('--command <cmd>', 'the command that produced the output, e.g. "show version"')
+    .option('--verbose', 'also list the lines the parser did not understand (unparsedLines)')
     .argument('[file]', 'file holding the output')
     .exitOverride();
   parse.action((file: string | undefined, opts: CommonOptions & Record<string, unknown>) => run(parseCommand, opts, file ? [file] : []));

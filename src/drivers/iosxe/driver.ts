@@ -67,9 +67,10 @@ export class IosxeDriver implements Driver {
   async snapshot(step = 'snapshot'): Promise<Snapshot> {
     const s = await this.open(step);
     const outputs = await s.runReadOnly(SNAPSHOT_COMMANDS, step);
-    // A protocol that is not running answers "% …": no figure, not a failure.
+    // A protocol that is not running answers "% …" or nothing at all (OSPF without neighbours): no figure, not a failure.
     const optional = <T>(i: number, parse: (t: string) => T): T | null => {
       const out = outputs[i];
+      if (out.trim() === '') return null;
       return /^\s*%/m.test(out) && !/Route Source|Neighbor|Protocol|Interface/.test(out) ? null : parse(out);
     };
     const routes = optional(0, parseRouteSummary);

@@ -1,34 +1,36 @@
-// show install summary
-import { ParseError, firstLine, normalizeVersion, outputLines } from './common.js';
+// show install summary: one block per group of members or route processors
+// (`[ Switch 1 2 ]`, `[ R0 R1 ]`, `[ Chassis 1/R0 Chassis 2/R0 ]`), a package
+// table and, from 16.9 on, the auto-abort timer line.
+import { Reader, RULER, isRelease, normalizeVersion } from './common.js';
 
 export interface InstallSummary {
   packages: { type: string; state: string; version: string; location: string | null }[];
   autoAbortTimer: string | null;
   uncommitted: boolean;
+  unparsed: number;
 }
 
-const CMD = 'show install summary';
+const LEGEND = [/^State \(St\):/, /^[A-Z] - [A-Z][a-z]+(?: & [A-Z][a-z]+)?,/, /^Type\s+St\s+Filename\/Version$/];
 
-export function parseInstallSummary(text: string): InstallSummary {
-  const lines = outputLines(text, CMD);
-  const out: InstallSummary = { packages: [], autoAbortTimer: null, uncommitted: false };
+export function parseInstallSummary(text: string, command = 'show install summary'): InstallSummary {
+  const r = new Reader(text, command, 'show install summary');
+  const out: Omit<InstallSummary, 'unparsed'> = { packages: [], autoAbortTimer: null, uncommitted: false };
   let location: string | null = null;
   let sawHeader = false;
-  for (const raw of lines) {
+  for (const raw of r.lines) {
     const line = raw.trim();
     let m: RegExpExecArray | null;
-    if (line === '' || /^-+$/.test(line) || /^Type\s+St\s+Filename\/Version$/.test(line)) continue;
-    if ((m = /^\[\s*(.*?)\s*\]\s+Installed Package\(s\) Information:$/.exec(line))) {
+    if (line === '' || RULER.test(line) || LEGEND.some((re) => re.test(line))) continue;
+    if ((m = /^\[\s*(.*?)\s*\]\s+Installed Package\(s\) Information:?$/.exec(line))) {
       location = m[1];
       sawHeader = true;
-    } else if (/^State \(St\):/.test(line) || /^C - Activated & Committed/.test(line)) continue;
-    else if ((m = /^(IMG|SMU|PKG|APSP|APDP|ROMMON|Base)\s+([IUCD])\s+(\S+)$/.exec(line))) {
-      out.packages.push({ type: m[1], state: m[2], version: /^\d+(\.\d+)+/.test(m[3]) ? normalizeVersion(m[3]) : m[3], location });
-    } else if ((m = /^Auto abort timer:\s*(.*)$/.exec(line))) {
-      out.autoAbortTimer = /^inactive$/i.test(m[1].trim()) ? null : m[1].trim();
-    } else throw new ParseError(CMD, raw);
+    } else if ((m = /^([A-Z][A-Za-z]{1,7})\s+([IUCD])\s+(\S+)$/.exec(line))) {
+      out.packages.push({ type: m[1], state: m[2], version: isRelease(m[3]) ? normalizeVersion(m[3]) : m[3], location });
+    } else if ((m = /^Auto abort timer:\s*(.*)$/i.exec(line))) {
+      out.autoAbortTimer = /^inactive$/i.test(m[1].trim()) || m[1].trim() === '' ? null : m[1].trim();
+    } else r.unknown(line);
   }
-  if (!sawHeader) throw new ParseError(CMD, firstLine(lines), 'no "Installed Package(s) Information" header; first');
+  r.need(sawHeader, 'no "Installed Package(s) Information" header');
   out.uncommitted = out.packages.some((p) => p.state === 'U' || p.state === 'D');
-  return out;
+  return r.done(out);
 }

@@ -1,5 +1,7 @@
-// show redundancy
-import { ParseError, firstLine, normalizeVersion, outputLines } from './common.js';
+// show redundancy: the system section, then the current (local) and the peer
+// processor. An `Image Version =` value runs on over the lines that follow it
+// (the software banner, copyright, compile date) until the next `key = value`.
+import { KEY_VALUE, RULER, Reader, isRelease, normalizeVersion } from './common.js';
 
 export interface Redundancy {
   configuredMode: string | null;
@@ -10,33 +12,56 @@ export interface Redundancy {
   hardwareMode: string | null;
   localVersion: string | null;
   peerVersion: string | null;
+  unparsed: number;
 }
 
-const CMD = 'show redundancy';
+type Section = 'system' | 'current' | 'peer';
 
-export function parseRedundancy(text: string): Redundancy {
-  const lines = outputLines(text, CMD);
-  const out: Redundancy = { configuredMode: null, operatingMode: null, peerState: null, switchovers: null, localState: null, hardwareMode: null, localVersion: null, peerVersion: null };
-  let section: 'system' | 'current' | 'peer' = 'system';
-  for (const raw of lines) {
+export function parseRedundancy(text: string, command = 'show redundancy'): Redundancy {
+  const r = new Reader(text, command, 'show redundancy');
+  const out: Omit<Redundancy, 'unparsed'> = {
+    configuredMode: null, operatingMode: null, peerState: null, switchovers: null, localState: null, hardwareMode: null, localVersion: null, peerVersion: null,
+  };
+  let section: Section = 'system';
+  let inImage = false;
+  const setVersion = (value: string) => {
+    // A version at the very end of the line may be cut by the wrap ("12.2(20)EWA(3" / ".92)"): not read.
+    const m = /,\s*Version\s+([^\s,]+)(?=[,\s])/.exec(value);
+    if (!m || !isRelease(m[1])) return;
+    if (section === 'current') out.localVersion ??= normalizeVersion(m[1]);
+    else if (section === 'peer') out.peerVersion ??= normalizeVersion(m[1]);
+  };
+  for (const raw of r.lines) {
     const line = raw.trim();
     let m: RegExpExecArray | null;
-    if (/^Current Processor Information/.test(line)) section = 'current';
-    else if (/^Peer Processor Information/.test(line)) section = 'peer';
-    else if ((m = /^Configured Redundancy Mode = (.+)$/.exec(line))) out.configuredMode = m[1].trim();
-    else if ((m = /^Operating Redundancy Mode = (.+)$/.exec(line))) out.operatingMode = m[1].trim();
-    else if ((m = /^Hardware Mode = (.+)$/.exec(line))) out.hardwareMode = m[1].trim();
-    else if ((m = /^Switchovers system experienced = (\d+)/.exec(line))) out.switchovers = Number(m[1]);
-    else if ((m = /^Current Software state = (.+)$/.exec(line))) {
-      if (section === 'current') out.localState = m[1].trim();
-      else if (section === 'peer') out.peerState = m[1].trim();
-    } else if ((m = /^Peer \(slot: \S+\) information is not available because it is in '([^']+)' state/.exec(line))) out.peerState = m[1];
-    else if (/^Peer processor is not present/i.test(line) && section === 'peer') out.peerState = 'NOT PRESENT';
-    else if ((m = /^Image Version = .*?Version ([^\s,]+)/.exec(line))) {
-      if (section === 'current') out.localVersion = normalizeVersion(m[1]);
-      else if (section === 'peer') out.peerVersion = normalizeVersion(m[1]);
+    if (line === '' || RULER.test(line)) continue;
+    const keyValue = /^([A-Za-z][\w /()-]*?)\s*=\s*(.*)$/.exec(line);
+    if (inImage && !keyValue) {
+      setVersion(line); // the wrapped banner may carry the version on its second line
+      continue;
     }
+    inImage = false;
+    if (/^Redundant System Information\s*:?$/.test(line)) section = 'system';
+    else if (/^Current Processor Information\s*:?$/.test(line)) section = 'current';
+    else if (/^Peer Processor Information\s*:?$/.test(line)) section = 'peer';
+    else if ((m = /^Peer \(slot: [^)]*\) information is not available because it is in '([^']+)' state/.exec(line))) out.peerState = m[1];
+    else if (/^Peer processor is not present/i.test(line)) out.peerState = 'NOT PRESENT';
+    else if (keyValue) {
+      const [, key, value] = keyValue;
+      const v = value.trim() === '' ? null : value.trim();
+      if (key === 'Configured Redundancy Mode') out.configuredMode = v;
+      else if (key === 'Operating Redundancy Mode') out.operatingMode = v;
+      else if (key === 'Hardware Mode') out.hardwareMode = v;
+      else if (key === 'Switchovers system experienced' && v && /^\d+$/.test(v)) out.switchovers = Number(v);
+      else if (key === 'Current Software state') {
+        if (section === 'current') out.localState = v;
+        else if (section === 'peer') out.peerState = v;
+      } else if (key === 'Image Version') {
+        inImage = true;
+        setVersion(value);
+      }
+    } else if (!KEY_VALUE.test(line)) r.unknown(line);
   }
-  if (out.configuredMode === null && out.operatingMode === null) throw new ParseError(CMD, firstLine(lines), 'no "Redundancy Mode" line; first');
-  return out;
+  r.need(out.configuredMode !== null || out.operatingMode !== null, 'no "Redundancy Mode = …" line');
+  return r.done(out);
 }

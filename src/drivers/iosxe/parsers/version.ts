@@ -1,7 +1,10 @@
 // show version
-import { ParseError, firstLine, normalizeVersion, outputLines, uptimeSeconds } from './common.js';
+import { Reader, isRelease, normalizeVersion, uptimeSeconds } from './common.js';
+import { MemberReader, type SwitchMember } from './version-members.js';
+import { KNOWN, LICENSE_START, NOTICE_START } from './version-text.js';
 
-export interface SwitchMember { number: number; model: string | null; serial: string | null; version: string | null; mode: 'install' | 'bundle' | null }
+export type { SwitchMember } from './version-members.js';
+
 export interface ShowVersion {
   hostname: string | null;
   version: string | null;
@@ -14,58 +17,87 @@ export interface ShowVersion {
   configRegister: string | null;
   lastReloadReason: string | null;
   switches: SwitchMember[];
+  unparsed: number;
 }
 
-const CMD = 'show version';
+// The banner lines that carry the release. 16.x and later print both: the
+// first with the zero-padded release (or a build label on engineering and
+// special builds), the second with the IOS form, where engineering builds say
+// "Experimental Version 17.8.20211003:014100" (a date, not a release).
+const XE_BANNER = /^Cisco IOS XE Software,\s*Version\s+(\S+)/;
+const IOS_BANNER = /^(?:Cisco IOS Software\b|IOS \(tm\)).*?,\s*(Experimental )?Version\s+([^\s,]+)/;
 
-export function parseShowVersion(text: string): ShowVersion {
-  const lines = outputLines(text, CMD);
-  const out: ShowVersion = {
+export function parseShowVersion(text: string, command = 'show version'): ShowVersion {
+  const r = new Reader(text, command, 'show version');
+  const out: Omit<ShowVersion, 'unparsed'> = {
     hostname: null, version: null, image: null, bootMode: null, model: null, serial: null, uptime: null, uptimeSeconds: null,
     configRegister: null, lastReloadReason: null, switches: [],
   };
-  let xeVersion: string | null = null;
-  let iosVersion: string | null = null;
+  const members = new MemberReader();
+  let xe: string | null = null;
+  let ios: string | null = null;
+  let sawVersion = false;
   let returnedBy: string | null = null;
-  let modelNumber: string | null = null;
-  let installMode: string | null = null;
-  let member: SwitchMember | null = null;
-  const memberSerials = new Map<number, string>();
-  for (const raw of lines) {
-    const line = raw.trimEnd();
+  let installMode: 'install' | 'bundle' | null = null;
+  let notice = false;
+  let license = false;
+  for (const raw of r.lines) {
+    const line = raw.trim();
     let m: RegExpExecArray | null;
-    // Special builds print a label here (V169_5_SR…); the release is then on the next line.
-    if ((m = /^Cisco IOS XE Software, Version (\d\S*)/.exec(line))) xeVersion = m[1];
-    else if (!iosVersion && (m = /^Cisco IOS Software.*?,\s*Version ([^\s,]+)/.exec(line))) iosVersion = m[1];
-    else if ((m = /^(\S+) uptime is (.+)$/.exec(line)) && !out.hostname) {
+    if (line === '') {
+      notice = false;
+      members.read('');
+      continue;
+    }
+    if (notice) continue;
+    if (license && isField(line)) license = false;
+    if ((m = XE_BANNER.exec(line))) {
+      sawVersion = true;
+      xe ??= m[1].replace(/,$/, '');
+    } else if ((m = IOS_BANNER.exec(line))) {
+      sawVersion = true;
+      if (!m[1]) ios ??= m[2];
+    } else if ((m = /^(\S+) uptime is (.+)$/.exec(line)) && out.hostname === null) {
       out.hostname = m[1];
       out.uptime = m[2].trim();
       out.uptimeSeconds = uptimeSeconds(out.uptime);
     } else if ((m = /^System image file is "([^"]*)"/.exec(line))) out.image = m[1];
-    else if ((m = /^Last reload reason: (.*)$/.exec(line))) out.lastReloadReason = m[1].trim();
+    else if ((m = /^Last reload reason:\s*(.*)$/.exec(line))) out.lastReloadReason = m[1].trim() || null;
     else if ((m = /^System returned to ROM by (.+?)(?: at \d.*)?$/.exec(line))) returnedBy = m[1].trim();
-    else if ((m = /^[Cc]isco (\S+) \([^)]*\) (?:processor|with)/.exec(line)) && !out.model) out.model = m[1];
-    else if ((m = /^Processor board ID ([^\s,]+)/.exec(line))) out.serial = m[1];
+    else if ((m = /^[Cc]isco (\S+) \([^)]*\)(?: processor)?(?: \(revision [^)]*\))? with\b/.exec(line)) && out.model === null) out.model = m[1];
+    else if ((m = /^Processor board ID ([^\s,]+)/.exec(line))) out.serial ??= m[1];
     else if ((m = /^Configuration register is (0x[0-9A-Fa-f]+)/.exec(line))) out.configRegister = m[1];
-    else if ((m = /^Installation mode is (INSTALL|BUNDLE)/i.exec(line))) installMode = m[1].toLowerCase();
-    else if ((m = /^\*?\s*(\d+)\s+\d+\s+(\S+)\s+(\S+)\s+(\S+)\s+(INSTALL|BUNDLE)\s*$/.exec(line))) {
-      out.switches.push({ number: Number(m[1]), model: m[2], serial: null, version: normalizeVersion(m[3]), mode: m[5].toLowerCase() as 'install' | 'bundle' });
-    } else if ((m = /^Switch (\d+)\s*$/.exec(line))) member = { number: Number(m[1]), model: null, serial: null, version: null, mode: null };
-    else if ((m = /^Model [Nn]umber\s+:\s*(\S+)/.exec(line)) && !member) modelNumber = m[1];
-    else if ((m = /^System [Ss]erial [Nn]umber\s+:\s*(\S+)/.exec(line))) memberSerials.set(member?.number ?? 1, m[1]);
+    else if ((m = /^Installation mode is (INSTALL|BUNDLE)/i.exec(line))) installMode = m[1].toLowerCase() as 'install' | 'bundle';
+    else if (members.read(line)) continue;
+    else if (NOTICE_START.some((re) => re.test(line))) notice = true;
+    else if (LICENSE_START.test(line)) license = true;
+    else if (!license && !KNOWN.some((re) => re.test(line))) r.unknown(line);
   }
-  const version = xeVersion ?? iosVersion;
-  if (!version || !out.hostname) throw new ParseError(CMD, firstLine(lines), version ? 'no "<host> uptime is" line; first' : 'no "Version" line; first');
-  out.version = normalizeVersion(version.replace(/,$/, ''));
-  out.model = out.model ?? modelNumber;
-  out.lastReloadReason = out.lastReloadReason ?? returnedBy;
-  for (const s of out.switches) s.serial = memberSerials.get(s.number) ?? null;
-  if (out.image) {
-    const img = out.image.toLowerCase();
-    if (img.endsWith('packages.conf')) out.bootMode = 'install';
-    else if (img.endsWith('.bin')) out.bootMode = 'bundle';
-  }
-  if (!out.bootMode && installMode) out.bootMode = installMode as 'install' | 'bundle';
-  if (!out.bootMode && out.switches.length > 0) out.bootMode = out.switches[0].mode;
-  return out;
+  r.need(sawVersion, 'no "Cisco IOS … Version" line');
+  out.version = versionOf(xe, ios, members.localRelease);
+  out.lastReloadReason ??= returnedBy;
+  out.switches = members.members(out.serial);
+  out.model ??= members.localModel;
+  out.serial ??= members.localSerial;
+  out.bootMode = bootModeOf(out.image) ?? installMode ?? members.localMode;
+  return r.done(out);
+}
+
+/** A line upshift reads, or the licensing status: either ends a licence section. */
+function isField(line: string): boolean {
+  return /^(?:Smart Licensing Status|\S+ uptime is |System image file is |[Cc]isco \S+ \(|Processor board ID |Configuration register is )/.test(line);
+}
+
+/** The release: the banner's, else (build label) the switch table's, else null. */
+function versionOf(xe: string | null, ios: string | null, tableRelease: string | null): string | null {
+  if (xe !== null && isRelease(xe)) return normalizeVersion(xe);
+  if (ios !== null && isRelease(ios)) return normalizeVersion(ios);
+  return tableRelease;
+}
+
+function bootModeOf(image: string | null): 'install' | 'bundle' | null {
+  const img = (image ?? '').toLowerCase();
+  if (img.endsWith('packages.conf') || img.endsWith('.conf')) return 'install';
+  if (img.endsWith('.bin')) return 'bundle';
+  return null;
 }
