@@ -37,8 +37,11 @@ export interface BaseFacts {
   lastReloadReason: string | null;
   /** This device's role in an HA pair of separate devices (a PAN-OS pair); null when it is not in one. */
   pairRole: 'active' | 'passive' | 'suspended' | 'other' | null;
-  /** An activation that waits for a commit (and the timer that undoes it), null when there is none. */
-  uncommitted: { detail: string; autoAbort: string | null } | null;
+  /**
+   * An activation that waits for a commit, null when there is none: what it is, the timer
+   * as the device prints it, and when that timer undoes it (ISO time, when the device says).
+   */
+  uncommitted: { detail: string; autoAbort: string | null; abortsAt: string | null } | null;
   collectedAt: string;
 }
 

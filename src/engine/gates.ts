@@ -5,8 +5,11 @@ import { userInfo } from 'node:os';
 import type { ActivationPlan, Driver, Facts, StepSpec } from '../drivers/contract.js';
 import type { DeviceRow } from '../store/types.js';
 
-/** Device steps' gates, and `promote`: go on past the canary wave (no device of its own). */
-export const GATE_KINDS = ['reload', 'switchover', 'rollback', 'cleanup', 'promote'] as const;
+/**
+ * Device steps' gates; `promote`: go on past the canary wave (no device of its own);
+ * `commit`: after a refused rollback, keep the new version for good (or leave it to its auto-abort timer).
+ */
+export const GATE_KINDS = ['reload', 'switchover', 'rollback', 'cleanup', 'promote', 'commit'] as const;
 export type GateKind = (typeof GATE_KINDS)[number];
 
 export interface Gate {

@@ -179,12 +179,46 @@ async function rollBack(x: Execution, seq: UpgradeSequence, v: JournalView, fail
     try {
       await runStep(x, spec);
     } catch (err) {
-      if (isA(err, Stop) && (err.reason === 'gate-held' || err.reason === 'gate-refused')) throw new Stop(err.status, err.reason, `${why}; ${err.message}`);
+      if (isA(err, Stop) && (err.reason === 'gate-held' || err.reason === 'gate-refused')) return notRolledBack(x, why, err);
       throw new Stop('needs-attention', 'rollback-failed', `${why}; the rollback did not complete: ${messageOf(err)}`);
     }
   }
   await dr.step('rolled-back', async () => ({ message: `rolled back to ${x.plan.previousVersion}` }));
   return { status: 'rolled-back', reason: 'rolled-back', message: `${why}; rolled back to ${x.plan.previousVersion}` };
+}
+
+/** "the auto-abort timer reloads it back to 17.6.5 at 04:12 (in 1h58m)" */
+export function abortText(u: NonNullable<Facts['uncommitted']>, previous: string, now = Date.now()): string {
+  if (!u.abortsAt) return `its auto-abort timer (${u.autoAbort ?? 'running'}) will reload it back to ${previous}`;
+  const at = new Date(u.abortsAt);
+  const mins = Math.max(0, Math.round((at.getTime() - now) / 60_000));
+  const hhmm = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+  return `its auto-abort timer reloads it back to ${previous} at ${hhmm} (in ${mins >= 60 ? `${Math.floor(mins / 60)}h${String(mins % 60).padStart(2, '0')}m` : `${mins} min`})`;
+}
+
+/**
+ * The rollback was not approved. A device left activated and uncommitted will undo the upgrade
+ * by itself when its timer runs out, perhaps outside the window: when the operator refused the
+ * rollback, they choose now — commit the new version for good, or leave it to the timer.
+ */
+async function notRolledBack(x: Execution, why: string, stop: Stop): Promise<never> {
+  const { dr, driver, plan } = x;
+  const u = x.facts.uncommitted;
+  if (!u) throw new Stop(stop.status, stop.reason, `${why}; ${stop.message}`);
+  const timer = abortText(u, plan.previousVersion);
+  if (stop.reason === 'gate-held') throw new Stop(stop.status, 'uncommitted', `${why}; ${stop.message}; left uncommitted: ${timer}`);
+  const commands = driver.rules.commandsFor('commit', plan);
+  const gate = {
+    id: `${dr.hostname}:commit-kept:${Date.now()}`, hostname: dr.hostname, kind: 'commit' as const, step: 'commit-kept', commands,
+    impact: `keeps ${plan.targetVersion} for good, although it failed its post-checks; refusing leaves it uncommitted: ${timer}`,
+    blastRadius: [], rollback: null,
+  };
+  const d = await dr.gate(gate);
+  if (d.decision !== 'approved') {
+    throw new Stop('needs-attention', 'uncommitted', `${why}; ${stop.message}; left uncommitted: ${timer}`);
+  }
+  await dr.step('commit-kept', () => driver.commit(plan));
+  throw new Stop('needs-attention', 'gate-refused', `${why}; rollback refused; ${plan.targetVersion} committed at ${d.by}'s request`);
 }
 
 function describeSnapshot(s: Snapshot): string {

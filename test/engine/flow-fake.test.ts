@@ -134,6 +134,48 @@ describe('engine on fake devices: rollbacks and safe ends', () => {
   });
 });
 
+describe('engine on fake devices: a refused rollback', () => {
+  async function refuseRollback(then: 'approved' | 'refused' | null) {
+    rig = engineRig([fakeRow('a')]);
+    rig.device('a').routesAfterReboot = 50;
+    const approver = new QueueApprover(new PolicyApprover(false, ['reload']));
+    const { done } = rig.start('run', { approver });
+    await until(() => approver.pending().some((p) => p.gate.kind === 'rollback'));
+    approver.answer(approver.pending()[0].gate.id, 'refused');
+    if (then) {
+      await until(() => approver.pending().some((p) => p.gate.kind === 'commit'));
+      const gate = approver.pending()[0].gate;
+      expect(gate.impact).toMatch(/^keeps 17\.9\.5 for good, although it failed its post-checks; refusing leaves it uncommitted: its auto-abort timer reloads it back to 17\.6\.5 at \d\d:\d\d \(in 1h5[78]m\)$/);
+      expect(gate.commands).toEqual(['fake commit']);
+      approver.answer(gate.id, then);
+    }
+    return done;
+  }
+
+  it('asks what to do with the uncommitted install: committed at the operator\'s request', async () => {
+    await refuseRollback('approved');
+    expect(rig.state('a')).toMatchObject({ status: 'needs-attention', reason: 'gate-refused' });
+    expect(rig.state('a').message).toMatch(/rollback refused; 17\.9\.5 committed at .*'s request$/);
+    expect(rig.device('a').uncommitted).toBe(false);
+    expect(rig.device('a').count('rollback')).toBe(0);
+  });
+
+  it('or left to its auto-abort timer, whose time the status says', async () => {
+    await refuseRollback('refused');
+    expect(rig.state('a')).toMatchObject({ status: 'needs-attention', reason: 'uncommitted' });
+    expect(rig.state('a').message).toMatch(/rollback refused by .*; left uncommitted: its auto-abort timer reloads it back to 17\.6\.5 at \d\d:\d\d \(in 1h5[78]m\)$/);
+    expect(rig.device('a').uncommitted).toBe(true);
+  });
+
+  it('a rollback nobody approved (batch) leaves it held, the timer in the message', async () => {
+    rig = engineRig([fakeRow('a')]);
+    rig.device('a').routesAfterReboot = 50;
+    await rig.run('run', { approver: new PolicyApprover(false, ['reload']) });
+    expect(rig.state('a')).toMatchObject({ status: 'held', reason: 'uncommitted' });
+    expect(rig.state('a').message).toMatch(/left uncommitted: its auto-abort timer reloads it back to 17\.6\.5 at \d\d:\d\d/);
+  });
+});
+
 describe('engine on fake devices: after a crash (reconcile)', () => {
   it('an activation that happened while upshift was down is reconciled, not repeated', async () => {
     rig = engineRig([fakeRow('a')]);

@@ -183,7 +183,7 @@ describe('console: gates', () => {
     expect(approvals(rig)[0]).toMatchObject({ hostname: 'acc-1', decision: 'refused' });
   });
 
-  it('x on a rollback gate opens its dialog first; x again does nothing there, n refuses and leaves the device for a person', async () => {
+  it('x on a rollback gate opens its dialog first; x again does nothing there, n refuses; then the uncommitted install is left to its timer, which the status shows', async () => {
     rig = await startConsole([dev('wan-1', 'isr4451', { faults: ['regression'] })], { options: { approve: ['reload'] } });
     await runToGate(rig, 'wan-1', 'rollback');
     expect(rig.frame()).toMatch(/diff\s+routes \d+ → \d+/);
@@ -195,8 +195,13 @@ describe('console: gates', () => {
     await rig.press('x');
     expect(rig.session.approver.pending()).toHaveLength(1);
     await rig.press('n');
+    // Refused, the rollback leaves an uncommitted install: keep it (commit) or leave it to its auto-abort timer.
+    await rig.waitFor((x) => /commit \(gate\)/.test(rowOf(x, 'wan-1')));
+    expect(rig.session.approver.pending()[0].gate.impact).toMatch(/refusing leaves it uncommitted: its auto-abort timer reloads it back to 17\.6\.5 at \d\d:\d\d/);
+    await rig.press('x');
     await rig.waitFor((x) => /needs-attention/.test(rowOf(x, 'wan-1')));
+    expect(rig.session.model.device('wan-1')!.message).toMatch(/left uncommitted: its auto-abort timer reloads it back to 17\.6\.5 at \d\d:\d\d/);
     expect(reloads(rig, 'wan-1')).toBe(1);
-    expect(approvals(rig).map((a) => `${a.kind} ${a.decision} ${a.source}`)).toEqual(['reload approved --approve reload', 'rollback refused console']);
+    expect(approvals(rig).map((a) => `${a.kind} ${a.decision} ${a.source}`)).toEqual(['reload approved --approve reload', 'rollback refused console', 'commit refused console']);
   });
 });

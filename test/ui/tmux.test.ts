@@ -88,6 +88,9 @@ describe.skipIf(!hasTmux)('upshift demo under tmux', () => {
     expect(p).toMatch(/running 17\.9\.5, which failed its post-checks/);
     await afterGuard();
     await type('n');
+    // The uncommitted install is left to its auto-abort timer: refused with x on the commit gate.
+    await waitPane(/lon-wan-1\s.*commit \(gate\)/);
+    await type('x');
     await waitPane(/lon-wan-1\s.*needs-attention/);
 
     await type('e');
@@ -118,6 +121,7 @@ describe.skipIf(!hasTmux)('upshift demo under tmux', () => {
         { hostname: 'lon-acc-1', kind: 'reload', decision: 'approved', source: 'console' },
         { hostname: 'lon-wan-1', kind: 'reload', decision: 'approved', source: 'console' },
         { hostname: 'lon-wan-1', kind: 'rollback', decision: 'refused', source: 'console' },
+        { hostname: 'lon-wan-1', kind: 'commit', decision: 'refused', source: 'console' },
       ]);
       const activations = db.prepare("SELECT hostname, outcome FROM journal WHERE step = 'activate' ORDER BY id").all();
       expect(activations).toEqual([{ hostname: 'lon-acc-1', outcome: 'ok' }, { hostname: 'lon-wan-1', outcome: 'ok' }]);

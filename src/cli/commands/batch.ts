@@ -43,6 +43,11 @@ export function batchCommand(command: RunCommand) {
       const summary = [...counts].map(([s, n]) => `${s} ${n}`).join('  ');
       if (opts.json) out(JSON.stringify({ type: 'summary', counts: Object.fromEntries(counts), exitCode: outcome.exitCode, stopped: outcome.stopped }));
       else out(`\n${command}: ${summary || 'no devices'}${outcome.stopped ? `  (stopped: ${outcome.stopped}; the next run resumes)` : ''}`);
+      // A device left activated and uncommitted undoes the upgrade by itself later: say so last, where it is seen.
+      for (const row of v.selected) {
+        const s = store.state(row.hostname);
+        if (s?.reason === 'uncommitted' && !opts.json) out(`warning: ${row.hostname}: ${s.message ?? ''}`);
+      }
       await session.close(outcome.exitCode === 0 ? 'ok' : outcome.exitCode === 3 ? 'stopped' : 'attention');
       return outcome.exitCode;
     } catch (err) {

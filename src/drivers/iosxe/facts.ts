@@ -18,6 +18,12 @@ function configBody(text: string): string {
   return text.split('\n').filter((l) => !/^(Building configuration|Current configuration|Using \d+ out of|! Last configuration change|! NVRAM config last updated|!Time:)/.test(l.trim())).join('\n').trim();
 }
 
+/** "active on install_activate, time before rollback - 01:49:42" → when the timer runs out. */
+export function abortsAt(timer: string | null, now = Date.now()): string | null {
+  const m = timer ? /(\d+):(\d{2}):(\d{2})\s*$/.exec(timer) : null;
+  return m ? new Date(now + ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000).toISOString() : null;
+}
+
 /**
  * `readiness` adds what only the pre-checks need (CPU load, running vs startup
  * configuration); polling for a device's return does without.
@@ -92,7 +98,7 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
     cpu5min: cpu?.fiveMinutes ?? null,
     pagingOff: s.pagingOff,
     pairRole: null,
-    uncommitted: install?.uncommitted || install?.autoAbortTimer ? { detail: 'an activated, uncommitted install', autoAbort: install.autoAbortTimer } : null,
+    uncommitted: install?.uncommitted || install?.autoAbortTimer ? { detail: 'an activated, uncommitted install', autoAbort: install.autoAbortTimer, abortsAt: abortsAt(install.autoAbortTimer) } : null,
     collectedAt: new Date().toISOString(),
   };
 }
