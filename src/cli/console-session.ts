@@ -35,7 +35,7 @@ export class ConsoleSession implements ConsoleController {
     this.model = new FleetModel(v.selected.map((row) => {
       const s = store.state(row.hostname);
       const facts = store.latestFacts<Facts>(row.hostname)?.facts;
-      return { row, status: s?.status, step: s?.step, message: s?.message, reason: s?.reason, readiness: s?.readiness, current: s?.current_version, summary: facts ? summaryOf(facts) : null };
+      return { row, status: s?.status, step: s?.step, message: s?.message, reason: s?.reason, readiness: s?.readiness ? { text: s.readiness, at: Date.parse(s.updated_at) } : null, current: s?.current_version, summary: facts ? summaryOf(facts) : null };
     }));
     // Until the check has run, readiness is not known: nothing can be started.
     this.model.run.phase = this.credentials ? 'checking' : 'credentials';

@@ -32,7 +32,7 @@ export interface DeviceView {
   step: string | null;
   message: string | null;
   reason: Reason | null;
-  readiness: string | null;
+  readiness: Readiness | null;
   current: string | null;
   stepStartedAt: number | null;
   progress: { step: string; done: number; total: number | null; rate?: number } | null;
@@ -44,13 +44,20 @@ export interface DeviceView {
   gate: Gate | null;
 }
 
+/**
+ * What the console says of a device's readiness. `fresh` only when this session checked it:
+ * a readiness read from the state database is shown with its age and never as a ✓.
+ */
+export interface Readiness { tone: 'ok' | 'wait' | 'bad' | 'muted'; text: string; fresh: boolean; at: number | null }
+
 export interface DeviceInit {
   row: DeviceRow;
   status?: DeviceStatus;
   step?: string | null;
   message?: string | null;
   reason?: string | null;
-  readiness?: string | null;
+  /** The readiness the state database last recorded, and when. */
+  readiness?: { text: string; at: number } | null;
   current?: string | null;
   /** What the state database last knew of its facts. */
   summary?: FactsSummary | null;
@@ -78,7 +85,8 @@ export class FleetModel {
 
   constructor(init: DeviceInit[], private readonly frameMs = 66) {
     this.devices = init.map((d) => ({
-      row: d.row, status: d.status ?? 'pending', step: d.step ?? null, message: d.message ?? null, reason: (d.reason as Reason | null) ?? null, readiness: d.readiness ?? null,
+      row: d.row, status: d.status ?? 'pending', step: d.step ?? null, message: d.message ?? null, reason: (d.reason as Reason | null) ?? null,
+      readiness: d.readiness ? { tone: 'muted', text: d.readiness.text, fresh: false, at: d.readiness.at } : null,
       current: d.current ?? null, stepStartedAt: null, progress: null, pre: null, post: null, diff: null, log: [], gate: null,
       facts: d.summary ?? null,
     }));
@@ -142,7 +150,9 @@ export class FleetModel {
         if (e.step !== d.step) d.stepStartedAt = Date.parse(e.at);
         d.step = e.step;
         if (e.status !== 'running') d.progress = null;
-        if (e.status === 'already-current') d.readiness = '✓ current';
+        if (e.status === 'already-current') d.readiness = { tone: 'ok', text: '✓ current', fresh: true, at: Date.parse(e.at) };
+        // A device this session could not check is not ready, whatever an earlier check said.
+        else if ((e.status === 'failed' || e.status === 'needs-attention') && !d.readiness?.fresh) d.readiness = { tone: 'bad', text: `✗ ${e.message ?? e.status}`, fresh: true, at: Date.parse(e.at) };
         break;
       case 'step':
         if (e.phase === 'start') {
@@ -176,7 +186,9 @@ export class FleetModel {
         if (e.phase === 'pre') {
           d.pre = e.checks;
           const failing = e.checks.filter((c) => !c.ok);
-          d.readiness = failing.length === 0 ? '✓' : `✗ ${failing.map((c) => `${c.name}: ${c.detail}`).join('; ')}`;
+          const remedy = failing.length > 0 && failing.every((c) => c.remedy);
+          const text = failing.length === 0 ? '✓' : remedy ? `✗ needs ${failing[0].remedy}` : `✗ ${failing.map((c) => `${c.name}: ${c.detail}`).join('; ')}`;
+          d.readiness = { tone: failing.length === 0 ? 'ok' : remedy ? 'wait' : 'bad', text, fresh: true, at: Date.parse(e.at) };
         } else d.post = e.checks;
         break;
       case 'diff':

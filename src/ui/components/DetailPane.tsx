@@ -79,7 +79,7 @@ export function DetailPane({ device: d, journal, transcript, w, rows, full, focu
   const message: Line = [seg('status      ', 'muted'), seg(`${d.status}${d.step && d.status === 'running' ? ` (${d.step})` : ''}${d.message ? `: ${d.message}` : ''}`, STATUS_TONE[d.status])];
   let lines: Line[];
   if (!full) {
-    lines = [message, checksLine('pre-checks', d.pre, d.readiness), timelineLine(journal, now), diffLine(d)];
+    lines = [message, checksLine('pre-checks', d.pre, d.readiness ? `${d.readiness.fresh ? '' : 'from an earlier check: '}${d.readiness.text}` : null), timelineLine(journal, now), diffLine(d)];
     const room = Math.max(0, rows - lines.length);
     const events = logLines(d, Math.min(2, room));
     lines.push(...events, ...sessionLines(transcript, room - events.length));
@@ -94,7 +94,7 @@ export function DetailPane({ device: d, journal, transcript, w, rows, full, focu
       message,
       [seg('workbook    ', 'muted'), seg([`${row.host}:${row.port ?? (row.platform === 'panos' ? 443 : 22)}`, `target ${row.targetVersion ?? '–'}`, row.image && `image ${row.image}`, row.site && `site ${row.site}`, row.group && `group ${row.group}`, row.haPeer && `HA peer ${row.haPeer}`, row.via && `via ${row.via}`].filter(Boolean).join(' · '))],
       factsLine(d),
-      ...(d.pre ? checkLines('pre-checks', d.pre) : [checksLine('pre-checks', null, d.readiness)]),
+      ...(d.pre ? checkLines('pre-checks', d.pre) : [checksLine('pre-checks', null, d.readiness ? `${d.readiness.fresh ? '' : 'from an earlier check: '}${d.readiness.text}` : null)]),
       ...checkLines('post-checks', d.post),
       ...(d.diff ? d.diff.items.map((it, i): Line => [seg((i === 0 ? 'diff' : '').padEnd(12), 'muted'), seg(it.ok ? '✓ ' : '✗ ', it.ok ? 'ok' : 'bad'), seg(it.name.padEnd(14)), seg(it.detail, it.ok ? 'muted' : 'bad')]) : [diffLine(d)]),
       ...(j.length ? j : [timelineLine([], now)]),

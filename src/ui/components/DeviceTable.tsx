@@ -70,12 +70,12 @@ export function progressText(d: DeviceView, w: number, clock: RowClock): { text:
   return { text: d.stepStartedAt ? `${duration(elapsed)} in ${d.step ?? 'step'}` : '', tone: 'muted' };
 }
 
-function readyCell(d: DeviceView): Seg {
+function readyCell(d: DeviceView, now: number): Seg {
   const r = d.readiness;
   if (!r) return seg('–', 'muted');
-  if (r.startsWith('✓') || r === 'ready' || r === 'already current') return seg(r === 'ready' ? '✓' : r === 'already current' ? '✓ current' : r, 'ok');
-  if (r === 'needs cleanup') return seg('✗ needs cleanup', 'wait');
-  return seg(r.startsWith('✗') ? r : `✗ ${r}`, 'bad');
+  // Read from an earlier session: its age, never a ✓ (the device may have changed since).
+  if (!r.fresh) return seg(`${r.at ? `${duration(now - r.at)} ago: ` : 'earlier: '}${r.text}`, 'muted');
+  return seg(r.text, r.tone);
 }
 
 export function deviceLine(d: DeviceView, w: Map<Col['key'], number>, selected: boolean, clock: RowClock): Line {
@@ -83,7 +83,7 @@ export function deviceLine(d: DeviceView, w: Map<Col['key'], number>, selected: 
   const version = d.row.targetVersion ? `${d.current ?? '?'} → ${d.row.targetVersion}` : d.current ?? '';
   const step = d.gate ? `${d.gate.kind} (gate)` : d.status === 'running' ? d.step ?? '' : '';
   const progress = progressText(d, w.get('progress') ?? 0, clock);
-  const ready = readyCell(d);
+  const ready = readyCell(d, clock.now);
   const all: Record<Col['key'], () => Seg> = {
     host: () => cell('host', d.row.hostname),
     platform: () => cell('platform', d.row.platform),
