@@ -40,8 +40,10 @@ export function resourcesXml(fw: Firewall): string {
   const used = fw.faults.has('mem-high') ? total * 0.95 : total * 0.62;
   const cpuIdle = fw.faults.has('cpu-high') ? 6.4 : 94.5;
   const mib = Number(fw.version.split('.')[0]) >= 10;
-  const mem = mib ? `MiB Mem :  ${total.toFixed(1)} total,   ${(total - used - 900).toFixed(1)} free,   ${used.toFixed(1)} used,    900.0 buff/cache`
-    : `KiB Mem : ${Math.round(total * 1024)} total, ${Math.round((total - used - 900) * 1024)} free, ${Math.round(used * 1024)} used,   921600 buff/cache`;
+  const cache = (total - used) * 0.7;
+  const free = total - used - cache;
+  const mem = mib ? `MiB Mem :  ${total.toFixed(1)} total,   ${free.toFixed(1)} free,   ${used.toFixed(1)} used,   ${cache.toFixed(1)} buff/cache`
+    : `KiB Mem : ${Math.round(total * 1024)} total, ${Math.round(free * 1024)} free, ${Math.round(used * 1024)} used, ${Math.round(cache * 1024)} buff/cache`;
   const text = [
     `top - ${clockText(Date.now()).split(' ')[3]} up ${Math.floor(fw.clock.elapsed(fw.bootedAt) / DAY)} days,  4:12,  0 users,  load average: 1.20, 1.23, 1.19`,
     'Tasks: 180 total,   1 running, 179 sleeping,   0 stopped,   0 zombie',
