@@ -43,7 +43,8 @@ export class Firewall implements SoftwareHost, HaNode {
   readonly jobs: JobList;
   readonly software: SoftwareManager;
   readonly content: ContentManager;
-  readonly net: Network;
+  private network: Network | null = null;
+  private readonly seed: Buffer;
   ha: HaMember;
   version: string;
   peer: Firewall | null = null;
@@ -81,9 +82,15 @@ export class Firewall implements SoftwareHost, HaNode {
     this.jobs = new JobList(17 + (h[6] % 400));
     this.software = new SoftwareManager(this, [cfg.target], clock.ms(timings.panosJobMs * 2));
     this.content = new ContentManager(this.faults, this.jobs, (f) => this.jobMs(f));
-    this.net = new Network(h, this.faults);
+    this.seed = h;
     this.ha = newHaMember(cfg.haRole, this.faults);
     this.commands = this.commandTable();
+  }
+
+  /** Forwarding state, made when first asked for (a large lab starts faster and smaller). */
+  get net(): Network {
+    this.network ??= new Network(this.seed, this.faults);
+    return this.network;
   }
 
   // --- what the software manager and HA ask of their firewall --------------
