@@ -36,12 +36,13 @@ export class SoftwareManager {
   installed: string | null = null;
   private busyUntil: number | null = null;
   private readonly offered: Release[];
-  private readonly totalMb: number;
+  /** Old images and core files nobody cleaned up (what fills the disk under `disk-full`). */
+  private otherMb = 0;
 
   constructor(private readonly host: SoftwareHost, extraVersions: (string | null)[], private readonly busyMs: number) {
     this.offered = catalogue([host.version, ...extraVersions]);
     this.disk.set(host.version, this.release(host.version).sizeMb);
-    this.totalMb = host.faults.has('disk-full') ? this.usedMb() + 500 : PANREPO_TOTAL_MB;
+    this.otherMb = host.faults.has('disk-full') ? PANREPO_TOTAL_MB - this.usedMb() - 500 : 0;
     if (host.faults.has('stale-info')) {
       // A check ran long ago: the list stops at the running feature release.
       this.cache = { at: Date.parse('2024-06-03T04:12:40Z'), releases: this.offered.filter((r) => trainIndex(r.version) <= trainIndex(host.version)) };
@@ -53,15 +54,15 @@ export class SoftwareManager {
   }
 
   usedMb(): number {
-    return PANREPO_SYSTEM_MB + [...this.disk.values()].reduce((a, b) => a + b, 0);
+    return PANREPO_SYSTEM_MB + this.otherMb + [...this.disk.values()].reduce((a, b) => a + b, 0);
   }
 
   freeMb(): number {
-    return this.totalMb - this.usedMb();
+    return PANREPO_TOTAL_MB - this.usedMb();
   }
 
   get totalPanrepoMb(): number {
-    return this.totalMb;
+    return PANREPO_TOTAL_MB;
   }
 
   isDownloaded(v: string): boolean {
