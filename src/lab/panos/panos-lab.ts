@@ -22,6 +22,7 @@ interface Endpoint { fw: Firewall; server: https.Server | null; sockets: Set<Soc
 /** One API request as a device received it. */
 export interface ApiRequest { at: number; type: string; cmd: string; target: string | null; status: number }
 
+const REQUEST_LOG_MAX = 50_000;
 const INVALID_CREDENTIAL = '<response status="error" code="403"><result><msg>Invalid Credential</msg></result></response>';
 
 export class PanosLab {
@@ -46,7 +47,7 @@ export class PanosLab {
     return this.firewall(hostname).port;
   }
 
-  /** Every API request a device (firewall or Panorama) received, oldest first. */
+  /** The API requests a device (firewall or Panorama) received, oldest first (the last 50,000 or more). */
   requests(hostname: string): ApiRequest[] {
     return this.log.get(hostname) ?? [];
   }
@@ -141,8 +142,10 @@ export class PanosLab {
     const params = await this.params(req, url);
     const fw = e.fw;
     const entry: ApiRequest = { at: Date.now(), type: params.get('type') ?? '', cmd: params.get('cmd') ?? params.get('xpath') ?? '', target: params.get('target'), status: 0 };
-    if (!this.log.has(fw.hostname)) this.log.set(fw.hostname, []);
-    this.log.get(fw.hostname)!.push(entry);
+    const log = this.log.get(fw.hostname) ?? this.log.set(fw.hostname, []).get(fw.hostname)!;
+    log.push(entry);
+    // A long run polls a lot: keep the most recent requests only.
+    if (log.length > REQUEST_LOG_MAX + 10_000) log.splice(0, log.length - REQUEST_LOG_MAX);
     const reply = (status: number, body: string) => {
       entry.status = status;
       res.writeHead(status, { 'content-type': 'application/xml; charset=utf-8' });
