@@ -119,7 +119,7 @@ export function haStateXml(n: HaNode, mgmtIp: string): string {
         'hello-interval': 8000, 'heartbeat-interval': 2000, 'preempt-hold': 1, 'monitor-fail-holdup': 0, 'addon-master-holdup': 500, mode: 'Active-Passive',
         'ha1-ipaddr': `${n.ha.priority === 100 ? '192.0.2.1' : '192.0.2.2'}/30`, 'ha1-port': 'ha1-a', 'ha2-ipaddr': `${n.ha.priority === 100 ? '192.0.2.5' : '192.0.2.6'}/30`, 'ha2-port': 'ha2-a',
         'build-rel': n.version, 'app-version': n.appVersion(), 'av-version': '4712-5231', 'threat-version': n.appVersion(), 'build-compat': compat(n.version, p.version),
-        'app-compat': compat(n.appVersion(), p.appVersion()), 'av-compat': compat('x', 'x'), 'threat-compat': compat(n.appVersion(), p.appVersion()),
+        'app-compat': compat(n.appVersion(), p.appVersion()), 'av-compat': up ? 'Match' : 'Unknown', 'threat-compat': compat(n.appVersion(), p.appVersion()),
         'platform-model': n.model, priority: n.ha.priority, 'state-sync': up ? 'Complete' : 'Incomplete', 'state-sync-type': 'ethernet', 'max-flaps': 3, 'preempt-flap-cnt': 0, 'nonfunc-flap-cnt': 0,
       },
       'peer-info': {

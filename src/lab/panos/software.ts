@@ -4,7 +4,7 @@
 import type { PanosFault } from '../faults.js';
 import { panDate } from './format.js';
 import type { JobList } from './jobs.js';
-import { baseImageOf, catalogue, compareVersions, contentNumber, installRefusal, MIN_CONTENT, trainIndex, trainOf, type Release } from './versions.js';
+import { catalogue, compareVersions, contentNumber, installRefusal, MIN_CONTENT, trainIndex, trainOf, type Release } from './versions.js';
 import { cdata, errorMsg, Raw, success, xmlOf } from './xml.js';
 
 export const UPDATE_SERVER_UNREACHABLE = 'Failed to check upgrade info due to Unknown error. Please check network connectivity and try again.';
@@ -162,10 +162,5 @@ export class SoftwareManager {
     const next = this.installed;
     this.installed = null;
     return next;
-  }
-
-  /** The base image this firewall needs for `version` (for tests and docs). */
-  static baseFor(version: string): string {
-    return baseImageOf(version);
   }
 }
