@@ -20,7 +20,43 @@ export const IOSXE_FAULTS = [
 ] as const;
 export type IosxeFault = (typeof IOSXE_FAULTS)[number];
 
-export const PANOS_FAULTS = ['auth', 'slow', 'never-returns', 'old-version', 'regression', 'busy', 'disk-full', 'pending-changes', 'not-synced'] as const;
+// PAN-OS faults and variants; what each does, and why: docs/devices/panos-api.md.
+export const PANOS_FAULTS = [
+  'auth', // keygen and Basic auth refused
+  'slow', // every answer 600 ms late
+  'never-returns', // after a restart the API stays unreachable
+  'old-version', // after a restart the firewall runs the release it had
+  'regression', // after a restart fewer sessions and routes
+  'busy', // installs refused: software manager in use, for a while from the first install, then accepted
+  'busy-job', // as busy, but the install job is enqueued and then fails with the manager-busy lines
+  'disk-full', // only 500 MB free on /opt/panrepo: downloads that do not fit fail
+  'pending-changes', // check pending-changes = yes
+  'full-commit-required', // check full-commit-required = yes
+  'config-lock', // an administrator holds a config lock
+  'commit-lock', // an administrator holds a commit lock
+  'not-synced', // HA running configuration not synchronized until sync-to-remote
+  'update-unreachable', // software/content/support checks fail; software info still answers the cached list
+  'stale-info', // the cached software list is from an old check: nothing newer than the running feature release
+  'ntp-unsynced', // show ntp: synched LOCAL
+  'panorama-disconnected', // show panorama-status Connected: no; Panorama lists it as not connected
+  'content-old', // Applications and Threats content below what the next feature releases need
+  'license-expired', // the Threat Prevention licence has expired
+  'support-expired', // the support contract has expired
+  'cpu-high', // MP and DP CPU around 90 %
+  'mem-high', // MP memory 95 % used
+  'cert-weak', // the configuration carries a shared certificate with a 1024-bit RSA key signed with SHA-1
+  'clock-skew', // the data plane clock is 47 s ahead of the management plane
+  'ha-peer-apart', // the HA peer runs a release of the next feature train
+  'ha-plugin-mismatch', // after a restart onto another release than the peer: HA non-functional until both match
+  'preempt', // HA preemption on (both members need it); the higher-priority member takes back active
+  'bgp-down-after-reboot', // after a restart the BGP peers stay down (Active) and their routes are gone
+  'ipsec-down-after-reboot', // after a restart the IPsec tunnels stay down (init)
+  'routes-lost-after-reboot', // after a restart one static route in five is missing
+  'warmup-403', // after a restart every request gets 403 Invalid Credential for a while
+  'advanced-routing', // advanced routing engine: show advanced-routing answers, show routing does not
+  'multi-dp', // a PA-5220: three data planes
+  'multi-vsys', // multi-vsys on
+] as const;
 export type PanosFault = (typeof PANOS_FAULTS)[number];
 
 /** Parses "host1=corrupt,host2=auth+slow" or "corrupt@3" (the third device) style lists. */

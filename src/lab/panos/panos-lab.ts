@@ -1,6 +1,7 @@
 // PAN-OS devices of the lab: one HTTPS XML API server per firewall and per
-// Panorama. A rebooting firewall's server is closed (connections refused);
-// through Panorama it answers "<serial> not connected" meanwhile.
+// Panorama. A restarting firewall's server is closed (connections refused,
+// open ones reset); through Panorama it is "<serial> not connected" meanwhile.
+// Every request is counted per device, so a test can check a client's rate.
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -10,13 +11,23 @@ import type { LabClock } from '../clock.js';
 import type { LabTimings } from '../iosxe/device.js';
 import type { PanosFault } from '../faults.js';
 import type { LabDeviceSpec } from '../fleet.js';
+import { runningConfig, selectXpath, serialize, type LabCert } from './config.js';
 import { Firewall } from './firewall.js';
+import { devicesXml, routeTarget } from './panorama.js';
+import { catalogue, trainIndex, TRAINS, trainOf } from './versions.js';
 import { errorMsg, parseOpCommand, success, xmlOf } from './xml.js';
 
 interface Endpoint { fw: Firewall; server: https.Server | null; sockets: Set<Socket>; spec: LabDeviceSpec }
 
+/** One API request as a device received it. */
+export interface ApiRequest { at: number; type: string; cmd: string; target: string | null; status: number }
+
+const REQUEST_LOG_MAX = 50_000;
+const INVALID_CREDENTIAL = '<response status="error" code="403"><result><msg>Invalid Credential</msg></result></response>';
+
 export class PanosLab {
   readonly devices = new Map<string, Endpoint>();
+  private readonly log = new Map<string, ApiRequest[]>();
   private tls: { key: string; cert: string; fingerprint256: string } | null = null;
 
   constructor(private readonly clock: LabClock, private readonly timings: LabTimings, private readonly creds: { username: string; password: string }, private readonly host: string) {}
@@ -36,6 +47,11 @@ export class PanosLab {
     return this.firewall(hostname).port;
   }
 
+  /** The API requests a device (firewall or Panorama) received, oldest first (the last 50,000 or more). */
+  requests(hostname: string): ApiRequest[] {
+    return this.log.get(hostname) ?? [];
+  }
+
   async start(specs: (LabDeviceSpec & { faults: PanosFault[] })[], ports: { next(bind: (port: number) => Promise<void>): Promise<number> }): Promise<void> {
     if (specs.length === 0) return;
     const pems = await selfsigned.generate([{ name: 'commonName', value: 'upshift-lab' }], {
@@ -43,14 +59,36 @@ export class PanosLab {
     });
     const fingerprint256 = new X509Certificate(pems.cert).fingerprint256.replace(/:/g, '').toLowerCase();
     this.tls = { key: pems.private, cert: pems.cert, fingerprint256 };
+    const certs = await this.deviceCerts(pems.cert, specs.some((s) => s.faults.includes('cert-weak')));
     for (const spec of specs) {
-      const fw = new Firewall({ hostname: spec.hostname, version: spec.version, target: spec.target, faults: spec.faults, haRole: spec.haRole, panorama: spec.kind === 'panorama' }, this.clock, this.timings, this.creds.password);
+      const managedBy = spec.via && specs.some((s) => s.hostname === spec.via && s.kind === 'panorama') ? { hostname: spec.via, address: this.host } : null;
+      const fw = new Firewall({ hostname: spec.hostname, version: spec.version, target: spec.target, faults: spec.faults, haRole: spec.haRole, panorama: spec.kind === 'panorama', managedBy }, this.clock, this.timings, this.creds.password);
+      fw.host = this.host;
+      fw.certs = spec.faults.includes('cert-weak') ? [certs.strong, certs.weak!] : [certs.strong];
       const e: Endpoint = { fw, server: null, sockets: new Set(), spec };
       fw.onReboot = () => void this.reboot(e);
       this.devices.set(spec.hostname, e);
       fw.port = await ports.next((port) => this.listen(e, port));
     }
     for (const e of this.devices.values()) if (e.spec.haPeer) e.fw.peer = this.devices.get(e.spec.haPeer)?.fw ?? null;
+    for (const e of this.devices.values()) if (e.fw.faults.has('ha-peer-apart') && e.fw.peer) this.moveAhead(e.fw.peer, e.fw.version);
+  }
+
+  /** `ha-peer-apart`: the peer already runs a release of the next feature train. */
+  private moveAhead(peer: Firewall, from: string): void {
+    const train = TRAINS[trainIndex(from) + 1];
+    const rel = catalogue().find((r) => trainOf(r.version) === train);
+    if (!rel) return;
+    peer.version = rel.version;
+    peer.software.disk.set(rel.version, rel.sizeMb);
+  }
+
+  /** The shared certificates the firewalls' configurations carry: a sound one, and a 1024-bit RSA / SHA-1 one for `cert-weak`. */
+  private async deviceCerts(strongPem: string, weak: boolean): Promise<{ strong: LabCert; weak?: LabCert }> {
+    const strong = { name: 'mgmt-web-ui', pem: strongPem };
+    if (!weak) return { strong };
+    const w = await selfsigned.generate([{ name: 'commonName', value: 'legacy-vpn' }], { keyType: 'rsa', keySize: 1024, algorithm: 'sha1', notAfterDate: new Date(Date.now() + 200 * 86_400_000) });
+    return { strong, weak: { name: 'legacy-vpn-1024', pem: w.cert } };
   }
 
   private listen(e: Endpoint, port: number): Promise<void> {
@@ -80,19 +118,13 @@ export class PanosLab {
 
   private async reboot(e: Endpoint): Promise<void> {
     await this.close(e);
-    setTimeout(() => {
+    e.fw.later(this.clock.ms(this.timings.panosRebootMs), () => {
       e.fw.bootComplete();
       if (e.fw.lifecycle === 'up') void this.listen(e, e.fw.port).catch((err) => e.fw.log('boot-failed', `port ${e.fw.port}: ${(err as Error).message}`));
-    }, this.clock.ms(this.timings.panosRebootMs));
+    });
   }
 
-  private async handle(e: Endpoint, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const reply = (status: number, body: string) => {
-      res.writeHead(status, { 'content-type': 'application/xml; charset=utf-8' });
-      res.end(body);
-    };
-    const url = new URL(req.url ?? '/', 'https://lab');
-    if (url.pathname !== '/api/' && url.pathname !== '/api') return reply(404, '<html><body>Not Found</body></html>');
+  private async params(req: IncomingMessage, url: URL): Promise<URLSearchParams> {
     const params = new URLSearchParams(url.search);
     if (req.method === 'POST') {
       const body = await new Promise<string>((resolve) => {
@@ -102,47 +134,82 @@ export class PanosLab {
       });
       for (const [k, v] of new URLSearchParams(body)) params.set(k, v);
     }
+    return params;
+  }
+
+  private async handle(e: Endpoint, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://lab');
+    const params = await this.params(req, url);
     const fw = e.fw;
+    const entry: ApiRequest = { at: Date.now(), type: params.get('type') ?? '', cmd: params.get('cmd') ?? params.get('xpath') ?? '', target: params.get('target'), status: 0 };
+    const log = this.log.get(fw.hostname) ?? this.log.set(fw.hostname, []).get(fw.hostname)!;
+    log.push(entry);
+    // A long run polls a lot: keep the most recent requests only.
+    if (log.length > REQUEST_LOG_MAX + 10_000) log.splice(0, log.length - REQUEST_LOG_MAX);
+    const reply = (status: number, body: string) => {
+      entry.status = status;
+      res.writeHead(status, { 'content-type': 'application/xml; charset=utf-8' });
+      res.end(body);
+    };
+    if (url.pathname !== '/api/' && url.pathname !== '/api') return reply(404, '<html><body>Not Found</body></html>');
+    if (Date.now() < fw.warmupUntil) return reply(403, INVALID_CREDENTIAL);
     if (fw.faults.has('slow')) await this.clock.sleep(600);
     const type = params.get('type');
     if (type === 'keygen') {
       const ok = !fw.faults.has('auth') && params.get('user') === this.creds.username && params.get('password') === this.creds.password;
       fw.log(ok ? 'keygen' : 'keygen-failed', params.get('user') ?? '');
-      return ok ? reply(200, success(`<key>${fw.key}</key>`)) : reply(403, '<response status="error" code="403"><result><msg>Invalid Credential</msg></result></response>');
+      return ok ? reply(200, success(`<key>${fw.key}</key>`)) : reply(403, INVALID_CREDENTIAL);
     }
-    const key = params.get('key') ?? (req.headers['x-pan-key'] as string | undefined);
-    if (!key) return reply(403, '<response status="error" code="403"><result><msg>Invalid credentials.</msg></result></response>');
-    if (key !== fw.key) return reply(403, errorMsg('Unauthorized request', 16, 'unauth'));
+    const auth = this.authorized(fw, params, req);
+    if (auth !== 'ok') return reply(403, auth);
     let target = fw;
     const serial = params.get('target');
-    if (fw.isPanorama && serial) {
-      const managed = [...this.devices.values()].find((d) => d.fw.serial === serial && d.spec.via === fw.hostname);
-      if (!managed || managed.fw.lifecycle !== 'up') return reply(200, errorMsg(`${serial} not connected`, 13));
-      target = managed.fw;
+    if (fw.isPanorama && serial && type !== 'version') {
+      const routed = routeTarget(this.managedBy(fw), serial);
+      if ('error' in routed) return reply(200, routed.error);
+      target = routed.fw;
     }
-    if (type === 'version') return reply(200, success(xmlOf({ 'sw-version': target.version, multi_vsys: 'off', model: target.model, serial: target.serial })));
-    if (type !== 'op') return reply(400, errorMsg(`type ${type ?? '(none)'} is not supported by the lab`, 400));
+    reply(200, await this.answer(target, type, params));
+  }
+
+  /** 'ok', or the 403 body for a missing or wrong key (an X-PAN-KEY header and Basic auth are accepted too). */
+  private authorized(fw: Firewall, params: URLSearchParams, req: IncomingMessage): string {
+    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
+    if (basic) {
+      const [user, ...rest] = Buffer.from(basic[1], 'base64').toString().split(':');
+      return !fw.faults.has('auth') && user === this.creds.username && rest.join(':') === this.creds.password ? 'ok' : INVALID_CREDENTIAL;
+    }
+    const key = params.get('key') ?? (req.headers['x-pan-key'] as string | undefined);
+    if (!key) return '<response status="error" code="403"><result><msg>Invalid credentials.</msg></result></response>';
+    return key === fw.key ? 'ok' : errorMsg('Unauthorized request', 16, 'unauth');
+  }
+
+  private managedBy(panorama: Firewall): Firewall[] {
+    return [...this.devices.values()].filter((d) => d.spec.via === panorama.hostname && !d.fw.isPanorama).map((d) => d.fw);
+  }
+
+  private async answer(fw: Firewall, type: string | null, params: URLSearchParams): Promise<string> {
+    if (type === 'version') return success(xmlOf({ 'sw-version': fw.version, multi_vsys: fw.faults.has('multi-vsys') ? 'on' : 'off', model: fw.model, serial: fw.serial }));
+    if (type === 'export' && params.get('category') === 'configuration') return runningConfig(fw, this.host);
+    if (type === 'config' && (params.get('action') === 'get' || params.get('action') === 'show')) {
+      const found = selectXpath(runningConfig(fw, this.host), params.get('xpath') ?? '');
+      return found.length ? `<response status="success" code="19"><result total-count="${found.length}" count="${found.length}">${found.map(serialize).join('')}</result></response>` : '<response status="success" code="7"><result/></response>';
+    }
+    if (type !== 'op') return errorMsg(`type ${type ?? '(none)'} is not supported by the lab`, 400);
     let cmd;
     try {
       cmd = parseOpCommand(params.get('cmd') ?? '');
     } catch (err) {
-      return reply(200, errorMsg(`malformed command: ${(err as Error).message}`, 18));
+      return errorMsg(`malformed command: ${(err as Error).message}`, 18);
     }
-    target.log('op', cmd.path.join(' '));
-    if (target.isPanorama && cmd.path.join(' ').startsWith('show devices')) return reply(200, success(this.devicesXml(target)));
-    return reply(200, target.op(cmd));
-  }
-
-  private devicesXml(panorama: Firewall): string {
-    const managed = [...this.devices.values()].filter((d) => d.spec.via === panorama.hostname);
-    return xmlOf({ devices: managed.map((d) => ({
-      '@name': d.fw.serial, serial: d.fw.serial, connected: d.fw.lifecycle === 'up' ? 'yes' : 'no', hostname: d.fw.hostname, 'ip-address': this.host,
-      model: d.fw.model, 'sw-version': d.fw.version, 'app-version': '8799-8509', 'multi-vsys': 'no',
-      ha: d.fw.peer ? { state: d.fw.haState, peer: { serial: d.fw.peer.serial } } : undefined,
-    })) });
+    const path = cmd.path.join(' ');
+    fw.log('op', path);
+    if (fw.isPanorama && (path === 'show devices connected' || path === 'show devices all')) return devicesXml(this.managedBy(fw), path.endsWith('all'), this.host);
+    return fw.op(cmd);
   }
 
   async stop(): Promise<void> {
+    for (const e of this.devices.values()) e.fw.dispose();
     await Promise.all([...this.devices.values()].map((e) => this.close(e)));
   }
 }
