@@ -66,6 +66,13 @@ export class ConsoleSession implements ConsoleController {
     this.launch('check');
   }
 
+  relogin(): string {
+    const phase = this.model.run.phase;
+    if (phase !== 'idle' && phase !== 'finished') return `the credentials can be changed when nothing runs (now: ${phase})`;
+    this.model.setRun({ phase: 'credentials' });
+    return 'enter the credentials again: the readiness check runs again after';
+  }
+
   private launch(command: RunCommand): void {
     // A new run starts once the previous one has closed (its image server stopped, its record ended).
     const previous = this.current?.done ?? Promise.resolve();
@@ -101,6 +108,9 @@ export class ConsoleSession implements ConsoleController {
     if (phase === 'paused' && ctx?.resume()) return 'resumed: devices and steps start again';
     if (phase === 'running' && ctx?.pause()) return 'paused: no new device or step starts; steps in flight finish (s resumes)';
     if (phase !== 'idle' && phase !== 'finished') return `nothing to start while ${phase}`;
+    // A run where this session's check found nothing ready would only fail again: say why instead.
+    const startable = this.model.devices.filter((d) => (d.readiness?.fresh && d.readiness.tone !== 'bad') || d.reason === 'in-progress' || d.status === 'held');
+    if (startable.length === 0) return 'nothing is ready to upgrade: every device failed its check (see READY); fix the cause, or press L to enter the credentials again';
     this.launch('run');
     // Shown at once, so a second s cannot start a second run.
     this.model.setRun({ phase: 'running', command: 'run', wave: 0, waves: 0, waveSize: 0, waveDone: 0, reason: null, outcome: null });

@@ -113,6 +113,8 @@ export const cancelCount: Handler = (c) => {
   closeDialog(c);
 };
 
+export const relogin: Handler = ({ controller }) => controller.model.say(controller.relogin(), 'info');
+
 export const startPause: Handler = ({ controller }) => controller.model.say(controller.toggleRun(), 'info');
 
 export const cancelDevice: Handler = ({ controller, ui, sel }) => {

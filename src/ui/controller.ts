@@ -26,6 +26,8 @@ export interface ConsoleController {
   /** Starts the session: the read-only readiness check, or the credentials prompt first. */
   begin(): void;
   provideCredentials(login: LoginAnswer): void;
+  /** `L`: ask for the credentials again (a wrong password, a changed account); the check runs again after. */
+  relogin(): string;
   /** `s`: start a run, pause it, or resume it. Returns what to tell the operator. */
   toggleRun(): string;
   /** `c`: no new step for this device (one already disrupted reaches a safe point first). */

@@ -73,6 +73,10 @@ export const KEYMAP: Binding[] = [
     disabled: (s) => (s.phase === 'credentials' ? 'enter the credentials first' : s.phase === 'checking' ? 'the readiness check is still running' : s.phase === 'stopping' ? 'the run is stopping' : null), run: act.startPause,
   },
   { id: 'cancel', scopes: NAV, keys: 'c', match: ch('c'), description: 'cancel the selected device: no new step starts on it (one already reloading reaches a safe point first)', hint: 'cancel', disabled: (s) => (!s.hasDevice ? 'no device selected' : s.phase === 'idle' || s.phase === 'finished' ? 'nothing is running' : null), run: act.cancelDevice },
+  {
+    id: 'login', scopes: NAV, keys: 'L', match: ch('L'), description: 'enter the credentials again (a wrong password, another account); the readiness check runs again after',
+    disabled: (s) => (s.phase === 'idle' || s.phase === 'finished' ? null : 'the credentials can be changed when nothing runs'), run: act.relogin,
+  },
   { id: 'export', scopes: NAV, keys: 'e', match: ch('e'), description: 'export the workbook with status columns and an Audit sheet beside the workbook', hint: 'export', run: act.exportRecord },
   { id: 'help', scopes: NAV, keys: '?', match: ch('?'), description: 'this help', hint: 'help', run: act.openHelp },
   { id: 'quit', scopes: NAV, keys: 'q', match: ch('q'), description: 'quit (asks first when devices are in flight)', hint: 'quit', run: act.quit(false) },

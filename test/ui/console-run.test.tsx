@@ -120,4 +120,24 @@ describe('console: credentials prompt', () => {
       expect(bytes.includes(enable), f).toBe(false);
     }
   });
+
+  it('a wrong password: no device shows ready, s says why, L asks again and the check runs again', async () => {
+    rig = await startConsole([dev('acc-1', 'cat9300'), dev('acc-2', 'cat9300')], { withCredentials: false });
+    // What an earlier session recorded is shown with its age, never as a ✓.
+    rig.session.model.devices[0].readiness = { tone: 'muted', text: 'ready', fresh: false, at: Date.now() - 3_600_000 };
+    await rig.waitFor('No credentials file');
+    const { username, password, enable } = rig.run.lab.credentials;
+    await rig.press(...username.split(''), KEY.enter, ...'wrong-password'.split(''), KEY.enter, ...enable.split(''), KEY.enter);
+    let f = await rig.waitFor((x) => ['acc-1', 'acc-2'].every((h) => /failed/.test(rowOf(x, h))));
+    for (const h of ['acc-1', 'acc-2']) expect(rowOf(f, h)).not.toContain('✓');
+    expect(rowOf(f, 'acc-1')).toMatch(/✗ /);
+    await rig.press('s');
+    await rig.waitFor('nothing is ready to upgrade');
+    expect(rig.run.lab.device('acc-1').state.count('reload')).toBe(0);
+    await rig.press('L');
+    await rig.waitFor('CREDENTIALS NEEDED');
+    await rig.press(...username.split(''), KEY.enter, ...password.split(''), KEY.enter, ...enable.split(''), KEY.enter);
+    f = await rig.waitFor((x) => ['acc-1', 'acc-2'].every((h) => /ready/.test(rowOf(x, h))));
+    expect(rowOf(f, 'acc-1')).toContain('✓');
+  });
 });

@@ -5,7 +5,7 @@ import { FleetModel } from '../../src/ui/model.js';
 import type { Stamped } from '../../src/engine/events.js';
 import type { DeviceRow } from '../../src/store/types.js';
 import { colorEnabled, color, setColor } from '../../src/ui/theme.js';
-import { columnWidths } from '../../src/ui/components/DeviceTable.js';
+import { columnWidths, deviceLine } from '../../src/ui/components/DeviceTable.js';
 import { fit } from '../../src/ui/format.js';
 
 const row = (i: number): DeviceRow => ({
@@ -62,6 +62,28 @@ describe('FleetModel', () => {
     m.apply({ type: 'gate', hostname: 'sw-1', gate, phase: 'answered', decision: { decision: 'refused', by: 'alice', source: 'console', at: '2026-11-21T02:03:04Z' }, at: at() });
     expect(m.gates.size).toBe(0);
     expect(m.answered[0].text).toMatch(/^✗ reload sw-1 alice \d\d:\d\d:\d\d \(console\)$/);
+    m.dispose();
+  });
+});
+
+describe('readiness on screen', () => {
+  it('an earlier session\'s readiness shows its age and no ✓; this session\'s check shows ✓ or why not', () => {
+    const now = Date.now();
+    const m = new FleetModel([{ row: row(1), readiness: { text: 'ready', at: now - 2 * 3_600_000 } }], 0);
+    const text = () => deviceLine(m.devices[0], columnWidths(150), false, { now, reloadTimeoutMs: 60_000 }).map((x) => x.t).join('');
+    expect(text()).toMatch(/2h00m ago: ready/);
+    expect(text()).not.toContain('✓');
+    m.apply({ type: 'checks', hostname: 'sw-1', phase: 'pre', checks: [{ name: 'flash', ok: true, detail: 'ok' }], at: at() });
+    expect(text()).toMatch(/\s✓\s/);
+    m.apply({ type: 'checks', hostname: 'sw-1', phase: 'pre', checks: [{ name: 'cpu', ok: false, detail: '5-minute CPU 95% > 80%' }], at: at() });
+    expect(text()).toContain('✗ cpu: 5-minute CPU 95% >');
+    m.dispose();
+  });
+
+  it('a device this session could not reach is not ready, whatever an earlier check said', () => {
+    const m = new FleetModel([{ row: row(1), readiness: { text: 'ready', at: Date.now() - 60_000 } }], 0);
+    m.apply({ type: 'device', hostname: 'sw-1', status: 'failed', step: 'facts', message: 'sw-1: facts: connection refused', reason: 'device-error', at: at() });
+    expect(m.devices[0].readiness).toMatchObject({ fresh: true, tone: 'bad', text: '✗ sw-1: facts: connection refused' });
     m.dispose();
   });
 });
