@@ -161,9 +161,15 @@ async function runStep(x: Execution, spec: StepSpec): Promise<void> {
       }, { message: (d) => d.summary });
       return;
     }
-    case 'commit':
-      await dr.step(spec.id, () => driver.commit(x.plan));
+    case 'commit': {
+      const r = await dr.step(spec.id, () => driver.commit(x.plan));
+      // What the console and the records show must be the device after the commit, not before it.
+      if (r.outcome === 'ok') {
+        x.facts = await dr.step('facts', () => driver.facts());
+        recordFacts(dr, driver, x.facts);
+      }
       return;
+    }
   }
 }
 

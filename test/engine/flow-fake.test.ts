@@ -39,7 +39,11 @@ describe('engine on fake devices: a normal run', () => {
     const out = await rig.run('run');
     expect(out.exitCode).toBe(0);
     expect(rig.state('a')).toMatchObject({ status: 'upgraded', reason: 'done' });
-    expect(rig.steps('a')).toEqual(['facts:ok', 'precheck:ok', 'backup:ok', 'stage:ok', 'verify:ok', 'snapshot:ok', 'activate:ok', 'wait:ok', 'postcheck:ok', 'commit:ok']);
+    // The facts are read again after the commit: what the console and the records show is the device as it is now.
+    expect(rig.steps('a')).toEqual(['facts:ok', 'precheck:ok', 'backup:ok', 'stage:ok', 'verify:ok', 'snapshot:ok', 'activate:ok', 'wait:ok', 'postcheck:ok', 'commit:ok', 'facts:ok']);
+    const facts = rig.events.filter((e) => e.type === 'facts');
+    expect(facts.at(-1)).toMatchObject({ summary: { version: '17.9.5' } });
+    expect(rig.store.latestFacts<{ uncommitted: unknown }>('a')!.facts.uncommitted).toBeNull();
     expect(rig.store.auditRows().filter((r) => r.step === 'approval: reload')).toMatchObject([{ device: 'a', outcome: 'approved', operator: osUser() }]);
     // What each step sent is journaled with it.
     expect(rig.store.journal('a').find((j) => j.step === 'activate')!.sent_json).toBe('["fake activate"]');
