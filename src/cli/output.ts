@@ -52,6 +52,11 @@ export function formatEvent(e: Stamped, level: Level): string | null {
   }
 }
 
+/** A heartbeat in the batch line format. */
+export function heartbeatLine(hostname: string, step: string, text: string, at: Date): string {
+  return `${time(at.toISOString())} ${pad(hostname, 18)} ${pad(step, 15)} ${text}`;
+}
+
 export function batchPrinter(write: (line: string) => void, opts: { json: boolean; level: Level }): Listener {
   return (e) => {
     if (opts.json) {

@@ -5,7 +5,8 @@ import { runFleet } from '../../engine/runner.js';
 import { planDevice, formatPlan } from '../../engine/plan.js';
 import type { Facts } from '../../drivers/contract.js';
 import type { RunCommand } from '../../engine/context.js';
-import { batchPrinter, type Level } from '../output.js';
+import { batchPrinter, heartbeatLine, type Level } from '../output.js';
+import { heartbeat } from '../heartbeat.js';
 import { openSession, validate } from '../run-setup.js';
 import type { CommonOptions } from '../options.js';
 
@@ -16,6 +17,11 @@ export function batchCommand(command: RunCommand) {
     const { ctx, bus, store } = session;
     const out = (line: string) => process.stdout.write(`${line}\n`);
     bus.on(batchPrinter(out, { json: !!opts.json, level: opts.logLevel as Level }));
+    // Silence during a 30-minute reload reads as a hang: a line per busy device at least every 10 s.
+    const beat = heartbeat((hostname, step, text, at) => out(opts.json ? JSON.stringify({ type: 'heartbeat', hostname, step, text, at: at.toISOString() }) : heartbeatLine(hostname, step, text, at)), {
+      everyMs: Number(process.env.UPSHIFT_HEARTBEAT_MS) || 10_000, reloadTimeoutMs: v.inventory.settings.reloadTimeoutMs,
+    });
+    bus.on(beat);
     let signals = 0;
     const onSignal = (sig: NodeJS.Signals) => {
       signals++;
@@ -48,9 +54,11 @@ export function batchCommand(command: RunCommand) {
         const s = store.state(row.hostname);
         if (s?.reason === 'uncommitted' && !opts.json) out(`warning: ${row.hostname}: ${s.message ?? ''}`);
       }
+      beat.close();
       await session.close(outcome.exitCode === 0 ? 'ok' : outcome.exitCode === 3 ? 'stopped' : 'attention');
       return outcome.exitCode;
     } catch (err) {
+      beat.close();
       await session.close('error');
       throw err;
     } finally {

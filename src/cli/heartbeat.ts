@@ -1,0 +1,50 @@
+// A line at least every `everyMs` for each device in a long step, in batch
+// output: a reload may keep a device silent for its whole reload_timeout, and
+// an operator watching a pane must see that it is being waited for.
+import type { Listener, Stamped } from '../engine/events.js';
+
+interface Busy { step: string; since: number; progress: { done: number; total: number | null; rate?: number; note?: string } | null }
+
+const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+const span = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return s < 120 ? `${s} s` : s < 7200 ? `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s` : `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+};
+
+/** What a heartbeat says of one device's step. */
+export function describeBusy(b: Busy, now: number, reloadTimeoutMs: number): string {
+  const elapsed = now - b.since;
+  const p = b.progress;
+  const label = p?.note ? `${p.note}: ` : '';
+  if (p && p.total && p.total > 100) {
+    const rate = p.rate ? ` at ${mb(p.rate)}/s` : '';
+    return `${label}${Math.round((p.done / p.total) * 100)}% — ${mb(p.done)} of ${mb(p.total)}${rate}, ${span(elapsed)} so far`;
+  }
+  if (p && p.total === 100) return `${label}${Math.round(p.done)}%, ${span(elapsed)} so far`;
+  if (b.step.startsWith('wait')) return `still waiting for it to answer: ${span(elapsed)} of ${span(reloadTimeoutMs)} (reload_timeout)`;
+  return `still in ${b.step}: ${span(elapsed)}`;
+}
+
+/**
+ * Listens for steps and progress; every `everyMs` calls `say` for each device whose step has
+ * run that long. Returns the listener and a `close` that stops the timer.
+ */
+export function heartbeat(say: (hostname: string, step: string, text: string, at: Date) => void, opts: { everyMs: number; reloadTimeoutMs: number; now?: () => number }): Listener & { close(): void } {
+  const now = opts.now ?? Date.now;
+  const busy = new Map<string, Busy>();
+  const timer = setInterval(() => {
+    const t = now();
+    for (const [host, b] of busy) if (t - b.since >= opts.everyMs) say(host, b.step, describeBusy(b, t, opts.reloadTimeoutMs), new Date(t));
+  }, opts.everyMs);
+  timer.unref();
+  const listener = (e: Stamped) => {
+    if (e.type === 'step') {
+      if (e.phase === 'start') busy.set(e.hostname, { step: e.step, since: Date.parse(e.at), progress: null });
+      else busy.delete(e.hostname);
+    } else if (e.type === 'progress') {
+      const b = busy.get(e.hostname);
+      if (b) b.progress = { done: e.done, total: e.total, rate: e.rate, note: e.note };
+    } else if (e.type === 'device' && e.status !== 'running') busy.delete(e.hostname);
+  };
+  return Object.assign(listener, { close: () => clearInterval(timer) });
+}
