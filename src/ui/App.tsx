@@ -12,7 +12,7 @@ import { ApprovalsPane } from './components/Approvals.js';
 import { approveAllDialog, gateDialog, quitDialog, type DialogView } from './components/Dialogs.js';
 import { FlashLine, Header, headerLines, helpLines, HintBar } from './components/Chrome.js';
 import { CredentialsPrompt } from './components/CredentialsPrompt.js';
-import { Panel, seg } from './components/lines.js';
+import { Panel, seg, wrapLine } from './components/lines.js';
 
 /**
  * Ink's frame limit. Events are coalesced to ~15 frames a second by the model;
@@ -101,7 +101,15 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
   if (ui.scope === 'gate' && dialogGate) dialog = gateDialog(dialogGate, model.device(dialogGate.hostname), now - (ui.dialog?.openedAt ?? 0) < guardMs);
   else if (ui.scope === 'approveAll' && ui.dialog?.type === 'all') dialog = approveAllDialog(ui.dialog.kind, ui.dialog.ids.map((id) => model.gates.get(id)).filter((g) => !!g), ui.dialog.typed);
   else if (ui.scope === 'quit') dialog = quitDialog(model.inFlight(), gates.length);
+  // Long commands and impacts wrap under their label instead of being cut at the edge.
+  if (dialog) dialog = { ...dialog, lines: dialog.lines.flatMap((l) => wrapLine(l, Math.max(40, size.columns) - 4, 12)) };
   const L = layout(size.columns, size.rows, head.length, dialog ? dialog.lines.length + 2 : null);
+  // A dialog taller than the room keeps its head and its last two lines (what to press).
+  const room = L.bottom - 2;
+  if (dialog && dialog.lines.length > room && room >= 5) {
+    const cut = dialog.lines.length - room + 1;
+    dialog = { ...dialog, lines: [...dialog.lines.slice(0, room - 3), [seg(`… ${cut} more line${cut === 1 ? '' : 's'}`, 'muted')], ...dialog.lines.slice(-2)] };
+  }
   const clockInfo = { now, reloadTimeoutMs: info.reloadTimeoutMs };
   const tableFocused = ui.pane === 'devices' && ui.scope !== 'details';
   offset.current = scrollTo(index, offset.current, L.table - 3, list.length);

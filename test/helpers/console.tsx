@@ -80,7 +80,7 @@ export async function startConsole(fleet: LabDeviceSpec[], o: RigOptions = {}): 
 
 /** The line of the device table showing `host`. */
 export function rowOf(frame: string, host: string): string {
-  return frame.split('\n').find((l) => new RegExp(`^│ [ >]${host.replace(/[.-]/g, '\\$&')}\\s`).test(l)) ?? '';
+  return frame.split('\n').find((l) => new RegExp(`^[│║] [ >]${host.replace(/[.-]/g, '\\$&')}\\s`).test(l)) ?? '';
 }
 
 /** Waits for the readiness check, starts the run with `s`, and waits until `host` shows its open gate. */

@@ -7,7 +7,7 @@ import type { FleetModel } from '../model.js';
 import { HELP_SECTIONS, hints, KEYMAP, type KeyState, type Scope } from '../keymap.js';
 import { STATUS_TONE } from '../theme.js';
 import { duration, hhmm } from '../format.js';
-import { fitLine, LineView, seg, width, type Line } from './lines.js';
+import { fitLine, LineView, seg, width, wrapLine, type Line } from './lines.js';
 
 const PHASE: Record<string, string> = {
   credentials: 'CREDENTIALS NEEDED', checking: 'CHECKING', idle: 'READY – s starts the run', running: 'RUNNING', paused: 'PAUSED', stopping: 'STOPPING', finished: 'FINISHED – s runs again',
@@ -76,9 +76,11 @@ export function helpLines(state: KeyState, w: number): Line[] {
       return [seg(`  ${b.keys.padEnd(10)} `, 'accent', { bold: true }), seg(b.description, why ? 'muted' : null), seg(why ? ` (now: ${why})` : '', 'muted'), seg(b.dangerous ? ' [approves]' : '', 'wait')];
     }),
   ];
-  const left = block(first);
-  const right = others.flatMap((section) => [...block(section), []]);
-  if (w < 150) return [...left, [], ...right];
+  // Every description is whole: it wraps under itself instead of being cut.
+  const wrap = (lines: Line[], cw: number) => lines.flatMap((l) => wrapLine(l, cw, 13));
+  if (w < 150) return wrap([...block(first), [], ...others.flatMap((section) => [...block(section), []])], w - 4);
   const half = Math.floor((w - 4) / 2);
+  const left = wrap(block(first), half - 1);
+  const right = wrap(others.flatMap((section) => [...block(section), []]), half - 1);
   return Array.from({ length: Math.max(left.length, right.length) }, (_, i) => [...fitLine(left[i] ?? [], half), seg(' '), ...(right[i] ?? [])]);
 }

@@ -32,13 +32,14 @@ export function gateDialog(gate: Gate, device: DeviceView | undefined, guard: bo
 }
 
 export function approveAllDialog(kind: string, gates: Gate[], typed: string): DialogView {
-  const shown = gates.slice(0, 6);
+  const shown = gates.slice(0, 5);
   const lines: Line[] = shown.map((g, i) => [seg((i === 0 ? 'will send:' : '').padEnd(LABEL), 'muted'), seg(g.hostname.padEnd(16), 'accent', { bold: true }), seg(g.commands.join(' ; '), 'accent')]);
   if (gates.length > shown.length) lines.push(labelled('', `… and ${gates.length - shown.length} more ${kind} gates (each in the approvals queue)`, 'muted'));
-  const impacts = [...new Set(gates.map((g) => g.impact.replace(g.hostname, 'the device')))];
-  lines.push(labelled('impact:', impacts.slice(0, 2).join('; ') + (impacts.length > 2 ? ` (+${impacts.length - 2} other kinds of impact)` : ''), 'wait'));
+  // Each device's own impact: devices of one kind still differ (a stack, a standby, an HA peer).
+  shown.forEach((g, i) => lines.push(labelled(i === 0 ? 'impact:' : '', `${g.hostname}: ${g.impact}`, 'wait')));
   const blast = [...new Set(gates.flatMap((g) => g.blastRadius.map((b) => `${g.hostname}: ${b}`)))];
-  if (blast.length) lines.push(labelled('also:', blast.slice(0, 3).join('; ') + (blast.length > 3 ? ` … +${blast.length - 3}` : ''), 'wait'));
+  blast.slice(0, 5).forEach((b, i) => lines.push(labelled(i === 0 ? 'also:' : '', b, 'wait')));
+  if (blast.length > 5) lines.push(labelled('', `… and ${blast.length - 5} more`, 'muted'));
   lines.push([]);
   lines.push([seg(`Type ${gates.length} and press Enter to approve all ${gates.length} ${kind} gates: `), seg(` ${typed.padEnd(String(gates.length).length)} `, 'accent', { inverse: true }), seg('   Esc cancels', 'muted')]);
   return { title: [seg(`Approve ALL ${kind.toUpperCase()} gates (${gates.length})`, 'wait', { bold: true })], lines };

@@ -46,6 +46,45 @@ export function cutLine(line: Line, w: number): Line {
   return out;
 }
 
+/**
+ * Breaks a line longer than `w` at spaces into several, each continuation
+ * starting with `indent` spaces (under a label): a dialog or the help shows
+ * all of its text instead of cutting it at the terminal's edge.
+ */
+export function wrapLine(line: Line, w: number, indent = 0): Line[] {
+  if (width(line) <= w || w <= indent + 8) return [line];
+  const out: Line[] = [];
+  let cur: Line = [];
+  let used = 0;
+  const newLine = () => {
+    const last = cur.at(-1);
+    if (last) cur[cur.length - 1] = { ...last, t: last.t.trimEnd() };
+    out.push(cur);
+    cur = [{ t: ' '.repeat(indent) }];
+    used = indent;
+  };
+  for (const s of line) {
+    for (let word of s.t.match(/\S+\s*|\s+/g) ?? []) {
+      while (word.length > 0) {
+        const room = w - used;
+        if (word.trimEnd().length <= room) {
+          const t = used === indent && out.length > 0 ? word.trimStart() : word;
+          cur.push({ ...s, t: t.length > room ? t.trimEnd() : t });
+          used += Math.min(t.length, room);
+          word = '';
+        } else if (used > indent) newLine();
+        else {
+          cur.push({ ...s, t: word.slice(0, room) });
+          word = word.slice(room);
+          newLine();
+        }
+      }
+    }
+  }
+  if (used > indent || out.length === 0) out.push(cur);
+  return out;
+}
+
 const sameStyle = (a: Seg, b: Seg) => a.tone === b.tone && !!a.bold === !!b.bold && !!a.inverse === !!b.inverse && !!a.dim === !!b.dim;
 
 /** Adjacent segments of one style become one: fewer nodes for React and Ink to walk every frame. */
@@ -100,13 +139,15 @@ export function LineView({ line }: { line: Line }) {
 export function Panel({ title, w, rows, lines, focused = false }: { title: Line; w: number; rows: number; lines: Line[]; focused?: boolean }) {
   const edge = focused ? 'accent' : 'muted';
   const inner = w - 2;
-  const head = cutLine([seg('┌ ', edge), ...title, seg(' ')], inner + 1);
+  // The focused pane has a double border: visible without colour (NO_COLOR) too.
+  const [tl, h, tr] = focused ? ['╔', '═', '╗'] : ['┌', '─', '┐'];
+  const head = cutLine([seg(`${tl} `, edge), ...title, seg(' ')], inner + 1);
   const fill = Math.max(0, inner + 1 - width(head));
-  const top: Line = [...head, seg('─'.repeat(fill), edge), seg('┐', edge)];
+  const top: Line = [...head, seg(h.repeat(fill), edge), seg(tr, edge)];
   return (
     <Box flexDirection="column" width={w} flexShrink={0}>
       <LineView line={fitLine(top, w)} />
-      <Box flexDirection="column" width={w} height={rows + 1} borderStyle="single" borderTop={false} borderColor={color(edge)} paddingX={1}>
+      <Box flexDirection="column" width={w} height={rows + 1} borderStyle={focused ? 'double' : 'single'} borderTop={false} borderColor={color(edge)} paddingX={1}>
         {Array.from({ length: Math.min(rows, lines.length) }, (_, i) => <LineView key={i} line={cutLine(lines[i], inner - 2)} />)}
       </Box>
     </Box>
