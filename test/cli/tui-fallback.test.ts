@@ -2,6 +2,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { dev, startLabRun, type LabRun } from '../helpers/lab-run.js';
 import { runCli } from '../helpers/cli.js';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 let run: LabRun;
 afterAll(async () => run?.lab.stop());
@@ -21,11 +23,14 @@ describe('upshift without a terminal', () => {
     expect(run.lab.device('acc-1').state.count('reload')).toBe(1);
   });
 
-  it('demo without a terminal describes the lab and checks it', async () => {
+  it('demo without a terminal describes the lab and checks it, and leaves no folder (no credentials file) behind', async () => {
+    const before = new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('upshift-demo-')));
     const r = await runCli(['demo', '--speed', '50'], { timeoutMs: 90_000 });
     expect(r.stdout).toContain('upshift lab: 14 simulated devices');
     expect(r.stdout).toContain('not a terminal, so no console');
     expect(r.stdout).toMatch(/par-acc-1\s+BLOCKED/);
     expect(r.code).toBe(1);
+    const left = readdirSync(tmpdir()).filter((f) => f.startsWith('upshift-demo-') && !before.has(f));
+    expect(left).toEqual([]);
   });
 });

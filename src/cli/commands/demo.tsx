@@ -1,6 +1,6 @@
 // `upshift demo` (what `npm start` runs): the example lab in a temporary
 // folder and the console on it, in one process.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeLab, writeLabFiles } from '../lab-files.js';
@@ -28,5 +28,20 @@ export async function demoCommand(opts: LabCommandOptions): Promise<number> {
     return await runConsole(v, common, banner);
   } finally {
     await lab.stop();
+    cleanUp(dir);
   }
+}
+
+/**
+ * The demo's folder holds a credentials file for the lab: it never outlives the demo. The rest
+ * goes too, unless the operator exported a change record there — then the folder stays, and says so.
+ */
+function cleanUp(dir: string): void {
+  const exported = readdirSync(dir).filter((f) => /-upshift-.*\.xlsx$/.test(f));
+  if (exported.length === 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  rmSync(join(dir, 'lab-credentials.yaml'), { force: true });
+  process.stdout.write(`upshift demo: kept ${dir} for its export (${exported.join(', ')}); the lab's credentials file was removed\n`);
 }
