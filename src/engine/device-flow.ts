@@ -3,7 +3,7 @@
 // sequence as far as the command goes (docs/architecture.md, "A device's flow").
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Check, Driver, Facts } from '../drivers/contract.js';
+import type { Check, Driver, Facts, StepSpec } from '../drivers/contract.js';
 import type { RunCommand } from './context.js';
 import { Stop, type FlowResult } from './outcomes.js';
 import { planFor, precheckContext, recordFacts, sameVersion } from './planning.js';
@@ -42,6 +42,11 @@ export async function deviceFlow(dr: DeviceRun, driver: Driver, pair?: PairConte
   const upTo: RunCommand = ctx.options.dryRun ? 'check' : pair?.only ?? ctx.options.command;
   const x: Execution = { dr, driver, plan, facts: f, since: 0, upTo };
   if (activated) {
+    // Finished earlier (every step after the last disruptive one done): the device simply runs the target now.
+    if (onTarget && finished(seq.steps, v) && !f.uncommitted) {
+      dr.patch({ readiness: 'already current' });
+      return { status: 'already-current', reason: 'done', message: `runs ${f.version} (upgraded by an earlier run)` };
+    }
     const last = lastDone(seq.onFailure, v) ?? lastDone(seq.steps, v);
     if (last && !driver.rules.stepHappened(last.kind, f, plan, last.version ?? target)) {
       throw new Stop('needs-attention', 'unexpected-state', `was activated on ${target} but runs ${f.version} (auto-abort timer, failed boot or a manual change?)`);
@@ -61,6 +66,12 @@ export async function deviceFlow(dr: DeviceRun, driver: Driver, pair?: PairConte
   }
   ctx.store.savePlan(ctx.runId, dr.hostname, seq.steps.map((s) => ({ kind: s.id, gate: s.gate, commands: s.commands })));
   return runSequence(x, seq, v, { resume: false, cleanup });
+}
+
+/** Whether every step after the last disruptive one is done: nothing of this upgrade is left. */
+function finished(steps: StepSpec[], v: JournalView): boolean {
+  const last = lastDone(steps, v);
+  return !!last && steps.slice(steps.indexOf(last) + 1).every((s) => s.onlyAsRemedy || stepDone(v, s.id));
 }
 
 /** The pre-check step: the driver's checks and the image repository's; blocks unless a gated remedy can fix all that fails. */

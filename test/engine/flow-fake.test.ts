@@ -49,6 +49,15 @@ describe('engine on fake devices: a normal run', () => {
     expect(rig.store.journal('a').find((j) => j.step === 'activate')!.sent_json).toBe('["fake activate"]');
   });
 
+  it('a check after a finished upgrade says the device runs the target, not that an upgrade is in progress', async () => {
+    rig = engineRig([fakeRow('a')]);
+    await rig.run('run');
+    expect((await rig.run('check')).exitCode).toBe(0);
+    expect(rig.state('a')).toMatchObject({ status: 'already-current', reason: 'done', message: 'runs 17.9.5 (upgraded by an earlier run)' });
+    await rig.run('run');
+    expect(rig.device('a').count('activate')).toBe(1);
+  });
+
   it('leaves a gate that nobody approved held (reason gate-held) and reloads nothing', async () => {
     rig = engineRig([fakeRow('a')]);
     const out = await rig.run('run', { approver: new PolicyApprover(false) });
