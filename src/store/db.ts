@@ -124,6 +124,16 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX events_by_run ON events(run_id, id);
   `,
+  `
+  -- The workbook this state belongs to: its absolute path, and an identity read from
+  -- the file without changing it (creation time and hostnames), to recognise it moved.
+  CREATE TABLE owner (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    workbook TEXT NOT NULL,
+    identity TEXT,
+    claimed_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

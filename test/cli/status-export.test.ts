@@ -15,16 +15,17 @@ async function fleet() {
 }
 
 describe('upshift status and export', () => {
-  it('status says when nothing has run yet, and creates nothing', async () => {
+  it('status says when nothing has run yet (exit 1: nothing is done), and creates nothing', async () => {
     const { dir, workbook } = await fleet();
     const r = await runCli(['status', '--workbook', workbook]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`no state database at ${join(dir, '.upshift', 'upshift.db')} yet`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`no state database at ${join(dir, '.upshift', 'fleet', 'upshift.db')} yet`);
     expect(existsSync(join(dir, '.upshift'))).toBe(false);
   });
 
   it('status counts devices per status and lists those needing a look; export writes them back with an Audit sheet', async () => {
     const { dir, workbook } = await fleet();
+    // A state database in the older shared place (.upshift/ beside the workbook), naming this workbook: still used.
     const store = new StateStore(openDatabase(join(dir, '.upshift')));
     store.syncInventory(await importWorkbook(workbook));
     store.updateState('sw-1', { status: 'upgraded', current_version: '17.9.5' });
@@ -34,7 +35,7 @@ describe('upshift status and export', () => {
     store.db.close();
 
     const status = await runCli(['status', '--workbook', workbook]);
-    expect(status.code).toBe(0);
+    expect(status.code).toBe(1);
     // The Panorama and jump host rows are helpers: they get no status.
     expect(status.stdout).toMatch(/4 devices in .*upshift\.db\n  pending 2  blocked 1  upgraded 1\n/);
     expect(status.stdout).toMatch(/needs a look \(1\):\n\s+sw-2\s+blocked\s+precheck: flash 2\.1 GB < 2\.6 GB/);

@@ -1,0 +1,51 @@
+// The write-back's thread: re-reading, splicing and zipping a 10,000-row
+// workbook takes a few hundred milliseconds, which on the main thread would
+// freeze the console. The status cells are read here too, through a read-only
+// connection to the state database, so the main thread only posts a request.
+import { parentPort } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { StateStore } from './state.js';
+import { writeBack, type StatusUpdates } from './writeback.js';
+
+export interface WriteJob {
+  id: number;
+  file: string;
+  /** The cells to write; when null they are read from `stateDb`. */
+  updates: StatusUpdates | null;
+  stateDb: string | null;
+  backup: boolean;
+}
+
+const stores = new Map<string, StateStore>();
+
+function store(file: string): StateStore {
+  let s = stores.get(file);
+  if (!s) {
+    s = new StateStore(new Database(file, { readonly: true, fileMustExist: true }));
+    stores.set(file, s);
+  }
+  return s;
+}
+
+// Jobs run one after the other; a close waits for the one in progress.
+let chain: Promise<void> = Promise.resolve();
+
+parentPort!.on('message', (msg: WriteJob | { close: true }) => {
+  if ('close' in msg) {
+    chain = chain.then(() => {
+      for (const s of stores.values()) s.db.close();
+      stores.clear();
+      parentPort!.close();
+    });
+    return;
+  }
+  chain = chain.then(async () => {
+    try {
+      const updates = msg.updates ?? store(msg.stateDb!).statusCells();
+      const result = await writeBack(msg.file, updates, { backup: msg.backup });
+      parentPort!.postMessage({ id: msg.id, ok: true, result });
+    } catch (err) {
+      parentPort!.postMessage({ id: msg.id, ok: false, message: (err as Error).message });
+    }
+  });
+});
