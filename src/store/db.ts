@@ -150,6 +150,20 @@ export function openDatabase(stateDir: string): DB {
     throw new StateDatabaseError(`cannot open the state database ${file}: ${(err as Error).message}`);
   }
   db.pragma('journal_mode = WAL');
+  // Back to a rollback journal when closed: the file alone is then the whole database, and a
+  // read-only opener (status, the ownership check) needs no WAL side files, which it would
+  // otherwise create in a state directory it must not write to.
+  const close = db.close.bind(db);
+  db.close = () => {
+    if (db.open) {
+      try {
+        db.pragma('journal_mode = DELETE');
+      } catch {
+        // another connection is still reading: it stays in WAL mode, which is just as valid
+      }
+    }
+    return close();
+  };
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

@@ -3,7 +3,7 @@
 // the workbook of its latest import. Read without writing anything.
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 
 export interface StateOwner {
   workbook: string;
@@ -15,7 +15,7 @@ export interface StateOwner {
 /** The owner of the database file, or null when it names no workbook yet (or does not exist). */
 export function readOwner(dbFile: string): StateOwner | null {
   if (!existsSync(dbFile)) return null;
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  const db = openWithoutSideFiles(dbFile);
   try {
     const tables = new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name));
     if (tables.has('owner')) {
@@ -30,6 +30,31 @@ export function readOwner(dbFile: string): StateOwner | null {
   } finally {
     db.close();
   }
+}
+
+/**
+ * A read-only connection that creates nothing beside the file. SQLite would
+ * create the -wal and -shm files to read a database in WAL mode whose writer
+ * has closed: such a file (upshift switches back to a rollback journal on
+ * close, but an older upshift did not) is read from memory instead, when small.
+ */
+export function openWithoutSideFiles(dbFile: string): Database.Database {
+  const header = Buffer.alloc(20);
+  const fd = openSync(dbFile, 'r');
+  try {
+    readSync(fd, header, 0, 20, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const walMode = header[18] === 2;
+  if (walMode && !existsSync(`${dbFile}-wal`) && statSync(dbFile).size <= 64 * 1024 * 1024) {
+    const bytes = readFileSync(dbFile);
+    // The header's read/write versions say WAL; an in-memory copy reads it as a rollback-journal file.
+    bytes[18] = 1;
+    bytes[19] = 1;
+    return new Database(bytes, { readonly: true });
+  }
+  return new Database(dbFile, { readonly: true, fileMustExist: true });
 }
 
 /**

@@ -1,7 +1,7 @@
 // `upshift export --out FILE`: updated workbook plus an Audit sheet. Reads the
 // state (no lock taken, nothing written there); writes only FILE.
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { openWithoutSideFiles } from '../../store/ownership.js';
 import { StateStore } from '../../store/state.js';
 import { exportWorkbook } from '../../store/export.js';
 import { WorkbookFileError } from '../../store/xlsx/package.js';
@@ -14,7 +14,7 @@ export async function exportCommand(opts: CommonOptions & { out?: unknown }): Pr
   const { workbook, stateDb } = await ownStateDir(opts);
   const out = workbookPath(String(opts.out));
   if (out === workbook) throw new UsageError('--out must name a new file, not the workbook itself');
-  const db = existsSync(stateDb) ? new Database(stateDb, { readonly: true, fileMustExist: true }) : null;
+  const db = existsSync(stateDb) ? openWithoutSideFiles(stateDb) : null;
   try {
     const store = db ? new StateStore(db) : null;
     const result = await exportWorkbook(workbook, out, store?.statusCells() ?? new Map(), store?.auditRows() ?? []);

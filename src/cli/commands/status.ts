@@ -3,7 +3,7 @@
 // Exit 0 when every selected device is done (upgraded, already current,
 // ready, staged or skipped), 1 when any is not, 2 on bad input.
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { openWithoutSideFiles } from '../../store/ownership.js';
 import { StateStore, type DeviceState } from '../../store/state.js';
 import { describeHolder, readLockHolder } from '../../store/lock.js';
 import { DEVICE_STATUSES, type DeviceStatus } from '../../store/types.js';
@@ -32,7 +32,7 @@ export async function ownStateDir(opts: CommonOptions) {
 export async function statusCommand(opts: CommonOptions): Promise<number> {
   const { workbook, state, stateDb } = await ownStateDir(opts);
   const write = (s: string) => process.stdout.write(s);
-  const db = existsSync(stateDb) ? new Database(stateDb, { readonly: true, fileMustExist: true }) : null;
+  const db = existsSync(stateDb) ? openWithoutSideFiles(stateDb) : null;
   try {
     if (!db || (db.pragma('user_version', { simple: true }) as number) === 0) {
       const msg = `no state database at ${stateDb} yet: run upshift check (or stage, run) on ${workbook} first`;
