@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BIN, runCli } from '../helpers/cli.js';
+import { sha256 } from '../helpers/workbooks.js';
 import { dev, startLabRun, type LabRun } from '../helpers/lab-run.js';
 import { openState, validate } from '../../src/cli/run-setup.js';
 import type { CommonOptions } from '../../src/cli/options.js';
@@ -20,6 +21,7 @@ const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.
 describe('one upshift at a time', () => {
   it('a second run on the same workbook exits 3 naming the first; status reads meanwhile; the first upgrades each device once', async () => {
     run = await startLabRun([dev('acc-1', 'cat9300'), dev('acc-2', 'cat9300')], { speed: 10, settings: { canary: 1 } });
+    const pristine = sha256(run.files.workbook);
     const first = spawn(process.execPath, [BIN, 'run', '--yes', '--json', '--workbook', run.files.workbook, '--credentials', run.files.credentials], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     first.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -41,6 +43,8 @@ describe('one upshift at a time', () => {
     expect(run.statuses()['acc-1'].status).toBe('upgraded');
     expect(run.statuses()['acc-2'].status).toBe('upgraded');
     for (const h of ['acc-1', 'acc-2']) expect(run.lab.device(h).state.count('reload'), h).toBe(1);
+    // The run wrote the workbook many times; its backup is the workbook from before the first of them.
+    expect(sha256(join(run.dir, 'fleet.bak.xlsx'))).toBe(pristine);
     // Released at the end: nothing is left behind.
     expect(existsSync(join(run.dir, '.upshift', 'fleet', 'upshift.lock'))).toBe(false);
     expect(existsSync(join(run.dir, '.fleet.xlsx.upshift-lock'))).toBe(false);

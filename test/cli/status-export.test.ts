@@ -56,6 +56,42 @@ describe('upshift status and export', () => {
     expect(cells.Audit.F2).toBe('alice');
   });
 
+  it('status exits 0 when every selected device is done, 1 when any is not, 2 on a bad --only; status and export take a pasted run command line', async () => {
+    const { dir, workbook } = await fleet();
+    const store = new StateStore(openDatabase(join(dir, '.upshift', 'fleet')));
+    store.syncInventory(await importWorkbook(workbook));
+    store.updateState('sw-1', { status: 'upgraded' });
+    store.updateState('sw-2', { status: 'already-current' });
+    store.updateState('fw-a', { status: 'staged' });
+    store.updateState('fw-b', { status: 'skipped' });
+    const pasted = ['--credentials', join(dir, 'creds.yaml'), '--yes', '--approve', 'reload', '--concurrency', '5', '--known-hosts', join(dir, 'kh'), '--dry-run', '--images', dir, '--accept-new-host-keys'];
+    const status = (...args: string[]) => runCli(['status', '--workbook', workbook, ...args]);
+    expect((await status()).code).toBe(0);
+    expect((await status(...pasted)).code).toBe(0);
+    for (const [s, code] of [['ready', 0], ['pending', 1], ['running', 1], ['blocked', 1], ['held', 1], ['failed', 1], ['rolled-back', 1], ['needs-attention', 1], ['cancelled', 1]] as const) {
+      store.updateState('fw-b', { status: s });
+      const r = await status('--json');
+      expect(r.code, s).toBe(code);
+      expect(JSON.parse(r.stdout).exitCode, s).toBe(code);
+    }
+    // Only the selected devices count.
+    const only = await status('--only', 'sw-*');
+    expect(only.code).toBe(0);
+    expect(only.stdout).toMatch(/^2 devices in /);
+    const bad = await status('--only', 'site=nowhere');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('no enabled device matches --only site=nowhere');
+    store.db.close();
+
+    const exp = await runCli(['export', '--workbook', workbook, '--out', join(dir, 'change.xlsx'), ...pasted, '--only', 'sw-1']);
+    expect(exp.stderr).toBe('');
+    expect(exp.code).toBe(0);
+    expect(openpyxlCells(join(dir, 'change.xlsx')).Devices.Q2).toBe('upgraded');
+    // Accepted, not advertised: export's help lists only what it uses.
+    expect((await runCli(['export', '--help'])).stdout).not.toContain('--credentials');
+    expect((await runCli(['status', '--help'])).stdout).toContain('--only');
+  }, 60_000);
+
   it('refuses bad usage with exit 2 and a clear message', async () => {
     const { workbook } = await fleet();
     const cases: [string[], RegExp][] = [
