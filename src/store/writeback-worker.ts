@@ -2,6 +2,8 @@
 // workbook takes a few hundred milliseconds, which on the main thread would
 // freeze the console. The status cells are read here too, through a read-only
 // connection to the state database, so the main thread only posts a request.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { StateStore } from './state.js';
@@ -14,6 +16,15 @@ export interface WriteJob {
   updates: StatusUpdates | null;
   stateDb: string | null;
   backup: boolean;
+}
+
+// This thread yields the processor to the console: on Linux a thread has its own nice value
+// (found through /proc/thread-self). Off the main thread the write-back no longer blocks
+// it, but on a busy two-core machine it still competed with it for CPU time.
+try {
+  setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 10);
+} catch {
+  // not Linux, or not allowed: the default priority
 }
 
 const stores = new Map<string, StateStore>();

@@ -112,6 +112,8 @@ export class DebouncedWriteBack {
   private backedUp = false;
   private readonly thread = new WriteBackThread();
   lastError: string | null = null;
+  /** Writes done (for the benches and the log). */
+  written = 0;
 
   /**
    * @param source the cells to write: a function (run on the main thread) or
@@ -165,6 +167,7 @@ export class DebouncedWriteBack {
       const updates = typeof this.source === 'function' ? this.source() : null;
       const r = await this.thread.run({ file: this.file, updates, stateDb: fromDb, backup: !this.backedUp });
       if (r.backedUp) this.backedUp = true;
+      this.written++;
       this.lastError = null;
       return true;
     } catch (err) {
