@@ -77,39 +77,40 @@ export interface StateSession {
  */
 export function openState(v: Validated, command = 'console'): StateSession {
   const lock: SessionLock = lockSession(v.paths, command);
-  let store: StateStore;
-  let ownership: ReturnType<typeof checkOwnership>;
+  let store: StateStore | null = null;
   try {
     // Again under the lock: another workbook's run may have claimed a new state directory meanwhile.
-    ownership = checkOwnership(v.paths.state, v.paths.workbook, v.inventory.identity);
-    store = new StateStore(openDatabase(v.paths.state));
+    const ownership = checkOwnership(v.paths.state, v.paths.workbook, v.inventory.identity);
+    const db = new StateStore(openDatabase(v.paths.state));
+    store = db;
+    db.claimOwner(v.paths.workbook, v.inventory.identity ?? null);
+    const interrupted = db.closeInterruptedSteps();
+    db.syncInventory(v.inventory);
+    const bus = new EventBus();
+    const log = logFile(v.paths.state);
+    bus.on(log);
+    for (const notice of lock.notices) bus.log('warn', notice);
+    if (ownership.movedFrom) bus.log('warn', `the workbook was at ${ownership.movedFrom}; its state follows it to ${v.paths.workbook}`);
+    if (interrupted > 0) bus.log('info', `${interrupted} step${interrupted === 1 ? '' : 's'} left open by an earlier upshift that stopped without ending ${interrupted === 1 ? 'it' : 'them'} (crash or kill): marked interrupted`);
+    const writeback = new DebouncedWriteBack(v.paths.workbook, { stateDb: v.paths.stateDb }, (m) => bus.log('warn', m));
+    return {
+      v, store: db, bus, writeback,
+      async close() {
+        try {
+          const written = await writeback.close();
+          if (!written) bus.log('warn', `the workbook could not be written; the status is in ${v.paths.stateDb}`);
+          log.close();
+          db.db.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
   } catch (err) {
+    store?.db.close();
     lock.release();
     throw err;
   }
-  store.claimOwner(v.paths.workbook, v.inventory.identity ?? null);
-  const interrupted = store.closeInterruptedSteps();
-  store.syncInventory(v.inventory);
-  const bus = new EventBus();
-  const log = logFile(v.paths.state);
-  bus.on(log);
-  for (const notice of lock.notices) bus.log('warn', notice);
-  if (ownership.movedFrom) bus.log('warn', `the workbook was at ${ownership.movedFrom}; its state follows it to ${v.paths.workbook}`);
-  if (interrupted > 0) bus.log('info', `${interrupted} step${interrupted === 1 ? '' : 's'} left open by an earlier upshift that stopped without ending ${interrupted === 1 ? 'it' : 'them'} (crash or kill): marked interrupted`);
-  const writeback = new DebouncedWriteBack(v.paths.workbook, { stateDb: v.paths.stateDb }, (m) => bus.log('warn', m));
-  return {
-    v, store, bus, writeback,
-    async close() {
-      try {
-        const written = await writeback.close();
-        if (!written) bus.log('warn', `the workbook could not be written; the status is in ${v.paths.stateDb}`);
-        log.close();
-        store.db.close();
-      } finally {
-        lock.release();
-      }
-    },
-  };
 }
 
 /** One check/stage/run: its record in the runs table, its context, its image server. */

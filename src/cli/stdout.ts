@@ -3,7 +3,8 @@
 // with EPIPE; unhandled, that error would end the process wherever it was,
 // perhaps between a device's reload and its journal entry. Here it becomes a
 // safe stop instead, as Ctrl+C is; output is dropped from then on.
-const CLOSED = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ECONNRESET']);
+// EIO: the terminal it wrote to is gone.
+const CLOSED = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ECONNRESET', 'EIO']);
 
 export interface GuardedStdout {
   /** Writes a line unless standard output has closed. */

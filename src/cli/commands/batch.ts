@@ -38,6 +38,8 @@ export function batchCommand(command: RunCommand) {
     });
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // The terminal (or tmux pane) closing: as Ctrl+C, not a stop in the middle of a step.
+    process.on('SIGHUP', onSignal);
     try {
       session = await openSession(v, opts, command, new PolicyApprover(!!opts.yes, opts.approve ?? []), v.credentials!);
       const { ctx, bus, store } = session;
@@ -67,6 +69,7 @@ export function batchCommand(command: RunCommand) {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
       stdout.dispose();
     }
   };
