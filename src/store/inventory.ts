@@ -6,7 +6,7 @@ import { cellRef } from './xlsx/cellref.js';
 import { WorkbookFileError, XlsxPackage } from './xlsx/package.js';
 import { cellText, percentStyles, readSharedStrings, readSheetCells, type Cell, type SheetCells } from './xlsx/sheet-read.js';
 import { cellToDate } from './dates.js';
-import { workbookIdentity } from './ownership.js';
+import { createdAt, workbookIdentity } from './workbook-identity.js';
 import {
   CREDENTIAL_NAME, HOSTNAME, IMAGE_FILE, IOSXE_VERSION, MD5, MODEL_PATTERN, PANOS_VERSION, SHA512, isHost, normalizeVersion,
 } from './patterns.js';
@@ -122,15 +122,6 @@ export async function importWorkbook(file: string): Promise<Inventory> {
   return { file, devices, images, settings, date1904, identity: workbookIdentity(createdAt(pkg), devices.map((d) => d.hostname)) };
 }
 
-/** docProps/core.xml's creation time: kept by Excel, LibreOffice and upshift's own writes. */
-function createdAt(pkg: XlsxPackage): string | null {
-  if (!pkg.has('docProps/core.xml')) return null;
-  try {
-    return /<dcterms:created\b[^>]*>([^<]*)</.exec(pkg.text('docProps/core.xml'))?.[1]?.trim() ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /** The header row is the first of the first ten rows naming a required column. */
 function findHeader(

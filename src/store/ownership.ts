@@ -2,7 +2,6 @@
 // when a run takes it; a database from before that table (schema 1) belongs to
 // the workbook of its latest import. Read without writing anything.
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 
 export interface StateOwner {
@@ -55,14 +54,4 @@ export function openWithoutSideFiles(dbFile: string): Database.Database {
     return new Database(bytes, { readonly: true });
   }
   return new Database(dbFile, { readonly: true, fileMustExist: true });
-}
-
-/**
- * What stays the same when a workbook is moved, renamed or rewritten by
- * upshift: when it was created (docProps/core.xml) and which hostnames it lists.
- * A copy edited into another fleet lists other hostnames.
- */
-export function workbookIdentity(created: string | null, hostnames: string[]): string {
-  const text = `${created ?? ''}\n${hostnames.map((h) => h.toLowerCase()).sort().join('\n')}`;
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
