@@ -2,10 +2,14 @@
 // the first job. It does not keep the process alive while idle.
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { WriteJob } from './writeback-worker.js';
+import type { ExportJob, WriteJob } from './writeback-worker.js';
 import type { WriteBackResult } from './writeback.js';
 
 export type WriteBackDone = WriteBackResult & { backedUp: boolean };
+export type ExportDone = WriteBackResult & { auditRows: number };
+
+type Job = Omit<WriteJob, 'id'> | Omit<ExportJob, 'id'>;
+type Done<J> = J extends { kind: 'export' } ? ExportDone : WriteBackDone;
 
 /**
  * The compiled worker. Under the test runner this module is the TypeScript
@@ -22,14 +26,14 @@ function workerFile(): URL {
 
 export class WriteBackThread {
   private worker: Worker | null = null;
-  private readonly pending = new Map<number, { resolve: (r: WriteBackDone) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void }>();
   private nextId = 1;
 
-  run(job: Omit<WriteJob, 'id'>): Promise<WriteBackDone> {
+  run<J extends Job>(job: J): Promise<Done<J>> {
     const worker = this.start();
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    return new Promise<Done<J>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: never) => void, reject });
       // Kept alive only while a job is out.
       worker.ref();
       worker.postMessage({ ...job, id });
@@ -40,7 +44,7 @@ export class WriteBackThread {
     if (this.worker) return this.worker;
     const worker = new Worker(workerFile());
     worker.unref();
-    worker.on('message', (m: { id: number; ok: boolean; result?: WriteBackDone; message?: string }) => {
+    worker.on('message', (m: { id: number; ok: boolean; result?: never; message?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);

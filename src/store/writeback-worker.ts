@@ -2,20 +2,32 @@
 // workbook takes a few hundred milliseconds, which on the main thread would
 // freeze the console. The status cells are read here too, through a read-only
 // connection to the state database, so the main thread only posts a request.
+// The console's export (workbook plus Audit sheet) runs here for the same reason.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { StateStore } from './state.js';
+import { exportWorkbook } from './export.js';
 import { writeBack, type StatusUpdates } from './writeback.js';
 
 export interface WriteJob {
   id: number;
+  kind: 'write';
   file: string;
   /** The cells to write; when null they are read from `stateDb`. */
   updates: StatusUpdates | null;
   stateDb: string | null;
   backup: boolean;
+}
+
+/** The workbook with its status and an Audit sheet, written to `out`; the state is read from `stateDb`. */
+export interface ExportJob {
+  id: number;
+  kind: 'export';
+  file: string;
+  out: string;
+  stateDb: string;
 }
 
 // This thread yields the processor to the console: on Linux a thread has its own nice value
@@ -41,7 +53,7 @@ function store(file: string): StateStore {
 // Jobs run one after the other; a close waits for the one in progress.
 let chain: Promise<void> = Promise.resolve();
 
-parentPort!.on('message', (msg: WriteJob | { close: true }) => {
+parentPort!.on('message', (msg: WriteJob | ExportJob | { close: true }) => {
   if ('close' in msg) {
     chain = chain.then(() => {
       for (const s of stores.values()) s.db.close();
@@ -52,8 +64,13 @@ parentPort!.on('message', (msg: WriteJob | { close: true }) => {
   }
   chain = chain.then(async () => {
     try {
-      const updates = msg.updates ?? store(msg.stateDb!).statusCells();
-      const result = await writeBack(msg.file, updates, { backup: msg.backup });
+      let result: unknown;
+      if (msg.kind === 'export') {
+        const s = store(msg.stateDb);
+        result = await exportWorkbook(msg.file, msg.out, s.statusCells(), s.auditRows());
+      } else {
+        result = await writeBack(msg.file, msg.updates ?? store(msg.stateDb!).statusCells(), { backup: msg.backup });
+      }
       parentPort!.postMessage({ id: msg.id, ok: true, result });
     } catch (err) {
       parentPort!.postMessage({ id: msg.id, ok: false, message: (err as Error).message });

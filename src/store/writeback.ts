@@ -7,7 +7,7 @@ import { scanSheet } from './xlsx/sheet-scan.js';
 import { spliceCells, type CellWrite, type SkippedWrite } from './xlsx/sheet-write.js';
 import { columnLetters } from './xlsx/cellref.js';
 import { STATUS_COLUMNS, headerKey, type StatusColumn } from './types.js';
-import { WriteBackThread } from './writeback-thread.js';
+import { WriteBackThread, type ExportDone } from './writeback-thread.js';
 
 export type StatusUpdates = Map<string, Partial<Record<StatusColumn, string | null>>>;
 
@@ -154,6 +154,12 @@ export class DebouncedWriteBack {
 
   private inFlight: Promise<boolean> = Promise.resolve(true);
 
+  /** The workbook with its status and an Audit sheet, written to `out` in the same thread (state from the database). */
+  exportTo(out: string): Promise<ExportDone> {
+    if (typeof this.source === 'function') return Promise.reject(new Error('export needs the state database as the source'));
+    return this.thread.run({ kind: 'export', file: this.file, out, stateDb: this.source.stateDb });
+  }
+
   private write(): Promise<boolean> {
     this.inFlight = this.inFlight.then(() => this.writeNow());
     return this.inFlight;
@@ -165,7 +171,7 @@ export class DebouncedWriteBack {
     try {
       const fromDb = typeof this.source === 'function' ? null : this.source.stateDb;
       const updates = typeof this.source === 'function' ? this.source() : null;
-      const r = await this.thread.run({ file: this.file, updates, stateDb: fromDb, backup: !this.backedUp });
+      const r = await this.thread.run({ kind: 'write', file: this.file, updates, stateDb: fromDb, backup: !this.backedUp });
       if (r.backedUp) this.backedUp = true;
       this.written++;
       this.lastError = null;

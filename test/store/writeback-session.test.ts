@@ -64,7 +64,7 @@ describe('write-back of a session', () => {
     expect(sha256(backupPath(file))).toBe(bak);
   });
 
-  it('reads the cells from the state database in the worker thread', async () => {
+  it('reads the cells from the state database in the worker thread, and exports from it there too', async () => {
     const dir = tempDir();
     const file = await fleet(dir);
     const store = new StateStore(openDatabase(join(dir, 'state')));
@@ -76,12 +76,20 @@ describe('write-back of a session', () => {
     // A change committed after the first write reaches the next one.
     store.updateState('sw-2', { status: 'upgraded', message: null });
     wb.request();
+    // The console's export runs in the same thread, from the same database.
+    const run = store.startRun('run', 'alice', {});
+    store.endStep(store.beginStep({ runId: run, hostname: 'sw-2', step: 'activate', key: 'k', targetVersion: '17.9.5', disruptive: true }), 'ok', 'reloaded');
+    const exported = await wb.exportTo(join(dir, 'change.xlsx'));
+    expect(exported.auditRows).toBe(1);
     expect(await wb.close()).toBe(true);
     store.db.close();
     const cells = openpyxlCells(file).Devices;
     expect(cells.Q3).toBe('upgraded');
     expect(cells.Q2).toBe('pending');
     expect(cells.AA3).toBeUndefined();
+    const change = openpyxlCells(join(dir, 'change.xlsx'));
+    expect(change.Audit).toMatchObject({ A2: 'sw-2', B2: 'activate', F2: 'alice', G2: 'reloaded' });
+    expect(change.Devices.Q3).toBe('upgraded');
   });
 
   it('a workbook that cannot be written: false, an error saying the status is kept in the state database, a retry later', async () => {
