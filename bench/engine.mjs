@@ -57,7 +57,7 @@ const stolenSecs = stolen() - stolenAtStart;
 const exitedAt = Date.now();
 clearInterval(sample);
 
-const db = new Database(join(dir, '.upshift', 'upshift.db'), { readonly: true });
+const db = new Database(join(dir, '.upshift', 'fleet', 'upshift.db'), { readonly: true });
 const rows = db.prepare('SELECT hostname, status, started_at, finished_at FROM device_state').all();
 // Time before the first device starts (process start, workbook import, plan) and after the last ends (write-back, exit).
 const firstStart = Math.min(...rows.filter((r) => r.started_at).map((r) => Date.parse(r.started_at)));

@@ -9,7 +9,6 @@ import { PolicyApprover, QueueApprover } from '../engine/gates.js';
 import { runFleet, type RunOutcome } from '../engine/runner.js';
 import type { RunCommand } from '../engine/context.js';
 import type { Credentials } from '../store/credentials.js';
-import { exportWorkbook } from '../store/export.js';
 import type { JournalEntry } from '../store/state.js';
 import type { ConsoleController, ConsoleInfo, LoginAnswer } from '../ui/controller.js';
 import { FleetModel } from '../ui/model.js';
@@ -139,7 +138,8 @@ export class ConsoleSession implements ConsoleController {
     const wb = this.v.paths.workbook;
     const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
     const out = join(dirname(wb), `${basename(wb).replace(/\.xlsx$/i, '')}-upshift-${stamp}.xlsx`);
-    const r = await exportWorkbook(wb, out, this.state.store.statusCells(), this.state.store.auditRows());
+    // In the write-back's thread: a 10,000-row export would otherwise freeze the console for a second.
+    const r = await this.state.writeback.exportTo(out);
     return `${out} (status columns and an Audit sheet of ${r.auditRows} rows)`;
   }
 

@@ -1,12 +1,13 @@
 // The files `upshift lab` and `upshift demo` write for a running lab: the
 // workbook pointing at it, a 0600 credentials file, the image repository and
 // the devices' SSH host keys.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Lab } from '../lab/lab.js';
 import { writeImages } from '../lab/images.js';
 import { iosxeModel } from '../lab/models.js';
+import { defaultStateDir } from './state-dir.js';
 import { DEFAULT_SETTINGS_ROWS, writeNewWorkbook, type NewDevice } from '../store/new-workbook.js';
 
 export interface LabFiles {
@@ -23,7 +24,8 @@ export async function writeLabFiles(lab: Lab, workbook: string, overrides: { set
     workbook,
     credentials: join(dir, 'lab-credentials.yaml'),
     images: join(dir, 'images'),
-    knownHosts: join(dir, '.upshift', 'known_hosts'),
+    // Where upshift looks by default: the workbook's own state directory (its real path, as upshift resolves it).
+    knownHosts: join(defaultStateDir(join(realpathSync(dir), basename(workbook))), 'known_hosts'),
   };
   const now = Date.now();
   const windowStart = overrides.windowStart ?? new Date(now - 10 * 60_000);

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { withCommonOptions, type CommonOptions } from './options.js';
 import { UsageError } from './errors.js';
+import { LockHeldError } from '../store/lock.js';
 import { InvalidArgumentError } from 'commander';
 
 const require = createRequire(import.meta.url);
@@ -30,8 +31,8 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  const add = (name: string, description: string, set: 'all' | 'read' | 'workbook', action: Action, isDefault = false) => {
-    const cmd = withCommonOptions(new Command(name).description(description), set).exitOverride().showHelpAfterError('(run upshift --help for usage)');
+  const add = (name: string, description: string, set: 'all' | 'read' | 'workbook', action: Action, isDefault = false, extra: Parameters<typeof withCommonOptions>[2] = {}) => {
+    const cmd = withCommonOptions(new Command(name).description(description), set, extra).exitOverride().showHelpAfterError('(run upshift --help for usage)');
     cmd.action((opts: CommonOptions & Record<string, unknown>, command: Command) => run(action, opts, command.args));
     program.addCommand(cmd, { isDefault });
     return cmd;
@@ -43,8 +44,9 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
   add('run', 'full upgrade: check, stage, gates, activate/reload, post-checks, commit or rollback', 'all', batchCommand('run'));
   add('plan', 'print every step and command per device; sends nothing', 'read', planCommand)
     .option('--refresh', 'collect facts first (read-only)');
-  add('status', 'summary of the state database: counts per status, devices needing attention', 'workbook', statusCommand);
-  add('export', 'write the updated workbook plus an Audit sheet', 'workbook', exportCommand)
+  // Read-only: they take no lock, and accept (and ignore) the options of a pasted run command line.
+  add('status', 'summary of the state database: counts per status, devices needing attention (exit 0 all done, 1 some not)', 'workbook', statusCommand, false, { acceptOthers: true, show: ['--only'] });
+  add('export', 'write the updated workbook plus an Audit sheet', 'workbook', exportCommand, false, { acceptOthers: true })
     .requiredOption('--out <file>', 'the workbook to write');
   const count = (v: string) => {
     const n = Number(v);
@@ -103,6 +105,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`upshift: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof LockHeldError) {
+      process.stderr.write(`upshift: ${err.message}\n`);
+      return 3;
     }
     throw err;
   }

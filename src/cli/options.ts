@@ -1,7 +1,9 @@
 // Options shared by the commands (SPEC §2) and how their defaults resolve.
 import { Command, Option, InvalidArgumentError } from 'commander';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { GATE_KINDS } from '../engine/gates.js';
+import { legacyStateDir, locateState, STATE_DB, workbookPath } from './state-dir.js';
 
 export { GATE_KINDS };
 
@@ -40,34 +42,59 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** Adds the common options to a command; `set` picks which. */
-export function withCommonOptions(cmd: Command, set: 'all' | 'read' | 'workbook' = 'all'): Command {
+function readOptions(): Option[] {
+  return [
+    new Option('--only <expr>', 'select devices: hostname glob, group=X, site=X, wave=N (repeatable)').argParser(collect).default([]),
+    new Option('--credentials <file>', 'credentials file (YAML or JSON, mode 600)'),
+    new Option('--known-hosts <file>', 'SSH host keys, OpenSSH format (default: <state>/known_hosts)'),
+    new Option('--accept-new-host-keys', 'trust and record a host key seen for the first time (never a changed one)'),
+    new Option('--concurrency <n>', 'devices worked on at once (default: Settings concurrency, else 10)').argParser(positiveInt),
+  ];
+}
+
+function writeOptions(): Option[] {
+  return [
+    new Option('--yes', 'approve every gate'),
+    new Option('--approve <kinds>', `approve only these gate kinds: ${GATE_KINDS.join(',')}`).argParser(gateKinds),
+    new Option('--dry-run', 'run checks read-only and print what every later step would send'),
+    new Option('--images <dir>', 'image repository served to devices (default: ./images beside the workbook)'),
+    new Option('--serve-address <addr>', 'address devices use to reach the built-in image server'),
+  ];
+}
+
+/**
+ * Adds the common options to a command; `set` picks which. With `acceptOthers`
+ * the remaining ones are accepted and ignored (hidden from help), so a command
+ * line pasted from a run works for status or export too; `show` lists those
+ * the command does use.
+ */
+export function withCommonOptions(cmd: Command, set: 'all' | 'read' | 'workbook' = 'all', { acceptOthers = false, show = [] as string[] } = {}): Command {
   cmd.option('--workbook <file>', 'the inventory workbook', './inventory.xlsx')
-    .option('--state <dir>', 'where the state database, backups, logs and snapshots live (default: .upshift/ beside the workbook)')
+    .option('--state <dir>', 'where the state database, backups, logs and snapshots live (default: .upshift/<workbook name>/ beside the workbook)')
     .option('--json', 'JSON lines on stdout')
     .addOption(new Option('--log-level <level>', 'error, warn, info or debug').choices(['error', 'warn', 'info', 'debug']).default('info'));
-  if (set === 'workbook') return cmd;
-  cmd.option('--only <expr>', 'select devices: hostname glob, group=X, site=X, wave=N (repeatable)', collect, [])
-    .option('--credentials <file>', 'credentials file (YAML or JSON, mode 600)')
-    .option('--known-hosts <file>', 'SSH host keys, OpenSSH format (default: <state>/known_hosts)')
-    .option('--accept-new-host-keys', 'trust and record a host key seen for the first time (never a changed one)')
-    .option('--concurrency <n>', 'devices worked on at once (default: Settings concurrency, else 10)', positiveInt);
-  if (set === 'read') return cmd;
-  cmd.option('--yes', 'approve every gate')
-    .option('--approve <kinds>', `approve only these gate kinds: ${GATE_KINDS.join(',')}`, gateKinds)
-    .option('--dry-run', 'run checks read-only and print what every later step would send')
-    .option('--images <dir>', 'image repository served to devices (default: ./images beside the workbook)')
-    .option('--serve-address <addr>', 'address devices use to reach the built-in image server');
+  const groups: [boolean, Option[]][] = [[set !== 'workbook', readOptions()], [set === 'all', writeOptions()]];
+  for (const [included, options] of groups) {
+    for (const o of options) {
+      if (included || show.includes(o.long!)) cmd.addOption(o);
+      else if (acceptOthers) cmd.addOption(o.hideHelp());
+    }
+  }
   return cmd;
 }
 
+/** Where everything is; reads (never creates) the state directory to find the one that is this workbook's. */
 export function resolvePaths(opts: CommonOptions) {
-  const workbook = resolve(opts.workbook);
-  const state = resolve(opts.state ?? join(dirname(workbook), '.upshift'));
+  const workbook = workbookPath(opts.workbook);
+  const state = locateState(workbook, opts.state);
+  // Host keys recorded in the older shared .upshift/ stay in use until this state has its own.
+  const sharedKeys = join(legacyStateDir(workbook), 'known_hosts');
+  const ownKeys = join(state, 'known_hosts');
   return {
     workbook,
     state,
-    knownHosts: resolve(opts.knownHosts ?? join(state, 'known_hosts')),
+    stateDb: join(state, STATE_DB),
+    knownHosts: resolve(opts.knownHosts ?? (!existsSync(ownKeys) && existsSync(sharedKeys) ? sharedKeys : ownKeys)),
     images: resolve(opts.images ?? join(dirname(workbook), 'images')),
   };
 }

@@ -3,6 +3,8 @@
 // nothing; then open the state, the image server and the event listeners.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkOwnership, requireWorkbook } from './state-dir.js';
+import { lockSession, type SessionLock } from './session-lock.js';
 import { importWorkbook, InventoryError } from '../store/inventory.js';
 import { credentialsFromEnv, CredentialsError, loadCredentialsFile, type Credentials } from '../store/credentials.js';
 import { openDatabase } from '../store/db.js';
@@ -27,7 +29,7 @@ export interface Validated {
 
 export async function validate(opts: CommonOptions, requireCredentials: boolean): Promise<Validated> {
   const paths = resolvePaths(opts);
-  if (!existsSync(paths.workbook)) throw new UsageError(`workbook ${paths.workbook} does not exist (use --workbook FILE)`);
+  requireWorkbook(paths.workbook);
   let inventory: Inventory;
   try {
     inventory = await importWorkbook(paths.workbook);
@@ -54,6 +56,8 @@ export async function validate(opts: CommonOptions, requireCredentials: boolean)
     const missing = [...new Set(inventory.devices.filter((d) => selected.includes(d) || selected.some((s) => s.via === d.hostname)).map((d) => d.credential))].filter((c) => !credentials!.has(c));
     if (missing.length) throw new UsageError(`the credentials have no entry ${missing.map((m) => `"${m}"`).join(', ')} named in the workbook's credential column`);
   }
+  // Before anything is created: a state directory of another workbook is refused here.
+  checkOwnership(paths.state, paths.workbook, inventory.identity);
   return { paths, inventory, credentials, selected };
 }
 
@@ -66,22 +70,47 @@ export interface StateSession {
   close(): Promise<void>;
 }
 
-export function openState(v: Validated): StateSession {
-  const store = new StateStore(openDatabase(v.paths.state));
-  store.syncInventory(v.inventory);
-  const bus = new EventBus();
-  const log = logFile(v.paths.state);
-  bus.on(log);
-  const writeback = new DebouncedWriteBack(v.paths.workbook, () => store.statusCells(), (m) => bus.log('warn', m));
-  return {
-    v, store, bus, writeback,
-    async close() {
-      const written = await writeback.flush();
-      if (!written) bus.log('warn', `the workbook could not be written; the status is in ${join(v.paths.state, 'upshift.db')}`);
-      log.close();
-      store.db.close();
-    },
-  };
+/**
+ * Takes the workbook and its state for this process (LockHeldError, exit 3,
+ * when another upshift has them), then opens the state: claims it for the
+ * workbook and closes journal entries a crash left open.
+ */
+export function openState(v: Validated, command = 'console'): StateSession {
+  const lock: SessionLock = lockSession(v.paths, command);
+  let store: StateStore | null = null;
+  try {
+    // Again under the lock: another workbook's run may have claimed a new state directory meanwhile.
+    const ownership = checkOwnership(v.paths.state, v.paths.workbook, v.inventory.identity);
+    const db = new StateStore(openDatabase(v.paths.state));
+    store = db;
+    db.claimOwner(v.paths.workbook, v.inventory.identity ?? null);
+    const interrupted = db.closeInterruptedSteps();
+    db.syncInventory(v.inventory);
+    const bus = new EventBus();
+    const log = logFile(v.paths.state);
+    bus.on(log);
+    for (const notice of lock.notices) bus.log('warn', notice);
+    if (ownership.movedFrom) bus.log('warn', `the workbook was at ${ownership.movedFrom}; its state follows it to ${v.paths.workbook}`);
+    if (interrupted > 0) bus.log('info', `${interrupted} step${interrupted === 1 ? '' : 's'} left open by an earlier upshift that stopped without ending ${interrupted === 1 ? 'it' : 'them'} (crash or kill): marked interrupted`);
+    const writeback = new DebouncedWriteBack(v.paths.workbook, { stateDb: v.paths.stateDb }, (m) => bus.log('warn', m));
+    return {
+      v, store: db, bus, writeback,
+      async close() {
+        try {
+          const written = await writeback.close();
+          if (!written) bus.log('warn', `the workbook could not be written; the status is in ${v.paths.stateDb}`);
+          log.close();
+          db.db.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (err) {
+    store?.db.close();
+    lock.release();
+    throw err;
+  }
 }
 
 /** One check/stage/run: its record in the runs table, its context, its image server. */
@@ -135,8 +164,14 @@ export interface Session extends Omit<StateSession, 'close'>, RunHandle {
 
 /** A batch session: the state and one run. */
 export async function openSession(v: Validated, opts: CommonOptions, command: RunCommand, approver: Approver, credentials: Credentials): Promise<Session> {
-  const state = openState(v);
-  const run = await beginRun(state, opts, command, approver, credentials);
+  const state = openState(v, command);
+  let run: RunHandle;
+  try {
+    run = await beginRun(state, opts, command, approver, credentials);
+  } catch (err) {
+    await state.close();
+    throw err;
+  }
   return {
     ...state, ...run,
     async close(outcome: string) {

@@ -124,6 +124,16 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX events_by_run ON events(run_id, id);
   `,
+  `
+  -- The workbook this state belongs to: its absolute path, and an identity read from
+  -- the file without changing it (creation time and hostnames), to recognise it moved.
+  CREATE TABLE owner (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    workbook TEXT NOT NULL,
+    identity TEXT,
+    claimed_at TEXT NOT NULL
+  );
+  `,
   // Why a device ended where it did (a code, never parsed from the message); what each step sent.
   `
   ALTER TABLE device_state ADD COLUMN reason TEXT;
@@ -145,6 +155,20 @@ export function openDatabase(stateDir: string): DB {
     throw new StateDatabaseError(`cannot open the state database ${file}: ${(err as Error).message}`);
   }
   db.pragma('journal_mode = WAL');
+  // Back to a rollback journal when closed: the file alone is then the whole database, and a
+  // read-only opener (status, the ownership check) needs no WAL side files, which it would
+  // otherwise create in a state directory it must not write to.
+  const close = db.close.bind(db);
+  db.close = () => {
+    if (db.open) {
+      try {
+        db.pragma('journal_mode = DELETE');
+      } catch {
+        // another connection is still reading: it stays in WAL mode, which is just as valid
+      }
+    }
+    return close();
+  };
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

@@ -6,6 +6,7 @@ import { cellRef } from './xlsx/cellref.js';
 import { WorkbookFileError, XlsxPackage } from './xlsx/package.js';
 import { cellText, percentStyles, readSharedStrings, readSheetCells, type Cell, type SheetCells } from './xlsx/sheet-read.js';
 import { cellToDate } from './dates.js';
+import { createdAt, workbookIdentity } from './workbook-identity.js';
 import {
   CREDENTIAL_NAME, HOSTNAME, IMAGE_FILE, IOSXE_VERSION, MD5, MODEL_PATTERN, PANOS_VERSION, SHA512, isHost, normalizeVersion,
 } from './patterns.js';
@@ -99,6 +100,10 @@ export async function importWorkbook(file: string): Promise<Inventory> {
   }
   const devicesTable = findHeader(devicesSheet.name, devicesSheet.cells, DEVICE_FIELDS, issues);
   const devices = devicesTable ? readDevices(devicesTable, date1904, issues) : [];
+  if (devicesTable && devices.length === 0 && !issues.list.some((i) => i.startsWith(`${devicesTable.sheet}!`))) {
+    const first = devicesTable.headerRow + 1;
+    issues.at(devicesTable.sheet, first, null, 'devices', `no device rows below the header (row ${devicesTable.headerRow}): nothing to do`);
+  }
 
   const imagesSheet = sheetCells('Images');
   let images: ImageRow[] = [];
@@ -114,8 +119,9 @@ export async function importWorkbook(file: string): Promise<Inventory> {
 
   if (devicesTable) crossCheck(devicesTable.sheet, devices, images, imagesSheet?.name ?? 'Images', devicesTable.columns, issues);
   if (issues.list.length > 0) throw new InventoryError(issues.list);
-  return { file, devices, images, settings, date1904 };
+  return { file, devices, images, settings, date1904, identity: workbookIdentity(createdAt(pkg), devices.map((d) => d.hostname)) };
 }
+
 
 /** The header row is the first of the first ten rows naming a required column. */
 function findHeader(

@@ -195,6 +195,23 @@ export class StateStore {
       .run(now(), outcome, message, detail === undefined ? null : JSON.stringify(detail), sent === undefined ? null : JSON.stringify(sent), id);
   }
 
+  /** Records that this state belongs to the workbook (see ownership.ts). */
+  claimOwner(workbook: string, identity: string | null): void {
+    this.sql(`INSERT INTO owner (id, workbook, identity, claimed_at) VALUES (1, ?, ?, ?)
+      ON CONFLICT(id) DO UPDATE SET workbook = excluded.workbook, identity = excluded.identity, claimed_at = excluded.claimed_at`).run(workbook, identity, now());
+  }
+
+  /**
+   * Non-disruptive steps a crash left `started`: nothing needs observing
+   * (they are simply run again), so they are closed as interrupted. Disruptive
+   * ones stay open for the engine to reconcile against the device. Run only
+   * while holding the state lock, when no other process can have a step open.
+   */
+  closeInterruptedSteps(): number {
+    return this.sql(`UPDATE journal SET outcome = 'interrupted', ended_at = ?, message = ? WHERE outcome = 'started' AND disruptive = 0`)
+      .run(now(), 'interrupted: upshift stopped (crash or kill) before this step ended; it runs again when needed').changes;
+  }
+
   /** Steps started and never ended (a crash, a kill, a power cut). */
   openSteps(hostname?: string): JournalEntry[] {
     const sql = `SELECT * FROM journal WHERE outcome = 'started'${hostname ? ' AND hostname = ?' : ''} ORDER BY id`;

@@ -75,6 +75,8 @@ export interface Inventory {
   images: ImageRow[];
   settings: Settings;
   date1904: boolean;
+  /** What the state database checks to recognise this workbook after a move (see ownership.ts). */
+  identity?: string;
 }
 
 /** Columns upshift writes back (SPEC §3), in the order they are created. */

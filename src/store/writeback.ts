@@ -7,6 +7,7 @@ import { scanSheet } from './xlsx/sheet-scan.js';
 import { spliceCells, type CellWrite, type SkippedWrite } from './xlsx/sheet-write.js';
 import { columnLetters } from './xlsx/cellref.js';
 import { STATUS_COLUMNS, headerKey, type StatusColumn } from './types.js';
+import { WriteBackThread, type ExportDone } from './writeback-thread.js';
 
 export type StatusUpdates = Map<string, Partial<Record<StatusColumn, string | null>>>;
 
@@ -86,28 +87,41 @@ export function applyStatusUpdates(pkg: XlsxPackage, updates: StatusUpdates): Wr
   };
 }
 
-/** Re-reads the file, applies the updates and replaces it atomically (keeping <name>.bak.xlsx). */
-export async function writeBack(file: string, updates: StatusUpdates): Promise<WriteBackResult> {
+/**
+ * Re-reads the file, applies the updates and replaces it atomically; with
+ * `backup`, the file as read is kept first as <name>.bak.xlsx.
+ */
+export async function writeBack(file: string, updates: StatusUpdates, { backup = true } = {}): Promise<WriteBackResult & { backedUp: boolean }> {
   const pkg = await XlsxPackage.open(file);
   const result = applyStatusUpdates(pkg, updates);
-  if (pkg.changedParts().length > 0) pkg.save(file);
-  return result;
+  const saved = pkg.changedParts().length > 0 ? pkg.save(file, { backup }) : { backedUp: false };
+  return { ...result, backedUp: saved.backedUp };
 }
 
 /**
  * During a run the workbook is written at most every `intervalMs` and once
- * more at the end. A failed write is reported and retried later; the status
- * stays in SQLite meanwhile (SPEC §3).
+ * more at the end, in a worker thread (the main thread only asks). The first
+ * write of a session keeps the workbook as it was as <name>.bak.xlsx; later
+ * writes of that session leave that backup alone. A failed write is reported
+ * and retried later; the status stays in SQLite meanwhile (SPEC §3).
  */
 export class DebouncedWriteBack {
   private timer: NodeJS.Timeout | null = null;
   private lastWrite = 0;
   private dirty = false;
+  private backedUp = false;
+  private readonly thread = new WriteBackThread();
   lastError: string | null = null;
+  /** Writes done (for the benches and the log). */
+  written = 0;
 
+  /**
+   * @param source the cells to write: a function (run on the main thread) or
+   *   the state database, which the worker thread reads itself
+   */
   constructor(
     private readonly file: string,
-    private readonly updates: () => StatusUpdates,
+    private readonly source: (() => StatusUpdates) | { stateDb: string },
     private readonly onError: (message: string) => void,
     private readonly intervalMs = 3000,
   ) {}
@@ -131,7 +145,20 @@ export class DebouncedWriteBack {
     return this.dirty ? this.write() : this.lastError === null;
   }
 
+  /** flush(), then ends the worker thread. */
+  async close(): Promise<boolean> {
+    const ok = await this.flush();
+    await this.thread.close();
+    return ok;
+  }
+
   private inFlight: Promise<boolean> = Promise.resolve(true);
+
+  /** The workbook with its status and an Audit sheet, written to `out` in the same thread (state from the database). */
+  exportTo(out: string): Promise<ExportDone> {
+    if (typeof this.source === 'function') return Promise.reject(new Error('export needs the state database as the source'));
+    return this.thread.run({ kind: 'export', file: this.file, out, stateDb: this.source.stateDb });
+  }
 
   private write(): Promise<boolean> {
     this.inFlight = this.inFlight.then(() => this.writeNow());
@@ -142,7 +169,11 @@ export class DebouncedWriteBack {
     this.dirty = false;
     this.lastWrite = Date.now();
     try {
-      await writeBack(this.file, this.updates());
+      const fromDb = typeof this.source === 'function' ? null : this.source.stateDb;
+      const updates = typeof this.source === 'function' ? this.source() : null;
+      const r = await this.thread.run({ kind: 'write', file: this.file, updates, stateDb: fromDb, backup: !this.backedUp });
+      if (r.backedUp) this.backedUp = true;
+      this.written++;
       this.lastError = null;
       return true;
     } catch (err) {

@@ -50,7 +50,8 @@ describe('upshift lab', () => {
     const sw = Object.entries(cells.Devices).find(([, v]) => v.includes('cat9300'))![0].slice(1);
     const port = Number(cells.Devices[`C${sw}`]);
     expect(stdout).toContain(`127.0.0.1:${port}`);
-    expect(readFileSync(join(fleetDir, '.upshift', 'known_hosts'), 'utf8')).toContain(`[127.0.0.1]:${port} ssh-ed25519 `);
+    // In the workbook's own state directory, where upshift looks by default.
+    expect(readFileSync(join(fleetDir, '.upshift', 'lab', 'known_hosts'), 'utf8')).toContain(`[127.0.0.1]:${port} ssh-ed25519 `);
     const shell = await TestShell.open(port, 'netops', c.default.password);
     await enable(shell, cells.Devices[`A${sw}`], c.default.enable);
     expect(await shell.cmd('show version | include Version', promptOf(cells.Devices[`A${sw}`]))).toContain('Version 17.06.05');

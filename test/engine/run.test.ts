@@ -49,7 +49,7 @@ describe('upshift run', () => {
     expect(current.lab.panos.firewall('fw-a').haState).toBe('passive');
     // Devices start 20 ms apart (a wave does not log in everywhere in the same instant). started_at
     // is stamped a little after each start, so gaps jitter by a few ms; without the spacing they are ~0.
-    const db = new Database(join(current.dir, '.upshift', 'upshift.db'), { readonly: true });
+    const db = new Database(join(current.dir, '.upshift', 'fleet', 'upshift.db'), { readonly: true });
     const starts = (db.prepare('SELECT started_at FROM device_state WHERE started_at IS NOT NULL').all() as { started_at: string }[]).map((r) => Date.parse(r.started_at)).sort((a, b) => a - b);
     db.close();
     expect(starts.length).toBeGreaterThanOrEqual(10);
@@ -102,7 +102,7 @@ describe('upshift run', () => {
     // a permanent one (the digest does not match) is not.
     expect(st.drop).toMatchObject({ status: 'upgraded', current: '17.9.5' });
     expect(current.lab.device('drop').state.count('copy-dropped')).toBe(1);
-    const db = new Database(join(current.dir, '.upshift', 'upshift.db'), { readonly: true });
+    const db = new Database(join(current.dir, '.upshift', 'fleet', 'upshift.db'), { readonly: true });
     const outcomes = (host: string, step: string) => (db.prepare('SELECT outcome FROM journal WHERE hostname = ? AND step = ? ORDER BY id').all(host, step) as { outcome: string }[]).map((r) => r.outcome);
     expect(outcomes('drop', 'stage')).toEqual(['failed', 'ok']);
     expect(outcomes('bad', 'verify')).toEqual(['failed']);
@@ -116,7 +116,7 @@ describe('upshift run', () => {
     expect(current.statuses().gone.status).toBe('needs-attention');
     expect(current.statuses().gone.message).toContain('did not come back on 17.9.5 within 3 s');
     // The others in its wave finished while it was still being waited for.
-    const db = new Database(join(current.dir, '.upshift', 'upshift.db'), { readonly: true });
+    const db = new Database(join(current.dir, '.upshift', 'fleet', 'upshift.db'), { readonly: true });
     const finished = new Map((db.prepare('SELECT hostname, finished_at FROM device_state').all() as { hostname: string; finished_at: string }[]).map((x) => [x.hostname, Date.parse(x.finished_at)]));
     db.close();
     for (const h of ['ok-1', 'ok-2']) {

@@ -26,6 +26,8 @@ const SETTINGS_KNOWN = 'concurrency, canary, batch_size, pause_between_waves, ma
 const cases: [string, () => Sheets, string[]][] = [
   ['missing Devices sheet', () => { const s = base(); delete (s as Partial<Sheets>).Devices; s.Other = [['x']]; return s; },
     ['Devices: sheet is missing (the workbook needs a Devices sheet)']],
+  ['a Devices sheet with a header and no device rows', () => { const s = base(); s.Devices = [s.Devices[0]]; return s; },
+    ['Devices!2:2 devices: no device rows below the header (row 1): nothing to do']],
   ['no hostname column', () => { const s = base(); s.Devices[0][0] = 'name'; return s; },
     ['Devices: no header row with a "hostname" column in the first 10 rows']],
   ['missing platform column', () => { const s = base(); s.Devices[0][3] = 'kind'; return s; },

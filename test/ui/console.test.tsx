@@ -15,7 +15,7 @@ afterEach(async () => {
 const fleet = () => [dev('acc-1', 'cat9300', { site: 'lon' }), dev('acc-2', 'cat9300', { site: 'par' }), dev('acc-3', 'cat9300', { site: 'par', faults: ['flash-full'] })];
 const reloads = (r: ConsoleRig, host: string) => r.run.lab.device(host).state.count('reload');
 const approvals = (r: ConsoleRig) => {
-  const db = new Database(join(r.run.dir, '.upshift', 'upshift.db'), { readonly: true });
+  const db = new Database(join(r.run.dir, '.upshift', 'fleet', 'upshift.db'), { readonly: true });
   try {
     return db.prepare('SELECT hostname, kind, decision, operator, source FROM approvals ORDER BY id').all() as { hostname: string; kind: string; decision: string; operator: string; source: string }[];
   } finally {

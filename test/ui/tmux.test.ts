@@ -117,7 +117,7 @@ describe.skipIf(!hasTmux)('upshift demo under tmux', () => {
     expect(existsSync(exported)).toBe(true);
     expect(Object.keys(openpyxlCells(exported))).toContain('Audit');
 
-    const db = new Database(join(dir, '.upshift', 'upshift.db'), { readonly: true });
+    const db = new Database(join(dir, '.upshift', 'lab', 'upshift.db'), { readonly: true });
     try {
       const approvals = db.prepare('SELECT hostname, kind, decision, source FROM approvals ORDER BY id').all();
       expect(approvals).toEqual([

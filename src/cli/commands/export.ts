@@ -1,20 +1,20 @@
-// `upshift export --out FILE`: updated workbook plus an Audit sheet.
+// `upshift export --out FILE`: updated workbook plus an Audit sheet. Reads the
+// state (no lock taken, nothing written there); writes only FILE.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { openWithoutSideFiles } from '../../store/ownership.js';
 import { StateStore } from '../../store/state.js';
 import { exportWorkbook } from '../../store/export.js';
 import { WorkbookFileError } from '../../store/xlsx/package.js';
 import { UsageError } from '../errors.js';
-import { resolvePaths, type CommonOptions } from '../options.js';
+import type { CommonOptions } from '../options.js';
+import { workbookPath } from '../state-dir.js';
+import { ownStateDir } from './status.js';
 
 export async function exportCommand(opts: CommonOptions & { out?: unknown }): Promise<number> {
-  const { workbook, state } = resolvePaths(opts);
-  const out = resolve(String(opts.out));
+  const { workbook, stateDb } = await ownStateDir(opts);
+  const out = workbookPath(String(opts.out));
   if (out === workbook) throw new UsageError('--out must name a new file, not the workbook itself');
-  if (!existsSync(workbook)) throw new UsageError(`workbook ${workbook} does not exist`);
-  const dbFile = join(state, 'upshift.db');
-  const db = existsSync(dbFile) ? new Database(dbFile, { readonly: true, fileMustExist: true }) : null;
+  const db = existsSync(stateDb) ? openWithoutSideFiles(stateDb) : null;
   try {
     const store = db ? new StateStore(db) : null;
     const result = await exportWorkbook(workbook, out, store?.statusCells() ?? new Map(), store?.auditRows() ?? []);
@@ -23,7 +23,7 @@ export async function exportCommand(opts: CommonOptions & { out?: unknown }): Pr
     else {
       process.stdout.write(`wrote ${out}: ${result.rowsUpdated} device rows updated, ${result.auditRows} audit rows\n`);
       for (const s of result.skipped) process.stdout.write(`  left unchanged: ${s}\n`);
-      if (!db) process.stdout.write(`  (no state database at ${dbFile}: nothing has run yet)\n`);
+      if (!db) process.stdout.write(`  (no state database at ${stateDb}: nothing has run yet)\n`);
     }
     return 0;
   } catch (err) {

@@ -1,49 +1,85 @@
-// `upshift status`: what the state database knows, without touching devices.
+// `upshift status`: what the state database knows, without touching devices
+// and without writing anything (it takes no lock; a run may be writing).
+// Exit 0 when every selected device is done (upgraded, already current,
+// ready, staged or skipped), 1 when any is not, 2 on bad input.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { migrate } from '../../store/db.js';
-import { StateStore } from '../../store/state.js';
-import { DEVICE_STATUSES } from '../../store/types.js';
-import { NEEDS_LOOK } from '../../engine/status.js';
+import { openWithoutSideFiles } from '../../store/ownership.js';
+import { StateStore, type DeviceState } from '../../store/state.js';
+import { describeHolder, readLockHolder } from '../../store/lock.js';
+import { DEVICE_STATUSES, type DeviceStatus } from '../../store/types.js';
+import { NEEDS_LOOK, STATUS } from '../../engine/status.js';
+import { UsageError } from '../errors.js';
 import { resolvePaths, type CommonOptions } from '../options.js';
+import { stateLockFile } from '../session-lock.js';
+import { checkOwnership, needsIdentity, requireWorkbook } from '../state-dir.js';
+
+
+/** The state directory of this workbook, or exit 2 when it is another workbook's. */
+export async function ownStateDir(opts: CommonOptions) {
+  const paths = resolvePaths(opts);
+  requireWorkbook(paths.workbook);
+  // Read only when the state knows this workbook under another path (it may have moved).
+  const identity = needsIdentity(paths.state, paths.workbook)
+    ? (await (await import('../../store/inventory.js')).importWorkbook(paths.workbook).catch(() => null))?.identity
+    : undefined;
+  checkOwnership(paths.state, paths.workbook, identity);
+  return paths;
+}
 
 export async function statusCommand(opts: CommonOptions): Promise<number> {
-  const { workbook, state } = resolvePaths(opts);
-  const file = join(state, 'upshift.db');
-  if (!existsSync(file)) {
-    const msg = `no state database at ${file} yet: run upshift check (or stage, run) on ${workbook} first`;
-    if (opts.json) process.stdout.write(`${JSON.stringify({ database: file, counts: {}, attention: [], message: msg })}\n`);
-    else process.stdout.write(`${msg}\n`);
-    return 0;
-  }
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const { workbook, state, stateDb } = await ownStateDir(opts);
+  const write = (s: string) => process.stdout.write(s);
+  const db = existsSync(stateDb) ? openWithoutSideFiles(stateDb) : null;
   try {
-    if ((db.pragma('user_version', { simple: true }) as number) === 0) migrate(db);
+    if (!db || (db.pragma('user_version', { simple: true }) as number) === 0) {
+      const msg = `no state database at ${stateDb} yet: run upshift check (or stage, run) on ${workbook} first`;
+      write(opts.json ? `${JSON.stringify({ database: stateDb, counts: {}, attention: [], message: msg, exitCode: 1 })}\n` : `${msg}\n`);
+      return 1;
+    }
     const store = new StateStore(db);
-    const states = store.states();
-    const counts = store.counts();
+    const states = await selected(store, opts.only ?? []);
+    const counts = new Map<DeviceStatus, number>();
+    for (const s of states) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
     const attention = states.filter((s) => NEEDS_LOOK.includes(s.status));
+    // The one status table decides: 1 as soon as any device is not where it should be (pending included).
+    const exitCode = states.every((s) => !STATUS[s.status].needsLook) ? 0 : 1;
+    const holder = readLockHolder(stateLockFile(state));
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({
-        database: file,
+      write(`${JSON.stringify({
+        database: stateDb,
         devices: states.length,
         counts: Object.fromEntries(counts),
         attention: attention.map((s) => ({ hostname: s.hostname, status: s.status, step: s.step, message: s.message })),
+        running: holder,
+        exitCode,
       })}\n`);
-      return 0;
+      return exitCode;
     }
     const line = DEVICE_STATUSES.filter((s) => counts.has(s)).map((s) => `${s} ${counts.get(s)}`).join('  ');
-    process.stdout.write(`${states.length} devices in ${file}\n  ${line || 'no devices'}\n`);
+    write(`${states.length} devices in ${stateDb}\n  ${line || 'no devices'}\n`);
+    if (holder) write(`in use now by ${describeHolder(holder)}: these counts are moving\n`);
     if (attention.length > 0) {
       const w = Math.max(...attention.map((s) => s.hostname.length));
-      process.stdout.write(`needs a look (${attention.length}):\n`);
-      for (const s of attention) {
-        process.stdout.write(`  ${s.hostname.padEnd(w)}  ${s.status.padEnd(15)}  ${[s.step, s.message].filter(Boolean).join(': ')}\n`);
-      }
+      write(`needs a look (${attention.length}):\n`);
+      for (const s of attention) write(`  ${s.hostname.padEnd(w)}  ${s.status.padEnd(15)}  ${[s.step, s.message].filter(Boolean).join(': ')}\n`);
     }
-    return 0;
+    return exitCode;
   } finally {
-    db.close();
+    db?.close();
+  }
+}
+
+/** The devices --only picks (all of them without it), as the state database knows them. */
+async function selected(store: StateStore, only: string[]): Promise<DeviceState[]> {
+  const states = store.states();
+  if (only.length === 0) return states;
+  // Loaded only here: the engine (and its drivers) would slow every other status.
+  const { selectDevices, SelectionError } = await import('../../engine/runner.js');
+  try {
+    const picked = new Set(selectDevices(store.deviceRows(), only).map((r) => r.hostname.toLowerCase()));
+    return states.filter((s) => picked.has(s.hostname.toLowerCase()));
+  } catch (err) {
+    if (err instanceof SelectionError) throw new UsageError(err.message);
+    throw err;
   }
 }

@@ -24,7 +24,7 @@ const ALT_SCREEN_OFF = '\x1b[?1049l';
 /** Runs the console until the operator quits; returns the exit code of the last run. */
 export async function runConsole(v: Validated, opts: CommonOptions, banner?: string): Promise<number> {
   setColor(colorEnabled());
-  const state = openState(v);
+  const state = openState(v, 'console');
   const session = new ConsoleSession(v, opts, state, banner);
   let forced = false;
   process.stdout.write(ALT_SCREEN_ON);
@@ -33,9 +33,10 @@ export async function runConsole(v: Validated, opts: CommonOptions, banner?: str
     app.unmount();
   }} />, { exitOnCtrlC: false, patchConsole: true, maxFps: MAX_FPS });
   // A terminal closing or a kill stops as safely as q does.
-  const onSignal = () => void session.stop('signal').then(() => app.unmount());
+  const onSignal = (sig: NodeJS.Signals) => void session.stop(`stopped by ${sig}`).then(() => app.unmount());
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
   session.begin();
   try {
     await app.waitUntilExit();
@@ -43,6 +44,7 @@ export async function runConsole(v: Validated, opts: CommonOptions, banner?: str
     process.stdout.write(ALT_SCREEN_OFF);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
+    process.off('SIGINT', onSignal);
   }
   if (forced) {
     process.stderr.write(`upshift: quit at once; steps in flight were interrupted. The journal in ${v.paths.state} lets the next run observe those devices before doing anything.\n`);

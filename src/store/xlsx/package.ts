@@ -2,7 +2,7 @@
 // workbook: it reads parts, changes the few it must, and writes every other
 // part back with the same bytes.
 import { readFile } from 'node:fs/promises';
-import { writeFileSync, renameSync, copyFileSync, openSync, fsyncSync, closeSync, existsSync, unlinkSync } from 'node:fs';
+import { writeFileSync, renameSync, openSync, fsyncSync, closeSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { Zip, type ZipInputFile } from 'fflate';
@@ -37,7 +37,8 @@ interface PartEntry {
 export class XlsxPackage {
   private readonly entries: Map<string, PartEntry>;
 
-  private constructor(entries: Map<string, PartEntry>, readonly file: string) {
+  /** The file's bytes as read: the backup is made of these, so it is exactly what this write replaces. */
+  private constructor(entries: Map<string, PartEntry>, readonly file: string, private readonly source: Uint8Array) {
     this.entries = entries;
   }
 
@@ -64,7 +65,7 @@ export class XlsxPackage {
     if (!entries.has('[Content_Types].xml') || !entries.has('xl/workbook.xml')) {
       throw new WorkbookFileError(`${file} is not an .xlsx workbook (no xl/workbook.xml part)`);
     }
-    return new XlsxPackage(entries, file);
+    return new XlsxPackage(entries, file, bytes);
   }
 
   has(path: string): boolean {
@@ -182,23 +183,37 @@ export class XlsxPackage {
   }
 
   /**
-   * Atomic replace: write a temporary file beside the target, fsync it, keep
-   * the previous file as <name>.bak.xlsx, then rename over the target.
+   * Atomic replace: write a temporary file beside the target, fsync it, then
+   * rename it over the target. With `backup`, the file as it was read is first
+   * kept (atomically too) as <name>.bak.xlsx.
    */
-  save(target = this.file, { backup = true } = {}): void {
+  save(target = this.file, { backup = true } = {}): { backedUp: boolean } {
     const bytes = this.toBytes();
-    const dir = dirname(target);
-    const tmp = join(dir, `.${basename(target)}.upshift-${process.pid}.tmp`);
+    const keep = backup && target === this.file;
     try {
-      writeFileSync(tmp, bytes);
-      const fd = openSync(tmp, 'r');
-      try { fsyncSync(fd); } finally { closeSync(fd); }
-      if (backup && existsSync(target)) copyFileSync(target, backupPath(target));
-      renameSync(tmp, target);
+      if (keep) writeAtomically(backupPath(target), this.source);
+      writeAtomically(target, bytes);
     } catch (err) {
-      if (existsSync(tmp)) unlinkSync(tmp);
       throw new WorkbookFileError(`cannot write workbook ${target}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
+    return { backedUp: keep };
+  }
+}
+
+function writeAtomically(target: string, bytes: Uint8Array): void {
+  const tmp = join(dirname(target), `.${basename(target)}.upshift-${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, bytes);
+    const fd = openSync(tmp, 'r');
+    try { fsyncSync(fd); } finally { closeSync(fd); }
+    renameSync(tmp, target);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was written, or it is not ours to remove
+    }
+    throw err;
   }
 }
 
