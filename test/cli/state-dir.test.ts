@@ -91,7 +91,7 @@ describe('state per workbook', () => {
     const b = await plainFleet(dir, 'b.xlsx', validDevices().slice(0, 3));
     // As an older upshift left it: one database beside the workbooks, schema 1, naming a.xlsx.
     const legacy = new StateStore(openDatabase(join(dir, '.upshift')));
-    legacy.db.exec('DROP TABLE owner');
+    legacy.db.exec('DROP TABLE owner; ALTER TABLE device_state DROP COLUMN reason; ALTER TABLE journal DROP COLUMN sent_json');
     legacy.db.pragma('user_version = 1');
     legacy.syncInventory(await importWorkbook(a));
     legacy.updateState('sw-1', { status: 'upgraded' });
@@ -101,7 +101,7 @@ describe('state per workbook', () => {
     expect(sa).toMatchObject({ database: join(dir, '.upshift', 'upshift.db'), counts: { upgraded: 1, pending: 3 } });
     const sb = await runCli(['status', '--workbook', b]);
     expect(sb.stdout).toContain(`no state database at ${join(dir, '.upshift', 'b', 'upshift.db')} yet`);
-    // A run claims it for a.xlsx (schema 2 records the owner), and status still finds it.
+    // A run claims it for a.xlsx (the schema now records the owner), and status still finds it.
     await claim(a);
     expect(JSON.parse((await runCli(['status', '--workbook', a, '--json'])).stdout).database).toBe(join(dir, '.upshift', 'upshift.db'));
     const refused = await runCli(['status', '--workbook', b, '--state', join(dir, '.upshift')]);
