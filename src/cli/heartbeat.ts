@@ -3,7 +3,7 @@
 // an operator watching a pane must see that it is being waited for.
 import type { Listener, Stamped } from '../engine/events.js';
 
-interface Busy { step: string; since: number; progress: { done: number; total: number | null; rate?: number; note?: string } | null }
+interface Busy { step: string; since: number; progress: { done: number; total: number | null; rate?: number; note?: string; part?: { index: number; count: number } } | null }
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 const span = (ms: number) => {
@@ -15,7 +15,8 @@ const span = (ms: number) => {
 export function describeBusy(b: Busy, now: number, reloadTimeoutMs: number): string {
   const elapsed = now - b.since;
   const p = b.progress;
-  const label = p?.note ? `${p.note}: ` : '';
+  const part = p?.part && p.part.count > 1 ? `${p.part.index}/${p.part.count} ` : '';
+  const label = p?.note || part ? `${part}${p?.note ?? ''}`.trim() + ': ' : '';
   if (p && p.total && p.total > 100) {
     const rate = p.rate ? ` at ${mb(p.rate)}/s` : '';
     return `${label}${Math.round((p.done / p.total) * 100)}% — ${mb(p.done)} of ${mb(p.total)}${rate}, ${span(elapsed)} so far`;
@@ -43,7 +44,7 @@ export function heartbeat(say: (hostname: string, step: string, text: string, at
       else busy.delete(e.hostname);
     } else if (e.type === 'progress') {
       const b = busy.get(e.hostname);
-      if (b) b.progress = { done: e.done, total: e.total, rate: e.rate, note: e.note };
+      if (b) b.progress = { done: e.done, total: e.total, rate: e.rate, note: e.note, part: e.part };
     } else if (e.type === 'device' && e.status !== 'running') busy.delete(e.hostname);
   };
   return Object.assign(listener, { close: () => clearInterval(timer) });

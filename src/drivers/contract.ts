@@ -73,7 +73,8 @@ export interface StepResult<D = undefined> {
   data?: D;
 }
 
-export interface Progress { step: string; done: number; total: number | null; note?: string }
+/** A long step's progress; `part` says which of several transfers (a base image, then the target) this is. */
+export interface Progress { step: string; done: number; total: number | null; note?: string; part?: { index: number; count: number } }
 
 export interface DriverHooks {
   onProgress?(p: Progress): void;

@@ -93,7 +93,7 @@ export class RunContext {
   driver(row: DeviceRow): Driver {
     const make = this.options.driverFactory ?? createDriver;
     const hooks: DriverHooks = {
-      onProgress: (p) => this.bus.emit({ type: 'progress', hostname: row.hostname, step: p.step, done: p.done, total: p.total, note: p.note }),
+      onProgress: (p) => this.bus.emit({ type: 'progress', hostname: row.hostname, step: p.step, done: p.done, total: p.total, note: p.note, part: p.part }),
       onLog: (line) => this.bus.log('debug', line, row.hostname),
     };
     return make(targetFor(row, this.inventory.devices, this.credentials), {

@@ -14,7 +14,7 @@ export type EngineEvent =
   | { type: 'run'; phase: 'started' | 'wave' | 'paused' | 'resumed' | 'stopping' | 'finished'; command: RunCommand; runId: number; wave?: number; waves?: number; devices?: number; outcome?: string; reason?: string }
   | { type: 'device'; hostname: string; status: DeviceStatus; step: string | null; message: string | null; reason: Reason | null }
   | { type: 'step'; hostname: string; step: string; phase: 'start' | 'end'; outcome?: 'ok' | 'failed' | 'skipped'; message?: string; durationMs?: number; attempt?: number }
-  | { type: 'progress'; hostname: string; step: string; done: number; total: number | null; rate?: number; note?: string }
+  | { type: 'progress'; hostname: string; step: string; done: number; total: number | null; rate?: number; note?: string; part?: { index: number; count: number } }
   | { type: 'gate'; hostname: string; gate: Gate; phase: 'opened' | 'answered'; decision?: GateDecision }
   | { type: 'facts'; hostname: string; facts: Facts; summary: FactsSummary }
   | { type: 'checks'; hostname: string; phase: 'pre' | 'post'; checks: Check[] }

@@ -35,7 +35,7 @@ export interface DeviceView {
   readiness: Readiness | null;
   current: string | null;
   stepStartedAt: number | null;
-  progress: { step: string; done: number; total: number | null; rate?: number } | null;
+  progress: { step: string; done: number; total: number | null; rate?: number; part?: { index: number; count: number } } | null;
   facts: FactsSummary | null;
   pre: Check[] | null;
   post: Check[] | null;
@@ -162,7 +162,7 @@ export class FleetModel {
         }
         break;
       case 'progress':
-        d.progress = { step: e.step, done: e.done, total: e.total, rate: e.rate };
+        d.progress = { step: e.step, done: e.done, total: e.total, rate: e.rate, part: e.part };
         break;
       case 'gate':
         if (e.phase === 'opened') {

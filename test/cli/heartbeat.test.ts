@@ -24,11 +24,11 @@ describe('heartbeat', () => {
     feed({ type: 'step', hostname: 'sw-2', step: 'stage', phase: 'start' });
     vi.advanceTimersByTime(9_999);
     expect(lines).toEqual([]);
-    feed({ type: 'progress', hostname: 'sw-2', step: 'stage', done: 12_300_000, total: 27_100_000, rate: 3_400_000, note: 'image 1/2' });
+    feed({ type: 'progress', hostname: 'sw-2', step: 'stage', done: 12_300_000, total: 27_100_000, rate: 3_400_000, note: 'base image', part: { index: 1, count: 2 } });
     vi.advanceTimersByTime(1);
     expect(lines).toEqual([
       'sw-1 wait still waiting for it to answer: 10 s of 30 min 00 s (reload_timeout)',
-      'sw-2 stage image 1/2: 45% — 12.3 MB of 27.1 MB at 3.4 MB/s, 10 s so far',
+      'sw-2 stage 1/2 base image: 45% — 12.3 MB of 27.1 MB at 3.4 MB/s, 10 s so far',
     ]);
     feed({ type: 'step', hostname: 'sw-2', step: 'stage', phase: 'end', outcome: 'ok' });
     vi.advanceTimersByTime(10_000);

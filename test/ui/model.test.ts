@@ -5,7 +5,7 @@ import { FleetModel } from '../../src/ui/model.js';
 import type { Stamped } from '../../src/engine/events.js';
 import type { DeviceRow } from '../../src/store/types.js';
 import { colorEnabled, color, setColor } from '../../src/ui/theme.js';
-import { columnWidths, deviceLine } from '../../src/ui/components/DeviceTable.js';
+import { columnWidths, deviceLine, progressText } from '../../src/ui/components/DeviceTable.js';
 import { fit } from '../../src/ui/format.js';
 
 const row = (i: number): DeviceRow => ({
@@ -84,6 +84,17 @@ describe('readiness on screen', () => {
     const m = new FleetModel([{ row: row(1), readiness: { text: 'ready', at: Date.now() - 60_000 } }], 0);
     m.apply({ type: 'device', hostname: 'sw-1', status: 'failed', step: 'facts', message: 'sw-1: facts: connection refused', reason: 'device-error', at: at() });
     expect(m.devices[0].readiness).toMatchObject({ fresh: true, tone: 'bad', text: '✗ sw-1: facts: connection refused' });
+    m.dispose();
+  });
+});
+
+describe('progress on screen', () => {
+  it('one of several transfers says which, so a bar starting again reads as the next file', () => {
+    const m = new FleetModel([{ row: row(1) }], 0);
+    m.apply(status('sw-1', 'running', 'stage'));
+    m.apply({ type: 'progress', hostname: 'sw-1', step: 'stage', done: 86, total: 100, part: { index: 2, count: 2 }, at: at() });
+    const p = progressText(m.devices[0], 24, { now: Date.now(), reloadTimeoutMs: 60_000 });
+    expect(p.text).toMatch(/^2\/2 █+░* +86%$/);
     m.dispose();
   });
 });

@@ -59,8 +59,10 @@ export function progressText(d: DeviceView, w: number, clock: RowClock): { text:
     const pct = Math.floor((p.done / p.total) * 100);
     const rate = p.rate ? ` ${bytes(p.rate)}/s` : p.total > 100 ? ` ${bytes(p.done)}` : '';
     const tail = ` ${String(pct).padStart(3)}%${rate}`;
-    const cells = Math.max(3, w - tail.length);
-    return { text: clip(bar(p.done / p.total, cells) + tail, w), tone: 'busy' };
+    // One of several transfers says which: a bar starting again is the next file, not a step back.
+    const part = p.part && p.part.count > 1 ? `${p.part.index}/${p.part.count} ` : '';
+    const cells = Math.max(3, w - tail.length - part.length);
+    return { text: clip(part + bar(p.done / p.total, cells) + tail, w), tone: 'busy' };
   }
   if (d.step === 'wait' || d.step === 'activate') {
     const label = ` ${duration(elapsed)}/${duration(clock.reloadTimeoutMs)}`;
