@@ -17,26 +17,27 @@ const three = () => [dev('acc-1', 'cat9300'), dev('acc-2', 'cat9300'), dev('acc-
 
 describe('console: run controls', () => {
   it('s starts the run, pauses it (nothing new starts), and resumes it', async () => {
-    // A slower lab (the canary takes a few seconds): at speed 40 it could finish its whole
-    // upgrade before the pause key, and then it never shows paused.
-    rig = await startConsole(three(), { speed: 5, settings: { canary: 1 }, options: { yes: true } });
-    await rig.waitFor('READY – s starts');
-    await rig.press('s');
-    await rig.waitFor('RUNNING');
+    // Deterministic: the canary waits at its reload gate while the run is paused, so the pause
+    // always lands before its activation, however fast the lab is.
+    rig = await startConsole(three(), { settings: { canary: 1, batch_size: 2 } });
+    await runToGate(rig, 'acc-1');
     expect(rig.frame()).not.toContain('READ-ONLY');
-    await rig.waitFor((f) => /upgraded/.test(rowOf(f, 'acc-1')) || /running/.test(rowOf(f, 'acc-1')));
     await rig.press('s');
     await rig.waitFor('PAUSED');
-    // The canary finishes the step it is in, then waits: no new step is journaled while paused.
+    await rig.press('a', 'y');
+    // Approved, but paused: the activation does not start; the device says so.
     await rig.waitFor((f) => /paused/.test(rowOf(f, 'acc-1')));
-    const steps = rig.session.journal('acc-1').length;
-    await new Promise((r) => setTimeout(r, 600));
-    expect(rig.session.journal('acc-1')).toHaveLength(steps);
-    expect(rig.frame()).toContain('PAUSED');
+    expect(rig.session.model.device('acc-1')!.message).toBe('paused before activate');
+    expect(rig.session.journal('acc-1').map((j) => j.step)).not.toContain('activate');
+    expect(rig.run.lab.device('acc-1').state.count('reload')).toBe(0);
     // Wave progress: the canary wave has one device, not ended yet.
     expect(rig.frame()).toMatch(/PAUSED wave 1\/\d \(0\/1 done\)/);
     await rig.press('s');
-    await rig.waitFor((f) => ['acc-1', 'acc-2', 'acc-3'].every((h) => /upgraded/.test(rowOf(f, h))), 30_000);
+    await rig.waitFor((f) => /upgraded/.test(rowOf(f, 'acc-1')), 30_000);
+    expect(rig.run.lab.device('acc-1').state.count('reload')).toBe(1);
+    await rig.waitFor('Approvals (2)');
+    await rig.press('A', '2', KEY.enter);
+    await rig.waitFor((f) => ['acc-2', 'acc-3'].every((h) => /upgraded/.test(rowOf(f, h))), 30_000);
     await rig.waitFor('FINISHED');
   }, 60_000);
 
