@@ -114,7 +114,7 @@ export class Lab {
       const model = iosxeModel(spec.kind);
       const target = spec.target ? this.catalog.image(model, spec.target) : null;
       const dev = new IosxeSimDevice({
-        hostname: spec.hostname, model, version: spec.version, mode: spec.mode, index,
+        hostname: spec.hostname, model, version: spec.version, mode: spec.mode, build: spec.build, index,
         username: this.credentials.username, password: this.credentials.password,
         enableSecret: this.options.privileged ? null : this.credentials.enable,
         faults: spec.faults as IosxeFault[], targetImageSize: target?.size ?? 0,

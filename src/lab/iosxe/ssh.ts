@@ -50,7 +50,7 @@ export function serverHostKey(pem: string): { key: ParsedKey } {
 export class DeviceSsh implements DeviceServer {
   private server: InstanceType<typeof Server> | null = null;
   private readonly conns = new Set<Connection>();
-  private readonly sessions = new Map<CliSession, Connection>();
+  private readonly open = new Map<CliSession, Connection>();
 
   constructor(private readonly dev: IosxeSimDevice, private hostKey: string, private readonly opts: SshOptions) {}
 
@@ -88,14 +88,20 @@ export class DeviceSsh implements DeviceServer {
 
   /** Drops every connection at once, as a reloading box does (no goodbye). */
   dropAll(): void {
+    // The terminals stop first: nothing more is written to a connection that is gone.
+    for (const cli of this.open.keys()) cli.term.close();
     for (const c of this.conns) destroy(c);
     this.conns.clear();
-    this.sessions.clear();
+    this.open.clear();
+  }
+
+  sessions(): CliSession[] {
+    return [...this.open.keys()];
   }
 
   drop(session: CliSession): void {
-    const c = this.sessions.get(session);
-    this.sessions.delete(session);
+    const c = this.open.get(session);
+    this.open.delete(session);
     if (c) {
       this.conns.delete(c);
       c.end();
@@ -138,9 +144,9 @@ export class DeviceSsh implements DeviceServer {
           const channel = ok();
           const term = new Terminal(channel, this.dev.clock, d.faults.has('slow'), d.faults.has('echo-ahead'));
           const cli = new CliSession(this.dev, term, d.enableSecret === null);
-          this.sessions.set(cli, client);
+          this.open.set(cli, client);
           void cli.run(this.opts.motd).finally(() => {
-            this.sessions.delete(cli);
+            this.open.delete(cli);
             if (!term.closed) {
               channel.exit(0);
               channel.end();
@@ -157,6 +163,7 @@ export class DeviceSsh implements DeviceServer {
           const term = new Terminal(channel, this.dev.clock, d.faults.has('slow'));
           term.length = 0;
           const cli = new CliSession(this.dev, term, true);
+          cli.monitor.set(false); // one command's output, not a monitoring line
           void cli.execute(info.command).then(() => term.flush()).finally(() => {
             channel.exit(0);
             channel.end();
