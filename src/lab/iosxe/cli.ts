@@ -43,8 +43,9 @@ export class CliSession {
       if (motd) await this.term.write(`\n${motd}\n`);
       while (!this.ended && !this.term.closed) {
         const prompt = this.prompt();
-        await this.term.write(`\n${prompt}`);
+        const written = this.term.write(`\n${prompt}`);
         this.monitor.afterPrompt();
+        await written;
         const line = await this.term.readLine(true, prompt);
         if (line === null) break;
         await this.execute(line);

@@ -87,9 +87,13 @@ export class MonitorFeed {
     if (this.on) this.term.logMessage(line, Math.random() < this.d.syslog.reprint);
   }
 
-  /** Called when a prompt has been printed: sometimes an event arrives right after it. */
+  /**
+   * Called as a prompt is printed: sometimes an event follows it, in the
+   * same packet (the reader gets prompt and message together) or a moment later.
+   */
   afterPrompt(): void {
     if (!this.on || !this.noisy || Math.random() >= this.d.syslog.afterPrompt) return;
+    if (Math.random() < 0.5) return this.emit(randomEvent(this.d));
     const t = setTimeout(() => this.emit(randomEvent(this.d)), Math.floor(Math.random() * 3));
     t.unref?.();
   }
