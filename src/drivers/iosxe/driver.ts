@@ -6,7 +6,8 @@ import type { ActivationPlan, Check, Driver, DeviceTarget, DriverHooks, Facts, I
 import { DeviceError, mask } from '../errors.js';
 import { DIALOGUES } from './dialogues.js';
 import { waitListening } from '../ssh/listening.js';
-import { activate, result, rollback, switchover, waitForReturn } from './disruptive.js';
+import { activate, result, rollback, switchover } from './disruptive.js';
+import { topologyOf, waitForReturn, type Topology } from './return-watch.js';
 import { collectFacts } from './facts.js';
 import { activationCommands, planActivation, precheck, rollbackCommands, sameRelease, SNAPSHOT_COMMANDS, stageCommands, type IosxeSettings } from './plan.js';
 import { parseInstallSummary } from './parsers/install.js';
@@ -24,6 +25,10 @@ export interface IosxeDriverOptions extends SessionOptions {
 export class IosxeDriver implements Driver {
   private session: IosxeSession | null = null;
   private readonly secrets: string[];
+  /** The members the device had when last seen whole: a wait for its return expects them all back. */
+  private topology: Topology | null = null;
+  /** The last activation was an ISSU: the device switched over by itself. */
+  private issuSwitchedOver = false;
 
   constructor(readonly target: DeviceTarget, private readonly opts: IosxeDriverOptions) {
     this.secrets = [target.ssh?.password, target.ssh?.enable, target.ssh?.passphrase].filter((s): s is string => !!s);
@@ -53,7 +58,9 @@ export class IosxeDriver implements Driver {
 
   /** SPEC facts; with `readiness`, also CPU load and whether the configuration is saved (for pre-checks). */
   async facts(step = 'facts', readiness = false): Promise<Facts> {
-    return collectFacts(await this.open(step), step, readiness);
+    const f = await collectFacts(await this.open(step), step, readiness);
+    this.topology = topologyOf(this.topology, f);
+    return f;
   }
 
   planActivation(facts: Facts, image: ImageSpec, settings: IosxeSettings): ActivationPlan {
@@ -136,10 +143,14 @@ export class IosxeDriver implements Driver {
   }
 
   async activate(plan: ActivationPlan, step = 'activate'): Promise<StepResult> {
-    return activate(await this.open(step), plan, step);
+    const r = await activate(await this.open(step), plan, step);
+    this.issuSwitchedOver = plan.kind === 'issu';
+    return r;
   }
 
   async switchover(step = 'switchover'): Promise<StepResult> {
+    // An ISSU switches over by itself: a second switchover would move back to the other member.
+    if (this.issuSwitchedOver) return { ...result('the ISSU already switched over to the upgraded standby; nothing sent', [], ''), outcome: 'skipped' };
     return switchover(await this.open(step), step);
   }
 
@@ -156,7 +167,7 @@ export class IosxeDriver implements Driver {
       },
       // Through a jump host the port cannot be probed from here.
       listening: this.target.via ? undefined : (withinMs, everyMs) => waitListening(this.target.host, this.target.port, withinMs, everyMs),
-    }, expect, step);
+    }, { ...expect, topology: this.topology }, step);
   }
 
   async commit(plan: ActivationPlan, step = 'commit'): Promise<StepResult> {

@@ -60,7 +60,8 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
   if (switchMembers.length > 0) {
     members = switchMembers.map((m, i) => {
       const detail = ver.switches.find((x) => x.number === m.number);
-      const version = detail?.version ?? (kind === 'svl' ? (i === 0 ? red?.localVersion : red?.peerVersion) ?? null : null);
+      // Without a switch table (9500/9600 SVL), the versions come from show redundancy: this side is the active.
+      const version = detail?.version ?? (kind === 'svl' ? (m.role === 'Active' ? red?.localVersion : red?.peerVersion) ?? null : null);
       return { number: m.number, role: m.role, state: m.state, version, model: detail?.model ?? ver.model, serial: detail?.serial ?? null };
     });
   } else if (kind === 'dual-sup') {
