@@ -27,6 +27,8 @@ export interface LabOptions {
   /** Devices log in at privilege 15 (#) instead of asking for `enable`. */
   privileged?: boolean;
   authorizedKeys?: string[];
+  /** One-way delay of every IOS-XE CLI exchange, as over a WAN link (real ms, not scaled by speed). */
+  latencyMs?: number;
 }
 
 export interface LabCredentials { username: string; password: string; enable: string }
@@ -119,7 +121,7 @@ export class Lab {
         enableSecret: this.options.privileged ? null : this.credentials.enable,
         faults: spec.faults as IosxeFault[], targetImageSize: target?.size ?? 0,
       }, this.clock, this.blobs, this.catalog, this.timings);
-      const ssh = new DeviceSsh(dev, newHostKey(), { host: this.host, banner: LAB_BANNER, motd: LAB_MOTD, authorizedKeys: this.options.authorizedKeys ?? [] });
+      const ssh = new DeviceSsh(dev, newHostKey(), { host: this.host, banner: LAB_BANNER, motd: LAB_MOTD, authorizedKeys: this.options.authorizedKeys ?? [], latencyMs: this.options.latencyMs });
       dev.server = ssh;
       dev.port = await ports.next((port) => ssh.listen(port));
       this.iosxe.set(spec.hostname, dev);

@@ -101,8 +101,8 @@ export class IosxeDriver implements Driver {
     // The pre-check read both moments ago on this session and nothing was sent since: that read is the backup.
     const read = s.configRead && s.configRead.afterSent === s.sent.length && Date.now() - s.configRead.at < CONFIG_READ_FRESH_MS ? s.configRead : null;
     s.configRead = null;
-    const running = read?.running ?? await s.run('show running-config', { step, timeout: 'operation' });
-    const startup = read?.startup ?? await s.run('show startup-config', { step, timeout: 'operation', allowErrors: true });
+    const [running, startup] = read ? [read.running, read.startup] : await s.runReadOnly(['show running-config', 'show startup-config'], step, 'operation');
+    s.failIfRefused('show running-config', running, step);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const folder = join(dir, this.target.hostname);
     mkdirSync(folder, { recursive: true, mode: 0o700 });

@@ -266,10 +266,10 @@ export class IosxeSession {
    * again one at a time, and so is the rest of the session.
    * Outputs as `run(…, { allowErrors: true })` gives them.
    */
-  async runReadOnly(commands: string[], step: string): Promise<string[]> {
+  async runReadOnly(commands: string[], step: string, timeout: 'command' | 'operation' = 'command'): Promise<string[]> {
     const one = async () => {
       const out: string[] = [];
-      for (const c of commands) out.push(await this.run(c, { step, allowErrors: true }));
+      for (const c of commands) out.push(await this.run(c, { step, allowErrors: true, timeout }));
       return out;
     };
     const promptRe = this.promptRe;
@@ -281,7 +281,7 @@ export class IosxeSession {
     this.sent.push(...commands);
     let parts: string[] | null = null;
     try {
-      const r = await this.read([typedAheadComplete(prompt, promptRe, commands.at(-1)!)], commands.join('", "'), step, this.timeouts.command, {
+      const r = await this.read([typedAheadComplete(prompt, promptRe, commands.at(-1)!)], commands.join('", "'), step, this.timeouts[timeout], {
         onIdle: (tail) => {
           if (promptRe.test(tail)) throw quietAtPrompt;
         },

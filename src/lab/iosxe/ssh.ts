@@ -17,6 +17,8 @@ export interface SshOptions {
   motd: string;
   /** OpenSSH public keys ("ssh-ed25519 AAAA…") allowed to log in as the device's user. */
   authorizedKeys: string[];
+  /** One-way delay of the CLI's traffic (a WAN link), real milliseconds. */
+  latencyMs?: number;
 }
 
 /**
@@ -142,7 +144,7 @@ export class DeviceSsh implements DeviceServer {
         session.on('env', (ok) => ok?.());
         session.on('shell', (ok) => {
           const channel = ok();
-          const term = new Terminal(channel, this.dev.clock, d.faults.has('slow'), d.faults.has('echo-ahead'));
+          const term = new Terminal(channel, this.dev.clock, d.faults.has('slow'), d.faults.has('echo-ahead'), this.opts.latencyMs ?? 0);
           const cli = new CliSession(this.dev, term, d.enableSecret === null);
           this.open.set(cli, client);
           void cli.run(this.opts.motd).finally(() => {
@@ -160,7 +162,7 @@ export class DeviceSsh implements DeviceServer {
             return scpSink(this.dev, scp[1], ok() as unknown as Parameters<typeof scpSink>[2]);
           }
           const channel: ServerChannel = ok();
-          const term = new Terminal(channel, this.dev.clock, d.faults.has('slow'));
+          const term = new Terminal(channel, this.dev.clock, d.faults.has('slow'), false, this.opts.latencyMs ?? 0);
           term.length = 0;
           const cli = new CliSession(this.dev, term, true);
           cli.monitor.set(false); // one command's output, not a monitoring line

@@ -32,8 +32,17 @@ export class Terminal {
   /** The command prompt being read at (null while a question waits for its answer). */
   private promptText: string | null = null;
 
-  constructor(private readonly channel: Channel, private readonly clock: LabClock, private readonly slow = false, private readonly echoOnArrival = false) {
-    channel.on('data', (data) => this.feed(data.toString('latin1')));
+  /**
+   * `latencyMs`: a WAN link's one-way delay (real time, not scaled by the lab's
+   * speed), both ways: what the device sends and what it receives arrive that
+   * much later, so every exchange costs a round trip as it would in the field.
+   */
+  constructor(private readonly channel: Channel, private readonly clock: LabClock, private readonly slow = false, private readonly echoOnArrival = false, private readonly latencyMs = 0) {
+    channel.on('data', (data) => {
+      const text = data.toString('latin1');
+      if (latencyMs > 0) setTimeout(() => this.feed(text), latencyMs);
+      else this.feed(text);
+    });
     channel.on('close', () => this.close());
   }
 
@@ -102,7 +111,9 @@ export class Terminal {
         const out = this.outbox;
         this.outbox = '';
         this.flushing = null;
-        if (!this.closed && out) this.channel.write(out);
+        const send = () => void (!this.closed && out && this.channel.write(out));
+        if (this.latencyMs > 0) setTimeout(send, this.latencyMs);
+        else send();
         resolve();
       }));
       const flushed = this.flushing;

@@ -8,6 +8,7 @@ import { IosxeDriver } from '../../../src/drivers/iosxe/driver.js';
 import { ImageServer } from '../../../src/engine/image-server.js';
 import type { KnownHosts } from '../../../src/drivers/ssh/known-hosts.js';
 import type { ActivationPlan } from '../../../src/drivers/contract.js';
+import type { Transcript } from '../../../src/drivers/ssh/channel.js';
 import { imageFiles, imageFor, imageSpec, iosxeTarget, labKnownHosts, SETTINGS } from '../../helpers/lab-targets.js';
 import { tempDir } from '../../helpers/workbooks.js';
 
@@ -77,23 +78,22 @@ describe('IOS-XE driver: upgrades', () => {
     expect(server.log.filter((t) => t.device === 'inst')).toMatchObject([{ ok: true, sent: input.image.size }]);
   });
 
-  it('the backup takes the pre-check read of the configuration when nothing was sent since, and reads again otherwise', async () => {
+  it('tells a saved configuration from its header lines without reading it whole; the backup reads both configurations in one exchange', async () => {
     const reads = () => lab.device('cfg').state.journal.filter((e) => e.kind === 'command' && /show (running|startup)-config$/.test(e.detail)).length;
-    const dir = tempDir();
-    const d = driver('cfg');
-    await d.facts('facts', true);
+    const sent: string[] = [];
+    const transcript: Transcript = { write: (dir, text) => void (dir === 'sent' && sent.push(text)) };
+    const d = new IosxeDriver(iosxeTarget(lab, 'cfg'), { knownHosts: known, acceptNewHostKeys: false, transcript });
+    expect((await d.facts('facts', true)).configSaved).toBe(true);
+    expect(reads()).toBe(0);
+    // The whole facts read is one write of typed-ahead commands after the terminal settings.
+    expect(sent.filter((t) => t.includes('show version'))).toEqual([expect.stringMatching(/^show version\ndir\nshow install summary\n.*\nshow running-config \| include \^! \(Last configuration change\|No configuration change\|NVRAM config last updated\)\n$/s)]);
+    const backup = await d.backup(tempDir());
     expect(reads()).toBe(2);
-    const first = await d.backup(dir);
-    expect(reads()).toBe(2);
-    expect(first.sent).toEqual([]);
-    expect(first.message).toMatch(/as read for the pre-checks just before/);
-    const saved = readFileSync(first.data!.file as string, 'utf8');
-    expect(saved).toMatch(/^hostname cfg$/m);
-    await d.facts();
-    const second = await d.backup(dir);
-    expect(reads()).toBe(4);
-    expect(second.sent).toEqual(['show running-config', 'show startup-config']);
-    expect(readFileSync(second.data!.file as string, 'utf8')).toMatch(/^hostname cfg$/m);
+    expect(backup.sent).toEqual(['show running-config', 'show startup-config']);
+    expect(sent).toContain('show running-config\nshow startup-config\n');
+    expect(readFileSync(backup.data!.file as string, 'utf8')).toMatch(/^hostname cfg$/m);
+    lab.device('cfg').state.configChanged();
+    expect((await d.facts('facts', true)).configSaved).toBe(false);
     await d.close();
   });
 
