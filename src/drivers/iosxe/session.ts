@@ -6,9 +6,9 @@
 // ends the operation with the device's own text, never a hang; a session
 // that timed out or lost track of the device is closed, never reused.
 import { DeviceError, mask } from '../errors.js';
-import { Channel, ChannelClosed, noTranscript, type Matcher, tailOf, type Dialogue, type Transcript } from '../ssh/channel.js';
+import { Channel, ChannelClosed, noTranscript, type Matcher, tailOf } from '../ssh/channel.js';
+import { DEFAULT_TIMEOUTS, MODES, type Mode, type RunOptions, type SessionOptions, type Timeouts } from './session-options.js';
 import { SshTransport } from '../ssh/transport.js';
-import type { KnownHosts } from '../ssh/known-hosts.js';
 import type { DeviceTarget } from '../contract.js';
 import { afterEcho, PROMPTISH, PromptMatcher } from './prompt.js';
 import { MORE, QUESTION, refusalAt } from './dialogues.js';
@@ -16,36 +16,7 @@ import { commandOutput, context, splitTypedAhead, typedAheadAnswer } from './out
 import { logTailStart, onTail, pastLogTail } from './noise.js';
 import { stoppedAt, typedAheadComplete } from './typeahead.js';
 
-/** connect, command, operation (a copy may take 30 min), idle (a silent question), drop (prompt back → session drops on reload). */
-export interface Timeouts { connect: number; command: number; operation: number; idle: number; drop: number }
-export const DEFAULT_TIMEOUTS: Timeouts = { connect: 20_000, command: 60_000, operation: 45 * 60_000, idle: 5_000, drop: 120_000 };
-
-export interface SessionOptions {
-  knownHosts: KnownHosts;
-  acceptNewHostKeys: boolean;
-  transcript?: Transcript;
-  timeouts?: Partial<Timeouts>;
-}
-
-export type Mode = 'user' | 'enable' | 'config';
-
-/** Privilege levels as data: how a prompt ends in each, and how to get there. */
-const MODES: Record<Mode, { suffix: RegExp; from: Mode | null; command: string | null }> = {
-  user: { suffix: />$/, from: null, command: null },
-  enable: { suffix: /[^)]#$/, from: 'user', command: 'enable' },
-  config: { suffix: /\)#$/, from: 'enable', command: 'configure terminal' },
-};
-
-
-export interface RunOptions {
-  step?: string;
-  timeout?: 'command' | 'operation' | number;
-  dialogues?: Dialogue[];
-  /** The device is expected to drop the session (reload, switchover). */
-  expectClose?: boolean;
-  /** Return "% …" output instead of failing on it. */
-  allowErrors?: boolean;
-}
+export type { Mode, RunOptions, SessionOptions, Timeouts } from './session-options.js';
 
 export class IosxeSession {
   mode: Mode = 'user';
