@@ -13,7 +13,7 @@ import type { DeviceTarget } from '../contract.js';
 import { afterEcho, PROMPTISH, PromptMatcher } from './prompt.js';
 import { MORE, QUESTION, refusalAt } from './dialogues.js';
 import { commandOutput, context, splitTypedAhead, typedAheadAnswer } from './output.js';
-import { logTailStart, onTail, pastLogTail } from './noise.js';
+import { logTailStart, onTail, pastLogTail, withoutLog } from './noise.js';
 import { stoppedAt, typedAheadComplete } from './typeahead.js';
 
 export type { Mode, RunOptions, SessionOptions, Timeouts } from './session-options.js';
@@ -31,9 +31,10 @@ export class IosxeSession {
   readonly sent: string[] = [];
   pagingOff = false;
   /**
-   * The running and startup configuration as last read in this session, with
-   * how many commands had been sent then: a read that nothing followed can
-   * serve the backup that comes next instead of reading both again.
+   * The running and startup configuration as last read in this session (the
+   * pre-checks read them only when the header lines cannot tell whether the
+   * configuration is saved), with how many commands had been sent then: a
+   * read that nothing followed serves the backup that comes next.
    */
   configRead: { running: string; startup: string; at: number; afterSent: number } | null = null;
 
@@ -144,7 +145,7 @@ export class IosxeSession {
     } catch (err) {
       if (err instanceof ChannelClosed) throw err;
       if (err instanceof DeviceError && (err.kind === 'timeout' || err.kind === 'unknown-prompt')) {
-        const said = tailOf(mask((opts.sofar ?? '') + this.channel.peek(), this.secrets)) || undefined;
+        const said = tailOf(mask(withoutLog((opts.sofar ?? '') + this.channel.peek(), this.hostname.slice(0, 20)), this.secrets)) || undefined;
         this.abandon(err.kind === 'timeout' ? 'a command timed out' : 'a question was left unanswered');
         if (err.kind === 'timeout') {
           throw new DeviceError(this.target.hostname, step, 'timeout', `"${what}" did not return to the prompt within ${Math.round(timeoutMs / 1000)} s; the session was closed (a new one is opened for the next command)`, said);
