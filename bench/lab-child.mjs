@@ -3,7 +3,7 @@ import { Lab } from '../dist/lab/lab.js';
 
 const n = Number(process.argv[2] ?? 500);
 const mix = (process.argv[3] ?? 'cat9300').split(',');
-const lab = await Lab.start({ devices: n, mix, speed: Number(process.argv[4] ?? 100), imageSize: 256 * 1024, privileged: process.argv[5] === 'privileged' });
+const lab = await Lab.start({ devices: n, mix, speed: Number(process.argv[4] ?? 100), imageSize: 256 * 1024, privileged: process.argv[5] === 'privileged', latencyMs: Number(process.argv[6] ?? 0) });
 process.send({ credentials: lab.credentials, knownHosts: lab.knownHosts(), devices: lab.fleet.map((d) => ({ hostname: d.hostname, kind: d.kind, ...lab.endpoint(d.hostname) })) });
 process.on('message', async (m) => {
   if (m === 'cpu') {

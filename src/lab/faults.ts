@@ -17,6 +17,11 @@ export const IOSXE_FAULTS = [
   'paging', // terminal length 0 is refused: paging stays on
   'kbd-auth', // the login offers keyboard-interactive only, as behind many AAA servers
   'echo-ahead', // typed-ahead lines are echoed as they arrive, not when the CLI reads them
+  'syslog', // `terminal monitor` is on from login: log messages arrive at any moment until `terminal no monitor`
+  'syslog-sticky', // as syslog, but `terminal no monitor` is ignored (logging stays on, as on a console-like line)
+  'timestamps', // `exec prompt timestamp` on the line: every show output starts with the load and time header
+  'hung', // the first `show install summary` after each boot never returns its prompt (its output comes very late)
+  'drop-early', // `install … activate` drops the session before SUCCESS / "Install will reload" is printed
 ] as const;
 export type IosxeFault = (typeof IOSXE_FAULTS)[number];
 

@@ -9,6 +9,8 @@ export interface LabDeviceSpec {
   version: string;
   target: string | null;
   mode?: 'install' | 'bundle';
+  /** An engineering build (`Version BLD_V179_THROTTLE_LATEST_…`) of `version`, not the release. */
+  build?: 'engineering';
   faults: string[];
   haPeer?: string;
   haRole?: 'active' | 'passive';
@@ -48,19 +50,33 @@ export function exampleFleet(): LabDeviceSpec[] {
 
 export const DEFAULT_MIX = ['cat9300', 'cat9300-stack', 'cat9500-svl', 'cat9400', 'isr4451', 'c8000v', 'asr1001x', 'panos'];
 
+/**
+ * A --mix entry: a model key, optionally with the release it starts on or an
+ * engineering build of the default one (`cat9300@16.12.4`, `cat9300@eng`).
+ */
+function mixEntry(entry: string): { kind: string; version: string; build?: 'engineering' } {
+  const [kind, variant] = entry.split('@', 2);
+  if (kind !== 'panos' && !IOSXE_MODELS.some((m) => m.key === kind)) throw new Error(`unknown --mix entry "${entry}" (known: ${[...IOSXE_MODELS.map((m) => m.key), 'panos'].join(', ')}; a model may be followed by @<version> or @eng)`);
+  if (variant === undefined) return { kind, version: '17.6.5' };
+  if (kind === 'panos') throw new Error(`--mix entry "${entry}": panos takes no @ variant`);
+  if (variant === 'eng') return { kind, version: '17.6.5', build: 'engineering' };
+  if (!/^1[67]\.\d{1,2}\.\d{1,2}[a-z]?$/.test(variant)) throw new Error(`--mix entry "${entry}": "${variant}" is neither a 16.x/17.x version nor eng`);
+  return { kind, version: variant };
+}
+
 /** N devices cycling through the mix; PAN-OS entries come as HA pairs behind one Panorama. */
 export function generatedFleet(count: number, mix: string[] = DEFAULT_MIX): LabDeviceSpec[] {
-  for (const k of mix) if (k !== 'panos' && !IOSXE_MODELS.some((m) => m.key === k)) throw new Error(`unknown --mix entry "${k}" (known: ${[...IOSXE_MODELS.map((m) => m.key), 'panos'].join(', ')})`);
+  const entries = mix.map(mixEntry);
   const out: LabDeviceSpec[] = [];
   const sites = ['lon', 'par', 'nyc', 'sin', 'fra'];
   let needPanorama = false;
   for (let i = 0; out.length < count; i++) {
-    const kind = mix[i % mix.length];
+    const { kind, version, build } = entries[i % entries.length];
     const site = sites[i % sites.length];
     const n = String(out.length + 1).padStart(4, '0');
     if (kind === 'panos') {
       if (count - out.length < 2) {
-        if (mix.every((k) => k === 'panos')) out.push({ hostname: `fw-${n}`, kind, version: '10.2.9-h1', target: PANOS_TARGET, faults: [], site, role: 'firewall', group: 'fw' });
+        if (entries.every((e) => e.kind === 'panos')) out.push({ hostname: `fw-${n}`, kind, version: '10.2.9-h1', target: PANOS_TARGET, faults: [], site, role: 'firewall', group: 'fw' });
         else continue;
         break;
       }
@@ -72,7 +88,7 @@ export function generatedFleet(count: number, mix: string[] = DEFAULT_MIX): LabD
       continue;
     }
     const model = IOSXE_MODELS.find((m) => m.key === kind)!;
-    out.push({ hostname: `${site}-${kind.replace(/[^a-z0-9]/g, '')}-${n}`, kind, version: '17.6.5', target: IOSXE_TARGET, faults: [], site, role: model.family === 'cat9k' ? 'switch' : 'router', group: model.family });
+    out.push({ hostname: `${site}-${kind.replace(/[^a-z0-9]/g, '')}-${n}`, kind, version, ...(build ? { build } : {}), target: IOSXE_TARGET, faults: [], site, role: model.family === 'cat9k' ? 'switch' : 'router', group: model.family });
   }
   if (needPanorama) out.push({ hostname: 'pano-lab', kind: 'panorama', version: PANOS_TARGET, target: null, faults: [], site: 'lon', role: 'panorama', group: 'mgmt' });
   return out;

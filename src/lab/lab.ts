@@ -27,6 +27,8 @@ export interface LabOptions {
   /** Devices log in at privilege 15 (#) instead of asking for `enable`. */
   privileged?: boolean;
   authorizedKeys?: string[];
+  /** One-way delay of every IOS-XE CLI exchange, as over a WAN link (real ms, not scaled by speed). */
+  latencyMs?: number;
 }
 
 export interface LabCredentials { username: string; password: string; enable: string }
@@ -114,12 +116,12 @@ export class Lab {
       const model = iosxeModel(spec.kind);
       const target = spec.target ? this.catalog.image(model, spec.target) : null;
       const dev = new IosxeSimDevice({
-        hostname: spec.hostname, model, version: spec.version, mode: spec.mode, index,
+        hostname: spec.hostname, model, version: spec.version, mode: spec.mode, build: spec.build, index,
         username: this.credentials.username, password: this.credentials.password,
         enableSecret: this.options.privileged ? null : this.credentials.enable,
         faults: spec.faults as IosxeFault[], targetImageSize: target?.size ?? 0,
       }, this.clock, this.blobs, this.catalog, this.timings);
-      const ssh = new DeviceSsh(dev, newHostKey(), { host: this.host, banner: LAB_BANNER, motd: LAB_MOTD, authorizedKeys: this.options.authorizedKeys ?? [] });
+      const ssh = new DeviceSsh(dev, newHostKey(), { host: this.host, banner: LAB_BANNER, motd: LAB_MOTD, authorizedKeys: this.options.authorizedKeys ?? [], latencyMs: this.options.latencyMs });
       dev.server = ssh;
       dev.port = await ports.next((port) => ssh.listen(port));
       this.iosxe.set(spec.hostname, dev);

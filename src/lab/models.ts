@@ -61,7 +61,8 @@ export function iosxeModel(key: string): IosxeModel {
 /** The release train's codename, as printed in `show version`. */
 export function codename(version: string): string {
   const [major, minor] = version.split('.').map(Number);
-  if (major === 16) return minor >= 12 ? 'Gibraltar' : minor >= 10 ? 'Gibraltar' : 'Fuji';
+  // 16.1–16.3 Denali, 16.4–16.6 Everest, 16.7–16.9 Fuji, 16.10–16.12 Gibraltar.
+  if (major === 16) return minor >= 10 ? 'Gibraltar' : minor >= 7 ? 'Fuji' : minor >= 4 ? 'Everest' : 'Denali';
   if (major === 17) {
     if (minor <= 3) return 'Amsterdam';
     if (minor <= 6) return 'Bengaluru';

@@ -1,6 +1,24 @@
-// The interactive questions of ../shared/reference/iosxe.md §0 as data. Each
-// operation passes only the ones it expects; any other question fails it.
+// What the IOS-XE CLI asks and how it refuses, as data: the interactive
+// questions (docs/devices/iosxe-sessions.md lists them with their sources),
+// the pager, the shape of a question nobody declared, and error lines. Each
+// operation passes only the questions it expects; any other fails it.
 import type { Dialogue } from '../ssh/channel.js';
+
+/** The pager's prompt at the end of a page. */
+export const MORE = /-+ ?More ?-+\s*$/;
+
+/** A last line that asks something: `[…]`, `?`, `Password:`, `Username:`. */
+export const QUESTION = /(\[[^\]\n]*\]|\?|(?:Password|Username):)\s*$/i;
+
+/** A refusal: `% …` (not `%Warning`), `Invalid input detected`, `Command authorization failed`. */
+const ERROR_LINE = /^(%(?!Warning)[^\n]*|.*Invalid input detected.*|.*Command authorization failed.*)$/m;
+
+/** Where a command's (cleaned) output says the device refused it, or null. */
+export function refusalAt(text: string): RegExpExecArray | null {
+  // The line-anchored scan is costly on long outputs; most have none of its words.
+  const may = text.includes('%') || text.includes('Invalid input detected') || text.includes('Command authorization failed');
+  return may ? ERROR_LINE.exec(text) : null;
+}
 
 export const DIALOGUES = {
   proceed: { name: 'P1 reload may be required', prompt: /Do you want to proceed\? ?\[y\/n\]\s*$/, answer: 'y' },

@@ -1,8 +1,10 @@
 // The disruptive IOS-XE operations, each separate so the engine can gate it:
-// activate (reload or ISSU), switchover, rollback; and waiting for the device
-// to come back, deciding from what it reports (version, uptime), never from
-// the mere passing of time.
-import type { ActivationPlan, Facts, StepResult } from '../contract.js';
+// activate (reload or ISSU), switchover, rollback. Each knows whether the
+// device drops the session (a reload, a switchover, an ISSU's switchover)
+// and takes that drop as the expected outcome; following the device back is
+// return-watch.ts's job.
+import type { ActivationPlan, StepResult } from '../contract.js';
+import type { IosxeFacts } from './types.js';
 import { DeviceError } from '../errors.js';
 import { normalizeVersion } from '../../common/versions.js';
 import { DIALOGUES, WRITE_MEMORY } from './dialogues.js';
@@ -22,15 +24,27 @@ export function result<D = undefined>(message: string, sent: string[], received:
   return { outcome: 'ok', message, sent, received: received.trim().split('\n').slice(-12).join('\n'), data };
 }
 
-async function installActivate(s: IosxeSession, command: string, step: string, expectReload: boolean): Promise<string> {
+/**
+ * An install command that reloads the device (or, for an ISSU, switches
+ * over): the session dropping is the expected end, whether after SUCCESS or
+ * before the device printed it. `mayStayUp`: the device may carry on in the
+ * background and drop the session later (an ISSU whose prompt returns early).
+ */
+async function installActivate(s: IosxeSession, command: string, step: string, expectReload: boolean, mayStayUp = false): Promise<string> {
   const out = await s.run(command, { step, timeout: 'operation', dialogues: INSTALL_DIALOGUES, expectClose: expectReload, allowErrors: true });
   const failed = failedLines(out);
   if (failed) throw new DeviceError(s.target.hostname, step, 'command', `"${command}" failed`, failed, false);
-  if (expectReload && !s.isClosed) {
+  if (expectReload && !s.isClosed && !mayStayUp) {
     // Back at the prompt without a reload: the device did not take the activation.
     throw new DeviceError(s.target.hostname, step, 'command', `"${command}" returned without reloading the device`, out.trim().split('\n').slice(-4).join('\n'), false);
   }
   return out;
+}
+
+/** How the session ended, for the step's message. */
+function dropNote(out: string, s: IosxeSession): string {
+  if (!s.isClosed) return 'the session is still up; the device carries on and drops it at the switchover';
+  return /SUCCESS: install_/.test(out) ? 'the session dropped as expected' : 'the session dropped before the device confirmed (as it does when the active reloads early)';
 }
 
 export async function activate(s: IosxeSession, p: ActivationPlan, step = 'activate'): Promise<StepResult<{ reloads: boolean; issu?: string }>> {
@@ -42,13 +56,19 @@ export async function activate(s: IosxeSession, p: ActivationPlan, step = 'activ
   const cmds = activationCommands(p);
   switch (p.kind) {
     case 'install':
-    case 'install-oneshot':
+    case 'install-oneshot': {
       await run(cmds[0]);
-      return result(`activating ${p.targetVersion}; the device reloads`, sent, await run(cmds[1], true), { reloads: true });
+      const out = await run(cmds[1], true);
+      return result(`activating ${p.targetVersion}; the device reloads${p.stack ? ' (every stack member)' : ''}: ${dropNote(out, s)}`, sent, out, { reloads: true });
+    }
     case 'issu': {
+      // ISSU: the standby is upgraded and comes back STANDBY HOT, then the device switches
+      // over by itself: the session with the active drops, the new active answers on the
+      // same address, and the old active follows onto the new version.
       await run(cmds[0]);
-      const out = await run(cmds[1], false);
-      return result(`the standby runs ${p.targetVersion}; the switchover comes next`, sent, out, { reloads: false, issu: 'standby-upgraded' });
+      sent.push(cmds[1]);
+      const out = await installActivate(s, cmds[1], step, true, true);
+      return result(`ISSU to ${p.targetVersion} under way (standby first, then the switchover): ${dropNote(out, s)}`, sent, out, { reloads: true, issu: 'switching-over' });
     }
     case 'convert':
     case 'bundle': {
@@ -77,7 +97,7 @@ export async function switchover(s: IosxeSession, step = 'switchover'): Promise<
   return result('switched over to the standby; the session dropped as expected', ['write memory', 'redundancy force-switchover'], out, { reloads: false });
 }
 
-export async function rollback(s: IosxeSession, p: ActivationPlan, facts: Facts, step = 'rollback'): Promise<StepResult<{ reloads: boolean }>> {
+export async function rollback(s: IosxeSession, p: ActivationPlan, facts: IosxeFacts, step = 'rollback'): Promise<StepResult<{ reloads: boolean }>> {
   if (p.kind === 'install' || (p.kind === 'issu' && normalizeVersion(facts.version) === normalizeVersion(p.targetVersion))) {
     const out = await installActivate(s, 'install abort', step, true);
     return result(`aborting the activation; back to ${p.previousVersion} after the reload`, ['install abort'], out, { reloads: true });
@@ -104,45 +124,4 @@ export async function rollback(s: IosxeSession, p: ActivationPlan, facts: Facts,
   await s.run('write memory', { step, dialogues: WRITE_MEMORY });
   const out = await installActivate(s, cmd, step, true);
   return result(`re-installing ${previous.name}; the device reloads`, ['write memory', cmd], out, { reloads: true });
-}
-
-export interface ReturnProbe {
-  /** Opens a session and reads the facts, or throws. */
-  facts(): Promise<Facts>;
-  /** Resolves true as soon as the device's port accepts connections (tried every `everyMs`), false after `withinMs`. */
-  listening?(withinMs: number, everyMs: number): Promise<boolean>;
-}
-
-/** Waits until the device answers on `version`, deciding from what it reports. */
-export async function waitForReturn(device: string, probe: ReturnProbe, expect: { version: string; timeoutMs: number; since: number; pollMs?: number }, step = 'wait'): Promise<StepResult<{ facts: Facts; attempts: number }>> {
-  const deadline = expect.since + expect.timeoutMs;
-  const poll = expect.pollMs ?? Math.min(10_000, Math.max(250, expect.timeoutMs / 60));
-  let lastProblem = 'not reachable yet';
-  let attempts = 0;
-  while (Date.now() < deadline) {
-    attempts++;
-    let portClosed = false;
-    try {
-      const f = await probe.facts();
-      const elapsed = (Date.now() - expect.since) / 1000;
-      if (normalizeVersion(f.version) === normalizeVersion(expect.version)) {
-        return result(`back on ${f.version} after ${Math.round(elapsed)} s`, [], '', { facts: f, attempts });
-      }
-      // The device answers on another version: has it reloaded since, or not yet gone down?
-      if (f.uptimeSeconds !== null && f.uptimeSeconds < elapsed + 120) {
-        throw new DeviceError(device, step, 'wrong-version', `came back on ${f.version}, not ${expect.version}`, f.lastReloadReason ? `last reload reason: ${f.lastReloadReason}` : undefined, false);
-      }
-      lastProblem = `still up on ${f.version} (uptime ${f.uptimeSeconds ?? '?'} s): the reload has not started`;
-    } catch (err) {
-      if (err instanceof DeviceError && !err.transient) throw err;
-      lastProblem = (err as Error).message;
-      portClosed = err instanceof DeviceError && err.kind === 'connect';
-    }
-    // While the port refuses, watch it open (a TCP connect every sixth of the interval: 333 ms
-    // with the default 30 min reload_timeout) and log in only then: a login attempt per
-    // interval against a refusing port learns nothing more.
-    if (portClosed && probe.listening) await probe.listening(Math.max(0, deadline - Date.now()), Math.max(25, poll / 6));
-    else await new Promise((r) => setTimeout(r, Math.max(0, Math.min(poll, deadline - Date.now()))));
-  }
-  throw new DeviceError(device, step, 'not-returned', `did not come back on ${expect.version} within ${Math.round(expect.timeoutMs / 1000)} s (ROMmon, powered off, or a failed boot?); last: ${lastProblem}`, undefined, false);
 }

@@ -6,7 +6,8 @@ import type { ActivationPlan, Driver, DeviceTarget, DriverHooks, Facts, ImageSou
 import { DeviceError, mask } from '../errors.js';
 import { DIALOGUES } from './dialogues.js';
 import { waitListening } from '../ssh/listening.js';
-import { activate, result, rollback, switchover, waitForReturn } from './disruptive.js';
+import { activate, result, rollback, switchover } from './disruptive.js';
+import { topologyOf, waitForReturn, type Topology } from './return-watch.js';
 import { collectFacts } from './facts.js';
 import { sameRelease, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
 import { iosxeRules } from './rules.js';
@@ -27,6 +28,8 @@ export class IosxeDriver implements Driver {
   readonly rules = iosxeRules;
   private session: IosxeSession | null = null;
   private readonly secrets: string[];
+  /** The members the device had when last seen whole: a wait for its return expects them all back. */
+  private topology: Topology | null = null;
 
   constructor(readonly target: DeviceTarget, private readonly opts: IosxeDriverOptions) {
     this.secrets = [target.ssh?.password, target.ssh?.enable, target.ssh?.passphrase].filter((s): s is string => !!s);
@@ -61,7 +64,9 @@ export class IosxeDriver implements Driver {
   /** The facts; with `readiness`, also CPU load and whether the configuration is saved (for pre-checks). */
   async facts(opts: { step?: string; readiness?: boolean } = {}): Promise<IosxeFacts> {
     const step = opts.step ?? 'facts';
-    return collectFacts(await this.open(step), step, opts.readiness ?? false);
+    const f = await collectFacts(await this.open(step), step, opts.readiness ?? false);
+    this.topology = topologyOf(this.topology, f);
+    return f;
   }
 
   async snapshot(step = 'snapshot'): Promise<Snapshot> {
@@ -95,8 +100,8 @@ export class IosxeDriver implements Driver {
     // The pre-check read both moments ago on this session and nothing was sent since: that read is the backup.
     const read = s.configRead && s.configRead.afterSent === s.sent.length && Date.now() - s.configRead.at < CONFIG_READ_FRESH_MS ? s.configRead : null;
     s.configRead = null;
-    const running = read?.running ?? await s.run('show running-config', { step, timeout: 'operation' });
-    const startup = read?.startup ?? await s.run('show startup-config', { step, timeout: 'operation', allowErrors: true });
+    const [running, startup] = read ? [read.running, read.startup] : await s.runReadOnly(['show running-config', 'show startup-config'], step, 'operation');
+    s.failIfRefused('show running-config', running, step);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const folder = join(dir, this.target.hostname);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
@@ -164,7 +169,7 @@ export class IosxeDriver implements Driver {
       },
       // Through a jump host the port cannot be probed from here.
       listening: this.target.via ? undefined : (withinMs, everyMs) => waitListening(this.target.host, this.target.port, withinMs, everyMs),
-    }, expect, step);
+    }, { ...expect, topology: this.topology }, step);
   }
 
   async commit(plan: ActivationPlan, step = 'commit'): Promise<StepResult> {

@@ -1,4 +1,5 @@
-// Facts of an IOS-XE device, collected with read-only show commands.
+// Facts of an IOS-XE device, collected with read-only show commands typed
+// ahead together: one exchange for all of them.
 import type { IosxeFacts, Member } from './types.js';
 import { DeviceError } from '../errors.js';
 import type { IosxeSession } from './session.js';
@@ -15,7 +16,37 @@ const refused = (text: string) => /Invalid input detected|^%/m.test(text);
 
 /** Running and startup configuration, compared without their header lines. */
 function configBody(text: string): string {
-  return text.split('\n').filter((l) => !/^(Building configuration|Current configuration|Using \d+ out of|! Last configuration change|! NVRAM config last updated|!Time:)/.test(l.trim())).join('\n').trim();
+  return text.split('\n').filter((l) => !/^(Building configuration|Current configuration|Using \d+ out of|! Last configuration change|! No configuration change|! NVRAM config last updated|!Time:)/.test(l.trim())).join('\n').trim();
+}
+
+/** The running configuration's comment lines that say when it changed and when it was last saved. */
+export const CONFIG_HEADER = 'show running-config | include ^! (Last configuration change|No configuration change|NVRAM config last updated)';
+const CPU = 'show processes cpu | include CPU utilization';
+
+/** "10:12:33 UTC Thu Dec 3 2026 by netops" → time (to the second) and zone. */
+function stampOf(text: string): { at: number; zone: string } | null {
+  const m = /^(\d{1,2}:\d\d:\d\d)(?:\.\d+)? (\S+) \w{3} (\w{3}) (\d{1,2}) (\d{4})/.exec(text.trim());
+  const at = m ? Date.parse(`${m[3]} ${m[4]} ${m[5]} ${m[1]} UTC`) : NaN;
+  return m && !Number.isNaN(at) ? { at, zone: m[2] } : null;
+}
+
+/**
+ * Whether the running configuration is saved, from its header lines: saved
+ * when nothing changed since the restart, or when NVRAM was written at or
+ * after the last change; never saved without an NVRAM line. null when the
+ * lines are not there or cannot be compared (then both configurations are read).
+ */
+export function configSavedFromHeader(text: string): boolean | null {
+  const change = /^! Last configuration change at (.+)$/m.exec(text);
+  const unchanged = /^! No configuration change since last restart/m.test(text);
+  const nvram = /^! NVRAM config last updated at (.+)$/m.exec(text);
+  if (!change && !unchanged) return null;
+  if (!nvram) return false;
+  if (!change) return true;
+  const changed = stampOf(change[1]);
+  const saved = stampOf(nvram[1]);
+  if (!changed || !saved || changed.zone !== saved.zone) return null;
+  return saved.at >= changed.at;
 }
 
 /** "active on install_activate, time before rollback - 01:49:42" → when the timer runs out. */
@@ -39,22 +70,28 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
       throw err;
     }
   };
-  const ver = parsed('show version', await s.run('show version', { step }), parseShowVersion, false)!;
-  const fs = /^([a-z0-9-]+:)/i.exec(ver.image ?? '')?.[1].toLowerCase() ?? (ver.model?.startsWith('C9') ? 'flash:' : 'bootflash:');
-  // What show version told (the filesystem, a Catalyst) decides the rest, asked all at once.
-  const switchTable = ver.model?.startsWith('C9') ?? false;
-  const commands = [`dir ${fs}`, 'show install summary', 'show redundancy', ...(switchTable ? ['show switch'] : []), 'show boot', ...(readiness ? ['show processes cpu | include CPU utilization'] : [])];
+  // `dir` lists the default file system, the one the device boots from on the platforms upshift
+  // knows; show version's image path tells if not (then that file system is listed after).
+  const commands = ['show version', 'dir', 'show install summary', 'show redundancy', 'show switch', 'show boot', ...(readiness ? [CPU, CONFIG_HEADER] : [])];
   const outputs = await s.runReadOnly(commands, step);
   const answer = <T>(command: string, parse: (t: string) => T, optional = true) => parsed(command, outputs[commands.indexOf(command)], parse, optional);
-  const dir = answer(`dir ${fs}`, (t) => parseDir(t, `dir ${fs}`), false);
+  const ver = answer('show version', parseShowVersion, false)!;
+  const fs = /^([a-z0-9-]+:)/i.exec(ver.image ?? '')?.[1].toLowerCase() ?? (ver.model?.startsWith('C9') ? 'flash:' : 'bootflash:');
+  let dir = answer('dir', (t) => parseDir(t, 'dir'));
+  if (dir?.filesystem?.toLowerCase() !== fs) dir = parsed(`dir ${fs}`, await s.run(`dir ${fs}`, { step, allowErrors: true }), (t) => parseDir(t, `dir ${fs}`), false);
   const install = answer('show install summary', parseInstallSummary);
   const red = answer('show redundancy', parseRedundancy);
-  const sw = switchTable ? answer('show switch', (t) => parseShowSwitch(t)) : null;
+  // Only Catalysts have stack or StackWise Virtual members; elsewhere the command is refused.
+  const sw = ver.model?.startsWith('C9') ? answer('show switch', (t) => parseShowSwitch(t)) : null;
   const boot = answer('show boot', parseShowBoot);
-  const cpu = readiness ? answer('show processes cpu | include CPU utilization', parseCpu) : null;
-  const running = readiness ? await s.run('show running-config', { step, timeout: 'operation' }) : null;
-  const startup = readiness ? await s.run('show startup-config', { step, timeout: 'operation', allowErrors: true }) : null;
-  if (running !== null && startup !== null) s.configRead = { running, startup, at: Date.now(), afterSent: s.sent.length };
+  const cpu = readiness ? answer(CPU, parseCpu) : null;
+  let configSaved = readiness ? configSavedFromHeader(outputs[commands.indexOf(CONFIG_HEADER)]) : null;
+  if (readiness && configSaved === null) {
+    // No header lines to go by: compare the whole configurations, read together.
+    const [running, startup] = await s.runReadOnly(['show running-config', 'show startup-config'], step);
+    s.configRead = { running, startup, at: Date.now(), afterSent: s.sent.length };
+    configSaved = refused(startup) ? null : configBody(running) === configBody(startup);
+  }
 
   const duplex = red?.hardwareMode === 'Duplex';
   const switchMembers = sw?.members ?? [];
@@ -66,7 +103,8 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
   if (switchMembers.length > 0) {
     members = switchMembers.map((m, i) => {
       const detail = ver.switches.find((x) => x.number === m.number);
-      const version = detail?.version ?? (kind === 'svl' ? (i === 0 ? red?.localVersion : red?.peerVersion) ?? null : null);
+      // Without a switch table (9500/9600 SVL), the versions come from show redundancy: this side is the active.
+      const version = detail?.version ?? (kind === 'svl' ? (m.role === 'Active' ? red?.localVersion : red?.peerVersion) ?? null : null);
       return { number: m.number, role: m.role, state: m.state, version, model: detail?.model ?? ver.model, serial: detail?.serial ?? null };
     });
   } else if (kind === 'dual-sup') {
@@ -94,7 +132,7 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
     bootVariable: boot?.bootVariable ?? [],
     manualBoot: boot?.manualBoot ?? null,
     configRegister: ver.configRegister ?? boot?.configRegister ?? null,
-    configSaved: running === null || startup === null || refused(startup) ? null : configBody(running) === configBody(startup),
+    configSaved,
     cpu5min: cpu?.fiveMinutes ?? null,
     pagingOff: s.pagingOff,
     pairRole: null,

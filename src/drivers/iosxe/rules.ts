@@ -43,10 +43,10 @@ export function sequence(plan: ActivationPlan, _facts: Facts): UpgradeSequence {
     step(plan, 'stage', { phase: 'stage' }),
     step(plan, 'verify', { phase: 'stage' }),
     step(plan, 'snapshot'),
-    step(plan, 'activate', { gate: 'reload', disruptive: true }),
+    // An ISSU's activation upgrades the standby, switches over and upgrades the old active by
+    // itself (docs/devices/iosxe-sessions.md): its one gate says so; no second switchover.
+    step(plan, 'activate', { gate: 'reload', disruptive: true, note: plan.kind === 'issu' ? 'ISSU: standby first, then a switchover, then the old active' : undefined }),
   );
-  // Today's ISSU: the standby is upgraded first, then a gated switchover hands over to it.
-  if (plan.kind === 'issu') steps.push(step(plan, 'switchover', { gate: 'switchover', disruptive: true }));
   steps.push(
     step(plan, 'wait', { note: `reconnect until every member runs ${plan.targetVersion}` }),
     step(plan, 'postcheck'),
@@ -70,14 +70,14 @@ export function gateImpact(spec: StepSpec, plan: ActivationPlan, f: IosxeFacts, 
   const issu = plan.kind === 'issu';
   const blast: string[] = [];
   if (r.kind === 'stack') blast.push(`all ${r.members.length} stack members reload`);
-  if (r.kind === 'svl') blast.push(issu && spec.kind === 'activate' ? 'the standby chassis reloads first; the active keeps forwarding' : 'both StackWise Virtual chassis');
-  if (r.kind === 'dual-sup') blast.push(issu && spec.kind === 'activate' ? 'the standby supervisor reloads first; the active keeps forwarding' : 'both supervisors');
+  if (r.kind === 'svl') blast.push(issu && spec.kind === 'activate' ? 'both StackWise Virtual chassis, one after the other: the standby first, then a switchover, then the old active' : 'both StackWise Virtual chassis');
+  if (r.kind === 'dual-sup') blast.push(issu && spec.kind === 'activate' ? 'both supervisors, one after the other: the standby first, then a switchover, then the old active' : 'both supervisors');
   let impact: string;
   let rollback: string | null = null;
   if (spec.kind === 'switchover') impact = `${f.hostname} switches over to its standby (already on ${plan.targetVersion}); the old active reloads and rejoins as standby`;
   else if (spec.kind === 'cleanup') impact = `inactive image and package files are deleted from ${f.filesystem ?? 'flash'} (the running version is kept)`;
   else if (spec.kind === 'rollback') impact = `${f.hostname} goes back to ${plan.previousVersion}${plan.kind === 'issu' ? '' : `: traffic stops while it reloads (up to ${timeLimit(ctx.reloadTimeoutMs)})`}`;
-  else if (issu) impact = `the standby of ${f.hostname} reloads on ${plan.targetVersion}; traffic stays on the active`;
+  else if (issu) impact = `ISSU of ${f.hostname} to ${plan.targetVersion}: the standby reloads first, then a switchover (traffic moves to the upgraded standby; the SSH session drops), then the old active reloads and rejoins`;
   else impact = `traffic through ${f.hostname} stops while it reloads (up to ${timeLimit(ctx.reloadTimeoutMs)})`;
   if (spec.kind === 'activate') {
     rollback = plan.kind === 'install' ? 'install abort (auto-abort timer 120 min)' : plan.kind === 'bundle' ? `restore the boot variable ${plan.previousBoot.join(';')} and reload` : issu ? 'install abort issu' : `re-install ${plan.previousVersion}`;

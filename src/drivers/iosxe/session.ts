@@ -1,49 +1,22 @@
 // The IOS-XE platform layer over a channel: finds the real prompt (a banner
-// may hold prompt-like lines), climbs to privileged mode, turns paging off,
-// runs commands and answers declared dialogues. An unknown question or a
-// "% " error ends the operation with the device's own text, never a hang.
+// may hold prompt-like lines), climbs to privileged mode, turns paging and
+// log messages off, runs commands and answers declared dialogues. Log
+// messages and timestamp headers never break prompt or question matching
+// and never reach an output (noise.ts). An unknown question or a "% " error
+// ends the operation with the device's own text, never a hang; a session
+// that timed out or lost track of the device is closed, never reused.
 import { DeviceError, mask } from '../errors.js';
-import { Channel, ChannelClosed, noTranscript, type Matcher, tailOf, type Dialogue, type Transcript } from '../ssh/channel.js';
+import { Channel, ChannelClosed, noTranscript, type Matcher, tailOf } from '../ssh/channel.js';
+import { DEFAULT_TIMEOUTS, MODES, type Mode, type RunOptions, type SessionOptions, type Timeouts } from './session-options.js';
 import { SshTransport } from '../ssh/transport.js';
-import type { KnownHosts } from '../ssh/known-hosts.js';
 import type { DeviceTarget } from '../contract.js';
-import { PROMPTISH, PromptMatcher } from './prompt.js';
-import { context, splitTypedAhead, stripEcho } from './output.js';
+import { afterEcho, PROMPTISH, PromptMatcher } from './prompt.js';
+import { MORE, QUESTION, refusalAt } from './dialogues.js';
+import { commandOutput, context, splitTypedAhead, typedAheadAnswer } from './output.js';
+import { logTailStart, onTail, pastLogTail, withoutLog } from './noise.js';
+import { stoppedAt, typedAheadComplete } from './typeahead.js';
 
-/** connect, command, operation (a copy may take 30 min), idle (a silent question), drop (prompt back → session drops on reload). */
-export interface Timeouts { connect: number; command: number; operation: number; idle: number; drop: number }
-export const DEFAULT_TIMEOUTS: Timeouts = { connect: 20_000, command: 60_000, operation: 45 * 60_000, idle: 5_000, drop: 120_000 };
-
-export interface SessionOptions {
-  knownHosts: KnownHosts;
-  acceptNewHostKeys: boolean;
-  transcript?: Transcript;
-  timeouts?: Partial<Timeouts>;
-}
-
-export type Mode = 'user' | 'enable' | 'config';
-
-/** Privilege levels as data: how a prompt ends in each, and how to get there. */
-const MODES: Record<Mode, { suffix: RegExp; from: Mode | null; command: string | null }> = {
-  user: { suffix: />$/, from: null, command: null },
-  enable: { suffix: /[^)]#$/, from: 'user', command: 'enable' },
-  config: { suffix: /\)#$/, from: 'enable', command: 'configure terminal' },
-};
-
-const MORE = /-+ ?More ?-+\s*$/;
-const QUESTION = /(\[[^\]\n]*\]|\?|(?:Password|Username):)\s*$/i;
-const ERROR_LINE = /^(%(?!Warning)[^\n]*|.*Invalid input detected.*|.*Command authorization failed.*)$/m;
-const mayHoldError = (text: string) => text.includes('%') || text.includes('Invalid input detected') || text.includes('Command authorization failed');
-
-export interface RunOptions {
-  step?: string;
-  timeout?: 'command' | 'operation' | number;
-  dialogues?: Dialogue[];
-  /** The device is expected to drop the session (reload, switchover). */
-  expectClose?: boolean;
-  /** Return "% …" output instead of failing on it. */
-  allowErrors?: boolean;
-}
+export type { Mode, RunOptions, SessionOptions, Timeouts } from './session-options.js';
 
 export class IosxeSession {
   mode: Mode = 'user';
@@ -53,12 +26,15 @@ export class IosxeSession {
   /** Cleared when the device answered typed-ahead commands in a shape that could not be split. */
   private typeAhead = true;
   private promptRe: Matcher & { test(text: string): boolean } = PROMPTISH;
+  /** Why the session was given up (a timeout, a question left unanswered): it is never used again. */
+  private abandoned: string | null = null;
   readonly sent: string[] = [];
   pagingOff = false;
   /**
-   * The running and startup configuration as last read in this session, with
-   * how many commands had been sent then: a read that nothing followed can
-   * serve the backup that comes next instead of reading both again.
+   * The running and startup configuration as last read in this session (the
+   * pre-checks read them only when the header lines cannot tell whether the
+   * configuration is saved), with how many commands had been sent then: a
+   * read that nothing followed serves the backup that comes next.
    */
   configRead: { running: string; startup: string; at: number; afterSent: number } | null = null;
 
@@ -133,88 +109,122 @@ export class IosxeSession {
   }
 
   /**
-   * Paging off and a wide terminal. Both lines print nothing and ask nothing,
-   * so they are sent together and read back as two prompts.
+   * Paging off, a wide terminal, and no log messages on this line (a vty
+   * with `terminal monitor` from login would print them at any moment; a
+   * line that ignores this is tolerated). None prints anything or asks, so
+   * they are sent together and read back as three prompts.
    */
   private async terminalSettings(step: string): Promise<void> {
+    const commands = ['terminal length 0', 'terminal width 511', 'terminal no monitor'];
     this.channel.discard();
-    this.channel.write('terminal length 0\nterminal width 511\n');
-    this.sent.push('terminal length 0', 'terminal width 511');
-    const prompt = this.promptRe instanceof PromptMatcher ? this.promptRe.twice() : this.promptRe;
-    const r = await this.channel.readUntil([prompt, MORE], this.timeouts.command, { device: this.target.hostname, step });
-    this.pagingOff = r.index === 0 && !/%|authorization failed/i.test(r.text);
+    this.channel.write(commands.map((c) => `${c}\n`).join(''));
+    this.sent.push(...commands);
+    const prompt = this.promptRe instanceof PromptMatcher ? this.promptRe.answered(commands) : this.promptRe;
+    const r = await this.read([prompt, pastLogTail(MORE)], commands.join('", "'), step, this.timeouts.command);
     if (r.index === 1) {
       // Paging is still on and something paged: finish it, then carry on with paging on.
       this.channel.write(' ');
-      await this.channel.readUntil([this.promptRe], this.timeouts.command, { device: this.target.hostname, step });
+      await this.read([this.promptRe], commands.join('", "'), step, this.timeouts.command);
+      return;
+    }
+    // Judged on "terminal length 0" alone where the answer splits per command.
+    const parts = splitTypedAhead(typedAheadAnswer(r.text, this.hostname.slice(0, 20)), this.prompt, commands);
+    this.pagingOff = !/%|authorization failed/i.test(parts ? parts[0] : r.text);
+  }
+
+  /**
+   * Reads until a pattern matches. A timeout or an unknown question leaves
+   * the device somewhere upshift cannot follow (output still to come, a
+   * question waiting): the session is closed, so that no later read takes
+   * that output for its own, and the error says which command and what the
+   * device printed last.
+   */
+  private async read(patterns: Matcher[], what: string, step: string, timeoutMs: number, opts: { onIdle?: (tail: string) => void; sofar?: string } = {}) {
+    try {
+      return await this.channel.readUntil(patterns, timeoutMs, { device: this.target.hostname, step, idleMs: opts.onIdle ? this.timeouts.idle : undefined, onIdle: opts.onIdle });
+    } catch (err) {
+      if (err instanceof ChannelClosed) throw err;
+      if (err instanceof DeviceError && (err.kind === 'timeout' || err.kind === 'unknown-prompt')) {
+        const said = tailOf(mask(withoutLog((opts.sofar ?? '') + this.channel.peek(), this.hostname.slice(0, 20)), this.secrets)) || undefined;
+        this.abandon(err.kind === 'timeout' ? 'a command timed out' : 'a question was left unanswered');
+        if (err.kind === 'timeout') {
+          throw new DeviceError(this.target.hostname, step, 'timeout', `"${what}" did not return to the prompt within ${Math.round(timeoutMs / 1000)} s; the session was closed (a new one is opened for the next command)`, said);
+        }
+        throw new DeviceError(err.device, err.step, err.kind, `${err.detail}; the session was closed`, err.deviceSaid, false);
+      }
+      throw err;
     }
   }
 
-  /** Runs one command and returns its output without the echo and the prompt. */
+  /** Runs one command and returns its output without the echo, the prompt, log messages and the timestamp header. */
   async run(command: string, opts: RunOptions = {}): Promise<string> {
     const step = opts.step ?? 'command';
+    if (this.abandoned) throw new DeviceError(this.target.hostname, step, 'closed', `the session was closed earlier (${this.abandoned}); "${command}" was not sent`);
     const timeoutMs = typeof opts.timeout === 'number' ? opts.timeout : this.timeouts[opts.timeout ?? 'command'];
     const dialogues = opts.dialogues ?? [];
     const enableAsked = command === 'enable';
     this.channel.discard();
     this.channel.write(`${command}\n`);
     this.sent.push(command);
-    let output = '';
+    let answer = '';
     let answeredEnable = false;
-    const patterns = [this.promptRe, MORE, ...dialogues.map((d) => d.prompt)];
+    // End-anchored, one-line patterns: only the last lines can match, so a long output is not rescanned.
+    const patterns = [afterEcho(onTail(this.promptRe, 2048), command), ...[MORE, ...dialogues.map((d) => d.prompt)].map((p) => onTail(pastLogTail(p), 2048))];
+    const prefix = this.hostname.slice(0, 20);
     for (;;) {
       let r;
       try {
-        r = await this.channel.readUntil(patterns, timeoutMs, {
-          device: this.target.hostname, step, idleMs: this.timeouts.idle, window: 512,
+        r = await this.read(patterns, command, step, timeoutMs, {
+          sofar: answer,
           onIdle: (tail) => {
-            const last = tail.split('\n').at(-1) ?? '';
+            // The question may be followed by log messages: judge the line before them.
+            const asked = tail.slice(0, logTailStart(tail));
+            const last = asked.split('\n').at(-1) ?? '';
             if (QUESTION.test(last) && !this.promptRe.test(tail)) {
-              throw new DeviceError(this.target.hostname, step, 'unknown-prompt', `"${command}" asked a question upshift has no answer for`, mask(tail, this.secrets), false);
+              throw new DeviceError(this.target.hostname, step, 'unknown-prompt', `"${command}" asked a question upshift has no answer for`, mask(asked, this.secrets), false);
             }
           },
         });
       } catch (err) {
         if (err instanceof ChannelClosed) {
-          if (opts.expectClose) return stripEcho(output + this.channel.peek(), command);
-          throw new DeviceError(this.target.hostname, step, 'closed', `the session closed during "${command}" (${err.message})`, tailOf(mask(output + this.channel.peek(), this.secrets)));
+          if (opts.expectClose) return commandOutput(answer + this.channel.peek(), command, prefix, false);
+          throw new DeviceError(this.target.hostname, step, 'closed', `the session closed during "${command}" (${err.message})`, tailOf(mask(answer + this.channel.peek(), this.secrets)));
         }
         throw err;
       }
       if (r.index === 0) {
-        output += r.text.slice(0, r.matched.index);
+        answer += r.text;
         this.setMode(r.matched[1]);
         // A reload often comes seconds after the prompt: wait for the drop.
         if (opts.expectClose) await this.waitForClose(this.timeouts.drop);
         break;
       }
       if (r.index === 1) {
-        output += r.text.replace(MORE, '');
+        answer += r.text.slice(0, r.matched.index) + r.matched[0].replace(/-+ ?More ?-+[ \t]*/, '');
         this.channel.write(' ');
         continue;
       }
       const d = dialogues[r.index - 2];
-      output += r.text;
+      answer += r.text;
       if (enableAsked && answeredEnable) {
         // Asked for the secret a second time: it was wrong. Do not loop.
         this.channel.write('\x03');
         this.channel.write('\n');
         this.mode = 'user';
-        return stripEcho(output, command);
+        return commandOutput(answer, command, prefix, false);
       }
       answeredEnable = enableAsked;
       this.channel.write(`${d.answer}\n`, d.hidden);
       this.sent.push(d.hidden ? `(${d.name}: ******)` : `(${d.name}: ${d.answer || 'Enter'})`);
     }
-    const text = stripEcho(output, command);
+    const text = commandOutput(answer, command, prefix, true);
     if (!opts.allowErrors) this.failIfRefused(command, text, step);
     return text;
   }
 
   /** Throws the device's "% …" error (or "Invalid input") found in a command's output. */
   failIfRefused(command: string, text: string, step: string): void {
-    // The line-anchored scan is costly on long outputs; most have none of its words.
-    const err = mayHoldError(text) ? ERROR_LINE.exec(text) : null;
+    const err = refusalAt(text);
     if (err) throw new DeviceError(this.target.hostname, step, 'command', `"${command}" was refused`, mask(context(text, err.index), this.secrets), false);
   }
 
@@ -222,55 +232,40 @@ export class IosxeSession {
    * Read-only show commands typed ahead together and read back at once: one
    * round trip instead of one each, which over a WAN link is most of a
    * device's time. Only with paging off (a pager would take the typed-ahead
-   * lines as keystrokes) and at the privileged prompt. The answer is complete
-   * when the last command's echo, after a prompt, is followed by a prompt;
-   * it is split at each echoed prompt and command. A device that echoes
-   * type-ahead otherwise goes quiet at a prompt instead: then the commands are
-   * run again one at a time, and so is the rest of the session.
+   * lines as keystrokes) and at the privileged prompt. The answer is split
+   * at each echoed prompt and command. A device that echoes type-ahead
+   * otherwise goes quiet at a prompt instead: then the commands are run
+   * again one at a time, and so is the rest of the session.
    * Outputs as `run(…, { allowErrors: true })` gives them.
    */
-  async runReadOnly(commands: string[], step: string): Promise<string[]> {
+  async runReadOnly(commands: string[], step: string, timeout: 'command' | 'operation' = 'command'): Promise<string[]> {
     const one = async () => {
       const out: string[] = [];
-      for (const c of commands) out.push(await this.run(c, { step, allowErrors: true }));
+      for (const c of commands) out.push(await this.run(c, { step, allowErrors: true, timeout }));
       return out;
     };
     const promptRe = this.promptRe;
-    if (commands.length < 2 || !this.typeAhead || !this.pagingOff || this.mode !== 'enable' || !(promptRe instanceof PromptMatcher)) return one();
+    if (commands.length < 2 || !this.typeAhead || !this.pagingOff || this.mode !== 'enable' || !(promptRe instanceof PromptMatcher) || this.abandoned) return one();
     const prompt = this.prompt;
-    const lastEcho = `\n${prompt}${commands.at(-1)}\n`;
-    // Called on every chunk: the last echo is searched only in what is new, and the final
-    // prompt only in the last lines (as `run` does), so a long output is not rescanned.
-    let echoAt = -1;
-    let searched = 0;
-    const complete: Matcher = {
-      exec: (text) => {
-        if (echoAt < 0) {
-          echoAt = text.indexOf(lastEcho, Math.max(0, searched - lastEcho.length));
-          searched = text.length;
-          if (echoAt < 0) return null;
-        }
-        const from = Math.max(echoAt + 1, text.lastIndexOf('\n', text.length - 512));
-        const end = promptRe.exec(text.slice(from));
-        if (end) end.index += from;
-        return end;
-      },
-    };
     const quietAtPrompt = new Error('quiet at a prompt');
     this.channel.discard();
     this.channel.write(commands.map((c) => `${c}\n`).join(''));
     this.sent.push(...commands);
     let parts: string[] | null = null;
     try {
-      const r = await this.channel.readUntil([complete], this.timeouts.command, {
-        device: this.target.hostname, step, idleMs: this.timeouts.idle,
+      const r = await this.read([typedAheadComplete(prompt, promptRe, commands.at(-1)!)], commands.join('", "'), step, this.timeouts[timeout], {
         onIdle: (tail) => {
           if (promptRe.test(tail)) throw quietAtPrompt;
         },
       });
-      parts = splitTypedAhead(r.text.slice(0, r.matched.index), prompt, commands);
+      parts = splitTypedAhead(typedAheadAnswer(r.text, promptRe.prefix), prompt, commands);
     } catch (err) {
       if (err instanceof ChannelClosed) throw new DeviceError(this.target.hostname, step, 'closed', `the session closed during "${commands.join('", "')}" (${err.message})`, tailOf(mask(this.channel.peek(), this.secrets)));
+      if (err instanceof DeviceError && err.kind === 'timeout') {
+        // Name the command the device stopped at, not the whole list.
+        const at = stoppedAt(this.channel.peek(), prompt, commands);
+        throw new DeviceError(err.device, err.step, 'timeout', err.detail.replace(`"${commands.join('", "')}"`, `"${at}" (typed ahead with ${commands.length - 1} other read-only commands)`), err.deviceSaid);
+      }
       if (err !== quietAtPrompt) throw err;
     }
     if (parts) return parts;
@@ -302,7 +297,13 @@ export class IosxeSession {
   }
 
   get isClosed(): boolean {
-    return this.channel.isClosed || this.transport.closed !== null;
+    return this.abandoned !== null || this.channel.isClosed || this.transport.closed !== null;
+  }
+
+  /** Gives the session up: closed, and refused for any further command. */
+  private abandon(why: string): void {
+    this.abandoned ??= why;
+    this.close();
   }
 
   close(): void {

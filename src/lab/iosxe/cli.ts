@@ -4,15 +4,24 @@
 import type { Terminal } from './terminal.js';
 import type { IosxeSimDevice } from './device.js';
 import { COMMANDS, type CommandNode, type Handler } from './commands.js';
+import { MonitorFeed } from './syslog.js';
+import { timestampHeader } from './render-system.js';
 
 export type Mode = 'user' | 'enable' | 'config';
 
 export class CliSession {
   mode: Mode;
   private ended = false;
+  /** `terminal monitor`: log messages on this line. */
+  readonly monitor: MonitorFeed;
+  /** `exec prompt timestamp`: show outputs start with the load and time header. */
+  execTimestamp: boolean;
 
   constructor(readonly device: IosxeSimDevice, readonly term: Terminal, privileged: boolean) {
     this.mode = privileged ? 'enable' : 'user';
+    const f = device.state.faults;
+    this.monitor = new MonitorFeed(device.state, term, device.clock, f.has('syslog') || f.has('syslog-sticky'));
+    this.execTimestamp = f.has('timestamps');
   }
 
   get state() {
@@ -26,15 +35,23 @@ export class CliSession {
 
   end(): void {
     this.ended = true;
+    this.monitor.stop();
   }
 
   async run(motd: string): Promise<void> {
-    if (motd) await this.term.write(`\n${motd}\n`);
-    while (!this.ended && !this.term.closed) {
-      await this.term.write(`\n${this.prompt()}`);
-      const line = await this.term.readLine();
-      if (line === null) break;
-      await this.execute(line);
+    try {
+      if (motd) await this.term.write(`\n${motd}\n`);
+      while (!this.ended && !this.term.closed) {
+        const prompt = this.prompt();
+        const written = this.term.write(`\n${prompt}`);
+        this.monitor.afterPrompt();
+        await written;
+        const line = await this.term.readLine(true, prompt);
+        if (line === null) break;
+        await this.execute(line);
+      }
+    } finally {
+      this.monitor.stop();
     }
   }
 
@@ -50,8 +67,10 @@ export class CliSession {
       if (!filter) return this.invalid(line, line.indexOf('|'));
     }
     const tokens = tokenize(commandPart);
+    await this.hangIfAsked(tokens.map((t) => t.text));
     let node: CommandNode | Handler = COMMANDS[this.mode];
     let i = 0;
+    const path: string[] = [];
     for (; i < tokens.length; i++) {
       if (typeof node === 'function') break;
       const t = tokens[i];
@@ -59,7 +78,10 @@ export class CliSession {
       const exact: string | undefined = keys.find((k) => k.toLowerCase() === t.text.toLowerCase());
       const matches: string[] = exact ? [exact] : keys.filter((k) => k.toLowerCase().startsWith(t.text.toLowerCase()) && !k.startsWith('<'));
       const param: string | undefined = keys.find((k) => k.startsWith('<'));
-      if (matches.length === 1) node = (node as CommandNode)[matches[0]];
+      if (matches.length === 1) {
+        path.push(matches[0]);
+        node = (node as CommandNode)[matches[0]];
+      }
       else if (matches.length > 1) return this.write(`% Ambiguous command:  "${commandPart}"\n`);
       else if (param) {
         node = (node as CommandNode)[param]; // the handler receives this token and the rest
@@ -72,17 +94,37 @@ export class CliSession {
       node = fallback;
     }
     const args = tokens.slice(i).map((t) => t.text);
+    // The exec prints the header before the command runs: a pipe does not filter it.
+    if (this.execTimestamp && path[0] === 'show') await this.term.write(timestampHeader(this.state));
     if (filter) {
       const captured: string[] = [];
       await (node as Handler)(this.withCapture(captured), args, commandPart);
-      return this.term.page(filter(captured.join('')));
+      return this.term.page(this.monitor.output(filter(captured.join(''))));
     }
     return (node as Handler)(this, args, commandPart);
   }
 
   /** Output through the pager (honours terminal length). */
   async out(text: string): Promise<void> {
-    await this.term.page(text);
+    await this.term.page(this.monitor.output(text));
+  }
+
+  /**
+   * A command the device was told to hang on (the `hung` fault): it echoes,
+   * then nothing comes back for a long while; its output is late, if the
+   * line is still there to print it.
+   */
+  private async hangIfAsked(words: string[]): Promise<void> {
+    const hang = this.state.hangOn;
+    const at = hang.findIndex((c) => {
+      const full = c.split(' ');
+      return full.length === words.length && full.every((w, j) => w.startsWith(words[j].toLowerCase()));
+    });
+    if (at < 0) return;
+    hang.splice(at, 1);
+    this.state.log('hung', words.join(' '));
+    const until = Date.now() + this.device.clock.ms(this.device.timings.hungMs);
+    while (Date.now() < until && !this.term.closed) await new Promise((r) => setTimeout(r, Math.min(50, until - Date.now())));
   }
 
   /** Output as it is produced (no pager): progress, install logs. */
@@ -90,10 +132,12 @@ export class CliSession {
     await this.term.write(text);
   }
 
-  /** Asks a question and returns the line typed (null when the session dropped). */
-  async ask(question: string, echo = true): Promise<string | null> {
+  /** Asks a question and returns the line typed (null when the session dropped); `logged` arrives while it waits. */
+  async ask(question: string, echo = true, logged?: string): Promise<string | null> {
     await this.term.write(question);
-    return this.term.readLine(echo);
+    const answer = this.term.readLine(echo);
+    if (logged) this.monitor.emit(logged);
+    return answer;
   }
 
   /** `[confirm]`: Enter or y confirms, anything else refuses. */

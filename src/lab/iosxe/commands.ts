@@ -3,9 +3,11 @@
 // of the line as arguments.
 import type { CliSession, Mode } from './cli.js';
 import {
-  dir, showBoot, showFileSystems, showInstallSummary, showIpArp, showIpBgpSummary, showIpInterfaceBrief, showIpOspfNeighbor,
-  showIpRouteSummary, showProcessesCpu, showRedundancy, showRunningConfig, showSwitch, showVersion,
+  dir, showBoot, showFileSystems, showIpArp, showIpBgpSummary, showIpInterfaceBrief, showIpOspfNeighbor,
+  showIpRouteSummary, showProcessesCpu, showRunningConfig,
 } from './render.js';
+import { showInstallSummary, showRedundancy, showSwitch, showVersion } from './render-system.js';
+import { reloadPeerCommand, switchoverCommand } from './ha.js';
 import { installCommand } from './install.js';
 import { copyCommand, deleteCommand, verifyCommand } from './copy.js';
 
@@ -23,7 +25,13 @@ const terminal: CommandNode = {
     s.term.length = Number(n);
   } },
   width: { '<n>': async (s, [n]) => void (s.term.width = Number(n)) },
-  monitor: async () => undefined,
+  monitor: async (s) => s.monitor.set(true),
+  exec: { prompt: { timestamp: async (s) => void (s.execTimestamp = true) } },
+  no: {
+    // A line where logging stays on (console-like) takes the command and goes on logging.
+    monitor: async (s) => void (s.state.faults.has('syslog-sticky') || s.monitor.set(false)),
+    exec: { prompt: { timestamp: async (s) => void (s.execTimestamp = false) } },
+  },
 };
 
 const showTree: CommandNode = {
@@ -87,8 +95,8 @@ const enable: CommandNode = {
   configure: { '': async (s) => void (s.mode = 'config'), terminal: async (s) => void (s.mode = 'config') },
   reload: { '': async (s) => s.device.reloadCommand(s) },
   redundancy: {
-    'force-switchover': async (s) => s.device.switchoverCommand(s),
-    reload: { peer: async (s) => s.device.reloadPeerCommand(s) },
+    'force-switchover': async (s) => switchoverCommand(s.device, s),
+    reload: { peer: async (s) => reloadPeerCommand(s.device, s) },
   },
   disable: async (s) => void (s.mode = 'user'),
   exit: leave, logout: leave, quit: leave,
@@ -97,27 +105,27 @@ const enable: CommandNode = {
 const bootSystem: Handler = async (s, args) => {
   const path = args[args.length - 1];
   s.state.bootConfig = s.state.bootConfig.filter((b) => b !== path).concat(path);
-  s.state.configDirty = true;
+  s.state.configChanged();
 };
 
 const config: CommandNode = {
   hostname: { '<name>': async (s, [name]) => {
     s.state.hostname = name;
-    s.state.configDirty = true;
+    s.state.configChanged();
   } },
-  boot: { system: { '<path>': bootSystem }, manual: async (s) => void ((s.state.manualBoot = true), (s.state.configDirty = true)) },
+  boot: { system: { '<path>': bootSystem }, manual: async (s) => void ((s.state.manualBoot = true), s.state.configChanged()) },
   no: {
     boot: {
-      system: { '': async (s) => void ((s.state.bootConfig = []), (s.state.configDirty = true)), '<path>': async (s, args) => {
+      system: { '': async (s) => void ((s.state.bootConfig = []), s.state.configChanged()), '<path>': async (s, args) => {
         const path = args[args.length - 1];
         s.state.bootConfig = s.state.bootConfig.filter((b) => b !== path);
-        s.state.configDirty = true;
+        s.state.configChanged();
       } },
-      manual: async (s) => void ((s.state.manualBoot = false), (s.state.configDirty = true)),
+      manual: async (s) => void ((s.state.manualBoot = false), s.state.configChanged()),
     },
-    ip: { scp: { server: { enable: async (s) => void ((s.state.scpServer = false), (s.state.configDirty = true)) } } },
+    ip: { scp: { server: { enable: async (s) => void ((s.state.scpServer = false), s.state.configChanged()) } } },
   },
-  ip: { scp: { server: { enable: async (s) => void ((s.state.scpServer = true), (s.state.configDirty = true)) } } },
+  ip: { scp: { server: { enable: async (s) => void ((s.state.scpServer = true), s.state.configChanged()) } } },
   end: async (s) => void (s.mode = 'enable'),
   exit: async (s) => void (s.mode = 'enable'),
   do: { '<command>': async (s, args) => {

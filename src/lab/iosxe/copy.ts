@@ -77,7 +77,7 @@ async function httpCopy(s: CliSession, url: string, target: string): Promise<voi
           req.destroy();
           dev.storeFile(target, Buffer.concat(chunks)); // a partial file stays behind, as on a real box
           d.log('copy-dropped', `${received}/${total} bytes`);
-          dev.killSession(s);
+          dev.closeSession(s);
           return resolve({ ok: false, message: '', partial: true });
         }
         const ahead = received / rate - (Date.now() - started) / 1000;

@@ -1,12 +1,12 @@
 // A simulated IOS-XE device: its state, its SSH sessions, and what happens
 // over time: reloads (sessions drop, connections refused, back on whatever
-// the boot variable names), switchovers, ISSU and the auto-abort timer.
+// the boot variable names, stack members and the standby joining after the
+// active), and the auto-abort timer. Switchovers and ISSU are in ha.ts.
 import type { BlobStore } from '../blobs.js';
 import type { LabClock } from '../clock.js';
 import type { CliSession } from './cli.js';
 import { IosxeDeviceState, type IosxeDeviceConfig, type ImageCatalog } from './state.js';
-import { installStamp } from './install.js';
-import { paddedVersion } from '../images.js';
+import { logLine } from './syslog.js';
 
 export interface LabTimings {
   bootMs: number;
@@ -16,13 +16,17 @@ export interface LabTimings {
   verifyBytesPerSec: number;
   dropAfterMs: number;
   failoverMs: number;
+  /** After a whole-device reload: until the other stack members, or the standby, have joined. */
+  memberJoinMs: number;
+  /** How long a hung command keeps its prompt back. */
+  hungMs: number;
   panosJobMs: number;
   panosRebootMs: number;
 }
 
 export const DEFAULT_TIMINGS: LabTimings = {
   bootMs: 12_000, installAddMs: 5_000, activateMs: 3_000, copyBytesPerSec: 4 * 1024 * 1024, verifyBytesPerSec: 40 * 1024 * 1024,
-  dropAfterMs: 800, failoverMs: 4_000, panosJobMs: 6_000, panosRebootMs: 15_000,
+  dropAfterMs: 800, failoverMs: 4_000, memberJoinMs: 3_000, hungMs: 120_000, panosJobMs: 6_000, panosRebootMs: 15_000,
 };
 
 /** What the SSH layer offers the device: drop sessions, refuse or accept connections. */
@@ -32,6 +36,8 @@ export interface DeviceServer {
   dropAll(): void;
   drop(session: CliSession): void;
   renewHostKey(): void;
+  /** Sessions open now (their terminals show log messages while monitoring). */
+  sessions(): CliSession[];
 }
 
 export class IosxeSimDevice {
@@ -61,13 +67,15 @@ export class IosxeSimDevice {
     return this.state.members.map((_, i) => this.tag(i));
   }
 
+  /** A log message to every session that monitors. */
+  log(mnemonic: string, text: string): void {
+    const line = logLine(this.state, mnemonic, text);
+    for (const s of this.server.sessions()) s.monitor.emit(line);
+  }
+
   storeFile(name: string, bytes: Buffer): void {
     const blob = this.blobs.put(bytes);
     this.state.addFile(name, bytes.length, blob.id);
-  }
-
-  killSession(s: CliSession): void {
-    this.server.drop(s);
   }
 
   closeSession(s: CliSession): void {
@@ -86,12 +94,14 @@ export class IosxeSimDevice {
     d.scpServerSaved = d.scpServer;
     d.configDirty = false;
     d.nvramVersion = d.version;
+    d.nvramSaved = { at: new Date(), by: d.username };
+    d.savedChange = d.lastChange;
     d.log('save', d.bootSaved.join(';'));
     await s.write('[OK]\n');
   }
 
   /** P5 when the configuration is unsaved; false when the user backs out. */
-  private async offerSave(s: CliSession): Promise<boolean> {
+  async offerSave(s: CliSession): Promise<boolean> {
     if (!this.state.configDirty) return true;
     const a = await s.ask('System configuration has been modified. Save? [yes/no]: ');
     const c = a?.trim().toLowerCase();
@@ -107,77 +117,8 @@ export class IosxeSimDevice {
     if (!(await this.offerSave(s))) return;
     if (this.state.model.family === 'cat9k') await s.write('Reload command is being issued on Active unit, this will reload the whole stack\n');
     if (!(await s.confirm('Proceed with reload? [confirm]'))) return;
-    await s.write('\n*%SYS-5-RELOAD: Reload requested by console. Reload Reason: Reload Command.\n');
+    this.log('SYS-5-RELOAD', 'Reload requested by console. Reload Reason: Reload Command.');
     this.reload('Reload Command');
-  }
-
-  async switchoverCommand(s: CliSession): Promise<void> {
-    const d = this.state;
-    if (d.model.redundancy !== 'dual-sup' && d.model.redundancy !== 'svl') return s.write('% There is no STANDBY present\n');
-    if (d.peerState !== 'STANDBY HOT') return s.write('% Standby not ready for switchover\n');
-    if (!(await this.offerSave(s))) return;
-    if (!(await s.confirm('Proceed with switchover to standby RP? [confirm]'))) return;
-    await s.write('%PMAN-3-RELOAD_RP: R0/0: pvp: Reloading: RP switchover initiated. This RP will be reloaded\n');
-    d.switchovers++;
-    d.lastSwitchoverReason = 'user forced';
-    d.log('switchover', d.issu ? `to standby running ${d.issu.version}` : 'to standby');
-    this.after(this.timings.dropAfterMs, async () => {
-      this.server.dropAll();
-      await this.server.stop();
-      this.after(this.timings.failoverMs, async () => {
-        if (d.issu) {
-          d.version = d.issu.version;
-          d.issu = null;
-        }
-        d.lastReloadReason = 'redundancy force-switchover';
-        d.peerState = 'DISABLED'; // the old active reloads and rejoins as standby
-        d.members[1].version = d.version;
-        await this.server.listen();
-        this.after(this.timings.bootMs, async () => {
-          d.members.forEach((m) => (m.version = d.version));
-          d.peerState = d.faults.has('standby-cold') ? 'STANDBY COLD' : 'STANDBY HOT';
-          d.log('member-back', `standby on ${d.version}`);
-        });
-      });
-    });
-  }
-
-  async reloadPeerCommand(s: CliSession): Promise<void> {
-    const d = this.state;
-    if (d.peerState === 'DISABLED') return s.write('% There is no STANDBY present\n');
-    if (!(await s.confirm('Reload peer [confirm]'))) return;
-    await s.write('Preparing to reload peer\n');
-    d.peerState = 'DISABLED';
-    d.log('member-reload', 'peer');
-    this.after(this.timings.bootMs, async () => void (d.peerState = 'STANDBY HOT'));
-  }
-
-  /** ISSU as the lab runs it: the standby reloads on the new version first; the switchover is the operator's step. */
-  async issuUpgradeStandby(s: CliSession, version: string, op: string): Promise<void> {
-    const d = this.state;
-    const pkg = d.packages.find((p) => p.version === version && p.state === 'I')!;
-    await s.write(`--- Starting ISSU ---\nCopying image file: ${d.fs}${pkg.file} to standby\nInfo: Finished copying ${d.fs}${pkg.file} to standby\n  [2] Activate package(s) on ${this.tag(1)}\nStandby is reloading with the new image\n`);
-    d.peerState = 'DISABLED';
-    d.log('member-reload', `standby to ${version}`);
-    await this.clock.sleep(this.timings.bootMs);
-    d.members[1].version = version;
-    d.peerState = 'STANDBY HOT';
-    d.issu = { version };
-    pkg.state = 'U';
-    await s.write(`Standby is in STANDBY HOT state running ${paddedVersion(version)}\nISSU: run 'redundancy force-switchover' to continue on the upgraded standby, then 'install commit'.\nSUCCESS: ${op}  ${installStamp()}\n`);
-  }
-
-  async issuAbort(s: CliSession): Promise<void> {
-    const d = this.state;
-    const pkg = d.packages.find((p) => p.state === 'U');
-    d.peerState = 'DISABLED';
-    d.log('member-reload', `standby back to ${d.version}`);
-    await this.clock.sleep(this.timings.bootMs);
-    d.members[1].version = d.version;
-    d.peerState = 'STANDBY HOT';
-    d.issu = null;
-    if (pkg) pkg.state = 'I';
-    await s.write(`SUCCESS: install_abort  ${installStamp()}\n`);
   }
 
   stopAutoAbort(): void {
@@ -187,25 +128,33 @@ export class IosxeSimDevice {
     this.pendingAutoAbortMinutes = null;
   }
 
-  /** The whole device reloads: sessions drop, connections are refused, then it boots. */
-  reload(reason: string): void {
+  /** The whole device reloads: sessions drop, connections are refused, then it boots. `now`: no grace before the drop. */
+  reload(reason: string, opts: { now?: boolean } = {}): void {
     const d = this.state;
-    this.after(this.timings.dropAfterMs, async () => {
+    const go = async () => {
       d.lifecycle = 'reloading';
       d.reloads++;
       d.log('reload', `${reason}: from ${d.version}`);
-      if (reason === 'Install' || reason === 'Reload Command') this.revertUnsavedConfig();
+      for (const m of d.members) {
+        m.state = 'Removed';
+        d.log('member-reload', `member ${m.number}: ${reason}, from ${m.version}`);
+      }
+      this.revertUnsavedConfig();
       this.server.dropAll();
       await this.server.stop();
       this.after(this.timings.bootMs, () => this.boot(reason));
-    });
+    };
+    if (opts.now) void go();
+    else this.after(this.timings.dropAfterMs, go);
   }
 
+  /** What was not saved is gone after a reload. */
   private revertUnsavedConfig(): void {
     const d = this.state;
     d.bootConfig = [...d.bootSaved];
     d.scpServer = d.scpServerSaved;
     d.configDirty = false;
+    d.lastChange = null;
   }
 
   private async boot(reason: string): Promise<void> {
@@ -233,8 +182,14 @@ export class IosxeSimDevice {
       d.version = v;
       d.runningImage = `${d.fs}${entry}`;
     }
-    d.members.forEach((m) => (m.version = d.version));
-    d.peerState = d.model.redundancy === 'dual-sup' || d.model.redundancy === 'svl' ? (d.faults.has('standby-cold') ? 'STANDBY COLD' : 'STANDBY HOT') : 'DISABLED';
+    // Every member boots the same image; the first to come up is active, the others join after it.
+    d.members.forEach((m, i) => {
+      m.version = d.version;
+      m.role = i === 0 ? 'Active' : i === 1 ? 'Standby' : 'Member';
+      m.state = i === 0 ? 'Ready' : 'Removed';
+    });
+    const ha = d.model.redundancy === 'dual-sup' || d.model.redundancy === 'svl';
+    d.peerState = 'DISABLED';
     d.bootedAt = Date.now();
     d.lastReloadReason = reason;
     d.issu = null;
@@ -245,11 +200,21 @@ export class IosxeSimDevice {
       if (d.bgp.length > 0) d.bgp[0] = { ...d.bgp[0], state: 'Active', prefixes: 0 };
       if (d.ospf.length > 0) d.ospf.pop();
     }
+    if (d.faults.has('hung')) d.hangOn.push('show install summary');
     if (d.faults.has('host-key')) this.server.renewHostKey();
     if (this.pendingAutoAbortMinutes !== null && d.packages.some((p) => p.state === 'U')) this.startAutoAbort(this.pendingAutoAbortMinutes);
     this.pendingAutoAbortMinutes = null;
     d.lifecycle = 'up';
     d.log('boot', `${d.version} (${d.mode} mode, ${d.runningImage})`);
+    if (d.members.length > 1) {
+      this.after(this.timings.memberJoinMs, () => {
+        for (const m of d.members.slice(1)) {
+          m.state = 'Ready';
+          d.log('member-back', `member ${m.number} on ${m.version}`);
+        }
+        if (ha) d.peerState = d.faults.has('standby-cold') ? 'STANDBY COLD' : 'STANDBY HOT';
+      });
+    }
     await this.server.listen();
   }
 
@@ -258,7 +223,8 @@ export class IosxeSimDevice {
     this.state.log('boot-failed', why);
   }
 
-  private startAutoAbort(minutes: number): void {
+  /** The auto-abort timer of an activated, uncommitted install: at expiry, back to the committed version. */
+  startAutoAbort(minutes: number): void {
     const d = this.state;
     const ms = this.clock.ms(minutes * 60_000);
     d.autoAbort = { deadline: Date.now() + ms };
@@ -274,7 +240,8 @@ export class IosxeSimDevice {
     this.timers.add(d.abortTimer);
   }
 
-  private after(baseMs: number, fn: () => unknown): void {
+  /** Runs `fn` after `baseMs` (at speed 1), unless the lab stops first. */
+  after(baseMs: number, fn: () => unknown): void {
     const t = setTimeout(() => {
       this.timers.delete(t);
       void fn();

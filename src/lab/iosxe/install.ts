@@ -1,8 +1,11 @@
-// `install …` on the simulated device, with the prompts (P1 P2 P3 P4) and the
-// output and failure lines of ../shared/reference/iosxe.md §1.2–1.7.
+// `install …` on the simulated device, with its questions (save, proceed,
+// boot config, remove files) and the output and failure lines real devices
+// print (docs/devices/iosxe-sessions.md); ISSU's activation is in ha.ts.
 import type { CliSession } from './cli.js';
 import type { Handler } from './commands.js';
 import { paddedVersion } from '../images.js';
+import { issuActivate, issuBusy } from './ha.js';
+import { logLine } from './syslog.js';
 
 const VERBS = ['add', 'activate', 'commit', 'abort', 'remove', 'auto-abort-timer', 'rollback'];
 
@@ -67,13 +70,16 @@ async function add(s: CliSession, fileArg: string, o: Options): Promise<void> {
   const name = fileArg.replace(/^[a-z0-9-]+:\/?/i, '');
   const file = d.files.get(name);
   await s.write(`${op}: START ${installStamp()}\n`);
+  if (d.issu) return s.write(issuBusy(op));
   if (!file) return s.write(`FAILED: ${op} : File ${fileArg} does not exist\n`);
   if (d.mode === 'bundle' && !(o.activate && o.commit)) {
     return s.write(`[1]  R0 FAILED: Booted in bundle mode. For Bundle-to-Install mode conversion, please use one-shot CLI - install add file <> activate commit\nFAILED: install_add /${d.fs.replace(':', '')}/${name} ${installStamp()}\n`);
   }
   if (d.packages.some((p) => p.state === 'U')) return s.write(`FAILED: ${op} : Cannot perform add operation as previous installation is pending commit\n`);
+  // The system check comes before anything is added.
+  if (o.issu && issuRefusal(s)) return s.write(`FAILED: ISSU requirement pre-check (${issuRefusal(s)})\nFAILED: ${op} ${installStamp()}\n`);
   const version = d.fileVersion(name);
-  await s.write(`${op}: Adding PACKAGE\n${op}: Checking whether new add is allowed ....\n`);
+  await s.write(`${op}: Adding ${o.issu ? 'ISSU' : 'PACKAGE'}\n${op}: Checking whether new add is allowed ....\n`);
   await s.device.clock.sleep(s.device.timings.installAddMs / 3);
   if (!version) return s.write(`[1] ${s.device.tag(0)} FAILED: Failed to validate image ${d.fs}${name}: the image is corrupt or not valid for this platform\nFAILED: ${op} ${d.fs}${name}\n`);
   if (d.packages.some((p) => p.version === version && p.state === 'I')) {
@@ -101,13 +107,11 @@ async function add(s: CliSession, fileArg: string, o: Options): Promise<void> {
 async function activate(s: CliSession, o: Options, op: string): Promise<void> {
   const d = s.state;
   if (op === 'install_activate') await s.write(`${op}: START ${installStamp()}\n`);
+  if (op === 'install_activate' && d.issu) return s.write(issuBusy(op));
   if (op === 'install_activate' && d.packages.some((p) => p.state === 'U')) return s.write(`FAILED: ${op} : Cannot perform activate operation as previous installation is pending commit\n`);
   const pkg = [...d.packages].reverse().find((p) => p.state === 'I');
   if (!pkg) return s.write(`FAILED: ${op} : No package is added; use 'install add file' first\n`);
-  if (o.issu) {
-    const why = d.mode !== 'install' ? 'Install Boot: No' : d.model.redundancy !== 'dual-sup' && d.model.redundancy !== 'svl' ? 'Platform ISSU Support: No' : d.peerState !== 'STANDBY HOT' ? 'Standby Online: No' : null;
-    if (why) return s.write(`FAILED: ISSU requirement pre-check (${why})\nFAILED: ${op} ${installStamp()}\n`);
-  }
+  if (o.issu && issuRefusal(s)) return s.write(`FAILED: ISSU requirement pre-check (${issuRefusal(s)})\nFAILED: ${op} ${installStamp()}\n`);
   if (d.mode === 'bundle') {
     if (!o.quiet) {
       const a = await s.ask(`Please confirm you have changed boot config to ${d.fs}packages.conf [y/n]`);
@@ -125,13 +129,16 @@ async function activate(s: CliSession, o: Options, op: string): Promise<void> {
     if (c === 'y') await s.device.saveConfig(s, { quiet: true });
   }
   await s.write(`${op}: Activating ${o.issu ? 'ISSU' : 'PACKAGE'}\nFollowing packages shall be activated:\n/${d.fs.replace(':', '')}/${pkg.file}\n\n`);
+  // The install manager logs the start as it asks: on a monitoring terminal the
+  // message lands after the question, and the answer's echo after the message.
+  const started = logLine(d, 'INSTALL-5-INSTALL_START_INFO', `${memberPrefix(s)}install_engine: Started install activate ${o.issu ? 'ISSU' : 'NONE'}`);
   if (!o.quiet) {
-    const a = await s.ask('This operation may require a reload of the system. Do you want to proceed? [y/n]');
+    const a = await s.ask('This operation may require a reload of the system. Do you want to proceed? [y/n]', true, started);
     if (a === null) return;
     if (a.trim().toLowerCase() !== 'y') return s.write(`${op}: Operation aborted by user\n`);
-  }
+  } else s.monitor.emit(started);
   s.state.log('install', `activate ${pkg.version}${o.issu ? ' issu' : ''}${o.commit ? ' commit' : ''}`);
-  if (o.issu) return s.device.issuUpgradeStandby(s, pkg.version, op);
+  if (o.issu) return issuActivate(s.device, s, pkg, { commit: o.commit, abortMinutes: o.abortMinutes });
   await s.write('--- Starting Activate ---\nPerforming Activate on all members\n');
   for (const t of s.device.tags()) await s.write(`  [1] Activate package(s) on ${t}\n`);
   await s.device.clock.sleep(s.device.timings.activateMs);
@@ -140,8 +147,13 @@ async function activate(s: CliSession, o: Options, op: string): Promise<void> {
   if (d.mode === 'bundle') d.mode = 'install'; // one-shot conversion: packages.conf now names the new version
   pkg.state = o.commit ? 'C' : 'U';
   if (o.commit && previous) previous.state = 'I';
+  if (!o.commit) s.device.pendingAutoAbortMinutes = o.abortMinutes ?? 120;
+  if (d.faults.has('drop-early')) {
+    // The active reloads before the result is printed: the session just ends.
+    s.state.log('install', 'session dropped before SUCCESS');
+    return s.device.reload('Install', { now: true });
+  }
   if (o.commit) await s.write('--- Starting Commit ---\nPerforming Commit on all members\nFinished Commit operation\n\n');
-  else s.device.pendingAutoAbortMinutes = o.abortMinutes ?? 120;
   if (d.model.family === 'c8000v') await s.write('Send model notification for install_activate before reload\n');
   await s.write(`Install will reload the system now!\nSUCCESS: ${op}  ${installStamp()}\n`);
   s.device.reload('Install');
@@ -150,7 +162,7 @@ async function activate(s: CliSession, o: Options, op: string): Promise<void> {
 async function commit(s: CliSession): Promise<void> {
   const d = s.state;
   await s.write(`install_commit: START ${installStamp()}\n`);
-  if (d.issu) return s.write('FAILED: install_commit : ISSU is waiting for the switchover; run redundancy force-switchover first\n');
+  if (d.issu) return s.write(issuBusy('install_commit'));
   const pkg = d.packages.find((p) => p.state === 'U');
   if (!pkg) return s.write('FAILED: install_commit : No uncommitted package to commit\n');
   await s.write('--- Starting Commit ---\nPerforming Commit on all members\n');
@@ -166,10 +178,8 @@ async function commit(s: CliSession): Promise<void> {
 async function abort(s: CliSession, issu: boolean): Promise<void> {
   const d = s.state;
   await s.write(`install_abort: START ${installStamp()}\n`);
-  if (issu || d.issu) {
-    if (!d.issu) return s.write('FAILED: install_abort : No ISSU operation is in progress\n');
-    return s.device.issuAbort(s);
-  }
+  if (d.issu) return s.write(issuBusy('install_abort'));
+  if (issu) return s.write('FAILED: install_abort : No ISSU operation is in progress\n');
   const pkg = d.packages.find((p) => p.state === 'U');
   if (!pkg) return s.write('FAILED: install_abort : No uncommitted package to abort\n');
   const a = await s.ask('This operation may require a reload of the system. Do you want to proceed? [y/n]');
@@ -181,6 +191,20 @@ async function abort(s: CliSession, issu: boolean): Promise<void> {
   s.state.log('install', `abort ${pkg.version}`);
   await s.write(`Finished Abort\nSUCCESS: install_abort  ${installStamp()}\n`);
   s.device.reload('Install');
+}
+
+/** Why this system cannot run an ISSU now (the System Check of `show issu state detail`), or null. */
+function issuRefusal(s: CliSession): string | null {
+  const d = s.state;
+  if (d.mode !== 'install') return 'Install Boot: No';
+  if (d.model.redundancy !== 'dual-sup' && d.model.redundancy !== 'svl') return 'Platform ISSU Support: No';
+  if (d.peerState !== 'STANDBY HOT') return 'Standby Online: No';
+  return null;
+}
+
+/** How a member prefixes its install messages: "Switch 1 R0/0: " on switches, "R0/0: " on routers. */
+function memberPrefix(s: CliSession): string {
+  return s.state.model.family === 'cat9k' && s.state.model.redundancy !== 'dual-sup' ? 'Switch 1 R0/0: ' : 'R0/0: ';
 }
 
 /** Files not needed by the committed or activated packages. */

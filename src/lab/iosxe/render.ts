@@ -1,8 +1,7 @@
-// Show outputs rendered from the device state, in the real formats (see the
-// captured samples in ../shared/fixtures/iosxe).
-import { codename } from '../models.js';
-import { paddedVersion } from '../images.js';
-import type { IosxeDeviceState } from './state.js';
+// Show outputs rendered from the device state, in the real formats: files,
+// boot variables, routing tables, configuration. What the system says about
+// itself (version, install, redundancy, stack) is in render-system.ts.
+import type { ConfigStamp, IosxeDeviceState } from './state.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
@@ -24,72 +23,6 @@ export function formatUptime(ms: number): string {
   return parts.filter(([n], i) => n > 0 || i === parts.length - 1).map(([n, u]) => `${n} ${u}${n === 1 ? '' : 's'}`).join(', ');
 }
 
-/** Build string as shown by `show install summary`: 17.09.05.0.1432 */
-function installVersion(v: string): string {
-  const build = [...v].reduce((a, c) => (a * 31 + c.charCodeAt(0)) % 9000, 7) + 1000;
-  return `${paddedVersion(v)}.0.${build}`;
-}
-
-export function showVersion(d: IosxeDeviceState): string {
-  const m = d.model;
-  const v = d.version;
-  const lines = [
-    `Cisco IOS XE Software, Version ${paddedVersion(v)}`,
-    `Cisco IOS Software [${codename(v)}], ${m.software}, Version ${v}, RELEASE SOFTWARE (fc1)`,
-    'Technical Support: http://www.cisco.com/techsupport',
-    'Copyright (c) 1986-2024 by Cisco Systems, Inc.',
-    'Compiled Tue 30-Jan-24 15:48 by mcpre',
-    '',
-    '',
-    'Cisco IOS-XE software, Copyright (c) 2005-2024 by cisco Systems, Inc.',
-    'All rights reserved.  Certain components of Cisco IOS-XE software are',
-    'licensed under the GNU General Public License ("GPL") Version 2.0.',
-    '',
-    '',
-    'ROM: IOS-XE ROMMON',
-    `BOOTLDR: System Bootstrap, Version 17.9.1r[FC2], RELEASE SOFTWARE (P)`,
-    '',
-    `${d.hostname} uptime is ${formatUptime(d.uptimeMs())}`,
-    `Uptime for this control processor is ${formatUptime(d.uptimeMs() + 240_000)}`,
-    `System returned to ROM by ${d.lastReloadReason === 'Install' ? 'Install ' : d.lastReloadReason}`,
-    `System image file is "${d.runningImage}"`,
-    `Last reload reason: ${d.lastReloadReason === 'Install' ? 'Install ' : d.lastReloadReason}`,
-    '',
-    '',
-    '',
-    'This product contains cryptographic features and is subject to United',
-    'States and local country laws governing import, export, transfer and',
-    'use.',
-    '',
-    '',
-    `cisco ${m.pid} (${m.cpu}) processor with ${m.memoryK} bytes of memory.`,
-    `Processor board ID ${d.serial}`,
-    `Router operating mode: Autonomous`,
-    ...m.ports.split('\n'),
-    '32768K bytes of non-volatile configuration memory.',
-    `${Math.floor(m.flashTotal / 1024)}K bytes of ${m.fs === 'flash:' ? 'Flash' : 'Bootflash'} at ${m.fs}.`,
-  ];
-  if (m.switchTable) {
-    lines.push('', `Base Ethernet MAC Address          : ${macColons(d.baseMac)}`, `Model Number                       : ${m.pid}`, `System Serial Number               : ${d.serial}`, '', '');
-    lines.push('Switch Ports Model              SW Version        SW Image              Mode   ');
-    lines.push('------ ----- -----              ----------        ----------            ----   ');
-    d.members.forEach((mem, i) => {
-      lines.push(`${i === 0 ? '*' : ' '}${lpad(mem.number, 5)} ${pad(65, 5)} ${pad(m.pid, 18)} ${pad(paddedVersion(mem.version), 17)} ${pad('CAT9K_IOSXE', 21)} ${d.mode.toUpperCase()}`);
-    });
-    for (const mem of d.members.slice(1)) {
-      lines.push('', '', `Switch ${String(mem.number).padStart(2, '0')}`, '---------', `Switch uptime                      : ${formatUptime(d.uptimeMs())}`, '',
-        `Base Ethernet MAC Address          : ${macColons(mem.mac)}`, `Model Number                       : ${m.pid}`, `System Serial Number               : ${mem.serial}`);
-    }
-  }
-  lines.push('', `Configuration register is ${m.configRegister}`, '');
-  return lines.join('\n');
-}
-
-function macColons(dotted: string): string {
-  const hex = dotted.replace(/\./g, '');
-  return hex.match(/../g)!.join(':');
-}
-
 function stamp(date: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${MONTHS[date.getUTCMonth()]} ${lpad(date.getUTCDate(), 2)} ${date.getUTCFullYear()} ${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())} +00:00`;
@@ -104,33 +37,6 @@ export function dir(d: IosxeDeviceState, fs: string): string {
   }
   if (d.files.size === 0) lines.push('No files in directory');
   lines.push('', `${d.model.flashTotal} bytes total (${d.freeBytes()} bytes free)`);
-  return lines.join('\n');
-}
-
-export function showInstallSummary(d: IosxeDeviceState): string {
-  const tags = d.model.family === 'cat9k' && d.model.redundancy !== 'dual-sup'
-    ? (d.model.redundancy === 'svl' ? `Chassis ${d.members.map((m) => `${m.number}/R0`).join(' ')}` : `Switch ${d.members.map((m) => m.number).join(' ')}`)
-    : d.model.redundancy === 'dual-sup' ? 'R0 R1' : 'R0';
-  const lines = [
-    `[ ${tags} ] Installed Package(s) Information:`,
-    'State (St): I - Inactive, U - Activated & Uncommitted,',
-    '            C - Activated & Committed, D - Deactivated & Uncommitted',
-    '--------------------------------------------------------------------------------',
-    'Type  St   Filename/Version',
-    '--------------------------------------------------------------------------------',
-  ];
-  if (d.mode === 'install') for (const p of d.packages) lines.push(`IMG   ${p.state}    ${installVersion(p.version)}`);
-  else lines.push(`IMG   C    ${installVersion(d.version)}`);
-  lines.push('', '--------------------------------------------------------------------------------');
-  if (d.autoAbort) {
-    const left = Math.max(0, (d.autoAbort.deadline - Date.now()) * d.clock.speed);
-    const s = Math.floor(left / 1000);
-    const hms = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
-    lines.push(`Auto abort timer: active on install_activate, time before rollback - ${hms}`);
-  } else {
-    lines.push('Auto abort timer: inactive');
-  }
-  lines.push('--------------------------------------------------------------------------------', '');
   return lines.join('\n');
 }
 
@@ -153,57 +59,6 @@ export function showBoot(d: IosxeDeviceState, bootedWith: string[]): string {
   }
   lines.push(`Configuration register is ${d.model.configRegister}`, '');
   return lines.join('\n');
-}
-
-export function showRedundancy(d: IosxeDeviceState): string {
-  const ha = d.model.redundancy === 'dual-sup' || d.model.redundancy === 'svl';
-  const svl = d.model.redundancy === 'svl';
-  // A stack of two or more runs SSO between its active and standby switch, as a real one does.
-  const stack = d.model.redundancy === 'stack' && d.members.length > 1;
-  const duplex = ha || stack;
-  const peer = stack ? 'STANDBY HOT' : d.peerState;
-  const up = formatUptime(d.uptimeMs());
-  const image = (v: string) => `Cisco IOS Software [${codename(v)}], ${d.model.software}, Version ${v}, RELEASE SOFTWARE (fc1)`;
-  const standby = d.members[1];
-  const lines = [
-    'Redundant System Information :', '------------------------------',
-    `       Available system uptime = ${up}`,
-    `Switchovers system experienced = ${d.switchovers}`,
-    '              Standby failures = 0',
-    `        Last switchover reason = ${d.lastSwitchoverReason}`,
-    ' ',
-    `                 Hardware Mode = ${duplex ? 'Duplex' : 'Simplex'}`,
-    `    Configured Redundancy Mode = ${duplex ? 'sso' : 'Non-redundant'}`,
-    `     Operating Redundancy Mode = ${duplex ? (peer === 'STANDBY HOT' ? 'sso' : 'rpr') : 'Non-redundant'}`,
-    '              Maintenance Mode = Disabled',
-    `                Communications = ${duplex ? 'Up' : 'Down      Reason: Simplex mode'}`,
-    ' ', 'Current Processor Information :', '-------------------------------',
-    `               Active Location = ${svl || stack ? 'Switch 1' : 'slot 1'}`,
-    '        Current Software state = ACTIVE',
-    `       Uptime in current state = ${up}`,
-    `                 Image Version = ${image(d.version)}`,
-    `                          BOOT = ${d.bootSaved.join(';')};`,
-    ' ', 'Peer Processor Information :', '----------------------------',
-  ];
-  if (duplex && standby) {
-    lines.push(`              Standby Location = ${svl || stack ? 'Switch 2' : 'slot 2'}`, `        Current Software state = ${peer}`,
-      `       Uptime in current state = ${up}`, `                 Image Version = ${image(standby.version)}`, `                          BOOT = ${d.bootSaved.join(';')};`);
-  } else {
-    lines.push('              Standby Location = slot 2', '        Current Software state = DISABLED');
-  }
-  return lines.join('\n') + '\n';
-}
-
-export function showSwitch(d: IosxeDeviceState): string {
-  const lines = [
-    `Switch/Stack Mac Address : ${d.baseMac} - Local Mac Address`,
-    'Mac persistency wait time: Indefinite',
-    '                                             H/W   Current',
-    'Switch#   Role    Mac Address     Priority Version  State',
-    '-------------------------------------------------------------------------------------',
-  ];
-  d.members.forEach((m, i) => lines.push(`${i === 0 ? '*' : ' '}${m.number}       ${pad(m.role, 8)} ${m.mac}     ${m.priority}      V02     ${m.state}`));
-  return lines.join('\n') + '\n';
 }
 
 export function showIpRouteSummary(d: IosxeDeviceState): string {
@@ -259,11 +114,26 @@ export function showProcessesCpu(d: IosxeDeviceState): string {
     '   2       11284      173521         65  0.00%  0.00%  0.00%   0 Load Meter', ''].join('\n');
 }
 
+/** `14:03:42 UTC Wed Mar 3 2021 by netops`, as the configuration header prints a change or a save. */
+function changeStamp(c: ConfigStamp): string {
+  const t = c.at.toUTCString(); // "Wed, 03 Mar 2021 14:03:42 GMT"
+  const [dow, dd, mon, yyyy, time] = t.replace(',', '').split(' ');
+  return `${time} UTC ${dow} ${mon} ${Number(dd)} ${yyyy} by ${c.by}`;
+}
+
+/** The comment lines IOS puts at the top of the configuration: when it changed and when it was saved. */
+function configHeader(d: IosxeDeviceState, saved: boolean): string[] {
+  const change = saved ? d.savedChange : d.lastChange;
+  return ['!', change ? `! Last configuration change at ${changeStamp(change)}` : '! No configuration change since last restart',
+    `! NVRAM config last updated at ${changeStamp(d.nvramSaved)}`];
+}
+
 export function showRunningConfig(d: IosxeDeviceState, which: 'running' | 'startup' = 'running'): string {
   const saved = which === 'startup';
   const boot = saved ? d.bootSaved : d.bootConfig;
   const scp = saved ? d.scpServerSaved : d.scpServer;
   const body = [
+    ...configHeader(d, saved),
     '!', `version ${d.version.split('.').slice(0, 2).join('.')}`, 'service timestamps debug datetime msec', 'service timestamps log datetime msec',
     'service password-encryption', '!', `hostname ${d.hostname}`, '!', 'boot-start-marker',
     ...boot.map((b) => (d.model.redundancy === 'stack' && b.endsWith('.bin') ? `boot system switch all ${b}` : `boot system ${b}`)),

@@ -17,6 +17,8 @@ export interface SshOptions {
   motd: string;
   /** OpenSSH public keys ("ssh-ed25519 AAAA…") allowed to log in as the device's user. */
   authorizedKeys: string[];
+  /** One-way delay of the CLI's traffic (a WAN link), real milliseconds. */
+  latencyMs?: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export function serverHostKey(pem: string): { key: ParsedKey } {
 export class DeviceSsh implements DeviceServer {
   private server: InstanceType<typeof Server> | null = null;
   private readonly conns = new Set<Connection>();
-  private readonly sessions = new Map<CliSession, Connection>();
+  private readonly open = new Map<CliSession, Connection>();
 
   constructor(private readonly dev: IosxeSimDevice, private hostKey: string, private readonly opts: SshOptions) {}
 
@@ -88,14 +90,20 @@ export class DeviceSsh implements DeviceServer {
 
   /** Drops every connection at once, as a reloading box does (no goodbye). */
   dropAll(): void {
+    // The terminals stop first: nothing more is written to a connection that is gone.
+    for (const cli of this.open.keys()) cli.term.close();
     for (const c of this.conns) destroy(c);
     this.conns.clear();
-    this.sessions.clear();
+    this.open.clear();
+  }
+
+  sessions(): CliSession[] {
+    return [...this.open.keys()];
   }
 
   drop(session: CliSession): void {
-    const c = this.sessions.get(session);
-    this.sessions.delete(session);
+    const c = this.open.get(session);
+    this.open.delete(session);
     if (c) {
       this.conns.delete(c);
       c.end();
@@ -136,11 +144,11 @@ export class DeviceSsh implements DeviceServer {
         session.on('env', (ok) => ok?.());
         session.on('shell', (ok) => {
           const channel = ok();
-          const term = new Terminal(channel, this.dev.clock, d.faults.has('slow'), d.faults.has('echo-ahead'));
+          const term = new Terminal(channel, this.dev.clock, d.faults.has('slow'), d.faults.has('echo-ahead'), this.opts.latencyMs ?? 0);
           const cli = new CliSession(this.dev, term, d.enableSecret === null);
-          this.sessions.set(cli, client);
+          this.open.set(cli, client);
           void cli.run(this.opts.motd).finally(() => {
-            this.sessions.delete(cli);
+            this.open.delete(cli);
             if (!term.closed) {
               channel.exit(0);
               channel.end();
@@ -154,9 +162,10 @@ export class DeviceSsh implements DeviceServer {
             return scpSink(this.dev, scp[1], ok() as unknown as Parameters<typeof scpSink>[2]);
           }
           const channel: ServerChannel = ok();
-          const term = new Terminal(channel, this.dev.clock, d.faults.has('slow'));
+          const term = new Terminal(channel, this.dev.clock, d.faults.has('slow'), false, this.opts.latencyMs ?? 0);
           term.length = 0;
           const cli = new CliSession(this.dev, term, true);
+          cli.monitor.set(false); // one command's output, not a monitoring line
           void cli.execute(info.command).then(() => term.flush()).finally(() => {
             channel.exit(0);
             channel.end();

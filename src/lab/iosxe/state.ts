@@ -24,6 +24,8 @@ export interface IosxeDeviceConfig {
   model: IosxeModel;
   version: string;
   mode?: 'install' | 'bundle';
+  /** An engineering build of `version`: show version prints the BLD_ label instead of the release. */
+  build?: 'release' | 'engineering';
   username: string;
   password: string;
   /** null: the account logs in at privilege 15 (#); otherwise `enable` asks for this secret. */
@@ -35,6 +37,21 @@ export interface IosxeDeviceConfig {
 }
 
 export type Lifecycle = 'up' | 'reloading' | 'never' | 'rommon';
+
+/** How often and where `terminal monitor` shows log messages (probabilities 0–1). */
+export interface SyslogBehaviour {
+  /** Mean interval of messages arriving at any moment (ms at speed 1). */
+  everyMs: number;
+  /** A message right after a prompt. */
+  afterPrompt: number;
+  /** A message between the lines of a show output. */
+  betweenLines: number;
+  /** The prompt and the partly typed line printed again after a message (as `logging synchronous` does). */
+  reprint: number;
+}
+
+/** A configuration change or save, as `! Last configuration change at …` prints it. */
+export interface ConfigStamp { at: Date; by: string }
 
 const hash = (s: string) => createHash('sha256').update(s).digest();
 
@@ -49,19 +66,25 @@ export class IosxeDeviceState {
   readonly faults: Set<IosxeFault>;
 
   version: string;
+  readonly build: 'release' | 'engineering';
   mode: 'install' | 'bundle';
   runningImage: string;
   packages: InstallPackage[] = [];
   /** Auto-abort timer of an activated, uncommitted install (deadline in ms since epoch). */
   autoAbort: { deadline: number } | null = null;
   abortTimer: NodeJS.Timeout | null = null;
-  /** ISSU in progress: the standby runs `version` and waits for the switchover. */
-  issu: { version: string } | null = null;
+  /** ISSU in progress, from the standby's reload until the old active has rejoined on `version`. */
+  issu: { version: string; phase: 'standby' | 'switchover' | 'rejoin' } | null = null;
 
   bootConfig: string[];
   bootSaved: string[];
   manualBoot = false;
   configDirty = false;
+  /** null: no change since the last restart. */
+  lastChange: ConfigStamp | null = null;
+  nvramSaved: ConfigStamp;
+  /** The change stamp the saved configuration carries. */
+  savedChange: ConfigStamp | null = null;
   scpServer = false;
   scpServerSaved = false;
   nvramVersion: string;
@@ -87,6 +110,11 @@ export class IosxeDeviceState {
   readonly journal: JournalEvent[] = [];
   reloads = 0;
   copyAttempts = 0;
+  /** Commands whose next run never returns its prompt in time (the `hung` fault, or a test). */
+  hangOn: string[] = [];
+  syslog: SyslogBehaviour = { everyMs: 3_000, afterPrompt: 0.3, betweenLines: 0.3, reprint: 0.3 };
+  /** Sequence number of the last log message (service sequence-numbers). */
+  logSeq = 0;
 
   constructor(cfg: IosxeDeviceConfig, readonly clock: LabClock, readonly blobs: BlobStore, readonly catalog: ImageCatalog) {
     const h = hash(cfg.hostname);
@@ -99,7 +127,9 @@ export class IosxeDeviceState {
     this.serial = `${cfg.model.family === 'cat9k' ? 'FCW' : 'FLM'}${2200 + (h[0] % 80)}${String.fromCharCode(65 + (h[1] % 26))}${h.readUInt16BE(2).toString(36).toUpperCase().padStart(4, '0')}`;
     this.baseMac = `${h.toString('hex', 4, 6)}.${h.toString('hex', 6, 8)}.${h.toString('hex', 8, 10)}`;
     this.version = cfg.version;
+    this.build = cfg.build ?? 'release';
     this.nvramVersion = cfg.version;
+    this.nvramSaved = { at: new Date(Date.now() - (2 + (h[9] % 20)) * 86_400_000), by: cfg.username };
     this.mode = cfg.mode ?? cfg.model.defaultMode;
     this.bootedAt = Date.now() - (20 + (h[10] % 300)) * 86_400_000 / clock.speed;
 
@@ -143,11 +173,18 @@ export class IosxeDeviceState {
     this.interfaces = this.makeInterfaces();
     this.cpu5 = this.faults.has('cpu') ? 95 : 3 + (h[20] % 20);
 
-    if (this.faults.has('unsaved')) this.configDirty = true;
+    if (this.faults.has('unsaved')) this.configChanged(cfg.username, new Date(this.nvramSaved.at.getTime() + 3_600_000));
+    if (this.faults.has('hung')) this.hangOn.push('show install summary');
     if (this.faults.has('dirty-install') && this.mode === 'install') {
       this.packages = [{ version: cfg.version, state: 'U', file: current.name }];
       this.autoAbort = { deadline: Date.now() + clock.ms(95 * 60_000) };
     }
+  }
+
+  /** Running-config now differs from startup-config. */
+  configChanged(by = this.username, at = new Date()): void {
+    this.configDirty = true;
+    this.lastChange = { at, by };
   }
 
   get fs(): string {
@@ -198,6 +235,11 @@ export class IosxeDeviceState {
   /** Count of journal entries of a kind (tests assert "reloaded exactly once"). */
   count(kind: string): number {
     return this.journal.filter((e) => e.kind === kind).length;
+  }
+
+  /** Reloads of one stack, SVL or supervisor member (whole-device reloads count for each member). */
+  memberReloads(n: number): number {
+    return this.journal.filter((e) => e.kind === 'member-reload' && e.detail.startsWith(`member ${n}:`)).length;
   }
 
   private makeInterfaces(): Iface[] {

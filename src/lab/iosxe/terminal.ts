@@ -1,6 +1,7 @@
 // The terminal side of an SSH shell: echo and line editing as IOS does them,
 // type-ahead kept until read, single-key answers for --More--, CRLF output,
-// and the "slow" fault that trickles output in small pieces.
+// the "slow" fault that trickles output in small pieces, and log messages
+// printed at any moment (`terminal monitor`).
 import type { LabClock } from '../clock.js';
 
 export interface Channel {
@@ -26,9 +27,22 @@ export class Terminal {
 
   /** Characters already echoed when they arrived (the echo-ahead fault): not echoed again when read. */
   private preEchoed = 0;
+  /** The cursor is at the start of a line (the last character written was a newline). */
+  private atLineStart = true;
+  /** The command prompt being read at (null while a question waits for its answer). */
+  private promptText: string | null = null;
 
-  constructor(private readonly channel: Channel, private readonly clock: LabClock, private readonly slow = false, private readonly echoOnArrival = false) {
-    channel.on('data', (data) => this.feed(data.toString('latin1')));
+  /**
+   * `latencyMs`: a WAN link's one-way delay (real time, not scaled by the lab's
+   * speed), both ways: what the device sends and what it receives arrive that
+   * much later, so every exchange costs a round trip as it would in the field.
+   */
+  constructor(private readonly channel: Channel, private readonly clock: LabClock, private readonly slow = false, private readonly echoOnArrival = false, private readonly latencyMs = 0) {
+    channel.on('data', (data) => {
+      const text = data.toString('latin1');
+      if (latencyMs > 0) setTimeout(() => this.feed(text), latencyMs);
+      else this.feed(text);
+    });
     channel.on('close', () => this.close());
   }
 
@@ -45,13 +59,32 @@ export class Terminal {
     return this.writing;
   }
 
-  /** A line typed by the user (null when the session closed). */
-  readLine(echo = true): Promise<string | null> {
+  /** A line typed by the user (null when the session closed); `prompt` when it is a command line. */
+  readLine(echo = true, prompt: string | null = null): Promise<string | null> {
     if (this.closed) return Promise.resolve(null);
+    this.promptText = prompt;
     return new Promise((resolve) => {
       this.waiter = { kind: 'line', echo, resolve };
       this.drain();
     });
+  }
+
+  /**
+   * A log message, printed now wherever the cursor is: on a line of its own
+   * (after a line break if the cursor is not at a line start). At a command
+   * prompt the prompt is not printed again unless `reprint` (what `logging
+   * synchronous` does), and then with what was typed so far; at a question
+   * the cursor stays after the message, so the answer's echo lands on its line.
+   */
+  logMessage(message: string, reprint: boolean): void {
+    if (this.closed) return;
+    const atQuestion = this.waiter?.kind === 'line' && this.promptText === null;
+    let out = `${this.atLineStart ? '' : '\n'}${message}`;
+    if (!atQuestion) {
+      out += '\n';
+      if (reprint && this.waiter?.kind === 'line' && this.promptText !== null) out += `${this.promptText}${this.waiter.echo ? this.line : ''}`;
+    }
+    void this.write(out);
   }
 
   readKey(): Promise<string | null> {
@@ -71,13 +104,16 @@ export class Terminal {
    */
   write(text: string): Promise<void> {
     const data = text.replace(/\r?\n/g, '\r\n');
+    if (data) this.atLineStart = data.endsWith('\n');
     if (!this.slow) {
       this.outbox += data;
       this.flushing ??= new Promise<void>((resolve) => setImmediate(() => {
         const out = this.outbox;
         this.outbox = '';
         this.flushing = null;
-        if (!this.closed && out) this.channel.write(out);
+        const send = () => void (!this.closed && out && this.channel.write(out));
+        if (this.latencyMs > 0) setTimeout(send, this.latencyMs);
+        else send();
         resolve();
       }));
       const flushed = this.flushing;

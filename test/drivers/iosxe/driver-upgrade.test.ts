@@ -8,6 +8,7 @@ import { IosxeDriver } from '../../../src/drivers/iosxe/driver.js';
 import { ImageServer } from '../../../src/engine/image-server.js';
 import type { KnownHosts } from '../../../src/drivers/ssh/known-hosts.js';
 import type { ActivationPlan } from '../../../src/drivers/contract.js';
+import type { Transcript } from '../../../src/drivers/ssh/channel.js';
 import { ALONE, imageFiles, imageFor, imageSpec, iosxeTarget, labKnownHosts, SETTINGS } from '../../helpers/lab-targets.js';
 import { tempDir } from '../../helpers/workbooks.js';
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
     speed: 60, imageSize: 512 * 1024,
     fleet: [
       spec('inst', 'cat9300'), spec('one', 'c8000v'), spec('bun', 'asr1001x', { mode: 'bundle' }), spec('conv', 'cat9300', { mode: 'bundle' }),
-      spec('svl', 'cat9500-svl'), spec('sup', 'cat9400', { version: '16.12.4' }), spec('stk', 'cat9300-stack'), spec('back', 'isr4451'), spec('scp', 'isr4451'),
+      spec('sup', 'cat9400', { version: '16.12.4' }), spec('stk', 'cat9300-stack'), spec('back', 'isr4451'), spec('scp', 'isr4451'),
       spec('drop', 'cat9300', { faults: ['disconnect-copy'] }), spec('bad', 'cat9300', { faults: ['corrupt'] }), spec('full', 'cat9300', { faults: ['flash-full'] }),
       spec('gone', 'c8000v', { faults: ['never-returns'] }), spec('old', 'c8000v', { faults: ['old-version'] }), spec('rekey', 'c8000v', { faults: ['host-key'] }), spec('cfg', 'cat9300'),
     ],
@@ -77,23 +78,22 @@ describe('IOS-XE driver: upgrades', () => {
     expect(server.log.filter((t) => t.device === 'inst')).toMatchObject([{ ok: true, sent: image.size }]);
   });
 
-  it('the backup takes the pre-check read of the configuration when nothing was sent since, and reads again otherwise', async () => {
+  it('tells a saved configuration from its header lines without reading it whole; the backup reads both configurations in one exchange', async () => {
     const reads = () => lab.device('cfg').state.journal.filter((e) => e.kind === 'command' && /show (running|startup)-config$/.test(e.detail)).length;
-    const dir = tempDir();
-    const d = driver('cfg');
-    await d.facts({ readiness: true });
+    const sent: string[] = [];
+    const transcript: Transcript = { write: (dir, text) => void (dir === 'sent' && sent.push(text)) };
+    const d = new IosxeDriver(iosxeTarget(lab, 'cfg'), { knownHosts: known, acceptNewHostKeys: false, transcript });
+    expect((await d.facts({ readiness: true })).configSaved).toBe(true);
+    expect(reads()).toBe(0);
+    // The whole facts read is one write of typed-ahead commands after the terminal settings.
+    expect(sent.filter((t) => t.includes('show version'))).toEqual([expect.stringMatching(/^show version\ndir\nshow install summary\n.*\nshow running-config \| include \^! \(Last configuration change\|No configuration change\|NVRAM config last updated\)\n$/s)]);
+    const backup = await d.backup(tempDir());
     expect(reads()).toBe(2);
-    const first = await d.backup(dir);
-    expect(reads()).toBe(2);
-    expect(first.sent).toEqual([]);
-    expect(first.message).toMatch(/as read for the pre-checks just before/);
-    const saved = readFileSync(first.data!.file as string, 'utf8');
-    expect(saved).toMatch(/^hostname cfg$/m);
-    await d.facts();
-    const second = await d.backup(dir);
-    expect(reads()).toBe(4);
-    expect(second.sent).toEqual(['show running-config', 'show startup-config']);
-    expect(readFileSync(second.data!.file as string, 'utf8')).toMatch(/^hostname cfg$/m);
+    expect(backup.sent).toEqual(['show running-config', 'show startup-config']);
+    expect(sent).toContain('show running-config\nshow startup-config\n');
+    expect(readFileSync(backup.data!.file as string, 'utf8')).toMatch(/^hostname cfg$/m);
+    lab.device('cfg').state.configChanged();
+    expect((await d.facts({ readiness: true })).configSaved).toBe(false);
     await d.close();
   });
 
@@ -138,21 +138,6 @@ describe('IOS-XE driver: upgrades', () => {
     const f = await d.facts();
     expect(f).toMatchObject({ bootMode: 'install', image: 'flash:packages.conf', bootVariable: ['flash:packages.conf'] });
     await d.close();
-  });
-
-  it('StackWise Virtual: ISSU upgrades the standby, the switchover is a separate step, then commit', async () => {
-    const { d, plan, act } = await stageAndActivate('svl');
-    expect(plan.kind).toBe('issu');
-    expect(act.data).toMatchObject({ issu: 'standby-upgraded', reloads: false });
-    const mid = await d.facts();
-    expect(mid.redundancy.members.map((m) => m.version)).toEqual(['17.6.5', '17.9.5']);
-    const since = Date.now();
-    await d.switchover(plan);
-    await waitBack(d, '17.9.5', since);
-    await d.commit(plan);
-    await d.close();
-    expect(lab.device('svl').state.count('switchover')).toBe(1);
-    expect(lab.device('svl').state.count('reload')).toBe(0);
   });
 
   it('dual supervisor across trains (16.12 → 17.9): no ISSU, an install with one reload', async () => {

@@ -1,0 +1,34 @@
+// What an IOS-XE session is given and how long it waits: timeouts per kind
+// of exchange, the privilege levels as data, and the options of one command.
+import type { Dialogue, Transcript } from '../ssh/channel.js';
+import type { KnownHosts } from '../ssh/known-hosts.js';
+
+/** connect, command, operation (a copy may take 30 min), idle (a silent question), drop (prompt back → session drops on reload). */
+export interface Timeouts { connect: number; command: number; operation: number; idle: number; drop: number }
+export const DEFAULT_TIMEOUTS: Timeouts = { connect: 20_000, command: 60_000, operation: 45 * 60_000, idle: 5_000, drop: 120_000 };
+
+export interface SessionOptions {
+  knownHosts: KnownHosts;
+  acceptNewHostKeys: boolean;
+  transcript?: Transcript;
+  timeouts?: Partial<Timeouts>;
+}
+
+export type Mode = 'user' | 'enable' | 'config';
+
+/** Privilege levels as data: how a prompt ends in each, and how to get there. */
+export const MODES: Record<Mode, { suffix: RegExp; from: Mode | null; command: string | null }> = {
+  user: { suffix: />$/, from: null, command: null },
+  enable: { suffix: /[^)]#$/, from: 'user', command: 'enable' },
+  config: { suffix: /\)#$/, from: 'enable', command: 'configure terminal' },
+};
+
+export interface RunOptions {
+  step?: string;
+  timeout?: 'command' | 'operation' | number;
+  dialogues?: Dialogue[];
+  /** The device is expected to drop the session (reload, switchover). */
+  expectClose?: boolean;
+  /** Return "% …" output instead of failing on it. */
+  allowErrors?: boolean;
+}

@@ -1,0 +1,40 @@
+// Commands typed ahead together: when their answer is complete, and which
+// command a device that stopped answering was at. Pure functions over the
+// text received; the session does the writing and reading.
+import type { Matcher } from '../ssh/channel.js';
+import { mayHoldLog, withoutLog } from './noise.js';
+import type { PromptMatcher } from './prompt.js';
+
+/**
+ * Complete when the last command's echo, after a prompt, is followed by a
+ * prompt at the end. Called on every chunk: the echo is searched only in
+ * what is new and the final prompt only in the last lines, so a long output
+ * is not rescanned; with log messages about, the text is searched without them.
+ */
+export function typedAheadComplete(prompt: string, promptRe: PromptMatcher, lastCommand: string): Matcher {
+  const lastEcho = `\n${prompt}${lastCommand}\n`;
+  let echoAt = -1;
+  let searched = 0;
+  return {
+    exec: (text) => {
+      if (echoAt < 0) {
+        echoAt = text.indexOf(lastEcho, Math.max(0, searched - lastEcho.length));
+        searched = text.length;
+        // A message between the prompt and the echo splits the echo's line: look again without messages.
+        if (echoAt < 0 && mayHoldLog(text) && withoutLog(text, promptRe.prefix).includes(lastEcho)) echoAt = Math.max(0, text.lastIndexOf(`\n${lastCommand}\n`));
+        if (echoAt < 0) return null;
+      }
+      const from = Math.max(echoAt + 1, text.lastIndexOf('\n', text.length - 512));
+      const end = promptRe.exec(text.slice(from));
+      if (end) end.index += from;
+      return end;
+    },
+  };
+}
+
+/** The command a typed-ahead answer stopped at: the last one whose echo arrived (the first if none did). */
+export function stoppedAt(text: string, prompt: string, commands: string[]): string {
+  const clean = withoutLog(text, prompt.replace(/[>#]$/, ''));
+  for (let i = commands.length - 1; i > 0; i--) if (clean.includes(`\n${prompt}${commands[i]}\n`)) return commands[i];
+  return commands[0];
+}

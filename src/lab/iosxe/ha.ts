@@ -1,0 +1,123 @@
+// Redundancy on the simulated device (dual supervisors, StackWise Virtual):
+// a switchover drops every session with the active, the management address
+// answers again from the new active after the failover delay, and the old
+// active reloads and rejoins as standby. ISSU as Cisco documents it: the
+// standby is upgraded first, then the switchover carries the rest (see
+// docs/devices/iosxe-sessions.md).
+import { paddedVersion } from '../images.js';
+import type { CliSession } from './cli.js';
+import type { IosxeSimDevice } from './device.js';
+import { activeMember } from './render-system.js';
+import type { InstallPackage, Member } from './state.js';
+import { installStamp } from './install.js';
+
+const standbyOf = (dev: IosxeSimDevice): Member | undefined => dev.state.members.find((m) => m.role === 'Standby');
+const isHa = (dev: IosxeSimDevice) => dev.state.model.redundancy === 'dual-sup' || dev.state.model.redundancy === 'svl';
+const tagOf = (dev: IosxeSimDevice, m: Member) => dev.tag(dev.state.members.indexOf(m));
+
+interface IssuFinish { pkg: InstallPackage; commit: boolean; abortMinutes: number | null }
+
+/**
+ * The active unit reloads and the standby takes over: every session drops,
+ * connections are refused for the failover delay, then the new active
+ * answers on the same address; the old active rejoins as standby after its boot.
+ */
+function switchOver(dev: IosxeSimDevice, issu: IssuFinish | null): void {
+  const d = dev.state;
+  const oldActive = activeMember(d);
+  const standby = standbyOf(dev)!;
+  d.switchovers++;
+  d.lastSwitchoverReason = 'user forced';
+  d.log('switchover', `to member ${standby.number}${issu ? ` on ${standby.version} (ISSU)` : ''}`);
+  dev.after(dev.timings.dropAfterMs, async () => {
+    d.log('member-reload', `member ${oldActive.number}: ${issu ? 'ISSU' : 'switchover'}, from ${oldActive.version}`);
+    oldActive.state = 'Removed';
+    d.peerState = 'DISABLED';
+    dev.server.dropAll();
+    await dev.server.stop();
+    dev.after(dev.timings.failoverMs, async () => {
+      standby.role = 'Active';
+      oldActive.role = 'Standby';
+      d.version = standby.version;
+      d.lastReloadReason = issu ? 'Install' : 'redundancy force-switchover';
+      if (issu) {
+        d.issu = { version: standby.version, phase: 'rejoin' };
+        for (const p of d.packages) if (p.state === 'C' && issu.commit) p.state = 'I';
+        issu.pkg.state = issu.commit ? 'C' : 'U';
+        if (!issu.commit) dev.startAutoAbort(issu.abortMinutes ?? 120);
+      }
+      await dev.server.listen();
+      dev.after(dev.timings.bootMs, () => {
+        oldActive.version = d.version;
+        oldActive.state = 'Ready';
+        d.peerState = d.faults.has('standby-cold') ? 'STANDBY COLD' : 'STANDBY HOT';
+        d.log('member-back', `member ${oldActive.number} on ${d.version}`);
+        if (issu) {
+          d.issu = null;
+          d.log('install', `issu complete on ${d.version}`);
+          dev.log('INSTALL-5-INSTALL_COMPLETED_INFO', `${tagOf(dev, standby)}: install_engine: Completed install activate ISSU ${paddedVersion(d.version)}`);
+        }
+      });
+    });
+  });
+}
+
+export async function switchoverCommand(dev: IosxeSimDevice, s: CliSession): Promise<void> {
+  const d = dev.state;
+  if (!isHa(dev)) return s.write('% There is no STANDBY present\n');
+  if (d.issu) return s.write('% Switchover not allowed: Install ISSU in progress\n');
+  if (d.peerState !== 'STANDBY HOT') return s.write('% Standby not ready for switchover\n');
+  if (!(await dev.offerSave(s))) return;
+  if (!(await s.confirm('Proceed with switchover to standby RP? [confirm]'))) return;
+  await s.write('%PMAN-3-RELOAD_RP: R0/0: pvp: Reloading: RP switchover initiated. This RP will be reloaded\n');
+  switchOver(dev, null);
+}
+
+export async function reloadPeerCommand(dev: IosxeSimDevice, s: CliSession): Promise<void> {
+  const d = dev.state;
+  const standby = standbyOf(dev);
+  if (!isHa(dev) || !standby || d.peerState === 'DISABLED') return s.write('% There is no STANDBY present\n');
+  if (!(await s.confirm('Reload peer [confirm]'))) return;
+  await s.write('Preparing to reload peer\n');
+  d.peerState = 'DISABLED';
+  standby.state = 'Removed';
+  d.log('member-reload', `member ${standby.number}: reload peer, from ${standby.version}`);
+  dev.after(dev.timings.bootMs, () => {
+    standby.state = 'Ready';
+    d.peerState = 'STANDBY HOT';
+  });
+}
+
+/**
+ * `install … activate issu`: the standby reloads on the new version and
+ * comes back STANDBY HOT while this session watches; then the switchover
+ * drops this session, and the old active follows onto the new version.
+ */
+export async function issuActivate(dev: IosxeSimDevice, s: CliSession, pkg: InstallPackage, finish: Omit<IssuFinish, 'pkg'>): Promise<void> {
+  const d = dev.state;
+  const active = activeMember(d);
+  const standby = standbyOf(dev)!;
+  const v = paddedVersion(pkg.version);
+  d.issu = { version: pkg.version, phase: 'standby' };
+  d.log('install', `issu ${pkg.version}${finish.commit ? ' commit' : ''}`);
+  await s.write(`--- Starting ISSU Activate ---\nPerforming ISSU Activate on the standby\n  [${tagOf(dev, standby)}] Activate package(s) on ${tagOf(dev, standby)}\n  [${tagOf(dev, standby)}] Standby reloads with ${v}\n`);
+  standby.state = 'Removed';
+  d.peerState = 'DISABLED';
+  d.log('member-reload', `member ${standby.number}: ISSU, from ${standby.version}`);
+  dev.log('REDUNDANCY-3-STANDBY_LOST', 'Standby processor fault (PEER_NOT_PRESENT)');
+  await dev.clock.sleep(dev.timings.bootMs);
+  standby.version = pkg.version;
+  standby.state = 'Ready';
+  d.peerState = 'STANDBY HOT';
+  d.log('member-back', `member ${standby.number} on ${pkg.version}`);
+  dev.log('RF-5-RF_TERMINAL_STATE', 'Terminal state reached for (SSO)');
+  await s.write(`  [${tagOf(dev, standby)}] Standby is STANDBY HOT on ${v}\nFinished ISSU Activate on the standby\n--- Starting ISSU Switchover ---\n  [${tagOf(dev, active)}] Switching over to the upgraded standby; this unit reloads with ${v}\n`);
+  d.issu.phase = 'switchover';
+  switchOver(dev, { pkg, ...finish });
+  await s.term.flush();
+}
+
+/** Refusal while an ISSU runs: nothing else may change the install state (wording as genielibs records it). */
+export function issuBusy(op: string): string {
+  return `FAILED: ${op} : Install ISSU in progress. Abort the ISSU upgrade to proceed ${installStamp()}\n`;
+}

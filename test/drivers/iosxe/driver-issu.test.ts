@@ -1,0 +1,97 @@
+// Operations that drop the session, through the IOS-XE driver against the
+// lab: ISSU on StackWise Virtual and on dual supervisors (the switchover
+// drops the session; the driver follows the device back until every member
+// runs the target and the peer is STANDBY HOT), and a stack whose install
+// drops the session before the device confirms.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lab } from '../../../src/lab/lab.js';
+import type { LabDeviceSpec } from '../../../src/lab/fleet.js';
+import { IosxeDriver } from '../../../src/drivers/iosxe/driver.js';
+import { ImageServer } from '../../../src/engine/image-server.js';
+import type { KnownHosts } from '../../../src/drivers/ssh/known-hosts.js';
+import type { Transcript } from '../../../src/drivers/ssh/channel.js';
+import { imageFiles, imageFor, imageSpec, iosxeTarget, labKnownHosts, SETTINGS } from '../../helpers/lab-targets.js';
+
+const spec = (hostname: string, kind: string, extra: Partial<LabDeviceSpec> = {}): LabDeviceSpec => ({ hostname, kind, version: '17.6.5', target: '17.9.5', faults: [], site: 'lab', role: 't', group: 't', ...extra });
+
+let lab: Lab;
+let known: KnownHosts;
+let server: ImageServer;
+beforeAll(async () => {
+  lab = await Lab.start({
+    speed: 50, imageSize: 256 * 1024,
+    fleet: [spec('svl', 'cat9500-svl', { faults: ['syslog'] }), spec('sup', 'cat9400'), spec('stk', 'cat9300-stack', { faults: ['drop-early', 'syslog'] })],
+  });
+  known = labKnownHosts(lab);
+  server = new ImageServer({ files: imageFiles(lab), listen: '127.0.0.1' });
+  await server.start();
+});
+afterAll(async () => {
+  await server?.stop();
+  await lab?.stop();
+});
+
+/** A driver with a transcript of everything sent. */
+function driver(host: string) {
+  const sent: string[] = [];
+  const transcript: Transcript = { write: (dir, text) => void (dir === 'sent' && sent.push(text)) };
+  return { d: new IosxeDriver(iosxeTarget(lab, host), { knownHosts: known, acceptNewHostKeys: false, transcript }), sent };
+}
+
+async function stagedPlan(host: string) {
+  const { d, sent } = driver(host);
+  const f = await d.facts({ readiness: true });
+  const image = imageSpec(imageFor(lab, host));
+  const plan = d.rules.plan(f, { targetVersion: image.version, image, settings: SETTINGS });
+  await d.stage(plan, { method: 'http', url: server.url('127.0.0.1', host, image.file) });
+  await d.verify(plan);
+  return { d, f, plan, image, sent };
+}
+
+describe('IOS-XE driver: ISSU', () => {
+  it.each([['svl', 'StackWise Virtual'], ['sup', 'dual supervisor']])('%s (%s): activate drops the session at the switchover; waitForReturn reports success only with both members on the target and the peer STANDBY HOT; commit commits; one reload per member', async (host) => {
+    const dev = lab.device(host).state;
+    const { d, plan, image, sent } = await stagedPlan(host);
+    expect(plan.kind).toBe('issu');
+    const since = Date.now();
+    const act = await d.activate(plan);
+    expect(act.sent).toEqual(['write memory', `install add file ${plan.filesystem}${image.file} activate issu`]);
+    expect(act.data).toMatchObject({ reloads: true });
+    expect(act.message).toMatch(/^ISSU to 17\.9\.5 under way \(standby first, then the switchover\): the session dropped/);
+    // The driver follows the switchover: the new active answers, then the old one rejoins.
+    const back = await d.waitForReturn({ version: '17.9.5', timeoutMs: 20_000, since, pollMs: 50 });
+    expect(dev.issu).toBeNull();
+    expect(dev.members.map((m) => [m.version, m.state])).toEqual([['17.9.5', 'Ready'], ['17.9.5', 'Ready']]);
+    expect(dev.peerState).toBe('STANDBY HOT');
+    const f = back.data!.facts as Awaited<ReturnType<IosxeDriver['facts']>>;
+    expect(f.redundancy).toMatchObject({ kind: host === 'svl' ? 'svl' : 'dual-sup', peerState: 'STANDBY HOT' });
+    expect(f.redundancy.members.map((m) => m.version)).toEqual(['17.9.5', '17.9.5']);
+    expect(f.install).toMatchObject({ uncommitted: true });
+    const commit = await d.commit(plan);
+    expect(commit.sent).toEqual(['show install summary', 'install commit']);
+    expect((await d.facts()).install).toMatchObject({ uncommitted: false, autoAbortTimer: null });
+    await d.close();
+    expect(sent.filter((t) => /install add|redundancy force-switchover/.test(t))).toEqual([`install add file ${plan.filesystem}${image.file} activate issu\n`]);
+    expect([dev.memberReloads(1), dev.memberReloads(2), dev.count('reload'), dev.count('switchover')]).toEqual([1, 1, 0, 1]);
+  });
+});
+
+describe('IOS-XE driver: stack install that drops the session early', () => {
+  it('takes the early drop as the expected reload and waits until all three members run the target and are Ready', async () => {
+    const dev = lab.device('stk').state;
+    const { d, plan } = await stagedPlan('stk');
+    expect(plan.kind).toBe('install');
+    const since = Date.now();
+    const act = await d.activate(plan);
+    expect(act.received).not.toMatch(/SUCCESS: install_add_activate/);
+    expect(act.message).toBe('activating 17.9.5; the device reloads (every stack member): the session dropped before the device confirmed (as it does when the active reloads early)');
+    const back = await d.waitForReturn({ version: '17.9.5', timeoutMs: 20_000, since, pollMs: 50 });
+    expect(dev.members.map((m) => [m.version, m.state])).toEqual([['17.9.5', 'Ready'], ['17.9.5', 'Ready'], ['17.9.5', 'Ready']]);
+    expect((back.data!.facts as { redundancy: { members: { version: string; state: string }[] } }).redundancy.members.map((m) => [m.version, m.state]))
+      .toEqual([['17.9.5', 'Ready'], ['17.9.5', 'Ready'], ['17.9.5', 'Ready']]);
+    expect(back.message).toMatch(/^back on 17\.9\.5 after \d+ s \(all 3 members\)$/);
+    await d.commit(plan);
+    await d.close();
+    expect([1, 2, 3].map((n) => dev.memberReloads(n))).toEqual([1, 1, 1]);
+  });
+});

@@ -1,0 +1,74 @@
+// Table tests of the session layer's pure parts against terminal texts kept
+// in test/fixtures/iosxe-session (prompts, questions, outputs, refusals,
+// typed-ahead answers), quiet and with log messages and timestamp headers
+// wherever a real terminal puts them. One test per text.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PROMPTISH, PromptMatcher } from '../../../src/drivers/iosxe/prompt.js';
+import { DIALOGUES, QUESTION, refusalAt } from '../../../src/drivers/iosxe/dialogues.js';
+import { logTailStart, pastLogTail } from '../../../src/drivers/iosxe/noise.js';
+import { commandOutput, splitTypedAhead, typedAheadAnswer } from '../../../src/drivers/iosxe/output.js';
+import { typedAheadComplete } from '../../../src/drivers/iosxe/typeahead.js';
+
+const dir = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/iosxe-session');
+interface Case { category: string; name: string; [key: string]: unknown }
+const cases: Case[] = JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8'));
+/** A file's text: its content without the last line break. */
+const text = (category: string, name: string) => readFileSync(join(dir, category, name), 'utf8').replace(/\n$/, '');
+const of = (category: string) => cases.filter((c) => c.category === category).map((c) => [c.name, c] as const);
+
+describe('prompts at the end of the text', () => {
+  it.each(of('prompts'))('%s', (name, c) => {
+    const t = text('prompts', `${name}.txt`);
+    const m = (c.prefix ? new PromptMatcher(c.prefix as string) : PROMPTISH).exec(t);
+    expect(m?.[1] ?? null).toBe(c.prompt);
+    // A match consumes everything after the prompt: the log messages that followed it too.
+    if (m) expect(m.index + m[0].length).toBe(t.length);
+  });
+});
+
+describe('questions at the end of the text', () => {
+  it.each(of('dialogues'))('%s', (name, c) => {
+    const t = text('dialogues', `${name}.txt`);
+    const found = Object.values(DIALOGUES).find((d) => pastLogTail(d.prompt).exec(t));
+    expect(found?.name ?? null).toBe(c.dialogue);
+    if (c.question !== undefined) {
+      // What an unknown question looks like once the messages after it are set aside.
+      const asked = t.slice(0, logTailStart(t));
+      expect(QUESTION.test(asked.split('\n').at(-1) ?? '')).toBe(c.question);
+    }
+  });
+});
+
+describe('outputs kept from an answer', () => {
+  it.each(of('outputs'))('%s', (name, c) => {
+    const got = commandOutput(text('outputs', `${name}.txt`), c.command as string, c.prefix as string, c.atPrompt as boolean);
+    expect(got).toBe(text('outputs', c.expected as string));
+  });
+});
+
+describe('refusals in an output', () => {
+  it.each(of('errors'))('%s', (name, c) => {
+    const out = commandOutput(text('errors', `${name}.txt`), c.command as string, 'lon-core-1', true);
+    expect(refusalAt(out)?.[0] ?? null).toBe(c.refusal);
+  });
+});
+
+describe('answers to commands typed ahead', () => {
+  it.each(of('typeahead'))('%s', (name, c) => {
+    const t = text('typeahead', `${name}.txt`);
+    const prompt = c.prompt as string;
+    const commands = c.commands as string[];
+    const matcher = new PromptMatcher(prompt.slice(0, -1));
+    const done = typedAheadComplete(prompt, matcher, commands.at(-1)!).exec(t);
+    expect(done !== null).toBe(c.complete);
+    if (done) expect(splitTypedAhead(typedAheadAnswer(t, matcher.prefix), prompt, commands)).toEqual(c.parts);
+  });
+
+  it.each(of('settings'))('terminal settings: %s', (name, c) => {
+    const t = text('settings', `${name}.txt`);
+    expect(new PromptMatcher(c.prefix as string).answered(c.commands as string[]).exec(t) !== null).toBe(c.complete);
+  });
+});
