@@ -80,7 +80,7 @@ export function gateImpact(spec: StepSpec, plan: ActivationPlan, f: IosxeFacts, 
   else if (issu) impact = `ISSU of ${f.hostname} to ${plan.targetVersion}: the standby reloads first, then a switchover (traffic moves to the upgraded standby; the SSH session drops), then the old active reloads and rejoins`;
   else impact = `traffic through ${f.hostname} stops while it reloads (up to ${timeLimit(ctx.reloadTimeoutMs)})`;
   if (spec.kind === 'activate') {
-    rollback = plan.kind === 'install' ? 'install abort (auto-abort timer 120 min)' : plan.kind === 'bundle' ? `restore the boot variable ${plan.previousBoot.join(';')} and reload` : issu ? 'install abort issu' : `re-install ${plan.previousVersion}`;
+    rollback = plan.kind === 'install' ? 'install abort (auto-abort timer 120 min)' : plan.kind === 'bundle' ? `restore the boot variable ${plan.previousBoot.join(';')} and reload` : issu ? 'install abort (both members go back; the auto-abort timer does the same after 120 min)' : `re-install ${plan.previousVersion}`;
   }
   return { impact, blastRadius: blast, rollback };
 }
