@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'ssh2';
 import { createHash } from 'node:crypto';
+import net from 'node:net';
 import { Lab, isListening } from '../../src/lab/lab.js';
 import type { LabDeviceSpec } from '../../src/lab/fleet.js';
 import { enable, promptOf, TestShell } from '../helpers/ssh-shell.js';
@@ -12,6 +13,7 @@ const FAULTS: [string, string[], string?][] = [
   ['f-auth', ['auth']], ['f-slow', ['slow']], ['f-drop', ['disconnect-copy']], ['f-corrupt', ['corrupt']], ['f-full', ['flash-full']],
   ['f-never', ['never-returns']], ['f-old', ['old-version']], ['f-rommon', ['rommon']], ['f-key', ['host-key']], ['f-regress', ['regression'], 'isr4451'],
   ['f-cpu', ['cpu']], ['f-dirty', ['dirty-install']], ['f-unsaved', ['unsaved']], ['f-cold', ['standby-cold'], 'cat9500-svl'], ['f-paging', ['paging']], ['f-ok', []],
+  ['f-twice', []], ['f-taken', []],
 ];
 
 let lab: Lab;
@@ -118,13 +120,42 @@ describe('IOS-XE lab faults', () => {
   it('never-returns and rommon: after a reload SSH stays refused', async () => {
     await reload('f-never');
     await reload('f-rommon');
+    // Once the boot is journaled as failed the device is stuck for good: nothing is left to wait for.
     await waitBoot('f-never', 1);
     await waitBoot('f-rommon', 1);
-    await new Promise((r) => setTimeout(r, 300));
     expect(await isListening('127.0.0.1', lab.device('f-never').port)).toBe(false);
     expect(await isListening('127.0.0.1', lab.device('f-rommon').port)).toBe(false);
     expect(lab.device('f-never').state.lifecycle).toBe('never');
     expect(lab.device('f-rommon').state.journal.at(-1)).toMatchObject({ kind: 'boot-failed', detail: expect.stringContaining('ROMmon') });
+  });
+
+  it('a reload asked twice at once (two sessions) reloads the device once', async () => {
+    const [a, b] = await Promise.all([priv('f-twice'), priv('f-twice')]);
+    for (const s of [a, b]) s.send('reload\n');
+    await Promise.all([a.waitFor(/\[confirm\]$/), b.waitFor(/\[confirm\]$/)]);
+    for (const s of [a, b]) s.send('\n');
+    await Promise.all([a.closed, b.closed]);
+    await waitBoot('f-twice', 1);
+    const dev = lab.device('f-twice').state;
+    expect([dev.count('reload'), dev.count('reload-ignored')]).toEqual([1, 1]);
+    expect(await isListening('127.0.0.1', lab.device('f-twice').port)).toBe(true);
+  });
+
+  it('a device whose address is taken while it reloads never comes back, and the rest of the lab goes on', async () => {
+    const port = lab.device('f-taken').port;
+    await reload('f-taken');
+    // Something else takes the port while the device is down.
+    const squatter = net.createServer();
+    await new Promise<void>((resolve, reject) => squatter.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+    try {
+      await waitBoot('f-taken', 1);
+      expect(lab.device('f-taken').state.journal.at(-1)).toMatchObject({ kind: 'boot-failed', detail: expect.stringContaining('cannot listen again') });
+      const other = await priv('f-ok');
+      expect(await other.cmd('show version | include uptime', promptOf('f-ok'))).toContain('f-ok uptime is');
+      other.end();
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
   });
 
   it('old-version: an activated image reloads but the device comes back on the version it had', async () => {

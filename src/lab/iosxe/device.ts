@@ -48,6 +48,8 @@ export class IosxeSimDevice {
   pendingAutoAbortMinutes: number | null = null;
   private oldVersionUsed = false;
   private timers = new Set<NodeJS.Timeout>();
+  /** A reload is scheduled and the device has not gone down yet. */
+  private reloadPending = false;
 
   constructor(cfg: IosxeDeviceConfig, readonly clock: LabClock, readonly blobs: BlobStore, catalog: ImageCatalog, readonly timings: LabTimings) {
     this.state = new IosxeDeviceState(cfg, clock, blobs, catalog);
@@ -131,7 +133,15 @@ export class IosxeSimDevice {
   /** The whole device reloads: sessions drop, connections are refused, then it boots. `now`: no grace before the drop. */
   reload(reason: string, opts: { now?: boolean } = {}): void {
     const d = this.state;
+    // A device already going down does not go down twice: a second reload asked in that moment
+    // (two operators, two tools) is lost in the first, as on a real box.
+    if (this.reloadPending || d.lifecycle === 'reloading') {
+      d.log('reload-ignored', `${reason}: a reload is already under way`);
+      return;
+    }
+    this.reloadPending = true;
     const go = async () => {
+      this.reloadPending = false;
       d.lifecycle = 'reloading';
       d.reloads++;
       d.log('reload', `${reason}: from ${d.version}`);
@@ -215,7 +225,12 @@ export class IosxeSimDevice {
         if (ha) d.peerState = d.faults.has('standby-cold') ? 'STANDBY COLD' : 'STANDBY HOT';
       });
     }
-    await this.server.listen();
+    try {
+      await this.server.listen();
+    } catch (err) {
+      // Its address taken (another process on the port): this device never answers; the lab goes on.
+      this.stuck('never', `boot: cannot listen again: ${(err as Error).message}`);
+    }
   }
 
   private stuck(kind: 'never' | 'rommon', why: string): void {
@@ -244,7 +259,8 @@ export class IosxeSimDevice {
   after(baseMs: number, fn: () => unknown): void {
     const t = setTimeout(() => {
       this.timers.delete(t);
-      void fn();
+      // One device's failure never ends the lab: the others go on.
+      Promise.resolve().then(fn).catch((err: Error) => this.state.log('lab-error', err.message));
     }, this.clock.ms(baseMs));
     this.timers.add(t);
   }
