@@ -140,6 +140,7 @@ export async function beginRun(state: StateSession, opts: CommonOptions, command
     command, dryRun: !!opts.dryRun, approver, concurrency: opts.concurrency, acceptNewHostKeys: !!opts.acceptNewHostKeys,
     knownHostsFile: v.paths.knownHosts, stateDir: v.paths.state, imagesDir: v.paths.images, serveAddress: opts.serveAddress,
     retry: { attempts: 3, baseMs: Math.min(2000, Math.max(200, s.reloadTimeoutMs / 100)) },
+    driverTimeouts: { command: s.commandTimeoutMs },
     // Polls scale with the reload timeout, so the lab's short timeouts poll briskly.
     pollMs: Math.min(2000, Math.max(100, s.reloadTimeoutMs / 120)),
     transcripts: true,

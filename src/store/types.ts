@@ -50,6 +50,8 @@ export interface Settings {
   arpMarginPercent: number;
   sessionMarginPercent: number;
   reloadTimeoutMs: number;
+  /** How long a show command may stay silent before its session is given up and replaced. */
+  commandTimeoutMs: number;
   transfer: 'http' | 'scp';
   commitAfterPostcheck: boolean;
   /** Additions to SPEC §3: convert bundle-mode devices to install mode. */

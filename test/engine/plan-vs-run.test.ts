@@ -16,11 +16,12 @@ function planThenRun(fleet: LabDeviceSpec[], settings: Record<string, string | n
   beforeAll(async () => {
     const run = (out.run = await startLabRun(fleet, { settings }));
     const state = join(run.dir, 'state');
-    expect((await run.cli(['check', '--state', state])).code).toBe(0);
-    const p = await run.cli(['plan', '--json', '--state', state]);
+    const where = ['--state', state, '--known-hosts', run.files.knownHosts];
+    expect((await run.cli(['check', ...where])).code).toBe(0);
+    const p = await run.cli(['plan', '--json', ...where]);
     expect(p.code).toBe(0);
     out.plans = JSON.parse(p.stdout) as DevicePlan[];
-    const r = await run.cli(['run', '--yes', '--state', state]);
+    const r = await run.cli(['run', '--yes', ...where]);
     expect(r.code, r.stdout).toBe(0);
     const db = new Database(join(state, 'upshift.db'), { readonly: true });
     out.journal = db.prepare("SELECT j.hostname, j.step, j.outcome, j.disruptive, j.sent_json FROM journal j JOIN runs r ON r.id = j.run_id WHERE r.command = 'run' ORDER BY j.id").all() as Ran[];

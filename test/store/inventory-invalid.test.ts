@@ -21,7 +21,7 @@ function set(sheets: Sheets, sheet: string, row: number, column: string | number
   return sheets;
 }
 
-const SETTINGS_KNOWN = 'concurrency, canary, batch_size, pause_between_waves, max_failure_percent, flash_margin, cpu_max_percent, route_margin_percent, arp_margin_percent, session_margin_percent, reload_timeout, transfer, commit_after_postcheck, convert_to_install, issu, panos_sync_to_peer, panos_ha_order, panos_cpu_max_percent, panorama_rps, allow_downgrade, promote, monitor_after_canary, change_id, webhook_url';
+const SETTINGS_KNOWN = 'concurrency, canary, batch_size, pause_between_waves, max_failure_percent, flash_margin, cpu_max_percent, route_margin_percent, arp_margin_percent, session_margin_percent, reload_timeout, command_timeout, transfer, commit_after_postcheck, convert_to_install, issu, panos_sync_to_peer, panos_ha_order, panos_cpu_max_percent, panorama_rps, allow_downgrade, promote, monitor_after_canary, change_id, webhook_url';
 
 const cases: [string, () => Sheets, string[]][] = [
   ['missing Devices sheet', () => { const s = base(); delete (s as Partial<Sheets>).Devices; s.Other = [['x']]; return s; },
