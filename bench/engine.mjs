@@ -3,7 +3,7 @@
 // Prints the makespan next to the ideal schedule computed from the lab's own
 // device delays (goal ≤ 1.05×) and the engine's overhead per device.
 // Run: node bench/engine.mjs [devices=1000] [speed=10] [concurrency=10]
-// Concurrency defaults to upshift's own default (SPEC: 10). At 100 on a 2-core machine the
+// Concurrency defaults to upshift's own default (10, docs/commands.md). At 100 on a 2-core machine the
 // lab's simulated devices and upshift need most of both cores at once (see the CPU line),
 // and the makespan then measures the machine more than the engine.
 import { fork, spawn } from 'node:child_process';

@@ -1,4 +1,4 @@
-// The upshift command line (SPEC §2). Each command returns its exit code:
+// The upshift command line (docs/commands.md). Each command returns its exit code:
 // 0 success, 1 some device needs attention, 2 bad usage or input, 3 stopped.
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';

@@ -1,4 +1,4 @@
-// Options shared by the commands (SPEC §2) and how their defaults resolve.
+// Options shared by the commands (docs/commands.md) and how their defaults resolve.
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

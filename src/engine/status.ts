@@ -42,7 +42,7 @@ export function endsDevice(status: DeviceStatus, command: RunCommand | null): bo
 /** Statuses a person should look at before (or instead of) the next run. */
 export const NEEDS_LOOK: DeviceStatus[] = (Object.keys(STATUS) as DeviceStatus[]).filter((s) => STATUS[s].needsLook && s !== 'pending' && s !== 'running');
 
-/** The exit code of a set of device statuses, for a command that was not stopped (SPEC exit codes). */
+/** The exit code of a set of device statuses, for a command that was not stopped (docs/commands.md). */
 export function exitCodeOf(statuses: Iterable<DeviceStatus>, command: RunCommand): 0 | 1 {
   for (const s of statuses) {
     if (STATUS[s].needsLook) return 1;

@@ -1,4 +1,4 @@
-// Credentials (SPEC §6): a YAML or JSON file, refused when group or others can
+// Credentials (docs/security.md): a YAML or JSON file, refused when group or others can
 // read it, or UPSHIFT_USERNAME / UPSHIFT_PASSWORD (/ UPSHIFT_ENABLE) from the
 // environment. Secrets stay in memory: nothing here logs or stores them.
 import { readFileSync, statSync } from 'node:fs';

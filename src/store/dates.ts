@@ -6,7 +6,7 @@ const MS_PER_DAY = 86_400_000;
 
 /**
  * Serial → local wall-clock time. Excel serials carry no zone: they mean the
- * console's local time (SPEC §3).
+ * console's local time (docs/workbook.md).
  */
 export function serialToDate(serial: number, date1904 = false): Date {
   // 1900 system: day 1 = 1900-01-01, and Excel counts a fictitious 1900-02-29

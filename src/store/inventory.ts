@@ -1,4 +1,4 @@
-// Import and validate the inventory workbook (SPEC §3). Every problem is
+// Import and validate the inventory workbook (docs/workbook.md). Every problem is
 // collected and reported together, cell by cell; nothing is written anywhere
 // until the whole workbook is valid.
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// The Settings sheet: key/value in columns A/B (SPEC §3).
+// The Settings sheet: key/value in columns A/B (docs/workbook.md).
 import type { Settings } from './types.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };

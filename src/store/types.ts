@@ -10,7 +10,7 @@ export interface DeviceRow {
   host: string;
   port: number | null;
   platform: Platform;
-  targetVersion: string | null; // normal form (SPEC §4)
+  targetVersion: string | null; // normal form (docs/workbook.md)
   image: string | null;
   site: string | null;
   role: string | null;
@@ -54,7 +54,7 @@ export interface Settings {
   commandTimeoutMs: number;
   transfer: 'http' | 'scp';
   commitAfterPostcheck: boolean;
-  /** Additions to SPEC §3: convert bundle-mode devices to install mode. */
+  /** Convert bundle-mode devices to install mode. */
   convertToInstall: boolean;
   /** Use ISSU on dual-supervisor / StackWise Virtual where the release rules allow it. */
   issu: 'auto' | 'never';
@@ -81,7 +81,7 @@ export interface Inventory {
   identity?: string;
 }
 
-/** Columns upshift writes back (SPEC §3), in the order they are created. */
+/** Columns upshift writes back (docs/workbook.md), in the order they are created. */
 export const STATUS_COLUMNS = [
   'status', 'step', 'current_version', 'model', 'serial', 'readiness',
   'precheck', 'postcheck', 'started_at', 'finished_at', 'message',
@@ -94,7 +94,7 @@ export const DEVICE_STATUSES = [
 ] as const;
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 
-/** Header names are compared without case, spaces, `_` and `-` (SPEC §3). */
+/** Header names are compared without case, spaces, `_` and `-` (docs/workbook.md). */
 export function headerKey(text: string): string {
   return text.toLowerCase().replace(/[\s_-]+/g, '');
 }

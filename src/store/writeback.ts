@@ -1,4 +1,4 @@
-// Write-back (SPEC §3): re-read the workbook, change only upshift's columns on
+// Write-back (docs/workbook.md): re-read the workbook, change only upshift's columns on
 // matching hostnames (creating the columns after the last one if missing),
 // keep every other part and cell as it is, replace the file atomically.
 import { XlsxPackage } from './xlsx/package.js';
@@ -103,7 +103,7 @@ export async function writeBack(file: string, updates: StatusUpdates, { backup =
  * more at the end, in a worker thread (the main thread only asks). The first
  * write of a session keeps the workbook as it was as <name>.bak.xlsx; later
  * writes of that session leave that backup alone. A failed write is reported
- * and retried later; the status stays in SQLite meanwhile (SPEC §3).
+ * and retried later; the status stays in SQLite meanwhile (docs/workbook.md).
  */
 export class DebouncedWriteBack {
   private timer: NodeJS.Timeout | null = null;

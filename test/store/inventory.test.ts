@@ -19,7 +19,7 @@ describe('importing a valid workbook', () => {
     expect(inv.devices.map((d) => d.hostname)).toEqual(['sw-1', 'sw-2', 'fw-a', 'fw-b', 'pano', 'jump-1']);
     const [sw1, sw2, fwA] = inv.devices;
     expect(sw1).toMatchObject({ host: '10.0.0.1', port: 22, platform: 'iosxe', targetVersion: '17.9.5', credential: 'default', enabled: true, row: 2 });
-    // 17.09.05 is stored in its normal form (SPEC §4).
+    // 17.09.05 is stored in its normal form (docs/workbook.md).
     expect(sw2).toMatchObject({ targetVersion: '17.9.5', wave: 2, via: 'jump-1', port: null });
     expect(fwA).toMatchObject({ platform: 'panos', targetVersion: '11.1.4-h7', haPeer: 'fw-b', via: 'pano', credential: 'fw', image: null });
     expect(sw1.windowStart).toEqual(new Date(2026, 11, 5, 1, 0));
