@@ -100,7 +100,7 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
   let dialog: DialogView | null = null;
   if (ui.scope === 'gate' && dialogGate) dialog = gateDialog(dialogGate, model.device(dialogGate.hostname), now - (ui.dialog?.openedAt ?? 0) < guardMs);
   else if (ui.scope === 'approveAll' && ui.dialog?.type === 'all') dialog = approveAllDialog(ui.dialog.kind, ui.dialog.ids.map((id) => model.gates.get(id)).filter((g) => !!g), ui.dialog.typed);
-  else if (ui.scope === 'quit') dialog = quitDialog(model.inFlight(), gates.length);
+  else if (ui.scope === 'quit') dialog = quitDialog(model.inFlight(), gates.length, gates.filter((g) => g.kind === 'rollback' || g.kind === 'commit').map((g) => g.hostname));
   // Long commands and impacts wrap under their label instead of being cut at the edge.
   if (dialog) dialog = { ...dialog, lines: dialog.lines.flatMap((l) => wrapLine(l, Math.max(40, size.columns) - 4, 12)) };
   const L = layout(size.columns, size.rows, head.length, dialog ? dialog.lines.length + 2 : null);

@@ -7,6 +7,7 @@ import type { DeviceRow } from '../../src/store/types.js';
 import { colorEnabled, color, setColor } from '../../src/ui/theme.js';
 import { columnWidths, deviceLine, progressText } from '../../src/ui/components/DeviceTable.js';
 import { fit } from '../../src/ui/format.js';
+import { quitDialog } from '../../src/ui/components/Dialogs.js';
 
 const row = (i: number): DeviceRow => ({
   hostname: `sw-${i}`, host: '127.0.0.1', port: 22, platform: 'iosxe', targetVersion: '17.9.5', image: null, site: i % 2 ? 'lon' : 'par', role: null, group: i % 3 ? 'access' : 'core',
@@ -100,6 +101,12 @@ describe('progress on screen', () => {
 });
 
 describe('presentation helpers', () => {
+  it('the quit dialog names devices still waiting for a rollback decision and what quitting leaves them in', () => {
+    const text = (lines: { t: string }[][]) => lines.map((l) => l.map((x) => x.t).join('')).join('\n');
+    expect(text(quitDialog(2, 1).lines)).not.toContain('rollback decision');
+    expect(text(quitDialog(2, 2, ['wan-1']).lines)).toContain('wan-1: waits for a rollback decision. Quitting leaves it on the version that failed its post-checks');
+  });
+
   it('NO_COLOR turns every colour off', () => {
     expect(colorEnabled({ NO_COLOR: '1' })).toBe(false);
     expect(colorEnabled({})).toBe(true);

@@ -45,13 +45,14 @@ export function approveAllDialog(kind: string, gates: Gate[], typed: string): Di
   return { title: [seg(`Approve ALL ${kind.toUpperCase()} gates (${gates.length})`, 'wait', { bold: true })], lines };
 }
 
-export function quitDialog(inFlight: number, gates: number): DialogView {
+export function quitDialog(inFlight: number, gates: number, undecided: string[] = []): DialogView {
   const lines: Line[] = [
     [seg(`${inFlight} device${inFlight === 1 ? ' is' : 's are'} in flight${gates ? `, ${gates} gate${gates === 1 ? '' : 's'} waiting` : ''}.`)],
     [seg('Quitting stops safely: no new step starts, open gates stay held (nothing disruptive),')],
     [seg('devices already reloading reach a safe point, then the workbook and the state are saved.')],
-    [],
-    [seg('y', null, { bold: true }), seg(' stop safely and quit    '), seg('Esc', null, { bold: true }), seg(' stay')],
   ];
+  // A device waiting for its rollback decision stays on the version that failed its checks, uncommitted.
+  if (undecided.length) lines.push([seg(`${undecided.join(', ')}: ${undecided.length === 1 ? 'waits' : 'wait'} for a rollback decision. Quitting leaves ${undecided.length === 1 ? 'it' : 'them'} on the version that failed its post-checks (an uncommitted install reloads back by itself when its auto-abort timer runs out).`, 'bad')]);
+  lines.push([], [seg('y', null, { bold: true }), seg(' stop safely and quit    '), seg('Esc', null, { bold: true }), seg(' stay')]);
   return { title: [seg('Quit?', 'wait', { bold: true })], lines };
 }
