@@ -9,7 +9,7 @@ import { PolicyApprover, QueueApprover } from '../engine/gates.js';
 import { runFleet, type RunOutcome } from '../engine/runner.js';
 import type { RunCommand } from '../engine/context.js';
 import type { Credentials } from '../store/credentials.js';
-import { exportWorkbook } from '../store/export.js';
+import { exportChangeRecord } from '../store/export.js';
 import type { JournalEntry } from '../store/state.js';
 import type { ConsoleController, ConsoleInfo, LoginAnswer } from '../ui/controller.js';
 import { FleetModel } from '../ui/model.js';
@@ -129,8 +129,8 @@ export class ConsoleSession implements ConsoleController {
     const wb = this.v.paths.workbook;
     const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
     const out = join(dirname(wb), `${basename(wb).replace(/\.xlsx$/i, '')}-upshift-${stamp}.xlsx`);
-    const r = await exportWorkbook(wb, out, this.state.store.statusCells(), this.state.store.auditRows());
-    return `${out} (status columns and an Audit sheet of ${r.auditRows} rows)`;
+    const r = await exportChangeRecord(this.state.store, wb, out);
+    return `${out} (status columns and an Audit sheet of ${r.auditRows} rows) and ${basename(r.summary)}`;
   }
 
   async stop(reason: string): Promise<void> {

@@ -43,8 +43,9 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
   add('run', 'full upgrade: check, stage, gates, activate/reload, post-checks, commit or rollback', 'all', batchCommand('run'));
   add('plan', 'print every step and command per device; sends nothing', 'read', planCommand)
     .option('--refresh', 'collect facts first (read-only)');
-  add('status', 'summary of the state database: counts per status, devices needing attention', 'workbook', statusCommand);
-  add('export', 'write the updated workbook plus an Audit sheet', 'workbook', exportCommand)
+  add('status', 'summary of the state database: counts per status, devices needing attention, the ETA of a run under way', 'workbook', statusCommand)
+    .option('--md', 'print the change summary (Markdown, as export writes beside the workbook)');
+  add('export', 'write the updated workbook plus an Audit sheet, and the change summary FILE.md beside it', 'workbook', exportCommand)
     .requiredOption('--out <file>', 'the workbook to write');
   const count = (v: string) => {
     const n = Number(v);

@@ -7,8 +7,11 @@ import { StateStore } from '../../store/state.js';
 import { DEVICE_STATUSES } from '../../store/types.js';
 import { NEEDS_LOOK } from '../../engine/status.js';
 import { resolvePaths, type CommonOptions } from '../options.js';
+import { changeSummary } from '../../store/summary.js';
+import { forecastRun } from '../../engine/forecast-data.js';
+import { forecastJson, forecastLines } from '../forecast-text.js';
 
-export async function statusCommand(opts: CommonOptions): Promise<number> {
+export async function statusCommand(opts: CommonOptions & { md?: boolean }): Promise<number> {
   const { workbook, state } = resolvePaths(opts);
   const file = join(state, 'upshift.db');
   if (!existsSync(file)) {
@@ -21,6 +24,11 @@ export async function statusCommand(opts: CommonOptions): Promise<number> {
   try {
     if ((db.pragma('user_version', { simple: true }) as number) === 0) migrate(db);
     const store = new StateStore(db);
+    if (opts.md) {
+      process.stdout.write(changeSummary(store, { workbook }));
+      return 0;
+    }
+    const eta = forecastRun(db);
     const states = store.states();
     const counts = store.counts();
     const attention = states.filter((s) => NEEDS_LOOK.includes(s.status));
@@ -30,11 +38,13 @@ export async function statusCommand(opts: CommonOptions): Promise<number> {
         devices: states.length,
         counts: Object.fromEntries(counts),
         attention: attention.map((s) => ({ hostname: s.hostname, status: s.status, step: s.step, message: s.message })),
+        forecast: forecastJson(eta),
       })}\n`);
       return 0;
     }
     const line = DEVICE_STATUSES.filter((s) => counts.has(s)).map((s) => `${s} ${counts.get(s)}`).join('  ');
     process.stdout.write(`${states.length} devices in ${file}\n  ${line || 'no devices'}\n`);
+    for (const l of forecastLines(eta)) process.stdout.write(`${l}\n`);
     if (attention.length > 0) {
       const w = Math.max(...attention.map((s) => s.hostname.length));
       process.stdout.write(`needs a look (${attention.length}):\n`);
