@@ -63,6 +63,7 @@ export class ConsoleSession implements ConsoleController {
   provideCredentials(login: LoginAnswer): void {
     // One login for every entry the workbook names; kept in memory only.
     this.credentials = new Map(this.info.credentialNames.map((name) => [name, { username: login.username, password: login.password, enable: login.enable, verifyTls: true }]));
+    this.state.records.addSecrets(this.credentials);
     this.launch('check');
   }
 

@@ -17,12 +17,15 @@ import { selectDevices, SelectionError } from '../engine/runner.js';
 import { UsageError } from './errors.js';
 import { eventRecorder, logFile } from './output.js';
 import { resolvePaths, type CommonOptions } from './options.js';
+import { recordOptions, startRecords, type RecordOptions, type RecordSession } from './records.js';
 
 export interface Validated {
   paths: ReturnType<typeof resolvePaths>;
   inventory: Inventory;
   credentials: Credentials | null;
   selected: DeviceRow[];
+  /** The change id, the metrics address and the webhooks (cli/records.ts). */
+  records: RecordOptions;
 }
 
 export async function validate(opts: CommonOptions, requireCredentials: boolean): Promise<Validated> {
@@ -54,7 +57,7 @@ export async function validate(opts: CommonOptions, requireCredentials: boolean)
     const missing = [...new Set(inventory.devices.filter((d) => selected.includes(d) || selected.some((s) => s.via === d.hostname)).map((d) => d.credential))].filter((c) => !credentials!.has(c));
     if (missing.length) throw new UsageError(`the credentials have no entry ${missing.map((m) => `"${m}"`).join(', ')} named in the workbook's credential column`);
   }
-  return { paths, inventory, credentials, selected };
+  return { paths, inventory, credentials, selected, records: recordOptions(opts, inventory.settings) };
 }
 
 /** The state database, the event bus and the workbook write-back: open for a whole console or batch session. */
@@ -63,19 +66,23 @@ export interface StateSession {
   store: StateStore;
   bus: EventBus;
   writeback: DebouncedWriteBack;
+  records: RecordSession;
   close(): Promise<void>;
 }
 
-export function openState(v: Validated): StateSession {
+export function openState(v: Validated, mode: 'batch' | 'console' = 'console'): StateSession {
   const store = new StateStore(openDatabase(v.paths.state));
   store.syncInventory(v.inventory);
   const bus = new EventBus();
   const log = logFile(v.paths.state);
   bus.on(log);
   const writeback = new DebouncedWriteBack(v.paths.workbook, () => store.statusCells(), (m) => bus.log('warn', m));
+  const records = startRecords(v.records, v.selected, store, bus, mode);
+  records.addSecrets(v.credentials);
   return {
-    v, store, bus, writeback,
+    v, store, bus, writeback, records,
     async close() {
+      await records.close();
       const written = await writeback.flush();
       if (!written) bus.log('warn', `the workbook could not be written; the status is in ${join(v.paths.state, 'upshift.db')}`);
       log.close();
@@ -93,7 +100,7 @@ export interface RunHandle {
 
 export async function beginRun(state: StateSession, opts: CommonOptions, command: RunCommand, approver: Approver, credentials: Credentials, selected = state.v.selected): Promise<RunHandle> {
   const { v, store, bus, writeback } = state;
-  const runId = store.startRun(command, osUser(), { only: opts.only, yes: !!opts.yes, approve: opts.approve ?? [], dryRun: !!opts.dryRun, concurrency: opts.concurrency ?? null });
+  const runId = store.startRun(command, osUser(), { only: opts.only, yes: !!opts.yes, approve: opts.approve ?? [], dryRun: !!opts.dryRun, concurrency: opts.concurrency ?? null }, v.records.changeId);
   const recorder = eventRecorder(store, runId);
   const unrecord = bus.on(recorder);
   const s = v.inventory.settings;
@@ -135,7 +142,7 @@ export interface Session extends Omit<StateSession, 'close'>, RunHandle {
 
 /** A batch session: the state and one run. */
 export async function openSession(v: Validated, opts: CommonOptions, command: RunCommand, approver: Approver, credentials: Credentials): Promise<Session> {
-  const state = openState(v);
+  const state = openState(v, 'batch');
   const run = await beginRun(state, opts, command, approver, credentials);
   return {
     ...state, ...run,
