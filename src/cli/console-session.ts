@@ -7,6 +7,7 @@ import type { Facts } from '../drivers/contract.js';
 import { summarizeFacts } from '../drivers/registry.js';
 import { PolicyApprover, QueueApprover } from '../engine/gates.js';
 import { runFleet, type RunOutcome } from '../engine/runner.js';
+import { forecastRun } from '../engine/forecast-data.js';
 import type { RunCommand } from '../engine/context.js';
 import type { Credentials } from '../store/credentials.js';
 import { exportChangeRecord } from '../store/export.js';
@@ -15,6 +16,9 @@ import type { ConsoleController, ConsoleInfo, LoginAnswer } from '../ui/controll
 import { FleetModel } from '../ui/model.js';
 import { beginRun, type RunHandle, type StateSession, type Validated } from './run-setup.js';
 import type { CommonOptions } from './options.js';
+
+/** How often the header's ETA is worked out again (a query over this run's journal). */
+const FORECAST_EVERY_MS = 2000;
 
 export class ConsoleSession implements ConsoleController {
   readonly model: FleetModel;
@@ -75,11 +79,13 @@ export class ConsoleSession implements ConsoleController {
     if (command === 'check') this.model.setRun({ phase: 'checking', command: 'check' });
     entry.done = (async () => {
       let outcome: RunOutcome | null = null;
+      let stopForecast = () => {};
       try {
         await previous;
         if (this.stopping) return;
         entry.handle = await beginRun(this.state, this.opts, command, this.approver, this.credentials!);
         if (this.stopping) entry.handle.ctx.stop(this.stopping);
+        if (command === 'run') stopForecast = this.followForecast(entry.handle.ctx.runId);
         outcome = await runFleet(entry.handle.ctx, this.v.selected);
         this.exitCode = outcome.exitCode;
       } catch (err) {
@@ -87,11 +93,26 @@ export class ConsoleSession implements ConsoleController {
         this.state.bus.log('error', `${command}: ${(err as Error).stack ?? err}`);
         this.model.setRun({ phase: command === 'check' ? 'idle' : 'finished', outcome: 'error' });
       } finally {
+        stopForecast();
         for (const [h, f] of entry.handle?.ctx.transcriptFiles ?? []) this.transcripts.set(h, f);
         await entry.handle?.finish(outcome ? (outcome.exitCode === 0 ? 'ok' : outcome.exitCode === 3 ? 'stopped' : 'attention') : 'error');
         if (this.current === entry) this.current = null;
       }
     })();
+  }
+
+  /** The header's ETA, read again from the state database every few seconds while the run goes on. */
+  private followForecast(runId: number): () => void {
+    const update = () => {
+      const rf = forecastRun(this.state.store.db, Date.now(), runId);
+      this.model.setForecast(rf ? { finishAt: rf.forecast.finishAt, windowEnd: rf.windowEnd, late: rf.forecast.late.map((d) => d.hostname) } : null);
+    };
+    update();
+    const timer = setInterval(update, FORECAST_EVERY_MS);
+    return () => {
+      clearInterval(timer);
+      this.model.setForecast(null);
+    };
   }
 
   toggleRun(): string {

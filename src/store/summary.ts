@@ -77,7 +77,7 @@ function latestSnapshots(db: DB): Map<string, { pre?: StoredSnapshot; post?: Sto
   return out;
 }
 
-const LEFT_BEHIND = ['failed', 'rolled-back', 'needs-attention', 'blocked', 'held', 'cancelled'];
+const LEFT_BEHIND = ['failed', 'rolled-back', 'needs-attention', 'blocked', 'held', 'cancelled', 'pending'];
 
 export interface SummaryOptions { workbook: string; now?: Date }
 
@@ -135,7 +135,8 @@ export function changeSummary(store: StateStore, opts: SummaryOptions): string {
   for (const s of states) {
     const sn = snaps.get(s.hostname);
     if (!sn?.pre || !sn.post) continue;
-    for (const m of movedItems(sn.pre, sn.post)) moved.push([s.hostname, m.item, m.before, m.after, m.detail, s.postcheck]);
+    // The post-check's verdict once per device, on its first row.
+    for (const [i, m] of movedItems(sn.pre, sn.post).entries()) moved.push([s.hostname, m.item, m.before, m.after, m.detail, i === 0 ? s.postcheck : '″']);
   }
   if (moved.length === 0) out.push('Nothing moved between the pre- and post-upgrade snapshots.', '');
   else out.push(...table(['device', 'item', 'before', 'after', 'change', 'post-check'], moved), '');
