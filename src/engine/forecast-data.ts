@@ -47,8 +47,8 @@ export function stepHistory(db: DB, runId: number): History {
 export function progressOf(db: DB, run: RunRecord, plan: RunPlan): Map<string, DeviceProgress> {
   const out = new Map<string, DeviceProgress>();
   const runStart = Date.parse(run.startedAt);
-  type Row = { hostname: string; platform: string; row_json: string; status: DeviceStatus | null; reason: string | null; updated_at: string | null };
-  const rows = db.prepare(`SELECT d.hostname, d.platform, d.row_json, s.status, s.reason, s.updated_at FROM devices d LEFT JOIN device_state s ON s.hostname = d.hostname`).all() as Row[];
+  type Row = { hostname: string; platform: string; row_json: string; status: DeviceStatus | null; reason: string | null; updated_at: string | null; finished_at: string | null };
+  const rows = db.prepare(`SELECT d.hostname, d.platform, d.row_json, s.status, s.reason, s.updated_at, s.finished_at FROM devices d LEFT JOIN device_state s ON s.hostname = d.hostname`).all() as Row[];
   const byHost = new Map(rows.map((r) => [r.hostname.toLowerCase(), r]));
   const kinds = new Map<string, string>();
   for (const k of db.prepare(`SELECT * FROM (${KINDS}) WHERE run_id <= ? ORDER BY run_id`).all(run.id) as { run_id: number; hostname: string; kind: string }[]) {
@@ -62,7 +62,10 @@ export function progressOf(db: DB, run: RunRecord, plan: RunPlan): Map<string, D
     // A status left from an earlier run says nothing about this one until the run touches the device.
     const touched = r.updated_at !== null && Date.parse(r.updated_at) >= runStart;
     const ended = touched && r.status !== null && endsDevice(r.status, 'run') && r.reason !== 'waiting-approval';
-    out.set(h.toLowerCase(), { hostname: r.hostname, platform: r.platform, kind: kinds.get(h.toLowerCase()) ?? null, ended, done: [], current: null, windowEnd: row.windowEnd ? Date.parse(row.windowEnd) : null });
+    out.set(h.toLowerCase(), {
+      hostname: r.hostname, platform: r.platform, kind: kinds.get(h.toLowerCase()) ?? null, ended, done: [], current: null,
+      finishedAt: ended && r.finished_at ? Date.parse(r.finished_at) : null, windowEnd: row.windowEnd ? Date.parse(row.windowEnd) : null,
+    });
   }
   const journal = db.prepare(`SELECT hostname, step, outcome, started_at FROM journal WHERE run_id = ? ORDER BY id`).all(run.id) as { hostname: string; step: string; outcome: string; started_at: string }[];
   for (const j of journal) {

@@ -32,6 +32,8 @@ export interface DeviceProgress {
   /** Steps done in this run, as journaled (a step done twice is listed twice). */
   done: string[];
   current: { step: string; startedAt: number } | null;
+  /** When its part in this run ended (for the pause after its wave). */
+  finishedAt?: number | null;
   windowEnd: number | null;
 }
 
@@ -109,6 +111,12 @@ export function forecast(input: ForecastInput): Forecast {
   const first = plan.waves.findIndex((w) => w.some((u) => u.some((h) => !ended(h))));
   if (first < 0) return { finishAt: now, devices: [], late: [], unknown: [] };
   let t = now;
+  const begun = (h: string) => { const d = dev(h); return !!d && (d.ended || d.current !== null || d.done.length > 0); };
+  if (first > 0 && !plan.waves[first].some((u) => u.some(begun))) {
+    // Between two waves: what is left of the pause after the last one.
+    const ends = plan.waves[first - 1].flat().map((h) => dev(h)?.finishedAt ?? null).filter((x): x is number => x !== null);
+    t += Math.max(0, plan.pauseBetweenWavesMs - (ends.length ? now - Math.max(...ends) : 0));
+  }
   for (let w = first; w < plan.waves.length; w++) {
     const slots = Array.from({ length: Math.max(1, plan.concurrency) }, () => t);
     const busy = (u: string[]) => u.some((h) => { const d = dev(h); return !!d && !d.ended && (d.current !== null || d.done.length > 0); });

@@ -60,6 +60,12 @@ describe('forecast', () => {
     expect(during.finishAt).toBe(NOW + (10 + 200 + 30 + 60) * S);
   });
 
+  it('between two waves, counts what is left of the pause', () => {
+    const p = plan([[['a']], [['b']]], { pauseBetweenWavesMs: 30 * S });
+    const f = forecast({ now: NOW, plan: p, devices: devices(dev('a', { ended: true, finishedAt: NOW - 10 * S }), dev('b')), history: history() });
+    expect(f.finishAt).toBe(NOW + (20 + 60) * S);
+  });
+
   it('runs the members of an HA pair one after the other', () => {
     const f = forecast({ now: NOW, plan: plan([[['fw-a', 'fw-b'], ['sw']]]), devices: devices(dev('fw-a', { platform: 'panos', kind: 'panos' }), dev('fw-b', { platform: 'panos', kind: null }), dev('sw')), history: history() });
     expect(f.devices.find((d) => d.hostname === 'fw-b')!.finishAt).toBe(NOW + 200 * S);
