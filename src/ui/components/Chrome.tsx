@@ -22,13 +22,13 @@ export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w
     l1.push(seg(`  window ${start ? hhmm(start) : '…'}–${end ? hhmm(end) : '…'}`));
     if (left !== null) l1.push(seg(left > 0 ? ` (${duration(left)} left)` : ' (closed)', left > 0 ? (left < 15 * 60_000 ? 'wait' : 'muted') : 'bad'));
   }
-  l1.push(...etaSegments(model, now));
   const tone = r.phase === 'running' || r.phase === 'checking' ? 'busy' : r.phase === 'paused' || r.phase === 'stopping' || r.phase === 'credentials' ? 'wait' : r.phase === 'finished' ? (r.outcome === 'ok' ? 'ok' : 'wait') : null;
   l1.push(seg('  '), seg(PHASE[r.phase] ?? r.phase, tone, { bold: true }));
   if (r.waves > 0 && r.command !== 'check' && (r.phase === 'running' || r.phase === 'paused' || r.phase === 'stopping')) {
     l1.push(seg(` wave ${r.wave}/${r.waves}`), seg(r.waveSize ? ` (${Math.min(r.waveDone, r.waveSize)}/${r.waveSize} done)` : '', 'muted'));
   }
   if (r.phase === 'finished' && r.reason) l1.push(seg(` (stopped: ${r.reason})`, 'wait'));
+  l1.push(...etaSegments(model, now));
   l1.push(seg(`  conc ${info.concurrency}`, 'muted'));
   const badges: Line = [];
   if (info.dryRun) badges.push(seg(' DRY-RUN ', 'wait', { inverse: true, bold: true }), seg(' '));
