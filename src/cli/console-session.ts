@@ -7,7 +7,6 @@ import type { Facts } from '../drivers/contract.js';
 import { summarizeFacts } from '../drivers/registry.js';
 import { PolicyApprover, QueueApprover } from '../engine/gates.js';
 import { runFleet, type RunOutcome } from '../engine/runner.js';
-import { forecastRun } from '../engine/forecast-data.js';
 import type { RunCommand } from '../engine/context.js';
 import type { Credentials } from '../store/credentials.js';
 import { exportChangeRecord } from '../store/export.js';
@@ -17,7 +16,7 @@ import { FleetModel } from '../ui/model.js';
 import { beginRun, type RunHandle, type StateSession, type Validated } from './run-setup.js';
 import type { CommonOptions } from './options.js';
 
-/** How often the header's ETA is worked out again (a query over this run's journal). */
+/** How often the header's ETA is worked out again (bench/forecast.mjs: 22 ms at 10,000 devices). */
 const FORECAST_EVERY_MS = 2000;
 
 export class ConsoleSession implements ConsoleController {
@@ -101,11 +100,11 @@ export class ConsoleSession implements ConsoleController {
     })();
   }
 
-  /** The header's ETA, read again from the state database every few seconds while the run goes on. */
+  /** The header's ETA, worked out again every few seconds while the run goes on. */
   private followForecast(runId: number): () => void {
     const update = () => {
-      const rf = forecastRun(this.state.store.db, Date.now(), runId);
-      this.model.setForecast(rf ? { finishAt: rf.forecast.finishAt, windowEnd: rf.windowEnd, late: rf.forecast.late.map((d) => d.hostname) } : null);
+      const rf = this.state.records.forecast();
+      this.model.setForecast(rf && rf.runId === runId ? { finishAt: rf.forecast.finishAt, windowEnd: rf.windowEnd, late: rf.forecast.late.map((d) => d.hostname) } : null);
     };
     update();
     const timer = setInterval(update, FORECAST_EVERY_MS);

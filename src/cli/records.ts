@@ -2,7 +2,7 @@
 // id (--change, else Settings change_id), the metrics endpoint and the
 // webhook notifications, both listening to the event bus.
 import type { EventBus } from '../engine/events.js';
-import { forecastRun } from '../engine/forecast-data.js';
+import { LiveForecast, type LiveRunForecast } from '../engine/forecast-live.js';
 import type { Credentials } from '../store/credentials.js';
 import type { StateStore } from '../store/state.js';
 import type { DeviceRow, Settings } from '../store/types.js';
@@ -14,6 +14,8 @@ export interface RecordOptions {
   changeId: string | null;
   webhooks: string[];
   metricsAddress: string | null;
+  /** A dry run sends no notification: nothing it does needs a person. */
+  dryRun: boolean;
 }
 
 export function recordOptions(opts: CommonOptions, settings: Settings): RecordOptions {
@@ -21,12 +23,15 @@ export function recordOptions(opts: CommonOptions, settings: Settings): RecordOp
     changeId: opts.change ?? settings.changeId,
     webhooks: [...new Set([...(opts.webhook ?? []), ...(settings.webhookUrl ? [settings.webhookUrl] : [])])],
     metricsAddress: opts.metricsAddress ?? null,
+    dryRun: !!opts.dryRun,
   };
 }
 
 export interface RecordSession {
   /** Secrets the webhooks must never carry (the console's login comes after the session opened). */
   addSecrets(credentials: Credentials | null): void;
+  /** The forecast of the upgrade run this session is driving, or null. */
+  forecast(now?: number): LiveRunForecast | null;
   close(): Promise<void>;
 }
 
@@ -38,6 +43,10 @@ export function windowEndOf(devices: DeviceRow[]): Date | null {
 
 export function startRecords(r: RecordOptions, selected: DeviceRow[], store: StateStore, bus: EventBus, mode: 'batch' | 'console'): RecordSession {
   const windowEnd = windowEndOf(selected);
+  const live = new LiveForecast(store.db, new Map(selected.map((d) => [d.hostname.toLowerCase(), d.platform])));
+  bus.on(live.listener);
+  const windowEnds = new Map(selected.map((d) => [d.hostname.toLowerCase(), d.windowEnd?.getTime() ?? null]));
+  const forecast = (now = Date.now()) => live.forecast(now, windowEnds);
   const counts = () => {
     const out = new Map<string, number>();
     for (const d of selected) {
@@ -51,7 +60,7 @@ export function startRecords(r: RecordOptions, selected: DeviceRow[], store: Sta
     const m = new RunMetrics({
       changeId: r.changeId, windowEnd,
       devices: selected.map((d) => ({ hostname: d.hostname, platform: d.platform, status: store.state(d.hostname)?.status ?? 'pending' })),
-      eta: () => forecastRun(store.db)?.forecast.finishAt ?? null,
+      eta: () => forecast()?.forecast.finishAt ?? null,
     });
     metrics = m;
     bus.on(m.listener);
@@ -59,12 +68,13 @@ export function startRecords(r: RecordOptions, selected: DeviceRow[], store: Sta
     m.listen(r.metricsAddress).then((at) => bus.log('info', `metrics at http://${at}/metrics`), (err: Error) => bus.log('error', `metrics: cannot serve on ${r.metricsAddress}: ${err.message}`));
   }
   let hooks: WebhookNotifier | null = null;
-  if (r.webhooks.length > 0) {
+  if (r.webhooks.length > 0 && !r.dryRun) {
     hooks = new WebhookNotifier({ urls: r.webhooks, changeId: r.changeId, mode, windowEnd, counts, log: (level, text) => bus.log(level, text) });
     bus.on(hooks.listener);
     bus.log('debug', `notifications to ${r.webhooks.map(origin).join(', ')}`);
   }
   return {
+    forecast,
     addSecrets(credentials) {
       for (const c of credentials?.values() ?? []) hooks?.addSecrets([c.password, c.enable, c.passphrase, c.apiKey]);
     },

@@ -89,6 +89,7 @@ export function forecastRun(db: DB, now = Date.now(), runId?: number): RunForeca
   const run = runId !== undefined ? runRecord(db, runId) : latestUpgradeRun(db);
   if (!run || run.endedAt || !run.plan || !runLives(run)) return null;
   const plan = run.plan as RunPlan;
+  if (plan.dryRun) return null;
   const devices = progressOf(db, run, plan);
   const f = forecast({ now, plan, devices, history: stepHistory(db, run.id) });
   const ends = [...devices.values()].map((d) => d.windowEnd).filter((t): t is number => t !== null);

@@ -11,6 +11,8 @@ export interface RunPlan {
   pauseBetweenWavesMs: number;
   /** The wait after the canary wave before promoting (0 when the run does not monitor). */
   monitorAfterCanaryMs: number;
+  /** A dry run changes nothing and takes no time worth forecasting. */
+  dryRun?: boolean;
 }
 
 export interface StepMean { ms: number; samples: number }

@@ -139,7 +139,7 @@ export async function runFleet(ctx: RunContext, selected: DeviceRow[]): Promise<
   // What the forecast and the change record read back: the waves and the settings that time them.
   saveRunPlan(ctx.store.db, ctx.runId, {
     waves: waves.map((w) => w.units.map((u) => u.hostnames)), concurrency: ctx.options.concurrency ?? ctx.settings.concurrency,
-    pauseBetweenWavesMs: ctx.settings.pauseBetweenWavesMs, monitorAfterCanaryMs: promoting ? ctx.settings.monitorAfterCanaryMs : 0,
+    pauseBetweenWavesMs: ctx.settings.pauseBetweenWavesMs, monitorAfterCanaryMs: promoting ? ctx.settings.monitorAfterCanaryMs : 0, dryRun: ctx.options.dryRun,
   } satisfies RunPlan);
   // Measured on bench/engine (1,000 devices, 100 at once): starting a wave's devices all at
   // once made every login and first command queue behind the others (overhead 1.1 s a
