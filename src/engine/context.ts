@@ -65,8 +65,11 @@ export class RunContext {
   private pauseGate: { promise: Promise<void>; release: () => void } | null = null;
   /** The transcript file of each device in this run (the console shows its tail). */
   readonly transcriptFiles = new Map<string, string>();
-  /** Canaries (lower-case hostnames) whose commit waits for the canary monitoring (engine/promotion.ts). */
-  readonly commitHeld = new Set<string>();
+  /**
+   * Canaries (lower-case hostnames) whose commit may wait for the canary monitoring, and
+   * whether it does (true once the device stopped before its commit): engine/promotion.ts.
+   */
+  readonly commitHeld = new Map<string, boolean>();
 
   constructor(
     readonly inventory: Inventory,

@@ -30,7 +30,7 @@ export function promotes(ctx: RunContext, waves: number): boolean {
 /** Before the canary wave: its single devices keep an uncommitted activation uncommitted until the monitoring passed. */
 export function holdCanaryCommits(ctx: RunContext, canary: Wave): void {
   // An HA pair's second member waits for the first to finish: its commit is never held.
-  for (const u of canary.units) if (u.hostnames.length === 1) ctx.commitHeld.add(u.hostnames[0].toLowerCase());
+  for (const u of canary.units) if (u.hostnames.length === 1) ctx.commitHeld.set(u.hostnames[0].toLowerCase(), false);
 }
 
 const clock = (t: number) => new Date(t).toLocaleTimeString('en-GB', { hour12: false });
@@ -43,7 +43,9 @@ async function watch(ctx: RunContext, until: number): Promise<void> {
 /** One canary: watched until `until`, its post-check again, then kept (and committed) or rolled back. */
 async function monitorCanary(ctx: RunContext, row: DeviceRow, until: number): Promise<DeviceStatus> {
   const key = row.hostname.toLowerCase();
-  const held = ctx.commitHeld.delete(key);
+  // Only a canary that really stopped before its commit has one to make (one resumed after an earlier run has not).
+  const held = ctx.commitHeld.get(key) === true;
+  ctx.commitHeld.delete(key);
   const dr = new DeviceRun(ctx, row);
   // An uncommitted canary is brought to an end whatever happens (its commit or its rollback).
   dr.finishing = held;
@@ -119,7 +121,7 @@ export async function promoteCanary(ctx: RunContext, canary: Wave, rest: Wave[])
   // The canaries this run upgraded (or whose commit waits); the others have nothing to watch.
   const watched = hosts.filter((h) => {
     const s = ctx.store.state(h);
-    return s?.status === 'upgraded' || (s?.status === 'running' && ctx.commitHeld.has(h.toLowerCase()));
+    return s?.status === 'upgraded' || (s?.status === 'running' && ctx.commitHeld.get(h.toLowerCase()) === true);
   });
   const until = Date.now() + ctx.settings.monitorAfterCanaryMs;
   if (watched.length > 0) {

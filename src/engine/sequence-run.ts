@@ -191,13 +191,15 @@ function autoAbortLeftMs(text: string | null): number | null {
  */
 function commitWaitsForPromotion(x: Execution): boolean {
   const { dr } = x;
-  if (!dr.ctx.commitHeld.has(dr.hostname.toLowerCase()) || !x.facts.uncommitted) return false;
+  const key = dr.hostname.toLowerCase();
+  if (!dr.ctx.commitHeld.has(key) || !x.facts.uncommitted) return false;
   const left = autoAbortLeftMs(x.facts.uncommitted.autoAbort);
   const needed = dr.ctx.settings.monitorAfterCanaryMs + 10 * 60_000;
   if (left !== null && left < needed) {
     dr.ctx.bus.log('info', `committing now: the auto-abort timer (${x.facts.uncommitted.autoAbort}) would fire before the canary monitoring ends`, dr.hostname);
     return false;
   }
+  dr.ctx.commitHeld.set(key, true);
   return true;
 }
 

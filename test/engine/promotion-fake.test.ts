@@ -56,6 +56,9 @@ describe('canary promotion (promote = manual)', () => {
     expect(['a', 'b', 'c'].map((h) => rig.state(h).status)).toEqual(['upgraded', 'upgraded', 'upgraded']);
     // The canary, upgraded by the first run, was not reloaded again.
     expect(['a', 'b', 'c'].map((h) => rig.device(h).count('activate'))).toEqual([1, 1, 1]);
+    // Checked again as the canary of the second run, but its commit, made by the first, is not sent twice.
+    expect(rig.device('a').count('commit')).toBe(1);
+    expect(rig.steps('a').filter((s) => s === 'monitor:ok')).toHaveLength(2);
   });
 
   it('a refused promotion holds the rest with reason gate-refused', async () => {
