@@ -34,7 +34,7 @@ export class RunMetrics {
   private readonly failures: Counter;
   private server: Server | null = null;
 
-  constructor(private readonly o: MetricsOptions) {
+  constructor(o: MetricsOptions) {
     for (const d of o.devices) {
       this.status.set(d.hostname.toLowerCase(), d.status);
       this.platform.set(d.hostname.toLowerCase(), d.platform);
