@@ -2,7 +2,7 @@
 // 0 success, 1 some device needs attention, 2 bad usage or input, 3 stopped.
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { withCommonOptions, type CommonOptions } from './options.js';
+import { withCommonOptions, withRecordOptions, type CommonOptions } from './options.js';
 import { UsageError } from './errors.js';
 import { LockHeldError } from '../store/lock.js';
 import { InvalidArgumentError } from 'commander';
@@ -38,15 +38,16 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
     return cmd;
   };
 
-  add('tui', 'interactive console (default when stdout is a terminal)', 'all', tuiCommand, true);
-  add('check', 'import, connect, collect facts, run pre-checks, write readiness back (read-only)', 'read', batchCommand('check'));
-  add('stage', 'check, back up configs, transfer and verify images (nothing disruptive)', 'all', batchCommand('stage'));
-  add('run', 'full upgrade: check, stage, gates, activate/reload, post-checks, commit or rollback', 'all', batchCommand('run'));
+  withRecordOptions(add('tui', 'interactive console (default when stdout is a terminal)', 'all', tuiCommand, true));
+  withRecordOptions(add('check', 'import, connect, collect facts, run pre-checks, write readiness back (read-only)', 'read', batchCommand('check')));
+  withRecordOptions(add('stage', 'check, back up configs, transfer and verify images (nothing disruptive)', 'all', batchCommand('stage')));
+  withRecordOptions(add('run', 'full upgrade: check, stage, gates, activate/reload, post-checks, commit or rollback', 'all', batchCommand('run')));
   add('plan', 'print every step and command per device; sends nothing', 'read', planCommand)
     .option('--refresh', 'collect facts first (read-only)');
   // Read-only: they take no lock, and accept (and ignore) the options of a pasted run command line.
-  add('status', 'summary of the state database: counts per status, devices needing attention (exit 0 all done, 1 some not)', 'workbook', statusCommand, false, { acceptOthers: true, show: ['--only'] });
-  add('export', 'write the updated workbook plus an Audit sheet', 'workbook', exportCommand, false, { acceptOthers: true })
+  add('status', 'summary of the state database: counts per status, devices needing attention, the ETA of a run under way (exit 0 all done, 1 some not)', 'workbook', statusCommand, false, { acceptOthers: true, show: ['--only'] })
+    .option('--md', 'print the change summary (Markdown, as export writes beside the workbook)');
+  add('export', 'write the updated workbook plus an Audit sheet, and the change summary FILE.md beside it', 'workbook', exportCommand, false, { acceptOthers: true })
     .requiredOption('--out <file>', 'the workbook to write');
   const count = (v: string) => {
     const n = Number(v);
@@ -64,7 +65,7 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
     .option('--faults <spec>', 'faults per device: host=fault+fault,… or fault@N for the Nth device (e.g. corrupt@2,lon-acc-1=never-returns)')
     .option('--speed <x>', 'speed factor for every lab delay', speed, 1)
     .option('--out <file>', 'the workbook to write', 'lab.xlsx');
-  add('demo', 'the lab and the console in one process (what npm start runs)', 'all', demoCommand)
+  withRecordOptions(add('demo', 'the lab and the console in one process (what npm start runs)', 'all', demoCommand))
     .option('--speed <x>', 'speed factor for every lab delay', speed, 10)
     .option('--faults <spec>', 'lab faults (default: lon-wan-1=regression, to show a rollback gate)');
   const parse = new Command('parse')

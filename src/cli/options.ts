@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { GATE_KINDS } from '../engine/gates.js';
 import { legacyStateDir, locateState, STATE_DB, workbookPath } from './state-dir.js';
+import { SETTING_DEFS } from '../store/settings.js';
 
 export { GATE_KINDS };
 
@@ -23,6 +24,10 @@ export interface CommonOptions {
   json?: boolean;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   refresh?: boolean;
+  /** The change ticket (else Settings change_id). */
+  change?: string;
+  metricsAddress?: string;
+  webhook?: string[];
 }
 
 function positiveInt(value: string): number {
@@ -81,6 +86,39 @@ export function withCommonOptions(cmd: Command, set: 'all' | 'read' | 'workbook'
     }
   }
   return cmd;
+}
+
+const asSetting = (text: string) => ({ text, number: null, percentFormat: false });
+
+function changeIdArg(value: string): string {
+  const r = SETTING_DEFS.changeid.parse(asSetting(value));
+  if (!r.ok) throw new InvalidArgumentError('must be letters, digits and - _ . / # (up to 64), e.g. CHG0012345');
+  return r.value as string;
+}
+
+function webhookArg(value: string, previous: string[]): string[] {
+  const r = SETTING_DEFS.webhookurl.parse(asSetting(value));
+  if (!r.ok) throw new InvalidArgumentError('must be an http:// or https:// URL');
+  return [...previous, r.value as string];
+}
+
+/** HOST:PORT (an IPv6 host in brackets). */
+export function parseListenAddress(value: string): { host: string; port: number } | null {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[\w.-]+):(\d{1,5})$/.exec(value.trim());
+  const port = m ? Number(m[2]) : NaN;
+  return m && port <= 65535 ? { host: m[1].replace(/^\[|\]$/g, ''), port } : null;
+}
+
+function listenArg(value: string): string {
+  if (!parseListenAddress(value)) throw new InvalidArgumentError('must be HOST:PORT, e.g. 127.0.0.1:9464');
+  return value.trim();
+}
+
+/** The change record's options, for the commands that run (the console, check, stage, run, demo). */
+export function withRecordOptions(cmd: Command): Command {
+  return cmd.option('--change <id>', 'the change ticket this run belongs to (e.g. CHG0012345): kept with the run, its approvals, the Audit sheet, the summary, notifications and metrics (default: Settings change_id)', changeIdArg)
+    .option('--metrics-address <addr>', 'serve Prometheus metrics at http://ADDR/metrics while upshift runs (e.g. 127.0.0.1:9464)', listenArg)
+    .option('--webhook <url>', 'POST a JSON notification here: gates waiting, devices failed, rolled back or needing attention, the breaker, the window closing, the run finished (repeatable; Settings webhook_url too)', webhookArg, []);
 }
 
 /** Where everything is; reads (never creates) the state directory to find the one that is this workbook's. */

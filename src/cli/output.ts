@@ -27,6 +27,8 @@ export function formatEvent(e: Stamped, level: Level): string | null {
       if (e.phase === 'finished') return `${t} ${e.command} finished${e.reason ? `: stopped (${e.reason})` : ''}`;
       if (e.phase === 'paused') return `${t} paused: no new step starts until resumed`;
       if (e.phase === 'resumed') return `${t} resumed`;
+      // The error line that follows says it in full.
+      if (e.phase === 'breaker') return null;
       return `${t} stopping: ${e.reason ?? 'requested'}`;
     case 'device':
       // While a gate is open the device shows "waiting for approval: <kind>"; the gate lines say it already.

@@ -19,12 +19,15 @@ import { selectDevices, SelectionError } from '../engine/runner.js';
 import { UsageError } from './errors.js';
 import { eventRecorder, logFile } from './output.js';
 import { resolvePaths, type CommonOptions } from './options.js';
+import { recordOptions, startRecords, type RecordOptions, type RecordSession } from './records.js';
 
 export interface Validated {
   paths: ReturnType<typeof resolvePaths>;
   inventory: Inventory;
   credentials: Credentials | null;
   selected: DeviceRow[];
+  /** The change id, the metrics address and the webhooks (cli/records.ts). */
+  records: RecordOptions;
 }
 
 export async function validate(opts: CommonOptions, requireCredentials: boolean): Promise<Validated> {
@@ -58,7 +61,7 @@ export async function validate(opts: CommonOptions, requireCredentials: boolean)
   }
   // Before anything is created: a state directory of another workbook is refused here.
   checkOwnership(paths.state, paths.workbook, inventory.identity);
-  return { paths, inventory, credentials, selected };
+  return { paths, inventory, credentials, selected, records: recordOptions(opts, inventory.settings) };
 }
 
 /** The state database, the event bus and the workbook write-back: open for a whole console or batch session. */
@@ -67,13 +70,15 @@ export interface StateSession {
   store: StateStore;
   bus: EventBus;
   writeback: DebouncedWriteBack;
+  records: RecordSession;
   close(): Promise<void>;
 }
 
 /**
  * Takes the workbook and its state for this process (LockHeldError, exit 3,
  * when another upshift has them), then opens the state: claims it for the
- * workbook and closes journal entries a crash left open.
+ * workbook and closes journal entries a crash left open; starts the records
+ * (metrics, notifications) for the session.
  */
 export function openState(v: Validated, command = 'console'): StateSession {
   const lock: SessionLock = lockSession(v.paths, command);
@@ -93,10 +98,13 @@ export function openState(v: Validated, command = 'console'): StateSession {
     if (ownership.movedFrom) bus.log('warn', `the workbook was at ${ownership.movedFrom}; its state follows it to ${v.paths.workbook}`);
     if (interrupted > 0) bus.log('info', `${interrupted} step${interrupted === 1 ? '' : 's'} left open by an earlier upshift that stopped without ending ${interrupted === 1 ? 'it' : 'them'} (crash or kill): marked interrupted`);
     const writeback = new DebouncedWriteBack(v.paths.workbook, { stateDb: v.paths.stateDb }, (m) => bus.log('warn', m));
+    const records = startRecords(v.records, v.selected, db, bus, command === 'console' ? 'console' : 'batch');
+    records.addSecrets(v.credentials);
     return {
-      v, store: db, bus, writeback,
+      v, store: db, bus, writeback, records,
       async close() {
         try {
+          await records.close();
           const written = await writeback.close();
           if (!written) bus.log('warn', `the workbook could not be written; the status is in ${v.paths.stateDb}`);
           log.close();
@@ -122,7 +130,7 @@ export interface RunHandle {
 
 export async function beginRun(state: StateSession, opts: CommonOptions, command: RunCommand, approver: Approver, credentials: Credentials, selected = state.v.selected): Promise<RunHandle> {
   const { v, store, bus, writeback } = state;
-  const runId = store.startRun(command, osUser(), { only: opts.only, yes: !!opts.yes, approve: opts.approve ?? [], dryRun: !!opts.dryRun, concurrency: opts.concurrency ?? null });
+  const runId = store.startRun(command, osUser(), { only: opts.only, yes: !!opts.yes, approve: opts.approve ?? [], dryRun: !!opts.dryRun, concurrency: opts.concurrency ?? null }, v.records.changeId);
   const recorder = eventRecorder(store, runId);
   const unrecord = bus.on(recorder);
   const s = v.inventory.settings;

@@ -65,6 +65,11 @@ export class RunContext {
   private pauseGate: { promise: Promise<void>; release: () => void } | null = null;
   /** The transcript file of each device in this run (the console shows its tail). */
   readonly transcriptFiles = new Map<string, string>();
+  /**
+   * Canaries (lower-case hostnames) whose commit may wait for the canary monitoring, and
+   * whether it does (true once the device stopped before its commit): engine/promotion.ts.
+   */
+  readonly commitHeld = new Map<string, boolean>();
 
   constructor(
     readonly inventory: Inventory,
@@ -200,7 +205,9 @@ export class RunContext {
     const percent = this.started === 0 ? 0 : (this.failed / this.started) * 100;
     if (!this.breakerTripped && this.failed > 0 && percent > this.settings.maxFailurePercent) {
       this.breakerTripped = true;
-      this.bus.log('error', `circuit breaker: ${this.failed} of ${this.started} devices failed (${percent.toFixed(0)}% > ${this.settings.maxFailurePercent}%); no new devices start`);
+      const why = `${this.failed} of ${this.started} devices failed (${percent.toFixed(0)}% > ${this.settings.maxFailurePercent}%)`;
+      this.bus.emit({ type: 'run', phase: 'breaker', command: this.options.command, runId: this.runId, reason: why });
+      this.bus.log('error', `circuit breaker: ${why}; no new devices start`);
     }
   }
 }

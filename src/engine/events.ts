@@ -11,7 +11,7 @@ import type { Reason } from './outcomes.js';
 export type { Check, Facts, FactsSummary } from '../drivers/contract.js';
 
 export type EngineEvent =
-  | { type: 'run'; phase: 'started' | 'wave' | 'paused' | 'resumed' | 'stopping' | 'finished'; command: RunCommand; runId: number; wave?: number; waves?: number; devices?: number; outcome?: string; reason?: string }
+  | { type: 'run'; phase: 'started' | 'wave' | 'paused' | 'resumed' | 'stopping' | 'breaker' | 'finished'; command: RunCommand; runId: number; wave?: number; waves?: number; devices?: number; outcome?: string; reason?: string }
   | { type: 'device'; hostname: string; status: DeviceStatus; step: string | null; message: string | null; reason: Reason | null }
   | { type: 'step'; hostname: string; step: string; phase: 'start' | 'end'; outcome?: 'ok' | 'failed' | 'skipped'; message?: string; durationMs?: number; attempt?: number }
   | { type: 'progress'; hostname: string; step: string; done: number; total: number | null; rate?: number; note?: string; part?: { index: number; count: number } }

@@ -17,6 +17,7 @@ export const REASONS = [
   'not-started', // the device was never started in this run
   'in-progress', // an upgrade begun earlier waits to be finished by a run
   'peer', // its HA peer keeps it from going on
+  'not-promoted', // the canary wave was not promoted (a canary regressed while monitored), so the rest did not start
   'device-error', // the device answered with an error, or could not be reached
   'postcheck-failed', // the post-check found a regression
   'rolled-back', // the rollback completed

@@ -12,6 +12,9 @@ import { exitCodeOf, STATUS } from './status.js';
 import { DeviceRun } from './steps.js';
 import { TargetError } from './targets.js';
 import { planWaves, type Unit } from './waves.js';
+import type { RunPlan } from './forecast.js';
+import { holdCanaryCommits, promoteCanary, promotes } from './promotion.js';
+import { saveRunPlan } from '../store/records.js';
 import { isA, messageOf, stackOf } from '../common/errors.js';
 
 
@@ -131,6 +134,13 @@ export interface RunOutcome { exitCode: 0 | 1 | 3; stopped: string | null; statu
 export async function runFleet(ctx: RunContext, selected: DeviceRow[]): Promise<RunOutcome> {
   const waves = planWaves(selected, ctx.settings);
   const limit = pLimit(ctx.options.concurrency ?? ctx.settings.concurrency);
+  const promoting = promotes(ctx, waves.length);
+  if (promoting) holdCanaryCommits(ctx, waves[0]);
+  // What the forecast and the change record read back: the waves and the settings that time them.
+  saveRunPlan(ctx.store.db, ctx.runId, {
+    waves: waves.map((w) => w.units.map((u) => u.hostnames)), concurrency: ctx.options.concurrency ?? ctx.settings.concurrency,
+    pauseBetweenWavesMs: ctx.settings.pauseBetweenWavesMs, monitorAfterCanaryMs: promoting ? ctx.settings.monitorAfterCanaryMs : 0, dryRun: ctx.options.dryRun,
+  } satisfies RunPlan);
   // Measured on bench/engine (1,000 devices, 100 at once): starting a wave's devices all at
   // once made every login and first command queue behind the others (overhead 1.1 s a
   // device); 20 ms apart it was 0.3 s, for a 2 s ramp per wave of 100.
@@ -168,6 +178,7 @@ export async function runFleet(ctx: RunContext, selected: DeviceRow[]): Promise<
       if (u.hostnames.length === 1) await runDevice(ctx, ctx.row(u.hostnames[0]));
       else await runPair(ctx, u.hostnames.map((h) => ctx.row(h)));
     })));
+    if (i === 0 && promoting && !(await promoteCanary(ctx, wave, waves.slice(1)))) break;
     const pause = ctx.settings.pauseBetweenWavesMs;
     if (pause > 0 && i < waves.length - 1 && ctx.options.command === 'run' && !ctx.options.dryRun) {
       ctx.bus.log('info', `pausing ${Math.round(pause / 1000)} s before wave ${i + 2}`);

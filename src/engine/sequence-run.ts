@@ -28,8 +28,8 @@ export interface Execution {
 }
 
 class PostcheckFailed extends Error {
-  constructor(readonly diff: Diff) {
-    super(`post-check failed: ${diff.items.filter((i) => !i.ok).map((i) => `${i.name} ${i.detail}`).join('; ')}`);
+  constructor(readonly diff: Diff, what = 'post-check failed') {
+    super(`${what}: ${diff.items.filter((i) => !i.ok).map((i) => `${i.name} ${i.detail}`).join('; ')}`);
   }
 }
 
@@ -59,6 +59,9 @@ export async function runSequence(x: Execution, seq: UpgradeSequence, v: Journal
     if (command === 'stage' && spec.phase !== 'stage') break;
     if (spec.onlyAsRemedy && !opts.cleanup) continue;
     if (opts.resume && stepDone(v, spec.id)) continue;
+    if (spec.kind === 'commit' && commitWaitsForPromotion(x)) {
+      return { status: 'running', reason: 'in-progress', message: `upgraded to ${dr.target}${x.lastDiff ? ` (${x.lastDiff.summary})` : ''}; the commit waits for the canary monitoring` };
+    }
     try {
       await runStep(x, spec);
     } catch (err) {
@@ -148,14 +151,8 @@ async function runStep(x: Execution, spec: StepSpec): Promise<void> {
       if (x.reloads === false) return;
       return wait(x, spec, spec.version ?? target);
     case 'postcheck': {
-      const s = ctx.settings;
       x.lastDiff = await dr.step(spec.id, async () => {
-        const pre = ctx.store.latestSnapshot<Snapshot>(dr.hostname, 'pre', target);
-        const post = await driver.snapshot('postcheck');
-        ctx.store.saveSnapshot(dr.hostname, 'post', target, ctx.runId, post);
-        const d = diffSnapshots(pre ?? EMPTY, post, { routePercent: s.routeMarginPercent, arpPercent: s.arpMarginPercent, sessionPercent: s.sessionMarginPercent });
-        ctx.bus.emit({ type: 'diff', hostname: dr.hostname, diff: d });
-        dr.patch({ postcheck: d.summary });
+        const d = await compareWithPre(x);
         if (!d.ok) throw new PostcheckFailed(d);
         return d;
       }, { message: (d) => d.summary });
@@ -171,6 +168,65 @@ async function runStep(x: Execution, spec: StepSpec): Promise<void> {
       return;
     }
   }
+}
+
+/** The post-check: a snapshot now against the one before the upgrade, within the Settings margins (saved, shown, not judged here). */
+export async function compareWithPre(x: Execution): Promise<Diff> {
+  const { dr, driver } = x;
+  const ctx = dr.ctx;
+  const s = ctx.settings;
+  const pre = ctx.store.latestSnapshot<Snapshot>(dr.hostname, 'pre', dr.target);
+  const post = await driver.snapshot('postcheck');
+  ctx.store.saveSnapshot(dr.hostname, 'post', dr.target, ctx.runId, post);
+  const d = diffSnapshots(pre ?? EMPTY, post, { routePercent: s.routeMarginPercent, arpPercent: s.arpMarginPercent, sessionPercent: s.sessionMarginPercent });
+  ctx.bus.emit({ type: 'diff', hostname: dr.hostname, diff: d });
+  dr.patch({ postcheck: d.summary });
+  return d;
+}
+
+/** "… time before rollback - 01:49:42" → milliseconds, or null when the text names no time. */
+function autoAbortLeftMs(text: string | null): number | null {
+  const m = text ? /(\d+):(\d{2}):(\d{2})\s*$/.exec(text) : null;
+  return m ? ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 : null;
+}
+
+/**
+ * A canary of a run that promotes keeps its activation uncommitted until the
+ * canary monitoring passed, so that a regression found then is still undone
+ * the usual way (install abort) — unless its auto-abort timer would fire first.
+ */
+function commitWaitsForPromotion(x: Execution): boolean {
+  const { dr } = x;
+  const key = dr.hostname.toLowerCase();
+  if (!dr.ctx.commitHeld.has(key) || !x.facts.uncommitted) return false;
+  const left = autoAbortLeftMs(x.facts.uncommitted.autoAbort);
+  const needed = dr.ctx.settings.monitorAfterCanaryMs + 10 * 60_000;
+  if (left !== null && left < needed) {
+    dr.ctx.bus.log('info', `committing now: the auto-abort timer (${x.facts.uncommitted.autoAbort}) would fire before the canary monitoring ends`, dr.hostname);
+    return false;
+  }
+  dr.ctx.commitHeld.set(key, true);
+  return true;
+}
+
+/** A canary whose commit waited for its monitoring: the rest of its sequence (the commit) now. */
+export async function commitAfterMonitoring(x: Execution, seq: UpgradeSequence, diff: Diff): Promise<FlowResult> {
+  const { dr } = x;
+  const at = seq.steps.findIndex((s) => s.kind === 'commit');
+  for (const spec of at < 0 ? [] : seq.steps.slice(at)) {
+    try {
+      await runStep(x, spec);
+    } catch (err) {
+      if (isA(err, Stop)) throw err;
+      throw new Stop('needs-attention', 'device-error', `upgraded and monitored, but the commit failed: ${messageOf(err)}`);
+    }
+  }
+  return { status: 'upgraded', reason: 'done', message: `upgraded to ${dr.target} and kept through the canary monitoring (${diff.summary})` };
+}
+
+/** A regression found after the post-check passed (the canary monitoring): the same way back as a failed post-check. */
+export function rollBackAfterRegression(x: Execution, seq: UpgradeSequence, v: JournalView, diff: Diff): Promise<FlowResult> {
+  return rollBack(x, seq, v, new PostcheckFailed(diff, 'regression during the canary monitoring'));
 }
 
 /** The post-check failed (or a rollback was under way): the rollback gate, the rollback, and where the device ends. */

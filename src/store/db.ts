@@ -139,6 +139,15 @@ const MIGRATIONS: string[] = [
   ALTER TABLE device_state ADD COLUMN reason TEXT;
   ALTER TABLE journal ADD COLUMN sent_json TEXT;
   `,
+  // The change record: the ticket a run and its approvals belong to, where the run ran
+  // (host; pid and user are already there), and its waves and settings (the forecast and
+  // the change summary read them back without the workbook).
+  `
+  ALTER TABLE runs ADD COLUMN change_id TEXT;
+  ALTER TABLE runs ADD COLUMN host TEXT;
+  ALTER TABLE runs ADD COLUMN plan_json TEXT;
+  ALTER TABLE approvals ADD COLUMN change_id TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

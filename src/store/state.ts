@@ -1,6 +1,7 @@
 // Reads and writes of the state database. Nothing here ever stores a secret:
 // rows come from the workbook (which holds none) and from device facts.
 import type { Statement } from 'better-sqlite3';
+import { hostname } from 'node:os';
 import type { DB } from './db.js';
 import { formatLocal } from './dates.js';
 import { STATUS_COLUMNS, UPGRADABLE, type DeviceRow, type DeviceStatus, type Inventory, type StatusColumn } from './types.js';
@@ -163,8 +164,10 @@ export class StateStore {
     return row ? { collectedAt: row.collected_at, facts: JSON.parse(row.facts_json) as T } : null;
   }
 
-  startRun(command: string, operator: string, options: unknown): number {
-    return Number(this.sql('INSERT INTO runs (command, started_at, os_user, pid, options_json) VALUES (?, ?, ?, ?, ?)').run(command, now(), operator, process.pid, JSON.stringify(options)).lastInsertRowid);
+  /** A run's record: who (the OS user), where (host and pid) and for which change ticket. */
+  startRun(command: string, operator: string, options: unknown, changeId: string | null = null): number {
+    return Number(this.sql('INSERT INTO runs (command, started_at, os_user, pid, options_json, host, change_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(command, now(), operator, process.pid, JSON.stringify(options), hostname(), changeId).lastInsertRowid);
   }
 
   endRun(runId: number, outcome: string): void {
@@ -227,8 +230,9 @@ export class StateStore {
   }
 
   recordApproval(a: { runId: number; hostname: string; kind: string; step: string; decision: 'approved' | 'refused'; operator: string; source: string; commands: string[] }): void {
-    this.db.transaction(() => this.sql('INSERT INTO approvals (run_id, hostname, kind, step, decision, operator, source, at, commands_json, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(a.runId, a.hostname, a.kind, a.step, a.decision, a.operator, a.source, now(), JSON.stringify(a.commands), this.nextSeq()))();
+    // An approval carries its run's change ticket.
+    this.db.transaction(() => this.sql('INSERT INTO approvals (run_id, hostname, kind, step, decision, operator, source, at, commands_json, seq, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT change_id FROM runs WHERE id = ?))')
+      .run(a.runId, a.hostname, a.kind, a.step, a.decision, a.operator, a.source, now(), JSON.stringify(a.commands), this.nextSeq(), a.runId))();
   }
 
   saveSnapshot(hostname: string, phase: 'pre' | 'post', targetVersion: string | null, runId: number | null, data: unknown): void {

@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { StateStore } from './state.js';
 import { exportWorkbook } from './export.js';
+import { changeAuditRows } from './records.js';
 import { writeBack, type StatusUpdates } from './writeback.js';
 
 export interface WriteJob {
@@ -67,7 +68,7 @@ parentPort!.on('message', (msg: WriteJob | ExportJob | { close: true }) => {
       let result: unknown;
       if (msg.kind === 'export') {
         const s = store(msg.stateDb);
-        result = await exportWorkbook(msg.file, msg.out, s.statusCells(), s.auditRows());
+        result = await exportWorkbook(msg.file, msg.out, s.statusCells(), changeAuditRows(s.db));
       } else {
         result = await writeBack(msg.file, msg.updates ?? store(msg.stateDb!).statusCells(), { backup: msg.backup });
       }

@@ -65,6 +65,15 @@ export interface DeviceInit {
 
 export interface Answered { at: string; text: string; decision: GateDecision['decision'] }
 
+/** The forecast of the run under way, as the header shows it. */
+export interface ForecastView {
+  /** When the run should be done; null while no duration is known for some device. */
+  finishAt: number | null;
+  windowEnd: number | null;
+  /** Devices that would finish after their window closes. */
+  late: string[];
+}
+
 const LOG_LINES = 40;
 
 export class FleetModel {
@@ -76,6 +85,7 @@ export class FleetModel {
   run: RunInfo = { phase: 'idle', command: null, wave: 0, waves: 0, waveSize: 0, waveDone: 0, reason: null, outcome: null };
   private readonly waveEnded = new Set<string>();
   flash: { text: string; tone: 'info' | 'warn' | 'error'; at: number } | null = null;
+  forecast: ForecastView | null = null;
   version = 0;
   private readonly byHost = new Map<string, DeviceView>();
   private readonly listeners = new Set<() => void>();
@@ -109,6 +119,8 @@ export class FleetModel {
 
   apply(e: Stamped): void {
     if (e.type === 'run') this.applyRun(e);
+    // A gate without a device of its own (the promote gate after the canary wave) is queued all the same.
+    else if (e.type === 'gate' && !this.device(e.hostname)) this.applyGate(e);
     else if (e.type === 'log' && !e.hostname) {
       if (e.level === 'error' || e.level === 'warn') this.say(e.text, e.level);
     } else {
@@ -165,18 +177,9 @@ export class FleetModel {
         d.progress = { step: e.step, done: e.done, total: e.total, rate: e.rate, part: e.part };
         break;
       case 'gate':
-        if (e.phase === 'opened') {
-          this.gates.set(e.gate.id, e.gate);
-          d.gate = e.gate;
-        } else {
-          this.gates.delete(e.gate.id);
-          if (d.gate?.id === e.gate.id) d.gate = null;
-          const dec = e.decision!;
-          const mark = dec.decision === 'approved' ? '✓' : dec.decision === 'refused' ? '✗' : '–';
-          const text = `${mark} ${e.gate.kind} ${e.hostname} ${dec.decision === 'held' ? 'held' : dec.by} ${new Date(dec.at).toLocaleTimeString('en-GB', { hour12: false })} (${dec.source})`;
-          this.answered.push({ at: dec.at, text, decision: dec.decision });
-          if (this.answered.length > 50) this.answered.shift();
-        }
+        if (e.phase === 'opened') d.gate = e.gate;
+        else if (d.gate?.id === e.gate.id) d.gate = null;
+        this.applyGate(e);
         break;
       case 'facts':
         d.facts = e.summary;
@@ -200,6 +203,25 @@ export class FleetModel {
         if (e.level === 'error') this.say(`${d.row.hostname}: ${e.text}`, 'error');
         break;
     }
+  }
+
+  /** The approvals queue and the answers given. */
+  private applyGate(e: Extract<Stamped, { type: 'gate' }>): void {
+    if (e.phase === 'opened') {
+      this.gates.set(e.gate.id, e.gate);
+      return;
+    }
+    this.gates.delete(e.gate.id);
+    const dec = e.decision!;
+    const mark = dec.decision === 'approved' ? '✓' : dec.decision === 'refused' ? '✗' : '–';
+    const text = `${mark} ${e.gate.kind} ${e.hostname} ${dec.decision === 'held' ? 'held' : dec.by} ${new Date(dec.at).toLocaleTimeString('en-GB', { hour12: false })} (${dec.source})`;
+    this.answered.push({ at: dec.at, text, decision: dec.decision });
+    if (this.answered.length > 50) this.answered.shift();
+  }
+
+  setForecast(f: ForecastView | null): void {
+    this.forecast = f;
+    this.touch();
   }
 
   setRun(patch: Partial<RunInfo>): void {

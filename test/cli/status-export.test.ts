@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/store/db.js';
 import { StateStore } from '../../src/store/state.js';
@@ -46,14 +46,17 @@ describe('upshift status and export', () => {
     const out = join(dir, 'change.xlsx');
     const exp = await runCli(['export', '--workbook', workbook, '--out', out]);
     expect(exp.code).toBe(0);
-    expect(exp.stdout).toContain(`wrote ${out}: 4 device rows updated, 1 audit rows`);
+    // One step, then one result row per device.
+    expect(exp.stdout).toContain(`wrote ${out}: 4 device rows updated, 5 audit rows`);
+    expect(exp.stdout).toContain(`wrote ${join(dir, 'change.md')}: the change summary`);
+    expect(readFileSync(join(dir, 'change.md'), 'utf8')).toMatch(/\| sw-2 \| iosxe \| .* \| blocked \|/);
     expect(sha256(workbook)).toBe(before);
     const cells = openpyxlCells(out);
     expect(cells.Devices.Q1).toBe('status');
     expect(cells.Devices.Q2).toBe('upgraded');
     expect(cells.Devices.Q3).toBe('blocked');
     expect(cells.Audit.A2).toBe('sw-1');
-    expect(cells.Audit.F2).toBe('alice');
+    expect(cells.Audit.G2).toBe('alice');
   });
 
   it('status exits 0 when every selected device is done, 1 when any is not, 2 on a bad --only; status and export take a pasted run command line', async () => {

@@ -29,6 +29,8 @@ export interface ConsoleRig {
 
 export interface RigOptions extends Partial<LabOptions> {
   settings?: Record<string, string | number>;
+  windowStart?: Date;
+  windowEnd?: Date;
   options?: Partial<CommonOptions>;
   withCredentials?: boolean;
   guardMs?: number;

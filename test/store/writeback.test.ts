@@ -113,13 +113,15 @@ describe('write-back on an operator workbook written by openpyxl', () => {
 });
 
 describe('export', () => {
+  const audit = { versionBefore: null, versionAfter: null, change: 'CHG0012345', run: 'run 3 on noc-1 pid 4242 alice' };
+
   it('adds a frozen, styled Audit sheet and keeps every other part of the operator workbook', async () => {
     const file = operatorWorkbook(join(dir, 'op3.xlsx'), 4);
     const before = zipParts(file);
     const out = join(dir, 'change-1234.xlsx');
     const result = await exportWorkbook(file, out, updates([['sw-0002', { status: 'upgraded' }]]), [
-      { device: 'sw-0002', step: 'activate', start: '2026-12-05T01:10:00.000Z', end: '2026-12-05T01:20:00.000Z', outcome: 'ok', operator: 'alice', message: 'install add file flash:x activate' },
-      { device: 'sw-0002', step: 'approval: reload', start: '2026-12-05T01:09:00.000Z', end: '2026-12-05T01:09:00.000Z', outcome: 'approved', operator: 'alice', message: 'tui · activate' },
+      { ...audit, device: 'sw-0002', step: 'activate', start: new Date('2026-12-05T01:10:00.000Z'), end: new Date('2026-12-05T01:20:00.000Z'), outcome: 'ok', operator: 'alice', message: 'install add file flash:x activate' },
+      { ...audit, device: 'sw-0002', step: 'approval: reload', start: new Date('2026-12-05T01:09:00.000Z'), end: new Date('2026-12-05T01:09:00.000Z'), outcome: 'approved', operator: 'alice', message: 'tui · activate' },
     ]);
     expect(result.auditRows).toBe(2);
     // The source workbook itself is not touched by an export.
@@ -134,9 +136,19 @@ describe('export', () => {
     const cells = openpyxlCells(out);
     expect(Object.keys(cells)).toEqual(['Devices', 'Lookups', 'Chart', 'Secret Notes', 'Images', 'Settings', 'Audit']);
     expect(cells.Audit.A1).toBe('device');
-    expect(cells.Audit.G1).toBe('message');
+    expect(cells.Audit.H1).toBe('message');
     expect(cells.Audit.B2).toBe('activate');
-    expect(cells.Audit.E3).toBe('approved');
+    expect(cells.Audit.F3).toBe('approved');
+    expect([cells.Audit.K2, cells.Audit.L2]).toEqual(['CHG0012345', 'run 3 on noc-1 pid 4242 alice']);
+    // Real dates (local wall-clock time, formatted), with the zone they are in beside them.
+    const local = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}:00`;
+    expect(cells.Audit.C2).toBe(local(new Date('2026-12-05T01:10:00.000Z')));
+    expect(cells.Audit.E2).toMatch(/^[+-]\d{2}:\d{2}$/);
+    const dates = execFileSync('/usr/bin/python3', ['-c', `
+import openpyxl, sys, json
+a = openpyxl.load_workbook(sys.argv[1])['Audit']
+print(json.dumps({'date': a['C2'].is_date, 'format': a['C2'].number_format, 'endDate': a['D3'].is_date}))`, out], { encoding: 'utf8' });
+    expect(JSON.parse(dates)).toEqual({ date: true, format: 'yyyy-mm-dd hh:mm:ss', endDate: true });
     expect(cells.Devices.L4).toBe('upgraded');
     const sheets = execFileSync('/usr/bin/python3', ['-c', `
 import openpyxl, sys, json
@@ -150,7 +162,7 @@ print(json.dumps({'freeze': a.freeze_panes, 'bold': a['A1'].font.b, 'fill': a['A
     const file = operatorWorkbook(join(dir, 'op4.xlsx'), 2);
     const first = join(dir, 'first.xlsx');
     const second = join(dir, 'second.xlsx');
-    const row = { device: 'sw-0000', step: 'facts', start: '2026-12-05T01:00:00.000Z', end: null, outcome: 'ok', operator: 'bob', message: '' };
+    const row = { ...audit, device: 'sw-0000', step: 'facts', start: new Date('2026-12-05T01:00:00.000Z'), end: null, outcome: 'ok', operator: 'bob', message: '' };
     await exportWorkbook(file, first, new Map(), [row]);
     await exportWorkbook(first, second, new Map(), [row, { ...row, step: 'precheck' }]);
     const cells = openpyxlCells(second);

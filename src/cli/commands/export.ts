@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { openWithoutSideFiles } from '../../store/ownership.js';
 import { StateStore } from '../../store/state.js';
-import { exportWorkbook } from '../../store/export.js';
+import { exportChangeRecord } from '../../store/export.js';
 import { WorkbookFileError } from '../../store/xlsx/package.js';
 import { UsageError } from '../errors.js';
 import type { CommonOptions } from '../options.js';
@@ -17,11 +17,12 @@ export async function exportCommand(opts: CommonOptions & { out?: unknown }): Pr
   const db = existsSync(stateDb) ? openWithoutSideFiles(stateDb) : null;
   try {
     const store = db ? new StateStore(db) : null;
-    const result = await exportWorkbook(workbook, out, store?.statusCells() ?? new Map(), store?.auditRows() ?? []);
-    const summary = { out, rowsUpdated: result.rowsUpdated, auditRows: result.auditRows, skipped: result.skipped };
+    const result = await exportChangeRecord(store, workbook, out);
+    const summary = { out, summary: result.summary, rowsUpdated: result.rowsUpdated, auditRows: result.auditRows, skipped: result.skipped };
     if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       process.stdout.write(`wrote ${out}: ${result.rowsUpdated} device rows updated, ${result.auditRows} audit rows\n`);
+      process.stdout.write(`wrote ${result.summary}: the change summary\n`);
       for (const s of result.skipped) process.stdout.write(`  left unchanged: ${s}\n`);
       if (!db) process.stdout.write(`  (no state database at ${stateDb}: nothing has run yet)\n`);
     }

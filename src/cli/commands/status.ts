@@ -12,6 +12,9 @@ import { UsageError } from '../errors.js';
 import { resolvePaths, type CommonOptions } from '../options.js';
 import { stateLockFile } from '../session-lock.js';
 import { checkOwnership, needsIdentity, requireWorkbook } from '../state-dir.js';
+import { changeSummary } from '../../store/summary.js';
+import { forecastRun } from '../../engine/forecast-data.js';
+import { forecastJson, forecastLines } from '../forecast-text.js';
 
 
 /** The state directory of this workbook, or exit 2 when it is another workbook's. */
@@ -26,7 +29,7 @@ export async function ownStateDir(opts: CommonOptions) {
   return paths;
 }
 
-export async function statusCommand(opts: CommonOptions): Promise<number> {
+export async function statusCommand(opts: CommonOptions & { md?: boolean }): Promise<number> {
   const { workbook, state, stateDb } = await ownStateDir(opts);
   const write = (s: string) => process.stdout.write(s);
   const db = existsSync(stateDb) ? openWithoutSideFiles(stateDb) : null;
@@ -37,6 +40,11 @@ export async function statusCommand(opts: CommonOptions): Promise<number> {
       return 1;
     }
     const store = new StateStore(db);
+    if (opts.md) {
+      write(changeSummary(store, { workbook }));
+      return 0;
+    }
+    const eta = forecastRun(db);
     const states = await selected(store, opts.only ?? []);
     const counts = new Map<DeviceStatus, number>();
     for (const s of states) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
@@ -52,12 +60,14 @@ export async function statusCommand(opts: CommonOptions): Promise<number> {
         attention: attention.map((s) => ({ hostname: s.hostname, status: s.status, step: s.step, message: s.message })),
         running: holder,
         exitCode,
+        forecast: forecastJson(eta),
       })}\n`);
       return exitCode;
     }
     const line = DEVICE_STATUSES.filter((s) => counts.has(s)).map((s) => `${s} ${counts.get(s)}`).join('  ');
     write(`${states.length} devices in ${stateDb}\n  ${line || 'no devices'}\n`);
     if (holder) write(`in use now by ${describeHolder(holder)}: these counts are moving\n`);
+    for (const l of forecastLines(eta)) write(`${l}\n`);
     if (attention.length > 0) {
       const w = Math.max(...attention.map((s) => s.hostname.length));
       write(`needs a look (${attention.length}):\n`);

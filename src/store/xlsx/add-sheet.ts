@@ -10,16 +10,21 @@ const NS_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 const REL_WORKSHEET = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet';
 const CT_WORKSHEET = 'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml';
 
+/** A cell: text, a number, or a date-time (written as a real date: a serial number in local time with a date format). */
+export type SimpleCell = string | number | Date | null;
+
 export interface SimpleSheet {
   name: string;
   header: string[];
-  rows: (string | null)[][];
+  rows: SimpleCell[][];
   widths: number[];
 }
 
 export function upsertSimpleSheet(pkg: XlsxPackage, sheet: SimpleSheet): string {
   const headerStyle = addHeaderStyle(pkg);
-  const xml = simpleSheetXml(sheet, headerStyle);
+  const hasDates = sheet.rows.some((r) => r.some((v) => v instanceof Date));
+  const dateStyle = hasDates ? addDateStyle(pkg) : undefined;
+  const xml = simpleSheetXml(sheet, headerStyle, dateStyle === undefined ? undefined : { style: dateStyle, date1904: pkg.date1904() });
   const existing = pkg.findSheet(sheet.name);
   if (existing) {
     pkg.setText(existing.part, xml);
@@ -75,11 +80,48 @@ function addHeaderStyle(pkg: XlsxPackage): number | undefined {
   return xf.index;
 }
 
-function simpleSheetXml(sheet: SimpleSheet, headerStyle: number | undefined): string {
-  const cell = (row: number, col: number, text: string | null, style?: number) => {
+const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+
+/**
+ * A date-time style (numFmt yyyy-mm-dd hh:mm:ss) appended to styles.xml; returns its xf index.
+ * numFmts is the first child of styleSheet, so it is created there when missing.
+ */
+function addDateStyle(pkg: XlsxPackage): number | undefined {
+  const part = 'xl/styles.xml';
+  if (!pkg.has(part)) return undefined;
+  let xml = pkg.text(part);
+  const root = findElement(xml, 'styleSheet');
+  if (!root || !findElement(xml, 'cellXfs')) return undefined;
+  const p = prefixOf(root.name);
+  const numFmts = findElement(xml, 'numFmts');
+  const ids = numFmts ? [...xml.slice(numFmts.openStart, numFmts.closeStart).matchAll(/numFmtId="(\d+)"/g)].map((m) => Number(m[1])) : [];
+  const id = Math.max(163, ...ids) + 1;
+  const fmt = `<${p}numFmt numFmtId="${id}" formatCode="${DATE_FORMAT}"/>`;
+  if (numFmts) xml = appendChild(xml, numFmts, fmt).xml;
+  else xml = xml.slice(0, root.openEnd) + `<${p}numFmts count="1">${fmt}</${p}numFmts>` + xml.slice(root.openEnd);
+  const xf = appendChild(xml, findElement(xml, 'cellXfs')!, `<${p}xf numFmtId="${id}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`);
+  pkg.setText(part, xf.xml);
+  return xf.index;
+}
+
+/** Local wall-clock time as an Excel serial day number (Excel dates carry no zone). */
+export function dateToSerial(d: Date, date1904 = false): number {
+  const utc = Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds());
+  const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
+  return Math.round(((utc - epoch) / 86_400_000) * 86_400) / 86_400;
+}
+
+function simpleSheetXml(sheet: SimpleSheet, headerStyle: number | undefined, dates?: { style: number; date1904: boolean }): string {
+  const cell = (row: number, col: number, value: SimpleCell, style?: number) => {
     const s = style === undefined ? '' : ` s="${style}"`;
-    if (text === null || text === '') return style === undefined ? '' : `<c r="${cellRef(row, col)}"${s}/>`;
-    return `<c r="${cellRef(row, col)}"${s} t="inlineStr"><is><t xml:space="preserve">${escapeXml(stripInvalidXmlChars(text))}</t></is></c>`;
+    if (value instanceof Date) {
+      if (Number.isNaN(value.getTime())) return '';
+      if (!dates) return cell(row, col, value.toISOString(), style);
+      return `<c r="${cellRef(row, col)}" s="${dates.style}"><v>${dateToSerial(value, dates.date1904)}</v></c>`;
+    }
+    if (typeof value === 'number') return Number.isFinite(value) ? `<c r="${cellRef(row, col)}"${s}><v>${value}</v></c>` : '';
+    if (value === null || value === '') return style === undefined ? '' : `<c r="${cellRef(row, col)}"${s}/>`;
+    return `<c r="${cellRef(row, col)}"${s} t="inlineStr"><is><t xml:space="preserve">${escapeXml(stripInvalidXmlChars(value))}</t></is></c>`;
   };
   const rows: string[] = [];
   rows.push(`<row r="1">${sheet.header.map((h, i) => cell(1, i + 1, h, headerStyle)).join('')}</row>`);

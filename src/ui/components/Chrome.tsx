@@ -28,6 +28,7 @@ export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w
     l1.push(seg(` wave ${r.wave}/${r.waves}`), seg(r.waveSize ? ` (${Math.min(r.waveDone, r.waveSize)}/${r.waveSize} done)` : '', 'muted'));
   }
   if (r.phase === 'finished' && r.reason) l1.push(seg(` (stopped: ${r.reason})`, 'wait'));
+  l1.push(...etaSegments(model, now));
   l1.push(seg(`  conc ${info.concurrency}`, 'muted'));
   const badges: Line = [];
   if (info.dryRun) badges.push(seg(' DRY-RUN ', 'wait', { inverse: true, bold: true }), seg(' '));
@@ -43,6 +44,18 @@ export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w
   const out = [[...head, ...badges], fitLine(l2, w)];
   if (info.banner) out.push(fitLine([seg(` ${info.banner}`, 'muted')], w));
   return out;
+}
+
+/** The run's ETA against the window end: "ETA 03:12 (1h05m)", or which devices would not fit. */
+export function etaSegments(model: FleetModel, now: number): Line {
+  const f = model.forecast;
+  const r = model.run;
+  if (!f || r.command !== 'run' || !['running', 'paused', 'stopping'].includes(r.phase)) return [];
+  if (f.finishAt === null) return [seg('  ETA after the first device', 'muted')];
+  const eta = `  ETA ${hhmm(new Date(f.finishAt))} (${duration(Math.max(0, f.finishAt - now))})`;
+  if (f.late.length === 0) return [seg(eta, f.windowEnd !== null ? 'ok' : 'muted')];
+  const who = f.late.length === 1 ? f.late[0] : `${f.late.length} devices`;
+  return [seg(eta, 'bad', { bold: true }), seg(` ${f.windowEnd !== null && f.finishAt > f.windowEnd ? 'after the window closes' : 'late'}: ${who} would not fit`, 'bad')];
 }
 
 export function Header({ lines }: { lines: Line[] }) {
