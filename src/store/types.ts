@@ -69,12 +69,17 @@ export interface Settings {
   webhookUrl: string | null;
 }
 
+/** A row of the optional Paths sheet: upgrading `from` to `to` goes through `via` (PAN-OS). */
+export interface PathRow { from: string; to: string; via: string[]; row: number }
+
 export interface Inventory {
   file: string;
   devices: DeviceRow[];
   images: ImageRow[];
   settings: Settings;
   date1904: boolean;
+  /** The Paths sheet's rows (none when the sheet is absent). */
+  paths?: PathRow[];
 }
 
 /** Columns upshift writes back (SPEC §3), in the order they are created. */
