@@ -61,6 +61,11 @@ export class PanosApi {
     return [this.key, this.endpoint.auth.password, this.endpoint.auth.apiKey].filter((s): s is string => !!s);
   }
 
+  /** Through a Panorama: serials of its firewalls by hostname, shared by the drivers behind it. */
+  get serials(): Map<string, string> {
+    return this.pool.entry.serials;
+  }
+
   /** Forgets a key got by keygen, so the next call asks for a fresh one; false when the key is the configured api_key. */
   forgetKey(): boolean {
     if (this.endpoint.auth.apiKey) return false;

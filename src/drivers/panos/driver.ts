@@ -81,7 +81,14 @@ export class PanosDriver implements Driver {
     if (!this.target.via || this.serial) return;
     // Behind Panorama the firewall is addressed by serial: find it by hostname, or by an address only it has
     // (among all managed firewalls, so a restarting one is found too: its calls then answer "not connected").
+    // One listing serves every firewall behind the same Panorama.
+    const known = this.api.serials.get(this.name.toLowerCase());
+    if (known) {
+      this.serial = known;
+      return;
+    }
     const devices = list(((await this.api.op(CMD.devices, this.name, step)).devices as Xml | undefined)?.entry);
+    for (const d of devices) if (text(d.hostname)) this.api.serials.set(text(d.hostname).toLowerCase(), text(d.serial) || String(d['@name'] ?? ''));
     const byAddress = devices.filter((d) => text(d['ip-address']) === this.target.host);
     const me = devices.find((d) => text(d.hostname).toLowerCase() === this.name.toLowerCase()) ?? (byAddress.length === 1 ? byAddress[0] : undefined);
     if (!me) throw new DeviceError(this.name, step, 'precondition', `${this.target.via.hostname} manages no firewall named ${this.name} (show devices all)`, undefined, false);

@@ -69,6 +69,8 @@ export interface PoolEntry {
   readonly agent: https.Agent;
   /** API keys got by keygen, per user and password (kept in memory only, never written anywhere). */
   readonly keys: Map<string, string>;
+  /** Through a Panorama: its managed firewalls' serials by hostname (one `show devices all` for the fleet). */
+  readonly serials: Map<string, string>;
   limiter: RateLimiter | null;
   users: number;
 }
@@ -85,7 +87,7 @@ export function acquire(host: string, port: number, auth: ApiAuth, rps: number |
   const key = keyOf(host, port, auth);
   let entry = pool.get(key);
   if (!entry) {
-    entry = { agent: agentFor(auth), keys: new Map(), limiter: null, users: 0 };
+    entry = { agent: agentFor(auth), keys: new Map(), serials: new Map(), limiter: null, users: 0 };
     pool.set(key, entry);
   }
   if (rps !== null && rps > 0 && !entry.limiter) entry.limiter = new RateLimiter(rps);
@@ -93,15 +95,16 @@ export function acquire(host: string, port: number, auth: ApiAuth, rps: number |
   return { key, entry };
 }
 
-/** A driver is done with the endpoint; the last one closes its sockets. */
+/**
+ * A driver is done with the endpoint; the last one closes its sockets. The
+ * entry stays: the next driver of the run reuses its key and serials, and the
+ * rate limit keeps counting what was just sent.
+ */
 export function release(key: string): void {
   const entry = pool.get(key);
   if (!entry) return;
-  entry.users--;
-  if (entry.users <= 0) {
-    entry.agent.destroy();
-    pool.delete(key);
-  }
+  entry.users = Math.max(0, entry.users - 1);
+  if (entry.users === 0) entry.agent.destroy();
 }
 
 /** How many drivers use an endpoint now (for tests of the sharing). */

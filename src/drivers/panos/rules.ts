@@ -82,7 +82,7 @@ export function sequence(plan: ActivationPlan, f: PanosFacts): UpgradeSequence {
   });
   steps.push(
     step('postcheck', { commands: snap }),
-    step('commit', f.ha ? { note: 'HA functional again where suspended, then the pair verified' } : { commands: [], note: 'nothing to commit' }),
+    step('commit', f.ha ? { note: 'HA functional again where suspended, then the pair verified' } : { commands: [CLI.haState], note: 'nothing to commit on a standalone firewall' }),
   );
   const onFailure = [
     step('rollback', { gate: 'rollback', disruptive: true }),
