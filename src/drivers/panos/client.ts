@@ -7,7 +7,7 @@ import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from '
 import { DeviceError, mask } from '../errors.js';
 import type { ApiAuth } from '../contract.js';
 import { acquire, release, type PoolEntry } from './pool.js';
-import { messageOf, parseXml, type Xml } from './xml.js';
+import { messageOf, parseXml, resultOf, type Xml } from './xml.js';
 
 export interface ApiEndpoint {
   label: string;
@@ -21,6 +21,24 @@ export interface ApiEndpoint {
 /** "The software manager is currently in use. Please try again later." and its kin. */
 export function isBusy(message: string): boolean {
   return /currently in use|try again later|software manager is busy/i.test(message);
+}
+
+/**
+ * What an answer's envelope means: null for success; otherwise an error that
+ * says whether trying again can help — refused credentials never (except
+ * while a restarting firewall warms up, which the wait handles), "<serial>
+ * not connected" and a busy software manager yes.
+ */
+export function envelopeError(r: Xml, httpStatus: number, at: { label: string; device: string; step: string; secrets: string[] }): DeviceError | null {
+  const status = r['@status'];
+  if (status === 'success') return null;
+  const message = mask(messageOf(r), at.secrets);
+  const code = String(r['@code'] ?? httpStatus);
+  if (status === 'unauth' || code === '16' || code === '403' || httpStatus === 403) {
+    return new DeviceError(at.device, at.step, 'auth', `the XML API of ${at.label} refused the credentials (code ${code})`, message, false);
+  }
+  if (/not connected/i.test(message)) return new DeviceError(at.device, at.step, 'connect', `${at.label} cannot reach the firewall (code ${code})`, message, true);
+  return new DeviceError(at.device, at.step, 'api', `the XML API answered an error (code ${code})`, message, isBusy(message));
 }
 
 export class PanosApi {
@@ -108,15 +126,9 @@ export class PanosApi {
       const starting = res.status >= 500;
       throw new DeviceError(device, step, starting ? 'connect' : 'api', `${this.endpoint.label} answered HTTP ${res.status} without an XML API <response>${starting ? ' (its management server is starting?)' : ''}`, mask(body.slice(0, 200), this.secrets()));
     }
-    const status = r['@status'];
-    if (status === 'success') return { response: r, body };
-    const message = mask(messageOf(r), this.secrets());
-    const code = String(r['@code'] ?? res.status);
-    if (status === 'unauth' || code === '16' || code === '403' || res.status === 403) {
-      throw new DeviceError(device, step, 'auth', `the XML API of ${this.endpoint.label} refused the credentials (code ${code})`, message, false);
-    }
-    if (/not connected/i.test(message)) throw new DeviceError(device, step, 'connect', `${this.endpoint.label} cannot reach the firewall (code ${code})`, message, true);
-    throw new DeviceError(device, step, 'api', `the XML API answered an error (code ${code})`, message, isBusy(message));
+    const err = envelopeError(r, res.status, { label: this.endpoint.label, device, step, secrets: this.secrets() });
+    if (err) throw err;
+    return { response: r, body };
   }
 
   /** Gets an API key with keygen unless the credentials entry gives one (or one was got already). */
@@ -141,8 +153,7 @@ export class PanosApi {
   /** An operational command (<show><system><info/></system></show>); its <result>. */
   async op(cmd: string, device: string, step: string, target?: string): Promise<Xml> {
     const { response } = await this.keyed({ type: 'op', cmd }, device, step, target);
-    const result = response.result;
-    return result && typeof result === 'object' ? (result as Xml) : typeof result === 'string' ? { '#text': result } : {};
+    return resultOf(response);
   }
 
   /** The <result> as text (disk space, chassis-ready, "Command succeeded…"). */
@@ -159,8 +170,7 @@ export class PanosApi {
   /** type=config action=get of an XPath; {} when nothing matches (code 7). */
   async configGet(xpath: string, device: string, step: string, target?: string): Promise<Xml> {
     const { response } = await this.keyed({ type: 'config', action: 'get', xpath }, device, step, target);
-    const result = response.result;
-    return result && typeof result === 'object' ? (result as Xml) : {};
+    return resultOf(response);
   }
 
   /** type=export of a category as bytes; an error envelope becomes a DeviceError. */

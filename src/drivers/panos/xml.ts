@@ -19,6 +19,12 @@ export function parseXml(text: string): Xml {
   return parser.parse(text, true) as Xml;
 }
 
+/** The <result> of a success envelope as an object; a text result (CDATA, yes/no) is under '#text'. */
+export function resultOf(response: Xml): Xml {
+  const result = response.result;
+  return result && typeof result === 'object' && !Array.isArray(result) ? (result as Xml) : typeof result === 'string' ? { '#text': result } : {};
+}
+
 /** Text of an element that may be a string, an object with #text, or absent. */
 export function text(v: unknown): string {
   if (v === undefined || v === null) return '';
