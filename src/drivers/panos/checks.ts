@@ -7,7 +7,8 @@ import { compareVersions, normalizeVersion } from '../../common/versions.js';
 import { contentNumber, haCompatible, MIN_CONTENT, trainOf } from './paths.js';
 import type { PanosFacts, PanosReadiness } from './types.js';
 
-const DISK_MARGIN = 1.1;
+/** pan-os-upgrade-assurance's margin: 1.1 × the images, in tenths. */
+const DISK_MARGIN_TENTHS = 11;
 /** RSA keys under this and signatures with these hashes are refused by current releases. */
 const MIN_RSA_BITS = 2048;
 const MIN_EC_BITS = 256;
@@ -37,10 +38,12 @@ function pathCheck(f: PanosFacts, plan: ActivationPlan, ctx: PrecheckContext): C
 function diskCheck(f: PanosFacts, plan: ActivationPlan): Check {
   // Everything the path downloads stays on /opt/panrepo: target, hops and base images, with assurance's 10 % margin.
   const images = [...new Set([...(plan.baseImages ?? []), ...(plan.hops ?? [plan.targetVersion])])];
-  const needMb = Math.ceil(DISK_MARGIN * images.reduce((n, v) => {
+  const sizeMb = images.reduce((n, v) => {
     const e = f.software.find((x) => x.version === v);
     return n + (e && !e.downloaded ? e.sizeMb : 0);
-  }, 0));
+  }, 0);
+  // In tenths, so that 1.1 × 1750 is 1925 and not 1926 from a floating-point remainder.
+  const needMb = Math.ceil((sizeMb * DISK_MARGIN_TENTHS) / 10);
   const free = f.diskFreeMb === null ? null : Math.floor(f.diskFreeMb);
   if (free === null) return check('disk', false, 'free space on /opt/panrepo unknown');
   return check('disk', free >= needMb, `${free} MB free on /opt/panrepo ${free >= needMb ? '≥' : '<'} ${needMb} MB needed`);
