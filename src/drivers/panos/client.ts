@@ -79,9 +79,19 @@ export class PanosApi {
     return [this.key, this.endpoint.auth.password, this.endpoint.auth.apiKey].filter((s): s is string => !!s);
   }
 
-  /** Through a Panorama: serials of its firewalls by hostname, shared by the drivers behind it. */
-  get serials(): Map<string, string> {
-    return this.pool.entry.serials;
+  /**
+   * Through a Panorama: the serial of one of its firewalls by hostname, from
+   * one listing shared by the drivers behind it (`list` runs once at a time
+   * and fills the map); undefined when Panorama does not list it.
+   */
+  async serialOf(hostname: string, list: (serials: Map<string, string>) => Promise<void>): Promise<string | undefined> {
+    const e = this.pool.entry;
+    const key = hostname.toLowerCase();
+    if (!e.serials.has(key)) {
+      e.listing ??= list(e.serials).finally(() => (e.listing = null));
+      await e.listing;
+    }
+    return e.serials.get(key);
   }
 
   /** Forgets a key got by keygen, so the next call asks for a fresh one; false when the key is the configured api_key. */
@@ -136,10 +146,19 @@ export class PanosApi {
     if (this.key) return;
     const { username, password } = this.endpoint.auth;
     if (!username || password === undefined) throw new DeviceError(device, step, 'auth', `no api_key nor username/password for ${this.endpoint.label}`, undefined, false);
-    const { response } = await this.call({ type: 'keygen', user: username, password }, device, step);
-    const key = (response.result as Xml | undefined)?.key;
-    if (typeof key !== 'string' || !key) throw new DeviceError(device, step, 'auth', `keygen on ${this.endpoint.label} returned no key`, undefined, false);
-    this.pool.entry.keys.set(this.keySlot, key);
+    const slot = this.keySlot;
+    const { keying, keys } = this.pool.entry;
+    let pending = keying.get(slot);
+    if (!pending) {
+      pending = (async () => {
+        const { response } = await this.call({ type: 'keygen', user: username, password }, device, step);
+        const key = (response.result as Xml | undefined)?.key;
+        if (typeof key !== 'string' || !key) throw new DeviceError(device, step, 'auth', `keygen on ${this.endpoint.label} returned no key`, undefined, false);
+        keys.set(slot, key);
+      })().finally(() => keying.delete(slot));
+      keying.set(slot, pending);
+    }
+    await pending;
   }
 
   private async keyed(params: Record<string, string>, device: string, step: string, target?: string): Promise<{ response: Xml; body: string }> {

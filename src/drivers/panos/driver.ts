@@ -82,17 +82,20 @@ export class PanosDriver implements Driver {
     // Behind Panorama the firewall is addressed by serial: find it by hostname, or by an address only it has
     // (among all managed firewalls, so a restarting one is found too: its calls then answer "not connected").
     // One listing serves every firewall behind the same Panorama.
-    const known = this.api.serials.get(this.name.toLowerCase());
-    if (known) {
-      this.serial = known;
-      return;
-    }
-    const devices = list(((await this.api.op(CMD.devices, this.name, step)).devices as Xml | undefined)?.entry);
-    for (const d of devices) if (text(d.hostname)) this.api.serials.set(text(d.hostname).toLowerCase(), text(d.serial) || String(d['@name'] ?? ''));
-    const byAddress = devices.filter((d) => text(d['ip-address']) === this.target.host);
-    const me = devices.find((d) => text(d.hostname).toLowerCase() === this.name.toLowerCase()) ?? (byAddress.length === 1 ? byAddress[0] : undefined);
-    if (!me) throw new DeviceError(this.name, step, 'precondition', `${this.target.via.hostname} manages no firewall named ${this.name} (show devices all)`, undefined, false);
-    this.serial = text(me.serial) || String(me['@name'] ?? '');
+    const address = `@${this.target.host}`;
+    const serial = await this.api.serialOf(this.name, async (serials) => {
+      const devices = list(((await this.api.op(CMD.devices, this.name, step)).devices as Xml | undefined)?.entry);
+      const byAddress = new Map<string, string[]>();
+      for (const d of devices) {
+        const s = text(d.serial) || String(d['@name'] ?? '');
+        if (text(d.hostname)) serials.set(text(d.hostname).toLowerCase(), s);
+        byAddress.set(text(d['ip-address']), [...(byAddress.get(text(d['ip-address'])) ?? []), s]);
+      }
+      // An address only one firewall has identifies it too (the workbook's hostname may differ from the firewall's).
+      for (const [ip, list] of byAddress) if (list.length === 1) serials.set(`@${ip}`, list[0]);
+    }) ?? (await this.api.serialOf(address, async () => undefined));
+    if (!serial) throw new DeviceError(this.name, step, 'precondition', `${this.target.via.hostname} manages no firewall named ${this.name} (show devices all)`, undefined, false);
+    this.serial = serial;
   }
 
   async close(): Promise<void> {

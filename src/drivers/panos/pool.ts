@@ -69,8 +69,12 @@ export interface PoolEntry {
   readonly agent: https.Agent;
   /** API keys got by keygen, per user and password (kept in memory only, never written anywhere). */
   readonly keys: Map<string, string>;
+  /** Keygens under way, so that drivers starting together ask once. */
+  readonly keying: Map<string, Promise<void>>;
   /** Through a Panorama: its managed firewalls' serials by hostname (one `show devices all` for the fleet). */
   readonly serials: Map<string, string>;
+  /** The listing under way, so that drivers starting together list once. */
+  listing: Promise<unknown> | null;
   limiter: RateLimiter | null;
   users: number;
 }
@@ -87,7 +91,7 @@ export function acquire(host: string, port: number, auth: ApiAuth, rps: number |
   const key = keyOf(host, port, auth);
   let entry = pool.get(key);
   if (!entry) {
-    entry = { agent: agentFor(auth), keys: new Map(), serials: new Map(), limiter: null, users: 0 };
+    entry = { agent: agentFor(auth), keys: new Map(), keying: new Map(), serials: new Map(), listing: null, limiter: null, users: 0 };
     pool.set(key, entry);
   }
   if (rps !== null && rps > 0 && !entry.limiter) entry.limiter = new RateLimiter(rps);

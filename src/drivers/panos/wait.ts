@@ -29,13 +29,19 @@ export async function waitForReturn(c: Conn & { forgetKey(): boolean }, expect: 
     try {
       sent.add(CLI.systemInfo);
       const sys = await systemInfo(c, step);
-      const rebooted = sawDown || (sys.uptimeSeconds !== null && sys.uptimeSeconds < (Date.now() - expect.since) / 1000 + UPTIME_SLACK_S);
-      if (sys.version === want && rebooted) {
+      const elapsedS = (Date.now() - expect.since) / 1000;
+      const up = sys.uptimeSeconds;
+      // The expected release with a recent boot is back (a resumed wait may start after the restart);
+      // another release is conclusive only once the firewall was seen away, or booted after the restart was asked
+      // (a rollback or the next hop follows the last restart closely: that one's uptime proves nothing).
+      const recentBoot = up !== null && up < elapsedS + UPTIME_SLACK_S;
+      const bootedSince = up !== null && up < elapsedS + 2;
+      if (sys.version === want && (sawDown || recentBoot)) {
         sent.add(CLI.chassisReady);
         const ready = String((await c.op(CMD.chassisReady, step))['#text'] ?? '').trim();
         if (/^yes$/i.test(ready)) return { outcome: 'ok', message: `back on ${sys.version}, chassis ready`, sent: [...sent], received: '', data: { version: sys.version } };
         last = `${sys.version} answers, chassis not ready yet`;
-      } else if (rebooted) {
+      } else if (sys.version !== want && (sawDown || bootedSince)) {
         throw new DeviceError(c.name, step, 'wrong-version', `came back on ${sys.version}, not ${want}`, undefined, false);
       } else last = `still up on ${sys.version}: the restart has not begun`;
     } catch (err) {
