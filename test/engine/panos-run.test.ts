@@ -113,6 +113,25 @@ describe('PAN-OS through Panorama', () => {
   }, 180_000);
 });
 
+describe('PAN-OS restarts', () => {
+  it('a management plane that refuses every key while it warms up is waited for, with a fresh keygen', async () => {
+    // A slower lab, so the warm-up lasts several polls.
+    const run = (current = await startLabRun([fw('warm', { faults: ['warmup-403'] })], { speed: 8 }));
+    const r = await run.cli(['run', '--yes']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(run.statuses().warm).toMatchObject({ status: 'upgraded', current: '11.1.4-h7' });
+    expect(count(run, 'warm', 'reboot')).toBe(1);
+    const seen = run.lab.panos.requests('warm');
+    const refused = seen.filter((q) => q.status === 403);
+    expect(refused.length).toBeGreaterThan(1);
+    // Keygens were tried while refused; one worked after, then the release was read and the chassis found ready.
+    expect(refused.some((q) => q.type === 'keygen')).toBe(true);
+    const after = seen.slice(seen.lastIndexOf(refused.at(-1)!) + 1);
+    expect(after[0]).toMatchObject({ type: 'keygen', status: 200 });
+    expect(journal(run, 'warm').find((e) => e.step === 'wait')).toMatchObject({ outcome: 'ok', message: 'back on 11.1.4-h7, chassis ready', sent: ['show system info', 'show chassis-ready'] });
+  }, 120_000);
+});
+
 describe('PAN-OS downgrades', () => {
   it('are refused unless allow_downgrade, then carried out', async () => {
     const run = (current = await startLabRun([fw('dg', { version: '11.1.4-h7', target: '10.2.9-h1' })]));
