@@ -63,7 +63,7 @@ describe('upshift run', () => {
     expect(rows('sw-inst', 'activate')).toHaveLength(1);
     expect(rows('sw-inst', 'approval: reload')).toHaveLength(1);
     expect(rows('core-svl', 'approval: switchover')).toHaveLength(1);
-  }, 120_000); // the HA pair goes through Panorama at panorama_rps (10 a second): about 150 calls
+  }, 120_000); // the HA pair goes through Panorama at panorama_rps (10 a second): about 200 calls, 21 s
 
   it('without approval leaves devices held, reloads nothing, and a later --yes run finishes them', async () => {
     current = await startLabRun([dev('sw-1', 'cat9300'), dev('sw-2', 'isr4451')], { settings: { canary: 2 } });

@@ -86,11 +86,3 @@ export const CLI = {
   download: (version: string, syncToPeer: boolean) => `request system software download${syncToPeer ? ' sync-to-peer yes' : ''} version ${version}`,
   install: (version: string) => `request system software install version ${version}`,
 };
-
-/** What facts read: always the first three; with readiness, all of them (in this order). */
-export const FACTS_CALLS = [CLI.systemInfo, CLI.haState, CLI.softwareInfo];
-export const READINESS_CALLS = [
-  CLI.systemInfo, CLI.haState, CLI.softwareCheck, `${CLI.softwareInfo} (when the update server cannot be reached)`, CLI.diskSpace, CLI.pendingChanges, CLI.fullCommitRequired,
-  CLI.configLocks, CLI.commitLocks, CLI.jobsAll, CLI.licenses, CLI.support, CLI.ntp, CLI.panoramaStatus, CLI.resources, CLI.mpCpu, CLI.dpCpu,
-  CLI.clock, CLI.clockMore, CLI.certificates,
-];

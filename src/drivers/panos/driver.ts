@@ -8,7 +8,7 @@ import type { ActivationPlan, Driver, DeviceTarget, DriverHooks, Facts, Snapshot
 import { DeviceError } from '../errors.js';
 import { isA } from '../../common/errors.js';
 import { PanosApi } from './client.js';
-import { CLI, CMD, FACTS_CALLS, READINESS_CALLS } from './commands.js';
+import { CLI, CMD } from './commands.js';
 import { readFacts, type Conn } from './facts.js';
 import { commitHa, suspend } from './ha.js';
 import { panosRules } from './rules.js';
@@ -17,8 +17,6 @@ import { install, ok, stage, verify, type JobOptions } from './software.js';
 import type { PanosFacts } from './types.js';
 import { waitForReturn } from './wait.js';
 import { list, rawConfig, text, type Xml } from './xml.js';
-
-export { FACTS_CALLS, READINESS_CALLS };
 
 export interface PanosDriverOptions {
   hooks?: DriverHooks;
