@@ -32,7 +32,8 @@ function pathCheck(f: PanosFacts, plan: ActivationPlan, ctx: PrecheckContext): C
   if (missing.length) return check('upgrade-path', false, `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not offered by the update server${softwareNote(f)}`);
   const bases = plan.baseImages ?? [];
   const chain = [f.version, ...hops].join(' → ');
-  return check('upgrade-path', true, hops.length > 1 ? `${chain} (${hops.length} installs, each a restart${bases.length ? `; base images ${bases.join(', ')}` : ''})` : `${chain}${bases.length ? ` through base image ${bases.join(', ')}` : ''}`);
+  const how = hops.length > 1 ? `${chain} (${hops.length} installs, each a restart${bases.length ? `; base images ${bases.join(', ')}` : ''})` : `${chain}${bases.length ? ` through base image ${bases.join(', ')}` : ''}`;
+  return check('upgrade-path', true, `${how}${softwareNote(f)}`);
 }
 
 function diskCheck(f: PanosFacts, plan: ActivationPlan): Check {

@@ -168,6 +168,11 @@ describe('readiness', () => {
     expect(readiness(f, plan(f), ctx(), NOW).find((c) => c.name === 'support')).toEqual({ name: 'support', ok: true, detail: 'support active until 2027-01-01 (Premium) (from the support licence: the update server could not be asked: Failed to check support info)' });
   });
 
+  it('a path found in the cached list passes, and says where the list came from', () => {
+    const f = facts({ softwareSource: 'info', softwareCheckError: 'Failed to check upgrade info due to Unknown error.' });
+    expect(readiness(f, plan(f), ctx(), NOW)[0]).toEqual({ name: 'upgrade-path', ok: true, detail: "10.2.9-h1 → 11.1.4-h7 through base image 11.1.0 (from the firewall's cached list: the update server could not be reached: Failed to check upgrade info due to Unknown error.)" });
+  });
+
   it('a downgrade is allowed with allow_downgrade', () => {
     const f = facts({ version: '11.1.4-h7' });
     const c = ctx({ settings: settings({ allowDowngrade: true }) });
