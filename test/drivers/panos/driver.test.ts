@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../../src/lab/lab.js';
 import type { LabDeviceSpec } from '../../../src/lab/fleet.js';
 import { PanosDriver, type PanosDriverOptions } from '../../../src/drivers/panos/driver.js';
+import { poolUsers } from '../../../src/drivers/panos/pool.js';
 import { baseImage } from '../../../src/drivers/panos/paths.js';
 import { parseDiskSpace } from '../../../src/drivers/panos/parse-system.js';
 import type { ActivationPlan, ApiAuth, DeviceTarget } from '../../../src/drivers/contract.js';
@@ -127,6 +128,23 @@ describe('PAN-OS driver', () => {
     const pinned = await driver('fw-solo', { auth: auth({ verifyTls: true, tlsFingerprint: 'ab'.repeat(32) }) }).facts().catch((e) => e);
     expect(pinned).toMatchObject({ kind: 'host-key', transient: false });
     expect(pinned.message).toContain(`is not the pinned ${'ab'.repeat(32)}`);
+  });
+
+  it('drivers behind one Panorama share its pool: one agent, one key; the last to close frees the sockets', async () => {
+    const pano = lab.endpoint('pano');
+    const before = poolUsers(pano.host, pano.port, auth());
+    const keygens = () => lab.panos.requests('pano').filter((q) => q.type === 'keygen').length;
+    const k0 = keygens();
+    const one = driver('fw-a', { viaPano: true });
+    const two = driver('fw-b', { viaPano: true });
+    expect(poolUsers(pano.host, pano.port, auth())).toBe(before + 2);
+    await Promise.all([one.facts(), two.facts()]);
+    // One keygen at most for both (none when an earlier driver of this file already got the key).
+    expect(keygens() - k0).toBeLessThanOrEqual(1);
+    await one.close();
+    await two.close();
+    await one.close();
+    expect(poolUsers(pano.host, pano.port, auth())).toBe(before);
   });
 
   it('reads base images and disk space as PAN-OS prints them', () => {
