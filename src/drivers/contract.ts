@@ -60,6 +60,36 @@ export interface Snapshot {
   interfaces: { name: string; up: boolean }[];
   sessions: number | null;
   takenAt: string;
+  /**
+   * The same state by item, per named area (routes, arp, bgp, ipsec…): the
+   * post-check names each item that went missing. Where both snapshots have
+   * an area, it replaces the count of the same name above.
+   */
+  areas?: SnapshotArea[];
+}
+
+/** One item of a snapshot area: a route, an ARP entry, a peer, a tunnel, a licence… */
+export interface SnapshotItem {
+  /** Stable across a reload: "default 10.20.0.0/22 via 10.2.7.254", a peer's address, a tunnel's name. */
+  key: string;
+  /** As the device says it: Established, active, up, a version… */
+  state: string;
+  /** Whether the item counts as working; one that was up and is not (or is gone) is missing. */
+  up: boolean;
+  /** A number that must not fall to 0 while the item was up with more (a peer's prefixes). */
+  value?: number;
+}
+
+/**
+ * Items compared one by one. `margin` names the Settings margin that lets a
+ * share of the items go missing (routes, ARP); `none` lets none go.
+ * `counts` are numbers compared within the margin (sessions: active, TCP, UDP).
+ */
+export interface SnapshotArea {
+  name: string;
+  margin: 'route' | 'arp' | 'session' | 'none';
+  items: SnapshotItem[] | null;
+  counts?: Record<string, number>;
 }
 
 /** A step's result; `D` types what the step hands back to the engine (the facts after a wait…). */
@@ -100,6 +130,8 @@ export interface ActivationPlan {
   hops?: string[];
   /** Base images downloaded (not installed) before each hop (PAN-OS). */
   baseImages?: string[];
+  /** Downloads are copied to the HA peer as well (PAN-OS `sync-to-peer`, Settings `panos_sync_to_peer`). */
+  syncToPeer?: boolean;
 }
 
 /** The Settings keys drivers decide from (mapped by the engine from the workbook's Settings sheet). */
@@ -114,6 +146,8 @@ export interface UpgradeSettings {
   panosHaOrder: 'passive-first' | 'active-first';
   allowDowngrade: boolean;
   reloadTimeoutMs: number;
+  /** API requests per second toward one Panorama. */
+  panoramaRps: number;
 }
 
 /** What the workbook asks of a device. */

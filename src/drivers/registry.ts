@@ -16,6 +16,8 @@ export interface DriverOptions {
   transcript?: Transcript;
   timeouts?: Partial<Timeouts>;
   pollMs?: number;
+  /** API requests per second toward one Panorama (PAN-OS drivers behind it share the limit). */
+  panoramaRps?: number;
 }
 
 export function createDriver(target: DeviceTarget, opts: DriverOptions): Driver {
@@ -23,7 +25,7 @@ export function createDriver(target: DeviceTarget, opts: DriverOptions): Driver 
     case 'iosxe':
       return new IosxeDriver(target, opts);
     case 'panos':
-      return new PanosDriver(target, { hooks: opts.hooks, pollMs: opts.pollMs });
+      return new PanosDriver(target, { hooks: opts.hooks, pollMs: opts.pollMs, panoramaRps: opts.panoramaRps });
     default:
       throw new Error(`no driver for platform ${(target as DeviceTarget).platform}`);
   }

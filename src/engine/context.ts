@@ -48,7 +48,7 @@ export function upgradeSettings(s: Settings): UpgradeSettings {
   return {
     flashMargin: s.flashMargin, cpuMaxPercent: s.cpuMaxPercent, commitAfterPostcheck: s.commitAfterPostcheck, convertToInstall: s.convertToInstall,
     issu: s.issu, panosCpuMaxPercent: s.panosCpuMaxPercent, panosSyncToPeer: s.panosSyncToPeer, panosHaOrder: s.panosHaOrder,
-    allowDowngrade: s.allowDowngrade, reloadTimeoutMs: s.reloadTimeoutMs,
+    allowDowngrade: s.allowDowngrade, reloadTimeoutMs: s.reloadTimeoutMs, panoramaRps: s.panoramaRps,
   };
 }
 
@@ -106,6 +106,7 @@ export class RunContext {
       acceptNewHostKeys: this.options.acceptNewHostKeys,
       timeouts: this.options.driverTimeouts,
       pollMs: this.options.pollMs,
+      panoramaRps: this.settings.panoramaRps,
       transcript: this.options.transcripts ? this.transcript(row.hostname) : undefined,
       hooks,
     });

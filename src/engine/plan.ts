@@ -25,7 +25,11 @@ export interface DevicePlan {
 /** The read-only commands of the facts step, by platform (what `facts` with readiness reads). */
 const FACTS_COMMANDS: Record<string, string[]> = {
   iosxe: ['show version', 'dir <filesystem>', 'show install summary', 'show redundancy', 'show switch', 'show boot', 'show processes cpu | include CPU utilization', 'show running-config', 'show startup-config'],
-  panos: ['show system info', 'show high-availability state', 'request system software info', 'show system disk-space', 'check pending-changes', 'show jobs all', 'request license info'],
+  panos: [
+    'show system info', 'show high-availability state', 'request system software check', 'show system disk-space', 'check pending-changes', 'check full-commit-required',
+    'show config-locks', 'show commit-locks', 'show jobs all', 'request license info', 'request support check', 'show ntp', 'show panorama-status', 'show system resources',
+    'show system state filter sys.monitor.s*.mp.exports', 'show running resource-monitor minute last 5', 'show clock', 'show clock more', 'show config (type=config get /config/shared/certificate)',
+  ],
 };
 
 /** `hint` stands for the image server's address in copy commands (the real one is known only when a run starts). */
@@ -40,7 +44,7 @@ export function planDevice(row: DeviceRow, facts: Facts | null, inv: Inventory, 
   const settings = upgradeSettings(inv.settings);
   let plan;
   try {
-    plan = rules.plan(facts, { targetVersion: row.targetVersion ?? '', image: img ? { ...img } : null, settings });
+    plan = rules.plan(facts, { targetVersion: row.targetVersion ?? '', image: img ? { ...img } : null, settings, paths: inv.paths });
   } catch (err) {
     if (isA(err, DeviceError)) return { ...base, state: 'not-upgradable', steps: [...head, { step: 'plan', gate: null, commands: [], note: err.detail }] };
     throw err;

@@ -18,6 +18,7 @@ export function wantFor(dr: DeviceRun): UpgradeWant {
     targetVersion: dr.target!,
     image: img ? { file: img.file, version: img.version, size: img.size, md5: img.md5, sha512: img.sha512, models: img.models } : null,
     settings: upgradeSettings(ctx.settings),
+    paths: ctx.inventory.paths,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   CREDENTIAL_NAME, HOSTNAME, IMAGE_FILE, IOSXE_VERSION, MD5, MODEL_PATTERN, PANOS_VERSION, SHA512, isHost, normalizeVersion,
 } from './patterns.js';
 import { DEFAULT_SETTINGS, SETTING_DEFS } from './settings.js';
+import { readPaths } from './paths-sheet.js';
 import { PLATFORMS, STATUS_COLUMNS, headerKey, type DeviceRow, type ImageRow, type Inventory, type Platform, type Settings } from './types.js';
 
 export class InventoryError extends Error {
@@ -117,9 +118,12 @@ export async function importWorkbook(file: string): Promise<Inventory> {
   const settingsSheet = sheetCells('Settings');
   const settings = settingsSheet ? readSettings(settingsSheet.name, settingsSheet.cells, percentStyles(pkg), issues) : { ...DEFAULT_SETTINGS };
 
+  const pathsSheet = sheetCells('Paths');
+  const paths = pathsSheet ? readPaths(pathsSheet.cells, (row, col, field, message) => issues.at(pathsSheet.name, row, col, field, message)) : [];
+
   if (devicesTable) crossCheck(devicesTable.sheet, devices, images, imagesSheet?.name ?? 'Images', devicesTable.columns, issues);
   if (issues.list.length > 0) throw new InventoryError(issues.list);
-  return { file, devices, images, settings, date1904, identity: workbookIdentity(createdAt(pkg), devices.map((d) => d.hostname)) };
+  return { file, devices, images, settings, date1904, paths, identity: workbookIdentity(createdAt(pkg), devices.map((d) => d.hostname)) };
 }
 
 

@@ -71,6 +71,9 @@ export interface Settings {
   webhookUrl: string | null;
 }
 
+/** A row of the optional Paths sheet: upgrading `from` to `to` goes through `via` (PAN-OS). */
+export interface PathRow { from: string; to: string; via: string[]; row: number }
+
 export interface Inventory {
   file: string;
   devices: DeviceRow[];
@@ -79,6 +82,8 @@ export interface Inventory {
   date1904: boolean;
   /** What the state database checks to recognise this workbook after a move (see ownership.ts). */
   identity?: string;
+  /** The Paths sheet's rows (none when the sheet is absent). */
+  paths?: PathRow[];
 }
 
 /** Columns upshift writes back (docs/workbook.md), in the order they are created. */

@@ -15,13 +15,15 @@ function planThenRun(fleet: LabDeviceSpec[], settings: Record<string, string | n
   const out = { run: null as LabRun | null, plans: [] as DevicePlan[], journal: [] as Ran[] };
   beforeAll(async () => {
     const run = (out.run = await startLabRun(fleet, { settings }));
+    // A state folder of its own; the lab's host keys are where the lab wrote them.
     const state = join(run.dir, 'state');
-    const where = ['--state', state, '--known-hosts', run.files.knownHosts];
-    expect((await run.cli(['check', ...where])).code).toBe(0);
-    const p = await run.cli(['plan', '--json', ...where]);
+    const kh = ['--known-hosts', run.files.knownHosts];
+    const c = await run.cli(['check', '--state', state, ...kh]);
+    expect(c.code, c.stdout).toBe(0);
+    const p = await run.cli(['plan', '--json', '--state', state, ...kh]);
     expect(p.code).toBe(0);
     out.plans = JSON.parse(p.stdout) as DevicePlan[];
-    const r = await run.cli(['run', '--yes', ...where]);
+    const r = await run.cli(['run', '--yes', '--state', state, ...kh]);
     expect(r.code, r.stdout).toBe(0);
     const db = new Database(join(state, 'upshift.db'), { readonly: true });
     out.journal = db.prepare("SELECT j.hostname, j.step, j.outcome, j.disruptive, j.sent_json FROM journal j JOIN runs r ON r.id = j.run_id WHERE r.command = 'run' ORDER BY j.id").all() as Ran[];

@@ -66,7 +66,7 @@ describe('upshift run', () => {
     // One gate for the ISSU, which says it includes a switchover: no second switchover gate.
     expect(rows('core-svl', 'approval: switchover')).toHaveLength(0);
     expect(rows('core-svl', 'approval: reload')).toHaveLength(1);
-  });
+  }, 120_000); // the HA pair goes through Panorama at panorama_rps (10 a second): about 200 calls, 21 s
 
   it('without approval leaves devices held, reloads nothing, and a later --yes run finishes them', async () => {
     current = await startLabRun([dev('sw-1', 'cat9300'), dev('sw-2', 'isr4451')], { settings: { canary: 2 } });

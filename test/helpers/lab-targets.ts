@@ -41,7 +41,7 @@ export function imageFor(lab: Lab, hostname: string): LabImage {
 /** Settings as the engine hands them to drivers (the workbook's defaults). */
 export const SETTINGS: UpgradeSettings = {
   flashMargin: 2.5, cpuMaxPercent: 80, commitAfterPostcheck: true, convertToInstall: false, issu: 'auto',
-  panosCpuMaxPercent: 80, panosSyncToPeer: false, panosHaOrder: 'passive-first', allowDowngrade: false, reloadTimeoutMs: 30 * 60_000,
+  panosCpuMaxPercent: 80, panosSyncToPeer: false, panosHaOrder: 'passive-first', allowDowngrade: false, reloadTimeoutMs: 30 * 60_000, panoramaRps: 10,
 };
 
 /** No HA peer, no switchover done: the pre-check context of a lone device. */

@@ -1,54 +1,56 @@
 // PAN-OS XML API client (axios): API key by keygen (never logged), op
-// commands directly or through Panorama with target=<serial>, one-vs-many
-// `entry` shapes normalised, error envelopes turned into typed errors.
-import https from 'node:https';
-import tls from 'node:tls';
-import type { Duplex } from 'node:stream';
-import axios, { AxiosError, type AxiosInstance } from 'axios';
-import { XMLParser } from 'fast-xml-parser';
+// commands directly or through Panorama with target=<serial>, over the
+// endpoint's shared pool and rate limit (pool.ts); error envelopes turned
+// into typed errors that say whether trying again can help.
+import { createHash } from 'node:crypto';
+import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { DeviceError, mask } from '../errors.js';
 import type { ApiAuth } from '../contract.js';
+import { acquire, release, type PoolEntry } from './pool.js';
+import { messageOf, parseXml, resultOf, type Xml } from './xml.js';
 
-export interface ApiEndpoint { label: string; host: string; port: number; auth: ApiAuth }
+export interface ApiEndpoint {
+  label: string;
+  host: string;
+  port: number;
+  auth: ApiAuth;
+  /** Requests per second allowed toward this endpoint (a Panorama); null: no limit. */
+  rps?: number | null;
+}
 
-const xml = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  parseTagValue: false,
-  trimValues: true,
-  // One <entry> or many, one <line> or many: always arrays, so code never guesses.
-  isArray: (name) => ['entry', 'line', 'job', 'member'].includes(name),
-});
+/** "The software manager is currently in use. Please try again later." and its kin. */
+export function isBusy(message: string): boolean {
+  return /currently in use|try again later|software manager is busy/i.test(message);
+}
 
-export type Xml = Record<string, unknown>;
-
-/** A TLS agent that either verifies the chain, or pins the certificate's SHA-256 fingerprint. */
-function agentFor(auth: ApiAuth): https.Agent {
-  const pin = auth.tlsFingerprint?.replace(/:/g, '').toLowerCase();
-  if (!pin) return new https.Agent({ rejectUnauthorized: auth.verifyTls, keepAlive: true, maxSockets: 4 });
-  class PinnedAgent extends https.Agent {
-    override createConnection(options: tls.ConnectionOptions, cb?: (err: Error | null, s: Duplex) => void): Duplex {
-      const socket = tls.connect({ ...options, rejectUnauthorized: false });
-      socket.once('secureConnect', () => {
-        const got = socket.getPeerCertificate().fingerprint256?.replace(/:/g, '').toLowerCase();
-        if (got !== pin) socket.destroy(Object.assign(new Error(`certificate fingerprint ${got ?? '(none)'} is not the pinned ${pin}`), { code: 'CERT_PIN_MISMATCH' }));
-      });
-      cb?.(null, socket);
-      return socket;
-    }
+/**
+ * What an answer's envelope means: null for success; otherwise an error that
+ * says whether trying again can help — refused credentials never (except
+ * while a restarting firewall warms up, which the wait handles), "<serial>
+ * not connected" and a busy software manager yes.
+ */
+export function envelopeError(r: Xml, httpStatus: number, at: { label: string; device: string; step: string; secrets: string[] }): DeviceError | null {
+  const status = r['@status'];
+  if (status === 'success') return null;
+  const message = mask(messageOf(r), at.secrets);
+  const code = String(r['@code'] ?? httpStatus);
+  if (status === 'unauth' || code === '16' || code === '403' || httpStatus === 403) {
+    return new DeviceError(at.device, at.step, 'auth', `the XML API of ${at.label} refused the credentials (code ${code})`, message, false);
   }
-  return new PinnedAgent({ keepAlive: true, maxSockets: 4 });
+  if (/not connected/i.test(message)) return new DeviceError(at.device, at.step, 'connect', `${at.label} cannot reach the firewall (code ${code})`, message, true);
+  return new DeviceError(at.device, at.step, 'api', `the XML API answered an error (code ${code})`, message, isBusy(message));
 }
 
 export class PanosApi {
-  private key: string | null;
   private readonly http: AxiosInstance;
+  private readonly pool: { key: string; entry: PoolEntry };
+  private closed = false;
 
   constructor(readonly endpoint: ApiEndpoint, private readonly timeoutMs = 30_000) {
-    this.key = endpoint.auth.apiKey ?? null;
+    this.pool = acquire(endpoint.host, endpoint.port, endpoint.auth, endpoint.rps ?? null);
     this.http = axios.create({
       baseURL: `https://${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}/api/`,
-      httpsAgent: agentFor(endpoint.auth),
+      httpsAgent: this.pool.entry.agent,
       timeout: timeoutMs,
       responseType: 'text',
       transformResponse: (d) => d,
@@ -56,14 +58,56 @@ export class PanosApi {
     });
   }
 
+  /** Leaves the shared pool (the last user closes its sockets). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    release(this.pool.key);
+  }
+
+  /** The pool's key slot for these credentials: user and a digest of the password, so other credentials never reuse it. */
+  private get keySlot(): string {
+    const { username = '', password = '' } = this.endpoint.auth;
+    return `${username}\0${createHash('sha256').update(password).digest('hex')}`;
+  }
+
+  private get key(): string | null {
+    return this.endpoint.auth.apiKey ?? this.pool.entry.keys.get(this.keySlot) ?? null;
+  }
+
   private secrets(): string[] {
     return [this.key, this.endpoint.auth.password, this.endpoint.auth.apiKey].filter((s): s is string => !!s);
   }
 
-  private async post(params: Record<string, string>, device: string, step: string): Promise<Xml> {
-    let res;
+  /**
+   * Through a Panorama: the serial of one of its firewalls by hostname, from
+   * one listing shared by the drivers behind it (`list` runs once at a time
+   * and fills the map); undefined when Panorama does not list it.
+   */
+  async serialOf(hostname: string, list: (serials: Map<string, string>) => Promise<void>): Promise<string | undefined> {
+    const e = this.pool.entry;
+    const key = hostname.toLowerCase();
+    if (!e.serials.has(key)) {
+      e.listing ??= list(e.serials).finally(() => (e.listing = null));
+      await e.listing;
+    }
+    return e.serials.get(key);
+  }
+
+  /** Forgets a key got by keygen, so the next call asks for a fresh one; false when the key is the configured api_key. */
+  forgetKey(): boolean {
+    if (this.endpoint.auth.apiKey) return false;
+    this.pool.entry.keys.delete(this.keySlot);
+    return true;
+  }
+
+  private async send(params: Record<string, string>, device: string, step: string, binary = false): Promise<AxiosResponse> {
+    await this.pool.entry.limiter?.take();
     try {
-      res = await this.http.post('', new URLSearchParams(params).toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      return await this.http.post('', new URLSearchParams(params).toString(), {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        ...(binary ? { responseType: 'arraybuffer', transformResponse: undefined } : {}),
+      });
     } catch (err) {
       const e = err as AxiosError & { code?: string };
       const code = e.code ?? '';
@@ -74,76 +118,96 @@ export class PanosApi {
       const what = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'no answer in time' : code === 'ECONNRESET' ? 'connection reset' : e.message;
       throw new DeviceError(device, step, code === 'ECONNABORTED' ? 'timeout' : 'connect', `cannot reach the XML API of ${this.endpoint.label} (${what})`);
     }
-    let doc: Xml;
-    try {
-      doc = xml.parse(res.data as string) as Xml;
-    } catch {
-      throw new DeviceError(device, step, 'api', `HTTP ${res.status}: the answer is not XML`, mask(String(res.data).slice(0, 200), this.secrets()));
-    }
-    const r = doc.response as Xml | undefined;
-    if (!r) throw new DeviceError(device, step, 'api', `HTTP ${res.status}: no <response> element`, mask(String(res.data).slice(0, 200), this.secrets()));
-    const status = r['@status'];
-    if (status === 'success') return r;
-    const message = messageOf(r);
-    const code = String(r['@code'] ?? res.status);
-    if (status === 'unauth' || code === '16' || code === '403' || res.status === 403) throw new DeviceError(device, step, 'auth', `the XML API refused the credentials (code ${code})`, message, false);
-    const notConnected = /not connected/i.test(message);
-    const busy = /currently in use|try again later/i.test(message);
-    throw new DeviceError(device, step, notConnected ? 'connect' : 'api', notConnected ? `${this.endpoint.label} cannot reach the firewall (code ${code})` : `the XML API answered an error (code ${code})`, mask(message, this.secrets()), notConnected || busy);
   }
 
-  /** Gets an API key with keygen unless the credentials entry gives one. */
+  /** One call; the <response> element when its status is success, otherwise a typed error. */
+  private async call(params: Record<string, string>, device: string, step: string): Promise<{ response: Xml; body: string }> {
+    const res = await this.send(params, device, step);
+    const body = String(res.data);
+    let doc: Xml;
+    try {
+      doc = parseXml(body);
+    } catch {
+      doc = {};
+    }
+    const r = doc.response as Xml | undefined;
+    if (!r) {
+      // A management server still starting answers its web server's error page.
+      const starting = res.status >= 500;
+      throw new DeviceError(device, step, starting ? 'connect' : 'api', `${this.endpoint.label} answered HTTP ${res.status} without an XML API <response>${starting ? ' (its management server is starting?)' : ''}`, mask(body.slice(0, 200), this.secrets()));
+    }
+    const err = envelopeError(r, res.status, { label: this.endpoint.label, device, step, secrets: this.secrets() });
+    if (err) throw err;
+    return { response: r, body };
+  }
+
+  /** Gets an API key with keygen unless the credentials entry gives one (or one was got already). */
   async ensureKey(device: string, step: string): Promise<void> {
     if (this.key) return;
     const { username, password } = this.endpoint.auth;
     if (!username || password === undefined) throw new DeviceError(device, step, 'auth', `no api_key nor username/password for ${this.endpoint.label}`, undefined, false);
-    const r = await this.post({ type: 'keygen', user: username, password }, device, step);
-    const key = (r.result as Xml | undefined)?.key;
-    if (typeof key !== 'string' || !key) throw new DeviceError(device, step, 'auth', 'keygen returned no key', undefined, false);
-    this.key = key;
+    const slot = this.keySlot;
+    const { keying, keys } = this.pool.entry;
+    let pending = keying.get(slot);
+    if (!pending) {
+      pending = (async () => {
+        const { response } = await this.call({ type: 'keygen', user: username, password }, device, step);
+        const key = (response.result as Xml | undefined)?.key;
+        if (typeof key !== 'string' || !key) throw new DeviceError(device, step, 'auth', `keygen on ${this.endpoint.label} returned no key`, undefined, false);
+        keys.set(slot, key);
+      })().finally(() => keying.delete(slot));
+      keying.set(slot, pending);
+    }
+    await pending;
   }
 
-  /** An operational command (<show><system><info/></system></show>), optionally for a firewall behind Panorama. */
-  async op(cmd: string, device: string, step: string, target?: string): Promise<Xml> {
+  private async keyed(params: Record<string, string>, device: string, step: string, target?: string): Promise<{ response: Xml; body: string }> {
     await this.ensureKey(device, step);
-    const params: Record<string, string> = { type: 'op', cmd, key: this.key! };
-    if (target) params.target = target;
-    const r = await this.post(params, device, step);
-    return (r.result as Xml | undefined) ?? {};
+    const p: Record<string, string> = { ...params };
+    if (target) p.target = target;
+    p.key = this.key!;
+    return this.call(p, device, step);
+  }
+
+  /** An operational command (<show><system><info/></system></show>); its <result>. */
+  async op(cmd: string, device: string, step: string, target?: string): Promise<Xml> {
+    const { response } = await this.keyed({ type: 'op', cmd }, device, step, target);
+    return resultOf(response);
   }
 
   /** The <result> as text (disk space, chassis-ready, "Command succeeded…"). */
   async opText(cmd: string, device: string, step: string, target?: string): Promise<string> {
-    await this.ensureKey(device, step);
-    const params: Record<string, string> = { type: 'op', cmd, key: this.key! };
-    if (target) params.target = target;
-    const r = await this.post(params, device, step);
-    return typeof r.result === 'string' ? r.result : typeof r.result === 'object' && r.result ? String((r.result as Xml)['#text'] ?? '') : '';
+    const r = await this.op(cmd, device, step, target);
+    return String(r['#text'] ?? '').trim();
   }
-}
 
-function messageOf(r: Xml): string {
-  const pick = (v: unknown): string => {
-    if (v === undefined || v === null) return '';
-    if (typeof v === 'string') return v;
-    if (Array.isArray(v)) return v.map(pick).join(' ');
-    if (typeof v === 'object') {
-      const o = v as Xml;
-      return pick(o.line ?? o.msg ?? o['#text'] ?? Object.values(o).filter((x) => typeof x !== 'object').join(' '));
+  /** The whole answer as the firewall sent it (a configuration backup keeps it byte for byte). */
+  async opRaw(cmd: string, device: string, step: string, target?: string): Promise<string> {
+    return (await this.keyed({ type: 'op', cmd }, device, step, target)).body;
+  }
+
+  /** type=config action=get of an XPath; {} when nothing matches (code 7). */
+  async configGet(xpath: string, device: string, step: string, target?: string): Promise<Xml> {
+    const { response } = await this.keyed({ type: 'config', action: 'get', xpath }, device, step, target);
+    return resultOf(response);
+  }
+
+  /** type=export of a category as bytes; an error envelope becomes a DeviceError. */
+  async exportFile(category: string, device: string, step: string, target?: string): Promise<Buffer> {
+    await this.ensureKey(device, step);
+    const params: Record<string, string> = { type: 'export', category };
+    if (target) params.target = target;
+    params.key = this.key!;
+    const res = await this.send(params, device, step, true);
+    const data = Buffer.from(res.data as ArrayBuffer);
+    const head = data.subarray(0, 200).toString('utf8');
+    if (res.status !== 200 || /^\s*<response\b/.test(head)) {
+      let said = head;
+      try {
+        said = messageOf((parseXml(data.toString('utf8')).response as Xml | undefined) ?? {}) || head;
+      } catch { /* not XML: keep the head */ }
+      throw new DeviceError(device, step, 'api', `export of ${category} refused (HTTP ${res.status})`, mask(said, this.secrets()), false);
     }
-    return String(v);
-  };
-  return (pick(r.msg) || pick((r.result as Xml | undefined)?.msg) || pick(r.result)).trim();
-}
-
-/** Text of an element that may be a string, an object with #text, or absent. */
-export function text(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  if (typeof v === 'object') return String((v as Xml)['#text'] ?? '');
-  return String(v);
-}
-
-export function list(v: unknown): Xml[] {
-  if (v === undefined || v === null || v === '') return [];
-  return (Array.isArray(v) ? v : [v]) as Xml[];
+    return data;
+  }
 }

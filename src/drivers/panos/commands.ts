@@ -1,8 +1,8 @@
-// PAN-OS op commands as the XML API takes them, and small readers of their
-// text results.
-import { normalizeVersion } from '../../common/versions.js';
+// PAN-OS op commands as the XML API takes them (`cmd` documents), and the
+// CLI form of each, which is what the plan, the gates and the journal show.
 
-const v = (version: string) => version.replace(/[<>&"']/g, ''); // versions are validated upstream; never let one break the XML
+// Versions are validated upstream; never let one break the XML anyway.
+const v = (value: string) => value.replace(/[<>&"']/g, '');
 
 export const CMD = {
   systemInfo: '<show><system><info></info></system></show>',
@@ -11,10 +11,25 @@ export const CMD = {
   softwareCheck: '<request><system><software><check></check></software></system></request>',
   diskSpace: '<show><system><disk-space></disk-space></system></show>',
   pendingChanges: '<check><pending-changes></pending-changes></check>',
+  fullCommitRequired: '<check><full-commit-required></full-commit-required></check>',
+  configLocks: '<show><config-locks><vsys>all</vsys></config-locks></show>',
+  commitLocks: '<show><commit-locks><vsys>all</vsys></commit-locks></show>',
   jobsAll: '<show><jobs><all></all></jobs></show>',
   licenses: '<request><license><info></info></license></request>',
+  support: '<request><support><check></check></support></request>',
+  ntp: '<show><ntp></ntp></show>',
+  panoramaStatus: '<show><panorama-status></panorama-status></show>',
+  resources: '<show><system><resources></resources></system></show>',
+  mpCpu: '<show><system><state><filter>sys.monitor.s*.mp.exports</filter></state></system></show>',
+  dpCpu: '<show><running><resource-monitor><minute><last>5</last></minute></resource-monitor></running></show>',
+  clock: '<show><clock></clock></show>',
+  clockMore: '<show><clock><more></more></clock></show>',
   sessionInfo: '<show><session><info></info></session></show>',
   routes: '<show><routing><route></route></routing></show>',
+  areRoutes: '<show><advanced-routing><route></route></advanced-routing></show>',
+  bgpPeers: '<show><routing><protocol><bgp><peer></peer></bgp></protocol></routing></show>',
+  areBgpPeers: '<show><advanced-routing><bgp><peer><status></status></peer></bgp></advanced-routing></show>',
+  tunnels: '<show><running><tunnel><flow><all></all></flow></tunnel></running></show>',
   arp: "<show><arp><entry name='all'/></arp></show>",
   interfaces: '<show><interface>hardware</interface></show>',
   configRunning: '<show><config><running></running></config></show>',
@@ -22,54 +37,52 @@ export const CMD = {
   restart: '<request><restart><system></system></restart></request>',
   haSuspend: '<request><high-availability><state><suspend></suspend></state></high-availability></request>',
   haFunctional: '<request><high-availability><state><functional></functional></state></high-availability></request>',
-  devices: '<show><devices><connected></connected></devices></show>',
+  devices: '<show><devices><all></all></devices></show>',
   job: (id: string) => `<show><jobs><id>${v(id)}</id></jobs></show>`,
-  download: (version: string) => `<request><system><software><download><version>${v(version)}</version></download></software></system></request>`,
+  download: (version: string, syncToPeer: boolean) =>
+    `<request><system><software><download>${syncToPeer ? '<sync-to-peer>yes</sync-to-peer>' : ''}<version>${v(version)}</version></download></software></system></request>`,
   install: (version: string) => `<request><system><software><install><version>${v(version)}</version></install></software></system></request>`,
-  cli: {
-    softwareCheck: 'request system software check',
-    softwareInfo: 'request system software info',
-  },
 };
 
-/** Base images that are not X.Y.0 (panos.md §1.4: 12.1's base image is 12.1.2). */
-const BASE_OVERRIDES: Record<string, string> = { '12.1': '12.1.2' };
+/** Where the shared certificates are in the configuration (read with type=config). */
+export const CERTIFICATES_XPATH = '/config/shared/certificate';
 
-/** The base image a target needs when it is on another feature release than the running one. */
-export function baseImage(target: string, current: string): string | null {
-  const train = (x: string) => normalizeVersion(x).split('.').slice(0, 2).join('.');
-  if (train(target) === train(current)) return null;
-  const base = BASE_OVERRIDES[train(target)] ?? `${train(target)}.0`;
-  return base === normalizeVersion(target) ? null : base;
-}
-
-/** "Avail" of /opt/panrepo in `show system disk-space` (df -h units), in MB. */
-export function diskAvailMb(df: string): number | null {
-  const line = df.split('\n').find((l) => /\/opt\/panrepo\s*$/.test(l.trim()));
-  const avail = line?.trim().split(/\s+/)[3];
-  const m = avail ? /^([\d.]+)([KMGT]?)$/i.exec(avail) : null;
-  if (!m) return null;
-  const factor: Record<string, number> = { '': 1 / 1024 / 1024, K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024 };
-  return Number(m[1]) * factor[m[2].toUpperCase()];
-}
-
-/** "136 days, 4:12:31" → seconds. */
-export function uptimeSeconds(text: string): number | null {
-  const m = /^(?:(\d+) days?, )?(\d+):(\d{2}):(\d{2})$/.exec(text.trim());
-  return m ? Number(m[1] ?? 0) * 86_400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]) : null;
-}
-
-/** The commands of each step, as the plan and the gates show them (CLI form). */
-export function panosStepCommands(step: string, targetVersion: string, previousVersion: string): string[] {
-  const base = baseImage(targetVersion, previousVersion);
-  switch (step) {
-    case 'backup': return ['show config running'];
-    case 'stage': return [CMD.cli.softwareCheck, ...(base ? [`request system software download version ${base}`] : []), `request system software download version ${targetVersion}`];
-    case 'verify': return [CMD.cli.softwareInfo];
-    case 'activate': return [`request system software install version ${targetVersion}`, 'request restart system'];
-    case 'switchover': return ['request high-availability state suspend'];
-    case 'commit': return ['request high-availability state functional (if suspended)'];
-    case 'rollback': return [`request system software install version ${previousVersion}`, 'request restart system'];
-    default: return [];
-  }
-}
+/** The CLI form of each call, as plans, gates and the journal show them. */
+export const CLI = {
+  systemInfo: 'show system info',
+  haState: 'show high-availability state',
+  softwareCheck: 'request system software check',
+  softwareInfo: 'request system software info',
+  diskSpace: 'show system disk-space',
+  pendingChanges: 'check pending-changes',
+  fullCommitRequired: 'check full-commit-required',
+  configLocks: 'show config-locks',
+  commitLocks: 'show commit-locks',
+  jobsAll: 'show jobs all',
+  licenses: 'request license info',
+  support: 'request support check',
+  ntp: 'show ntp',
+  panoramaStatus: 'show panorama-status',
+  resources: 'show system resources',
+  mpCpu: 'show system state filter sys.monitor.s*.mp.exports',
+  dpCpu: 'show running resource-monitor minute last 5',
+  clock: 'show clock',
+  clockMore: 'show clock more',
+  certificates: `show config (type=config get ${CERTIFICATES_XPATH})`,
+  sessionInfo: 'show session info',
+  routes: 'show routing route',
+  areRoutes: 'show advanced-routing route',
+  bgpPeers: 'show routing protocol bgp peer',
+  areBgpPeers: 'show advanced-routing bgp peer status',
+  tunnels: 'show running tunnel flow all',
+  arp: 'show arp all',
+  interfaces: 'show interface hardware',
+  configRunning: 'show config running',
+  deviceState: 'export device-state (type=export category=device-state)',
+  chassisReady: 'show chassis-ready',
+  restart: 'request restart system',
+  haSuspend: 'request high-availability state suspend',
+  haFunctional: 'request high-availability state functional',
+  download: (version: string, syncToPeer: boolean) => `request system software download${syncToPeer ? ' sync-to-peer yes' : ''} version ${version}`,
+  install: (version: string) => `request system software install version ${version}`,
+};

@@ -1,66 +1,118 @@
-// The PAN-OS upgrade as data (docs/architecture.md): download, suspend the
-// active member of a pair (a switchover gate), install and restart (a reload
-// gate), wait, post-check, make HA functional; and the way back.
-import type { ActivationPlan, Facts, GateImpact, PlatformRules, StepKind, StepSpec, UpgradeSequence } from '../contract.js';
+// The PAN-OS upgrade as data (docs/architecture.md): the plan (a chain of
+// hops with their base images), then per hop download, verify, install and
+// restart (a reload gate) and wait, each hop verified before the next; the
+// active member of a pair suspended first (a switchover gate); post-check;
+// HA functional and the pair verified. And the way back.
+import type { ActivationPlan, Facts, GateImpact, PlatformRules, StepKind, StepSpec, UpgradeSequence, UpgradeWant } from '../contract.js';
 import { normalizeVersion } from '../../common/versions.js';
-import { CMD } from './commands.js';
-import { planUpgrade, readiness } from './checks.js';
+import { DeviceError } from '../errors.js';
+import { isA } from '../../common/errors.js';
+import { readiness } from './checks.js';
+import { CLI } from './commands.js';
+import { hopBases, upgradePath } from './paths.js';
+import { snapshotCalls } from './snapshot.js';
 import { summarizePanos } from './summary.js';
 import type { PanosFacts } from './types.js';
 
-/** The snapshot's calls, in the order they are sent (CLI form). */
-export const SNAPSHOT_CALLS = ['show session info', 'show routing route', 'show arp all', 'show interface hardware'];
+export function planUpgrade(f: PanosFacts, want: UpgradeWant): ActivationPlan {
+  const target = normalizeVersion(want.targetVersion);
+  let hops: string[];
+  try {
+    hops = upgradePath(f.version, target, f.software.map((s) => s.version), want.paths).hops;
+  } catch (err) {
+    if (isA(err, DeviceError)) throw new DeviceError(f.hostname, 'plan', err.kind, err.detail, undefined, false);
+    throw err;
+  }
+  const bases = [...new Set(hopBases(f.version, hops).flat())];
+  return {
+    kind: 'panos', image: null, targetVersion: target, filesystem: '', previousBoot: [], previousVersion: f.version, stack: false,
+    hops, baseImages: bases, syncToPeer: want.settings.panosSyncToPeer && !!f.ha,
+  };
+}
+
+/** The release a hop step works on, and the one it starts from. */
+function hopOf(plan: ActivationPlan, version?: string): { v: string; from: string } {
+  const hops = plan.hops ?? [plan.targetVersion];
+  const v = version ?? hops[hops.length - 1];
+  const i = hops.indexOf(v);
+  return { v, from: i > 0 ? hops[i - 1] : plan.previousVersion };
+}
 
 export function commandsFor(kind: StepKind, plan: ActivationPlan, opts: { version?: string } = {}): string[] {
-  const target = opts.version ?? plan.targetVersion;
+  const { v, from } = hopOf(plan, opts.version);
+  const sync = plan.syncToPeer ?? false;
   switch (kind) {
-    case 'backup': return ['show config running'];
+    case 'backup': return [CLI.configRunning, CLI.deviceState];
     case 'cleanup': return [];
-    case 'stage': return [CMD.cli.softwareCheck, ...(plan.baseImages ?? []).map((b) => `request system software download version ${b}`), `request system software download version ${target}`];
-    case 'verify': return [CMD.cli.softwareInfo];
+    case 'stage': return [CLI.softwareCheck, ...hopBases(from, [v])[0].map((b) => CLI.download(b, sync)), CLI.download(v, sync)];
+    case 'verify': return [CLI.softwareInfo];
     case 'snapshot':
-    case 'postcheck': return SNAPSHOT_CALLS;
-    case 'switchover': return ['request high-availability state suspend'];
-    case 'activate': return [`request system software install version ${target}`, 'request restart system'];
-    case 'wait': return ['show system info', 'show chassis-ready'];
-    case 'commit': return ['show high-availability state', 'request high-availability state functional'];
-    case 'rollback': return [`request system software install version ${plan.previousVersion}`, 'request restart system'];
+    case 'postcheck': return snapshotCalls(false);
+    case 'switchover': return [CLI.haSuspend, CLI.haState];
+    case 'activate': return [CLI.install(v), CLI.restart];
+    case 'wait': return [CLI.systemInfo, CLI.chassisReady];
+    case 'commit': return [CLI.haState, CLI.haFunctional];
+    case 'rollback': return [CLI.install(plan.previousVersion), CLI.restart];
   }
 }
 
-const step = (plan: ActivationPlan, kind: StepKind, extra: Partial<StepSpec> = {}): StepSpec => ({
-  id: kind, kind, gate: null, disruptive: false, phase: 'upgrade', commands: commandsFor(kind, plan, { version: extra.version }), ...extra,
-});
-
 export function sequence(plan: ActivationPlan, f: PanosFacts): UpgradeSequence {
-  const steps: StepSpec[] = [step(plan, 'backup', { phase: 'stage' }), step(plan, 'stage', { phase: 'stage' }), step(plan, 'verify', { phase: 'stage' }), step(plan, 'snapshot')];
-  // The active member of a pair hands its traffic over before it restarts.
-  if (f.ha && (f.pairRole === 'active' || f.pairRole === 'suspended')) steps.push(step(plan, 'switchover', { gate: 'switchover', disruptive: true, note: 'the HA peer takes over' }));
+  const hops = plan.hops ?? [plan.targetVersion];
+  const multi = hops.length > 1;
+  const snap = snapshotCalls(f.advancedRouting);
+  const step = (kind: StepKind, extra: Partial<StepSpec> = {}): StepSpec => ({
+    id: multi && extra.version ? `${kind} ${extra.version}` : kind, kind, gate: null, disruptive: false, phase: 'upgrade',
+    commands: commandsFor(kind, plan, { version: extra.version }), ...extra,
+  });
+  const steps: StepSpec[] = [step('backup', { phase: 'stage' })];
+  hops.forEach((v, i) => {
+    const version = multi ? v : undefined;
+    // Only the first hop downloads before the window: later ones need the release before them running.
+    const phase = i === 0 ? 'stage' : 'upgrade';
+    steps.push(step('stage', { version, phase, note: 'downloads as jobs, each followed to the end' }), step('verify', { version, phase }));
+    if (i === 0) {
+      steps.push(step('snapshot', { commands: snap }));
+      // The active member of a pair hands its traffic over before it restarts (it stays suspended across the hops).
+      if (f.ha && (f.pairRole === 'active' || f.pairRole === 'suspended')) steps.push(step('switchover', { gate: 'switchover', disruptive: true, note: 'the HA peer takes over' }));
+    }
+    steps.push(
+      step('activate', { version, gate: 'reload', disruptive: true, note: `${multi ? `hop ${i + 1} of ${hops.length}: ` : ''}the install is a job followed to the end (retried while the software manager is busy), then the restart` }),
+      step('wait', { version, note: `until ${v} answers and the chassis is ready` }),
+    );
+  });
   steps.push(
-    step(plan, 'activate', { gate: 'reload', disruptive: true }),
-    step(plan, 'wait', { note: `until ${plan.targetVersion} answers and the chassis is ready` }),
-    step(plan, 'postcheck'),
-    step(plan, 'commit', f.ha ? { note: 'functional again only where suspended' } : { commands: [], note: 'nothing to commit' }),
+    step('postcheck', { commands: snap }),
+    step('commit', f.ha ? { note: 'HA functional again where suspended, then the pair verified' } : { commands: [CLI.haState], note: 'nothing to commit on a standalone firewall' }),
   );
   const onFailure = [
-    step(plan, 'rollback', { gate: 'rollback', disruptive: true }),
-    step(plan, 'wait', { id: 'wait-rollback', version: plan.previousVersion, commands: commandsFor('wait', plan), note: `until ${plan.previousVersion} answers again` }),
+    step('rollback', { gate: 'rollback', disruptive: true }),
+    step('wait', { id: 'wait-rollback', version: plan.previousVersion, commands: commandsFor('wait', plan), note: `until ${plan.previousVersion} answers again` }),
   ];
-  if (f.ha) onFailure.push(step(plan, 'commit', { id: 'commit-rollback', note: 'HA functional again after the rollback' }));
+  if (f.ha) onFailure.push(step('commit', { id: 'commit-rollback', note: 'HA functional again after the rollback, then the pair verified' }));
   return { steps, onFailure };
 }
 
+function limitText(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+}
+
 export function gateImpact(spec: StepSpec, plan: ActivationPlan, f: PanosFacts, ctx: { peer: string | null; reloadTimeoutMs: number }): GateImpact {
-  const limit = ctx.reloadTimeoutMs < 120_000 ? `${Math.round(ctx.reloadTimeoutMs / 1000)} s` : `${Math.round(ctx.reloadTimeoutMs / 60_000)} min`;
   const peer = ctx.peer ?? 'its HA peer';
   const ha = f.ha;
-  if (spec.kind === 'switchover') return { impact: `${f.hostname} suspends its HA role: ${peer} takes over the traffic`, blastRadius: [`HA peer ${peer} becomes active`], rollback: null };
+  // With preemption on both members, the higher-priority one takes the active role back when it returns: a second failover.
+  const preempt = ha && ha.preemptive && ha.peerPreemptive !== false ? `; preemption is on: when ${f.hostname} returns it may take the active role back from ${peer} (a second failover)` : '';
+  if (spec.kind === 'switchover') return { impact: `${f.hostname} suspends its HA role: ${peer} takes over the traffic${preempt}`, blastRadius: [`HA peer ${peer} becomes active`], rollback: `request high-availability state functional on ${f.hostname}` };
+  const hops = plan.hops ?? [plan.targetVersion];
+  const v = spec.kind === 'rollback' ? plan.previousVersion : spec.version ?? plan.targetVersion;
+  const hop = spec.kind === 'activate' && hops.length > 1 ? ` (hop ${hops.indexOf(v) + 1} of ${hops.length})` : '';
   const standby = ha && (ha.local === 'passive' || ha.local === 'suspended');
-  const impact = ha ? `${f.hostname} (${ha.local}) restarts; ${standby ? 'traffic stays on' : 'traffic fails over to'} ${peer}` : `traffic through ${f.hostname} stops until it is back (up to ${limit})`;
+  const impact = ha
+    ? `${f.hostname} (${ha.local}) restarts onto ${v}${hop}; ${standby ? 'traffic stays on' : 'traffic fails over to'} ${peer}${preempt}`
+    : `${f.hostname} restarts onto ${v}${hop}: traffic through it stops until it is back (up to ${limitText(ctx.reloadTimeoutMs)})`;
   return {
-    impact: spec.kind === 'rollback' ? `${impact}, back on ${plan.previousVersion}` : impact,
+    impact,
     blastRadius: ha ? [`HA peer ${peer}`] : [],
-    rollback: spec.kind === 'activate' ? `reinstall ${plan.previousVersion} and restart` : null,
+    rollback: spec.kind === 'activate' ? `reinstall ${plan.previousVersion} and restart${ha ? ', then HA functional' : ''}` : null,
   };
 }
 

@@ -2,8 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../../src/lab/lab.js';
 import type { LabDeviceSpec } from '../../../src/lab/fleet.js';
-import { PanosDriver } from '../../../src/drivers/panos/driver.js';
-import { baseImage, diskAvailMb } from '../../../src/drivers/panos/commands.js';
+import { PanosDriver, type PanosDriverOptions } from '../../../src/drivers/panos/driver.js';
+import { poolUsers } from '../../../src/drivers/panos/pool.js';
+import { baseImage } from '../../../src/drivers/panos/paths.js';
+import { parseDiskSpace } from '../../../src/drivers/panos/parse-system.js';
 import type { ActivationPlan, ApiAuth, DeviceTarget } from '../../../src/drivers/contract.js';
 import { ALONE } from '../../helpers/lab-targets.js';
 
@@ -15,7 +17,7 @@ beforeAll(async () => {
     speed: 80,
     fleet: [
       fw('fw-a', { haPeer: 'fw-b', haRole: 'active', via: 'pano' }), fw('fw-b', { haPeer: 'fw-a', haRole: 'passive', via: 'pano' }),
-      fw('fw-solo'), fw('fw-odd', { faults: ['disk-full', 'pending-changes'] }), fw('fw-busy', { faults: ['busy'] }), fw('fw-deny', { faults: ['auth'] }),
+      fw('fw-solo'), fw('fw-odd', { faults: ['disk-full', 'pending-changes'] }), fw('fw-busy', { faults: ['busy'] }), fw('fw-busy-job', { faults: ['busy-job'] }), fw('fw-busy-long', { faults: ['busy'] }), fw('fw-deny', { faults: ['auth'] }),
       { hostname: 'pano', kind: 'panorama', version: '11.1.4-h7', target: null, faults: [], site: 'lab', role: 'pano', group: 'mgmt' },
     ],
   });
@@ -28,14 +30,15 @@ function target(hostname: string, opts: { viaPano?: boolean; auth?: ApiAuth } = 
   const pano = lab.endpoint('pano');
   return { hostname, host, port, platform: 'panos', api: opts.auth ?? auth(), via: opts.viaPano ? { hostname: 'pano', host: pano.host, port: pano.port, api: opts.auth ?? auth() } : null };
 }
-const driver = (hostname: string, opts: { viaPano?: boolean; auth?: ApiAuth } = {}) => new PanosDriver(target(hostname, opts), { pollMs: 20 });
+const driver = (hostname: string, opts: { viaPano?: boolean; auth?: ApiAuth } = {}, extra: Partial<PanosDriverOptions> = {}) => new PanosDriver(target(hostname, opts), { pollMs: 20, ...extra });
 const plan = (from: string): ActivationPlan => ({ kind: 'panos', image: null, targetVersion: '11.1.4-h7', filesystem: '', previousBoot: [], previousVersion: from, stack: false, hops: ['11.1.4-h7'], baseImages: ['11.1.0'] });
 
 describe('PAN-OS driver', () => {
   it('reads facts directly and through Panorama (target=serial), with HA state', async () => {
-    const direct = await driver('fw-a').facts();
+    const direct = await driver('fw-a').facts({ readiness: true });
     const proxied = await driver('fw-a', { viaPano: true }).facts();
-    expect(direct).toMatchObject({ hostname: 'fw-a', platform: 'panos', model: 'PA-3220', version: '10.2.9-h1', serial: lab.panos.firewall('fw-a').serial, pendingChanges: false, pairRole: 'active' });
+    expect(direct).toMatchObject({ hostname: 'fw-a', platform: 'panos', model: 'PA-3220', version: '10.2.9-h1', serial: lab.panos.firewall('fw-a').serial, readiness: { pendingChanges: false }, pairRole: 'active', softwareSource: 'check' });
+    expect(proxied).toMatchObject({ readiness: null, softwareSource: 'info' });
     expect(proxied.serial).toBe(direct.serial);
     expect(direct.ha).toMatchObject({ local: 'active', peer: 'passive', peerVersion: '10.2.9-h1', sync: 'synchronized', peerConnected: true });
     expect(direct.software.map((s) => s.version)).toContain('11.1.4-h7');
@@ -43,12 +46,12 @@ describe('PAN-OS driver', () => {
 
   it('pre-checks: disk, pending changes, upgrade path with its base image, HA', async () => {
     const d = driver('fw-a');
-    const fa = await d.facts();
+    const fa = await d.facts({ readiness: true });
     const good = d.rules.precheck(fa, d.rules.plan(fa, { targetVersion: '11.1.4-h7', image: null, settings: ALONE.settings }), ALONE);
     expect(good.filter((c) => !c.ok)).toEqual([]);
     expect(good.find((c) => c.name === 'upgrade-path')!.detail).toBe('10.2.9-h1 → 11.1.4-h7 through base image 11.1.0');
     const bad = driver('fw-odd');
-    const fo = await bad.facts();
+    const fo = await bad.facts({ readiness: true });
     const checks = bad.rules.precheck(fo, bad.rules.plan(fo, { targetVersion: '11.1.4-h7', image: null, settings: ALONE.settings }), ALONE);
     expect(checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['disk', 'pending-changes']);
     expect(checks.find((c) => c.name === 'disk')!.detail).toMatch(/^500 MB free on \/opt\/panrepo < \d+ MB needed$/);
@@ -86,15 +89,32 @@ describe('PAN-OS driver', () => {
     await a.waitForReturn({ version: '11.1.4-h7', timeoutMs: 20_000, since, pollMs: 50 });
     expect((await a.commit(plan('10.2.9-h1'))).sent).toEqual(['show high-availability state', 'request high-availability state functional']);
     expect((await a.facts()).ha).toMatchObject({ local: 'passive', peer: 'active', sync: 'synchronized' });
-    expect((await b.commit(plan('10.2.9-h1'))).outcome).toBe('skipped');
+    // The passive member was never suspended: its commit only verifies the pair, in full now both run the target.
+    const bc = await b.commit(plan('10.2.9-h1'));
+    expect(bc.sent).toEqual(['show high-availability state']);
+    expect(bc.message).toBe('pair verified: this member active, peer passive, configuration synchronized, both on 11.1.4-h7');
   });
 
-  it('turns a busy software manager into a transient error and refused credentials into a permanent one', async () => {
-    const busy = driver('fw-busy');
-    await busy.stage(plan('10.2.9-h1'), null);
-    const err = await busy.activate(plan('10.2.9-h1')).catch((e) => e);
-    expect(err).toMatchObject({ kind: 'api', transient: true });
-    expect(err.message).toContain('The software manager is currently in use');
+  it('waits out a busy software manager inside the activation, before the restart; refused credentials are permanent', async () => {
+    // Refused at once ("busy"), or enqueued and failed by the job ("busy-job"): tried again after a wait, then restarted once.
+    for (const host of ['fw-busy', 'fw-busy-job']) {
+      const busy = driver(host);
+      await busy.stage(plan('10.2.9-h1'), null);
+      const r = await busy.activate(plan('10.2.9-h1'));
+      expect(r.sent.length, host).toBeGreaterThanOrEqual(3);
+      expect(r.sent, host).toEqual([...Array(r.sent.length - 1).fill('request system software install version 11.1.4-h7'), 'request restart system']);
+      expect(r.message, host).toMatch(/^11\.1\.4-h7 installed \(after \d+ busy refusals?\); the firewall restarts$/);
+      expect(lab.panos.requests(host).filter((q) => q.cmd.includes('<install>')).length, host).toBe(r.sent.length - 1);
+      await busy.waitForReturn({ version: '11.1.4-h7', timeoutMs: 20_000, since: Date.now(), pollMs: 50 });
+      expect(lab.panos.firewall(host).count('reboot'), host).toBe(1);
+    }
+    // Still busy after the last attempt: a clear error, and nothing restarted.
+    const stubborn = driver('fw-busy-long', {}, { busyAttempts: 2, busyBackoffMs: 1 });
+    await stubborn.stage(plan('10.2.9-h1'), null);
+    const err = await stubborn.activate(plan('10.2.9-h1')).catch((e) => e);
+    expect(err).toMatchObject({ kind: 'api', transient: false, device: 'fw-busy-long', step: 'activate' });
+    expect(err.message).toMatch(/install of 11\.1\.4-h7 refused 2 times over \d+ s: the software manager stayed busy; nothing was restarted; the device said: The software manager is currently in use/);
+    expect(lab.panos.firewall('fw-busy-long').count('reboot')).toBe(0);
     const denied = await driver('fw-deny').facts().catch((e) => e);
     expect(denied).toMatchObject({ kind: 'auth', transient: false, device: 'fw-deny' });
     expect(denied.message).not.toContain(lab.credentials.password);
@@ -110,10 +130,27 @@ describe('PAN-OS driver', () => {
     expect(pinned.message).toContain(`is not the pinned ${'ab'.repeat(32)}`);
   });
 
+  it('drivers behind one Panorama share its pool: one agent, one key; the last to close frees the sockets', async () => {
+    const pano = lab.endpoint('pano');
+    const before = poolUsers(pano.host, pano.port, auth());
+    const keygens = () => lab.panos.requests('pano').filter((q) => q.type === 'keygen').length;
+    const k0 = keygens();
+    const one = driver('fw-a', { viaPano: true });
+    const two = driver('fw-b', { viaPano: true });
+    expect(poolUsers(pano.host, pano.port, auth())).toBe(before + 2);
+    await Promise.all([one.facts(), two.facts()]);
+    // One keygen at most for both (none when an earlier driver of this file already got the key).
+    expect(keygens() - k0).toBeLessThanOrEqual(1);
+    await one.close();
+    await two.close();
+    await one.close();
+    expect(poolUsers(pano.host, pano.port, auth())).toBe(before);
+  });
+
   it('reads base images and disk space as PAN-OS prints them', () => {
     expect(baseImage('11.1.4-h7', '10.2.9-h1')).toBe('11.1.0');
     expect(baseImage('10.2.10', '10.2.9-h1')).toBeNull();
     expect(baseImage('12.1.4', '11.2.3')).toBe('12.1.2');
-    expect(diskAvailMb('Filesystem Size Used Avail Use% Mounted on\n/dev/md6  23G  2.2G  20G  11% /opt/panrepo\n')).toBe(20_480);
+    expect(parseDiskSpace('Filesystem Size Used Avail Use% Mounted on\n/dev/md6  23G  2.2G  20G  11% /opt/panrepo\n')).toEqual({ freeMb: 20_480, totalMb: 23_552 });
   });
 });

@@ -1,0 +1,148 @@
+// PAN-OS end to end: `upshift run --yes` against the lab's firewalls — HA
+// pairs in both orders, firewalls behind one Panorama within its rate, a
+// post-check that loses BGP peers and rolls back, a refused downgrade.
+import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { startLabRun, type LabRun } from '../helpers/lab-run.js';
+import { count, editWorkbook, events, fw, journal, pano, peakPerSecond, setSetting } from './panos-e2e.js';
+
+let current: LabRun | null = null;
+afterEach(async () => {
+  await current?.lab.stop();
+  current = null;
+});
+
+const firstIndex = (list: string[], re: RegExp) => list.findIndex((e) => re.test(e));
+const commitMessage = (run: LabRun, host: string) => journal(run, host).filter((e) => e.step === 'commit' && e.outcome === 'ok').at(-1)?.message;
+
+describe('PAN-OS HA pairs', () => {
+  it('passive first: the passive member, then the active one suspended before its restart; both functional, the pair verified, one restart each; sync-to-peer downloads once', async () => {
+    const run = (current = await startLabRun([fw('ha-a', { haPeer: 'ha-b', haRole: 'active' }), fw('ha-b', { haPeer: 'ha-a', haRole: 'passive' })], { settings: { panos_sync_to_peer: 'yes' } }));
+    const r = await run.cli(['run', '--yes']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(run.statuses()['ha-a']).toMatchObject({ status: 'upgraded', current: '11.1.4-h7' });
+    expect(run.statuses()['ha-b']).toMatchObject({ status: 'upgraded', current: '11.1.4-h7' });
+    const a = events(run, 'ha-a');
+    const b = events(run, 'ha-b');
+    expect(count(run, 'ha-a', 'reboot')).toBe(1);
+    expect(count(run, 'ha-b', 'reboot')).toBe(1);
+    // The passive member restarted first; the active one was suspended before its own restart, and made functional after.
+    const at = (host: string, re: RegExp) => run.lab.panos.firewall(host).journal.find((e) => re.test(`${e.kind} ${e.detail}`))!.at;
+    expect(at('ha-b', /^reboot/) < at('ha-a', /^ha suspended/)).toBe(true);
+    expect(firstIndex(a, /^ha suspended/)).toBeLessThan(firstIndex(a, /^reboot/));
+    expect(firstIndex(a, /^reboot/)).toBeLessThan(a.lastIndexOf('ha passive'));
+    expect(b.filter((e) => e.startsWith('ha '))).toEqual([]);
+    expect([run.lab.panos.firewall('ha-a').haState, run.lab.panos.firewall('ha-b').haState].sort()).toEqual(['active', 'passive']);
+    expect(commitMessage(run, 'ha-b')).toBe('pair verified: this member passive on 11.1.4-h7, peer active on 10.2.9-h1 (the pair is verified in full once the peer runs the same release)');
+    expect(commitMessage(run, 'ha-a')).toBe('HA made functional again; pair verified: this member passive, peer active, configuration synchronized, both on 11.1.4-h7');
+    // Staged together: ha-a downloaded with sync-to-peer, ha-b got both images from it and downloaded nothing.
+    expect(a.filter((e) => e.startsWith('download'))).toEqual(['download 11.1.0', 'download 11.1.4-h7']);
+    expect(b.filter((e) => e.startsWith('download'))).toEqual([]);
+    expect(b.filter((e) => e.startsWith('image-synced'))).toEqual(['image-synced 11.1.0', 'image-synced 11.1.4-h7']);
+    expect(journal(run, 'ha-a').find((e) => e.step === 'stage' && e.outcome === 'ok')!.sent).toEqual([
+      'request system software check', 'request system software download sync-to-peer yes version 11.1.0', 'request system software download sync-to-peer yes version 11.1.4-h7',
+    ]);
+    // The backup is the configuration as the firewall printed it, and reads again as XML.
+    const dir = join(run.dir, '.upshift', 'backups', 'ha-a');
+    const file = readdirSync(dir).find((f) => f.endsWith('.xml'))!;
+    const cfg = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(join(dir, file), 'utf8'));
+    expect(cfg.config['@_version']).toBe('10.2.0');
+    expect(cfg.config.devices.entry.deviceconfig.system.hostname).toBe('ha-a');
+  }, 120_000);
+
+  it('active first (panos_ha_order): the active member suspended and upgraded first, then its peer, now active, the same way', async () => {
+    const run = (current = await startLabRun([fw('ha-a', { haPeer: 'ha-b', haRole: 'active' }), fw('ha-b', { haPeer: 'ha-a', haRole: 'passive' })], { settings: { panos_ha_order: 'active-first' } }));
+    const r = await run.cli(['run', '--yes']);
+    expect(r.code, r.stdout).toBe(0);
+    for (const h of ['ha-a', 'ha-b']) {
+      expect(run.statuses()[h], h).toMatchObject({ status: 'upgraded', current: '11.1.4-h7' });
+      expect(count(run, h, 'reboot'), h).toBe(1);
+      const e = events(run, h);
+      // Each was active when its turn came: suspended before its restart, functional after.
+      expect(firstIndex(e, /^ha suspended/), h).toBeGreaterThanOrEqual(0);
+      expect(firstIndex(e, /^ha suspended/), h).toBeLessThan(firstIndex(e, /^reboot/));
+    }
+    const at = (host: string) => run.lab.panos.firewall(host).journal.find((e) => e.kind === 'reboot')!.at;
+    expect(at('ha-a') < at('ha-b')).toBe(true);
+    expect(run.lab.panos.firewall('ha-a').haState).toBe('active');
+    expect(run.lab.panos.firewall('ha-b').haState).toBe('passive');
+    expect(commitMessage(run, 'ha-b')).toBe('HA made functional again; pair verified: this member passive, peer active, configuration synchronized, both on 11.1.4-h7');
+  }, 120_000);
+
+  it('a post-check that loses the BGP peers rolls back, names each peer, and leaves HA functional', async () => {
+    const run = (current = await startLabRun([fw('ha-a', { haPeer: 'ha-b', haRole: 'active', faults: ['bgp-down-after-reboot'] }), fw('ha-b', { haPeer: 'ha-a', haRole: 'passive' })]));
+    const r = await run.cli(['run', '--yes']);
+    expect(r.code).toBe(1);
+    expect(run.statuses()['ha-b']).toMatchObject({ status: 'upgraded', current: '11.1.4-h7' });
+    const a = run.statuses()['ha-a'];
+    expect(a).toMatchObject({ status: 'rolled-back', current: '10.2.9-h1' });
+    const peers = run.lab.panos.firewall('ha-a').net.peers.map((p) => `default ${p.name} ${p.address}`);
+    expect(peers.length).toBeGreaterThan(0);
+    expect(a.message).toMatch(/^post-check failed: .*bgp \d+ of \d+ missing: /);
+    for (const p of peers) expect(a.message).toContain(`${p} (Active, was Established)`);
+    expect(a.message).toMatch(/; rolled back to 10\.2\.9-h1$/);
+    expect(count(run, 'ha-a', 'reboot')).toBe(2);
+    // Suspended for its upgrade, made functional again after the rollback: the pair forwards, with a member each way.
+    expect([run.lab.panos.firewall('ha-a').haState, run.lab.panos.firewall('ha-b').haState].sort()).toEqual(['active', 'passive']);
+    const steps = journal(run, 'ha-a').map((e) => `${e.step} ${e.outcome}`);
+    expect(steps.slice(-5)).toEqual(['postcheck failed', 'rollback ok', 'wait-rollback ok', 'commit-rollback ok', 'rolled-back ok']);
+    expect(journal(run, 'ha-a').find((e) => e.step === 'commit-rollback')!.message).toBe('HA made functional again; pair verified: this member passive on 10.2.9-h1, peer active on 11.1.4-h7 (after the rollback)');
+  }, 120_000);
+});
+
+describe('PAN-OS through Panorama', () => {
+  it('two firewalls: every call carries target=<serial>, and Panorama never sees more than panorama_rps a second', async () => {
+    const rps = 8;
+    const run = (current = await startLabRun([fw('fw-1', { via: 'pano' }), fw('fw-2', { via: 'pano' }), pano()], { settings: { panorama_rps: rps, canary: 2 } }));
+    const r = await run.cli(['run', '--yes']);
+    expect(r.code, r.stdout).toBe(0);
+    for (const h of ['fw-1', 'fw-2']) expect(run.statuses()[h], h).toMatchObject({ status: 'upgraded', current: '11.1.4-h7' });
+    const serials = new Set(['fw-1', 'fw-2'].map((h) => run.lab.panos.firewall(h).serial));
+    const seen = run.lab.panos.requests('pano');
+    // Panorama's own calls: one keygen and one listing of its firewalls for the whole run.
+    const own = seen.filter((q) => !q.target);
+    expect(own.map((q) => (q.type === 'keygen' ? 'keygen' : q.cmd))).toEqual(['keygen', '<show><devices><all></all></devices></show>']);
+    expect(seen.filter((q) => q.target && !serials.has(q.target))).toEqual([]);
+    expect(new Set(seen.filter((q) => q.target).map((q) => q.target))).toEqual(serials);
+    // The firewalls themselves were never called directly.
+    expect(run.lab.panos.requests('fw-1')).toEqual([]);
+    expect(seen.length).toBeGreaterThan(60);
+    expect(peakPerSecond(seen.map((q) => q.at))).toBeLessThanOrEqual(rps);
+  }, 180_000);
+});
+
+describe('PAN-OS restarts', () => {
+  it('a management plane that refuses every key while it warms up is waited for, with a fresh keygen', async () => {
+    // A slower lab, so the warm-up lasts several polls.
+    const run = (current = await startLabRun([fw('warm', { faults: ['warmup-403'] })], { speed: 8 }));
+    const r = await run.cli(['run', '--yes']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(run.statuses().warm).toMatchObject({ status: 'upgraded', current: '11.1.4-h7' });
+    expect(count(run, 'warm', 'reboot')).toBe(1);
+    const seen = run.lab.panos.requests('warm');
+    const refused = seen.filter((q) => q.status === 403);
+    expect(refused.length).toBeGreaterThan(1);
+    // Keygens were tried while refused; one worked after, then the release was read and the chassis found ready.
+    expect(refused.some((q) => q.type === 'keygen')).toBe(true);
+    const after = seen.slice(seen.lastIndexOf(refused.at(-1)!) + 1);
+    expect(after[0]).toMatchObject({ type: 'keygen', status: 200 });
+    expect(journal(run, 'warm').find((e) => e.step === 'wait')).toMatchObject({ outcome: 'ok', message: 'back on 11.1.4-h7, chassis ready', sent: ['show system info', 'show chassis-ready'] });
+  }, 120_000);
+});
+
+describe('PAN-OS downgrades', () => {
+  it('are refused unless allow_downgrade, then carried out', async () => {
+    const run = (current = await startLabRun([fw('dg', { version: '11.1.4-h7', target: '10.2.9-h1' })]));
+    const refused = await run.cli(['run', '--yes']);
+    expect(refused.code).toBe(1);
+    expect(run.statuses().dg).toMatchObject({ status: 'blocked', message: 'upgrade-path: 10.2.9-h1 is older than the running 11.1.4-h7: a downgrade is refused unless Settings allow_downgrade is yes' });
+    expect(count(run, 'dg', 'reboot')).toBe(0);
+    await editWorkbook(run, (wb) => setSetting(wb, 'allow_downgrade', 'yes'));
+    const done = await run.cli(['run', '--yes']);
+    expect(done.code, done.stdout).toBe(0);
+    expect(run.statuses().dg).toMatchObject({ status: 'upgraded', current: '10.2.9-h1' });
+    expect(count(run, 'dg', 'reboot')).toBe(1);
+  }, 120_000);
+});
