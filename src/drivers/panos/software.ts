@@ -35,7 +35,7 @@ async function enqueue(c: Conn, cmd: string, what: string, step: string): Promis
 }
 
 /** Follows a job to FIN; its result and detail lines. A lost connection while polling is waited out until the job's deadline. */
-async function follow(c: Conn, id: string, what: string, step: string, o: JobOptions): Promise<{ ok: boolean; lines: string[] }> {
+async function follow(c: Conn, id: string, what: string, step: string, o: JobOptions, part?: { index: number; count: number }): Promise<{ ok: boolean; lines: string[] }> {
   const deadline = Date.now() + o.jobTimeoutMs;
   let last = 'not polled yet';
   while (Date.now() < deadline) {
@@ -43,9 +43,9 @@ async function follow(c: Conn, id: string, what: string, step: string, o: JobOpt
       const j = list((await c.op(CMD.job(id), step)).job)[0];
       const status = text(j?.status);
       const progress = Number(text(j?.progress));
-      if (status !== 'FIN' && Number.isFinite(progress)) o.hooks?.onProgress?.({ step, done: progress, total: 100, note: what });
+      if (status !== 'FIN' && Number.isFinite(progress)) o.hooks?.onProgress?.({ step, done: progress, total: 100, note: what, part });
       if (status === 'FIN') {
-        o.hooks?.onProgress?.({ step, done: 100, total: 100, note: what });
+        o.hooks?.onProgress?.({ step, done: 100, total: 100, note: what, part });
         return { ok: text(j?.result) === 'OK', lines: jobLines(j) };
       }
       last = `${status || 'unknown'} ${Number.isFinite(progress) ? `${progress}%` : ''}`.trim();
@@ -69,6 +69,8 @@ export async function stage(c: Conn, plan: ActivationPlan, version: string, from
   const wanted = [...hopBases(from, [version])[0], version];
   const sync = plan.syncToPeer ?? false;
   const fetched: string[] = [];
+  // Which download of how many: a progress bar starting again is the next image, not a step back.
+  const todo = wanted.filter((v) => !sw.software.find((s) => s.version === v)?.downloaded);
   for (const v of wanted) {
     const entry = sw.software.find((s) => s.version === v);
     if (entry?.downloaded) continue;
@@ -77,7 +79,7 @@ export async function stage(c: Conn, plan: ActivationPlan, version: string, from
     }
     sent.push(CLI.download(v, sync));
     const what = `download of ${v}`;
-    const r = await follow(c, await enqueue(c, CMD.download(v, sync), what, step), what, step, o);
+    const r = await follow(c, await enqueue(c, CMD.download(v, sync), what, step), what, step, o, { index: todo.indexOf(v) + 1, count: todo.length });
     if (!r.ok) {
       const said = r.lines.join(' | ');
       throw new DeviceError(c.name, step, /free space|not enough space|disk/i.test(said) ? 'no-space' : 'command', `${what} failed`, said || undefined, false);
