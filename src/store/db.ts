@@ -6,7 +6,8 @@ import { join } from 'node:path';
 
 export type DB = Database.Database;
 
-const MIGRATIONS: string[] = [
+/** Exported for tests that build a database as an older upshift left it. */
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE imports (
     id INTEGER PRIMARY KEY,

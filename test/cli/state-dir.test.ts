@@ -4,14 +4,15 @@
 // state stays with the workbook it names; a moved workbook keeps its state.
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { dev, startLabRun, type LabRun } from '../helpers/lab-run.js';
 import { buildWorkbook, IMAGE_HEADER, IMAGE_ROW, sha256, tempDir, validDevices } from '../helpers/workbooks.js';
 import { openState, validate } from '../../src/cli/run-setup.js';
 import type { CommonOptions } from '../../src/cli/options.js';
-import { openDatabase } from '../../src/store/db.js';
+import { MIGRATIONS, openDatabase } from '../../src/store/db.js';
 import { StateStore } from '../../src/store/state.js';
 import { importWorkbook } from '../../src/store/inventory.js';
 
@@ -90,9 +91,11 @@ describe('state per workbook', () => {
     const a = await plainFleet(dir, 'a.xlsx');
     const b = await plainFleet(dir, 'b.xlsx', validDevices().slice(0, 3));
     // As an older upshift left it: one database beside the workbooks, schema 1, naming a.xlsx.
-    const legacy = new StateStore(openDatabase(join(dir, '.upshift')));
-    legacy.db.exec('DROP TABLE owner; ALTER TABLE device_state DROP COLUMN reason; ALTER TABLE journal DROP COLUMN sent_json');
-    legacy.db.pragma('user_version = 1');
+    mkdirSync(join(dir, '.upshift'));
+    const old = new Database(join(dir, '.upshift', 'upshift.db'));
+    old.exec(MIGRATIONS[0]);
+    old.pragma('user_version = 1');
+    const legacy = new StateStore(old);
     legacy.syncInventory(await importWorkbook(a));
     legacy.updateState('sw-1', { status: 'upgraded' });
     legacy.db.close();

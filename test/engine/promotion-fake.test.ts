@@ -82,7 +82,7 @@ describe('canary monitoring (monitor_after_canary)', () => {
     expect(rig.device('a').count('commit')).toBe(0);
     expect(rig.device('a').uncommitted).toBe(true);
     expect((await done).exitCode).toBe(0);
-    expect(rig.steps('a').slice(-3)).toEqual(['postcheck:ok', 'monitor:ok', 'commit:ok']);
+    expect(rig.steps('a').slice(-4)).toEqual(['postcheck:ok', 'monitor:ok', 'commit:ok', 'facts:ok']);
     expect(rig.device('a').uncommitted).toBe(false);
     expect(rig.state('a').message).toMatch(/^upgraded to 17\.9\.5 and kept through the canary monitoring \(routes 100 → 100 ✓/);
     // The rest started only after the monitoring ended.

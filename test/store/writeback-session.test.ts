@@ -80,7 +80,8 @@ describe('write-back of a session', () => {
     const run = store.startRun('run', 'alice', {});
     store.endStep(store.beginStep({ runId: run, hostname: 'sw-2', step: 'activate', key: 'k', targetVersion: '17.9.5', disruptive: true }), 'ok', 'reloaded');
     const exported = await wb.exportTo(join(dir, 'change.xlsx'));
-    expect(exported.auditRows).toBe(1);
+    // The activate step, then one result row per device of the workbook.
+    expect(exported.auditRows).toBe(1 + store.states().length);
     expect(await wb.close()).toBe(true);
     store.db.close();
     const cells = openpyxlCells(file).Devices;
@@ -88,7 +89,8 @@ describe('write-back of a session', () => {
     expect(cells.Q2).toBe('pending');
     expect(cells.AA3).toBeUndefined();
     const change = openpyxlCells(join(dir, 'change.xlsx'));
-    expect(change.Audit).toMatchObject({ A2: 'sw-2', B2: 'activate', F2: 'alice', G2: 'reloaded' });
+    // device, step, start, end, zone, outcome, operator, message …
+    expect(change.Audit).toMatchObject({ A2: 'sw-2', B2: 'activate', F2: 'ok', G2: 'alice', H2: 'reloaded' });
     expect(change.Devices.Q3).toBe('upgraded');
   });
 
