@@ -42,10 +42,10 @@ export async function deviceFlow(dr: DeviceRun, driver: Driver, pair?: PairConte
   const upTo: RunCommand = ctx.options.dryRun ? 'check' : pair?.only ?? ctx.options.command;
   const x: Execution = { dr, driver, plan, facts: f, since: 0, upTo };
   if (activated) {
-    // Finished earlier (every step after the last disruptive one done): the device simply runs the target now.
+    // Finished earlier (every step after the last disruptive one done): upgraded, by an earlier run of this campaign.
     if (onTarget && finished(seq.steps, v) && !f.uncommitted) {
       dr.patch({ readiness: 'already current' });
-      return { status: 'already-current', reason: 'done', message: `runs ${f.version} (upgraded by an earlier run)` };
+      return { status: 'upgraded', reason: 'done', message: `upgraded to ${f.version} (by an earlier run)` };
     }
     const last = lastDone(seq.onFailure, v) ?? lastDone(seq.steps, v);
     if (last && !driver.rules.stepHappened(last.kind, f, plan, last.version ?? target)) {

@@ -119,11 +119,9 @@ async function promoteGate(ctx: RunContext, canary: string[], rest: Wave[]): Pro
 export async function promoteCanary(ctx: RunContext, canary: Wave, rest: Wave[]): Promise<boolean> {
   const hosts = canary.units.flatMap((u) => u.hostnames);
   // The canaries this run upgraded (or whose commit waits); the others have nothing to watch.
-  const upgradedByUs = (h: string) => ctx.store.journal(h).some((j) => j.step === 'activate' && (j.outcome === 'ok' || j.outcome === 'reconciled') && j.target_version === ctx.row(h).targetVersion);
   const watched = hosts.filter((h) => {
     const s = ctx.store.state(h);
-    // Upgraded by an earlier run of this campaign (already current now): watched again before promoting.
-    return s?.status === 'upgraded' || (s?.status === 'already-current' && upgradedByUs(h)) || (s?.status === 'running' && ctx.commitHeld.get(h.toLowerCase()) === true);
+    return s?.status === 'upgraded' || (s?.status === 'running' && ctx.commitHeld.get(h.toLowerCase()) === true);
   });
   const until = Date.now() + ctx.settings.monitorAfterCanaryMs;
   if (watched.length > 0) {

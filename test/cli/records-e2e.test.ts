@@ -65,7 +65,7 @@ describe('the change record of a run', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(3);
 
-    const db = new Database(join(lab.dir, '.upshift', 'upshift.db'), { readonly: true });
+    const db = new Database(join(lab.state, 'upshift.db'), { readonly: true });
     try {
       const state = (h: string) => db.prepare('SELECT status, reason, message, current_version FROM device_state WHERE hostname = ?').get(h) as { status: string; reason: string; message: string; current_version: string };
       expect(['fw-a', 'fw-b', 'bad-1', 'old-1', 'regress-1', 'late-1'].map((h) => state(h).status)).toEqual(['held', 'upgraded', 'failed', 'needs-attention', 'rolled-back', 'pending']);

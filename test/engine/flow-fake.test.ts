@@ -49,11 +49,11 @@ describe('engine on fake devices: a normal run', () => {
     expect(rig.store.journal('a').find((j) => j.step === 'activate')!.sent_json).toBe('["fake activate"]');
   });
 
-  it('a check after a finished upgrade says the device runs the target, not that an upgrade is in progress', async () => {
+  it('a check after a finished upgrade says the device was upgraded, not that an upgrade is in progress', async () => {
     rig = engineRig([fakeRow('a')]);
     await rig.run('run');
     expect((await rig.run('check')).exitCode).toBe(0);
-    expect(rig.state('a')).toMatchObject({ status: 'already-current', reason: 'done', message: 'runs 17.9.5 (upgraded by an earlier run)' });
+    expect(rig.state('a')).toMatchObject({ status: 'upgraded', reason: 'done', message: 'upgraded to 17.9.5 (by an earlier run)' });
     await rig.run('run');
     expect(rig.device('a').count('activate')).toBe(1);
   });

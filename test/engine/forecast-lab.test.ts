@@ -17,7 +17,7 @@ afterEach(async () => {
 function query<T>(r: LabRun, sql: string, ...args: unknown[]): T[] {
   let db: Database.Database | null = null;
   try {
-    db = new Database(join(r.dir, '.upshift', 'upshift.db'), { readonly: true, fileMustExist: true });
+    db = new Database(join(r.state, 'upshift.db'), { readonly: true, fileMustExist: true });
     return db.prepare(sql).all(...args) as T[];
   } catch {
     return [];

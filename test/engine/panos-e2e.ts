@@ -14,7 +14,7 @@ export interface Entry { step: string; outcome: string; message: string | null; 
 
 /** The run's journal for a device, oldest first. */
 export function journal(run: LabRun, host: string): Entry[] {
-  const db = new Database(join(run.dir, '.upshift', 'upshift.db'), { readonly: true });
+  const db = new Database(join(run.state, 'upshift.db'), { readonly: true });
   try {
     const rows = db.prepare('SELECT step, outcome, message, disruptive, sent_json FROM journal WHERE hostname = ? ORDER BY id').all(host) as { step: string; outcome: string; message: string | null; disruptive: number; sent_json: string | null }[];
     return rows.map((r) => ({ step: r.step, outcome: r.outcome, message: r.message, disruptive: r.disruptive, sent: r.sent_json ? (JSON.parse(r.sent_json) as string[]) : [] }));

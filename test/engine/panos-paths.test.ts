@@ -58,7 +58,7 @@ describe('PAN-OS upgrade paths, end to end', () => {
       'stage 11.1.4-h7 ok', 'verify 11.1.4-h7 ok', 'activate 11.1.4-h7 ok', 'wait 11.1.4-h7 ok', 'postcheck ok', 'commit skipped',
     ]);
     expect(journal(run, 'hop').find((e) => e.step === 'wait 10.1.14-h9')!.message).toBe('back on 10.1.14-h9, chassis ready');
-    const db = new Database(join(run.dir, '.upshift', 'upshift.db'), { readonly: true });
+    const db = new Database(join(run.state, 'upshift.db'), { readonly: true });
     const gates = db.prepare("SELECT kind, step, decision FROM approvals WHERE hostname = 'hop' ORDER BY id").all();
     db.close();
     expect(gates).toEqual([{ kind: 'reload', step: 'activate 10.1.14-h9', decision: 'approved' }, { kind: 'reload', step: 'activate 11.1.4-h7', decision: 'approved' }]);

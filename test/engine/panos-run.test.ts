@@ -45,7 +45,7 @@ describe('PAN-OS HA pairs', () => {
       'request system software check', 'request system software download sync-to-peer yes version 11.1.0', 'request system software download sync-to-peer yes version 11.1.4-h7',
     ]);
     // The backup is the configuration as the firewall printed it, and reads again as XML.
-    const dir = join(run.dir, '.upshift', 'backups', 'ha-a');
+    const dir = join(run.state, 'backups', 'ha-a');
     const file = readdirSync(dir).find((f) => f.endsWith('.xml'))!;
     const cfg = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(join(dir, file), 'utf8'));
     expect(cfg.config['@_version']).toBe('10.2.0');
@@ -87,7 +87,7 @@ describe('PAN-OS HA pairs', () => {
     // Suspended for its upgrade, made functional again after the rollback: the pair forwards, with a member each way.
     expect([run.lab.panos.firewall('ha-a').haState, run.lab.panos.firewall('ha-b').haState].sort()).toEqual(['active', 'passive']);
     const steps = journal(run, 'ha-a').map((e) => `${e.step} ${e.outcome}`);
-    expect(steps.slice(-5)).toEqual(['postcheck failed', 'rollback ok', 'wait-rollback ok', 'commit-rollback ok', 'rolled-back ok']);
+    expect(steps.slice(-6)).toEqual(['postcheck failed', 'rollback ok', 'wait-rollback ok', 'commit-rollback ok', 'facts ok', 'rolled-back ok']);
     expect(journal(run, 'ha-a').find((e) => e.step === 'commit-rollback')!.message).toBe('HA made functional again; pair verified: this member passive on 10.2.9-h1, peer active on 11.1.4-h7 (after the rollback)');
   }, 120_000);
 });

@@ -19,7 +19,7 @@ const logins = (r: LabRun, h: string) => r.lab.device(h).state.count('login');
 function journal(r: LabRun, host: string): string[] {
   let db: Database.Database | null = null;
   try {
-    db = new Database(join(r.dir, '.upshift', 'upshift.db'), { readonly: true, fileMustExist: true });
+    db = new Database(join(r.state, 'upshift.db'), { readonly: true, fileMustExist: true });
     return (db.prepare('SELECT step, outcome FROM journal WHERE hostname = ? ORDER BY id').all(host) as { step: string; outcome: string }[]).map((j) => `${j.step}:${j.outcome}`);
   } catch {
     return [];

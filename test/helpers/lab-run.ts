@@ -11,14 +11,14 @@ export const dev = (hostname: string, kind: string, extra: Partial<LabDeviceSpec
   hostname, kind, version: kind === 'panos' ? '10.2.9-h1' : '17.6.5', target: kind === 'panos' ? '11.1.4-h7' : '17.9.5', faults: [], site: 'lab', role: 't', group: 'g', ...extra,
 });
 
-export interface LabRun { lab: Lab; files: LabFiles; dir: string; cli(args: string[], timeoutMs?: number): Promise<CliResult>; statuses(): Record<string, { status: string; message: string; current: string }> }
+export interface LabRun { lab: Lab; files: LabFiles; dir: string; /** The workbook's default state directory. */ state: string; cli(args: string[], timeoutMs?: number): Promise<CliResult>; statuses(): Record<string, { status: string; message: string; current: string }> }
 
 export async function startLabRun(fleet: LabDeviceSpec[], opts: Partial<LabOptions> & { settings?: Record<string, string | number>; windowStart?: Date; windowEnd?: Date } = {}): Promise<LabRun> {
   const lab = await Lab.start({ speed: 40, imageSize: 256 * 1024, ...opts, fleet });
   const dir = tempDir('upshift-e2e-');
   const files = await writeLabFiles(lab, join(dir, 'fleet.xlsx'), { settings: opts.settings, windowStart: opts.windowStart, windowEnd: opts.windowEnd });
   return {
-    lab, files, dir,
+    lab, files, dir, state: join(dir, '.upshift', 'fleet'),
     cli: (args, timeoutMs = 120_000) => runCli([...args, '--workbook', files.workbook, ...(['export', 'status'].includes(args[0]) ? [] : ['--credentials', files.credentials])], { timeoutMs }),
     statuses: () => {
       const cells = openpyxlCells(files.workbook).Devices;
