@@ -44,7 +44,8 @@ export async function observe(dr: DeviceRun, driver: Driver, v: JournalView): Pr
     return await dr.step('facts', () => driver.facts({ step: 'facts', readiness: true }));
   } catch (err) {
     const inFlight = [...v.last.values()].filter((e) => ['activate', 'switchover', 'rollback'].includes(kindOf(e.step))).sort((a, b) => b.id - a.id)[0];
-    if (!(isA(err, DeviceError) && err.transient) || !inFlight) throw err;
+    // After a reload a management plane may refuse logins while it warms up (PAN-OS answers 403): not final yet.
+    if (!(isA(err, DeviceError) && (err.transient || err.kind === 'auth')) || !inFlight) throw err;
     const expected = kindOf(inFlight.step) === 'rollback' ? v.plan?.previousVersion : dr.target;
     if (!expected) throw err;
     dr.ctx.bus.log('info', `unreachable after an earlier ${inFlight.step}: waiting for it to come back on ${expected}`, dr.hostname);

@@ -67,6 +67,11 @@ export async function runSequence(x: Execution, seq: UpgradeSequence, v: Journal
     } catch (err) {
       if (isA(err, PostcheckFailed)) return rollBack(x, seq, journalView(dr), err);
       if (isA(err, Stop) || !dr.finishing) throw err;
+      // A failed activation may have changed nothing, or gone through after all: look before deciding.
+      if (spec.kind === 'activate') {
+        await observeFailedActivation(x, spec, err);
+        continue;
+      }
       // Past a reload, an error leaves the device in between versions: a person must look.
       throw new Stop('needs-attention', 'device-error', messageOf(err));
     }
@@ -227,6 +232,51 @@ export async function commitAfterMonitoring(x: Execution, seq: UpgradeSequence, 
 /** A regression found after the post-check passed (the canary monitoring): the same way back as a failed post-check. */
 export function rollBackAfterRegression(x: Execution, seq: UpgradeSequence, v: JournalView, diff: Diff): Promise<FlowResult> {
   return rollBack(x, seq, v, new PostcheckFailed(diff, 'regression during the canary monitoring'));
+}
+
+/**
+ * An activation step failed. Look at the device before deciding: back on the
+ * target (the activation went through, the error came after) — journal it as
+ * reconciled and go on; still on what it ran, no reload for a grace period —
+ * nothing changed, the device `failed` (a later run may try again); anything
+ * else needs a person.
+ */
+async function observeFailedActivation(x: Execution, spec: StepSpec, err: unknown): Promise<void> {
+  const { dr, driver, plan } = x;
+  const message = messageOf(err);
+  const target = spec.version ?? dr.target!;
+  const grace = Math.min(90_000, dr.ctx.settings.reloadTimeoutMs / 10);
+  const poll = Math.min(dr.ctx.options.pollMs ?? 2000, grace);
+  const wentThrough = (f: Facts, how: string) => {
+    const id = dr.ctx.store.beginStep({ runId: dr.ctx.runId, hostname: dr.hostname, step: spec.id, key: `${dr.hostname}:${spec.id}:${dr.target}`, targetVersion: dr.target, disruptive: true, detail: { plan } });
+    dr.ctx.store.endStep(id, 'reconciled', `${spec.id} went through despite "${message}": ${how}`);
+    dr.ctx.bus.log('warn', `${spec.id} reported "${message}", but the device ${how}: going on`, dr.hostname);
+    x.facts = f;
+    x.reloads = true;
+  };
+  for (;;) {
+    let f: Facts;
+    try {
+      f = await driver.facts({ step: 'observe' });
+    } catch {
+      // Not answering: reloading, perhaps onto the target. Wait for it as the step would have.
+      try {
+        const r = await driver.waitForReturn({ version: target, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since: x.since, pollMs: dr.ctx.options.pollMs });
+        const back = r.data?.facts ?? (await driver.facts({ step: 'observe' }));
+        return wentThrough(back, `came back on ${back.version}`);
+      } catch (e) {
+        throw new Stop('needs-attention', 'device-error', `${message}; then: ${messageOf(e)}`);
+      }
+    }
+    if (driver.rules.stepHappened('activate', f, plan, target)) return wentThrough(f, `runs ${f.version}`);
+    const reloaded = f.uptimeSeconds !== null && f.uptimeSeconds < (Date.now() - x.since) / 1000;
+    if (reloaded) throw new Stop('needs-attention', 'device-error', `${message}; the device reloaded and runs ${f.version}: check it before going on`);
+    if (Date.now() - x.since >= grace) {
+      recordFacts(dr, driver, f);
+      throw new Stop('failed', 'device-error', `${message}; nothing changed: it still runs ${f.version} and did not reload`);
+    }
+    await new Promise((r) => setTimeout(r, poll));
+  }
 }
 
 /** The post-check failed (or a rollback was under way): the rollback gate, the rollback, and where the device ends. */

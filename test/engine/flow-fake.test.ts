@@ -101,7 +101,27 @@ describe('engine on fake devices: a normal run', () => {
     expect(rig.steps('a').filter((s) => s.startsWith('stage'))).toEqual(['stage:failed', 'stage:ok']);
     expect(rig.state('a').status).toBe('upgraded');
     expect(rig.device('b').count('activate')).toBe(1);
-    expect(rig.state('b')).toMatchObject({ status: 'needs-attention', reason: 'device-error' });
+    // Nothing changed on b (it still runs 17.6.5, no reload): failed, not a case for a person.
+    expect(rig.state('b')).toMatchObject({ status: 'failed', reason: 'device-error' });
+    expect(rig.state('b').message).toMatch(/; nothing changed: it still runs 17\.6\.5 and did not reload$/);
+  });
+
+  it('an activation that reports an error but went through (the device comes back on the target) is reconciled and goes on', async () => {
+    rig = engineRig([fakeRow('a')]);
+    rig.device('a').activateThenFail = new DeviceError('a', 'activate', 'closed', 'the session closed during "install add file"');
+    await rig.run('run');
+    expect(rig.state('a')).toMatchObject({ status: 'upgraded', reason: 'done' });
+    expect(rig.steps('a').filter((s) => s.startsWith('activate'))).toEqual(['activate:failed', 'activate:reconciled']);
+    expect(rig.device('a').count('activate')).toBe(1);
+    expect(rig.device('a').count('commit')).toBe(1);
+  });
+
+  it('an activation that reports an error and leaves the device on its old version after a reload needs a person', async () => {
+    rig = engineRig([fakeRow('a')]);
+    Object.assign(rig.device('a'), { comesBackOn: '17.6.5', activateThenFail: new DeviceError('a', 'activate', 'closed', 'the session closed') });
+    await rig.run('run');
+    expect(rig.state('a')).toMatchObject({ status: 'needs-attention', reason: 'device-error' });
+    expect(rig.state('a').message).toMatch(/the session closed; then: .*came back on 17\.6\.5, not 17\.9\.5/);
   });
 });
 

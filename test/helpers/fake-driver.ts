@@ -21,6 +21,8 @@ export class FakeDevice {
   /** Routes after the next reboot (a regression when lower). */
   routesAfterReboot: number | null = null;
   failNext = new Map<string, DeviceError>();
+  /** The activation goes through (the device reloads), then the step reports this error (a session lost at the wrong moment). */
+  activateThenFail: DeviceError | null = null;
   /** Steps hold here until released (a test decides when the device answers). */
   readonly holds = new Map<string, { promise: Promise<void>; release: () => void }>();
   readonly calls: string[] = [];
@@ -131,6 +133,9 @@ export class FakeDriver implements Driver {
     await this.touch('activate');
     this.device.reboot(plan.targetVersion);
     this.device.uncommitted = true;
+    const late = this.device.activateThenFail;
+    this.device.activateThenFail = null;
+    if (late) throw late;
     return result('activated', ['fake activate'], { reloads: true });
   }
 
