@@ -97,15 +97,17 @@ async function runPair(ctx: RunContext, rows: DeviceRow[]): Promise<void> {
   for (const r of rows) checked.set(r, await runDevice(ctx, r, { peer: peerOf(r), only: 'check' }));
   const reasonOf = (r: DeviceRow) => ctx.store.state(r.hostname)?.reason;
   const inProgress = rows.filter((r) => checked.get(r) === 'held' && reasonOf(r) === 'in-progress');
-  const blocked = rows.filter((r) => !inProgress.includes(r) && !['ready', 'already-current'].includes(checked.get(r)!));
+  // Done already (on the target, or upgraded by an earlier run of this campaign) counts as ready for the pair.
+  const done = (r: DeviceRow) => checked.get(r) === 'already-current' || checked.get(r) === 'upgraded';
+  const blocked = rows.filter((r) => !inProgress.includes(r) && checked.get(r) !== 'ready' && !done(r));
   if (blocked.length > 0) {
     for (const r of inProgress) await runDevice(ctx, r, { peer: peerOf(r) });
-    for (const r of rows.filter((x) => !inProgress.includes(x) && !blocked.includes(x) && checked.get(x) !== 'already-current')) {
+    for (const r of rows.filter((x) => !inProgress.includes(x) && !blocked.includes(x) && !done(x))) {
       new DeviceRun(ctx, r).status('blocked', null, `its HA peer ${blocked[0].hostname} is ${checked.get(blocked[0])}: the pair is upgraded together`, 'peer');
     }
     return;
   }
-  const todo = rows.filter((r) => !inProgress.includes(r) && checked.get(r) !== 'already-current');
+  const todo = rows.filter((r) => !inProgress.includes(r) && !done(r));
   if (command === 'stage') {
     for (const r of todo) await runDevice(ctx, r, { peer: peerOf(r) });
     return;

@@ -261,6 +261,17 @@ describe('engine on fake devices: after a crash (reconcile)', () => {
     expect(rig.state('a')).toMatchObject({ status: 'rolled-back' });
   });
 
+  it('an HA pair one of whose members an earlier run upgraded: the other goes on (the pair is not blocked)', async () => {
+    rig = engineRig([fakeRow('a', { haPeer: 'b' }), fakeRow('b', { haPeer: 'a' })]);
+    for (const step of ['backup', 'stage', 'verify', 'snapshot', 'wait', 'postcheck', 'commit']) doneStep(rig, 'b', step);
+    doneStep(rig, 'b', 'activate', 'ok', true);
+    rig.device('b').version = '17.9.5';
+    expect((await rig.run('run')).exitCode).toBe(0);
+    expect(rig.state('a').status).toBe('upgraded');
+    expect(rig.state('b')).toMatchObject({ status: 'upgraded', message: 'upgraded to 17.9.5 (by an earlier run)' });
+    expect([rig.device('a').count('activate'), rig.device('b').count('activate')]).toEqual([1, 0]);
+  });
+
   it('an upgrade under way is reported held (in-progress) by a check, and finished by the next run', async () => {
     rig = engineRig([fakeRow('a')]);
     doneStep(rig, 'a', 'activate', 'ok', true);
