@@ -18,6 +18,20 @@ const firstIndex = (list: string[], re: RegExp) => list.findIndex((e) => re.test
 const commitMessage = (run: LabRun, host: string) => journal(run, host).filter((e) => e.step === 'commit' && e.outcome === 'ok').at(-1)?.message;
 
 describe('PAN-OS HA pairs', () => {
+  it('stage pre-stages both members (downloads, nothing restarted) and exits 0 with both staged', async () => {
+    const run = (current = await startLabRun([fw('ha-a', { haPeer: 'ha-b', haRole: 'active' }), fw('ha-b', { haPeer: 'ha-a', haRole: 'passive' })]));
+    const r = await run.cli(['stage']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(run.statuses()['ha-a'].status).toBe('staged');
+    expect(run.statuses()['ha-b'].status).toBe('staged');
+    for (const h of ['ha-a', 'ha-b']) {
+      expect(count(run, h, 'reboot'), h).toBe(0);
+      expect(run.lab.panos.firewall(h).software.isDownloaded('11.1.4-h7'), h).toBe(true);
+    }
+    // Nothing disruptive: no member was suspended.
+    expect([run.lab.panos.firewall('ha-a').haState, run.lab.panos.firewall('ha-b').haState].sort()).toEqual(['active', 'passive']);
+  }, 120_000);
+
   it('passive first: the passive member, then the active one suspended before its restart; both functional, the pair verified, one restart each; sync-to-peer downloads once', async () => {
     const run = (current = await startLabRun([fw('ha-a', { haPeer: 'ha-b', haRole: 'active' }), fw('ha-b', { haPeer: 'ha-a', haRole: 'passive' })], { settings: { panos_sync_to_peer: 'yes' } }));
     const r = await run.cli(['run', '--yes']);
