@@ -1,0 +1,148 @@
+// One step of a driver's sequence, run: its gate asked, the driver's
+// operation journaled, what it hands back recorded (snapshots, facts, the
+// post-check's diff) — docs/architecture.md, "A device's flow".
+import { join } from 'node:path';
+import type { ActivationPlan, Driver, Facts, ImageSource, Snapshot, StepSpec } from '../drivers/contract.js';
+import { diffSnapshots, type Diff } from './checks.js';
+import type { RunCommand } from './context.js';
+import { gateFor } from './gates.js';
+import { Stop } from './outcomes.js';
+import { planFor, precheckContext, recordFacts } from './planning.js';
+import type { DeviceRun } from './steps.js';
+
+export interface Execution {
+  dr: DeviceRun;
+  driver: Driver;
+  plan: ActivationPlan;
+  facts: Facts;
+  /** When the last disruptive step started: a wait counts its timeout from there. */
+  since: number;
+  /** Where this pass stops: `stage` after the staging steps, `run` at the end. */
+  upTo: RunCommand;
+  /** Whether the last disruptive step reloaded the device (a wait follows only then). */
+  reloads?: boolean;
+  /** The post-check's diff, for the final message. */
+  lastDiff?: Diff;
+}
+
+/** A post-check that found a regression: the way back follows. */
+export class PostcheckFailed extends Error {
+  constructor(readonly diff: Diff, what = 'post-check failed') {
+    super(`${what}: ${diff.items.filter((i) => !i.ok).map((i) => `${i.name} ${i.detail}`).join('; ')}`);
+  }
+}
+
+const EMPTY: Snapshot = { routes: null, routesBySource: {}, arp: null, bgp: [], ospf: [], interfaces: [], sessions: null, takenAt: '' };
+
+async function approve(x: Execution, spec: StepSpec): Promise<void> {
+  if (!spec.gate) return;
+  const { dr } = x;
+  const d = await dr.gate(gateFor({ ...spec, gate: spec.gate }, dr.row, x.driver, x.facts, x.plan, dr.ctx.settings.reloadTimeoutMs));
+  if (d.decision === 'approved') return;
+  if (d.decision === 'held') throw new Stop('held', 'gate-held', `waiting for approval of the ${spec.gate} (${d.source})`);
+  throw new Stop(spec.gate === 'rollback' ? 'needs-attention' : 'held', 'gate-refused', `${spec.gate} refused by ${d.by}`);
+}
+
+async function imageSource(x: Execution): Promise<ImageSource | null> {
+  const { dr, plan } = x;
+  const ctx = dr.ctx;
+  if (!plan.image) return null;
+  const localFile = join(ctx.options.imagesDir, plan.image.file);
+  if (ctx.settings.transfer === 'scp' || !ctx.imageServer) return { method: 'scp', localFile };
+  const address = ctx.options.serveAddress ?? (await x.driver.localAddress());
+  if (!address) {
+    ctx.bus.log('info', 'upshift cannot tell which of its addresses the device reaches (a jump host?) and no --serve-address is given: pushing the image with SCP', dr.hostname);
+    return { method: 'scp', localFile };
+  }
+  return { method: 'http', url: ctx.imageServer.url(address, dr.hostname, plan.image.file) };
+}
+
+async function wait(x: Execution, spec: StepSpec, version: string): Promise<void> {
+  const { dr, driver } = x;
+  const limit = dr.ctx.settings.reloadTimeoutMs;
+  // Resumed long after the step began, the device was already seen up: it still gets a fair look, not an instant timeout.
+  const timeoutMs = Math.max(limit, Date.now() - x.since + Math.min(limit / 4, 60_000));
+  const r = await dr.step(spec.id, () => driver.waitForReturn({ version, timeoutMs, since: x.since, pollMs: dr.ctx.options.pollMs }));
+  const f = r.data?.facts ?? (await dr.step('facts', () => driver.facts()));
+  x.facts = f;
+  recordFacts(dr, driver, f);
+}
+
+export async function runStep(x: Execution, spec: StepSpec): Promise<void> {
+  const { dr, driver } = x;
+  const ctx = dr.ctx;
+  const target = dr.target!;
+  await approve(x, spec);
+  switch (spec.kind) {
+    case 'backup':
+      await dr.step(spec.id, () => driver.backup(join(ctx.options.stateDir, 'backups')));
+      return;
+    case 'cleanup': {
+      await dr.step(spec.id, () => driver.cleanup(x.plan));
+      x.facts = await dr.step('facts', () => driver.facts({ readiness: true }));
+      x.plan = planFor(dr, driver, x.facts);
+      const still = driver.rules.precheck(x.facts, x.plan, precheckContext(dr, false)).filter((c) => !c.ok && c.remedy === 'cleanup');
+      if (still.length > 0) throw new Stop('blocked', 'prechecks-failed', `${still.map((c) => `${c.name}: ${c.detail}`).join('; ')} even after the cleanup`);
+      return;
+    }
+    case 'stage': {
+      const source = await imageSource(x);
+      await dr.step(spec.id, () => driver.stage(x.plan, source, spec.version));
+      return;
+    }
+    case 'verify':
+      await dr.step(spec.id, () => driver.verify(x.plan, spec.version));
+      return;
+    case 'snapshot': {
+      const pre = await dr.step(spec.id, () => driver.snapshot(), { message: (s) => describeSnapshot(s) });
+      ctx.store.saveSnapshot(dr.hostname, 'pre', target, ctx.runId, pre);
+      return;
+    }
+    case 'switchover':
+    case 'activate':
+    case 'rollback': {
+      x.since = Date.now();
+      const r = await dr.step(spec.id, () => (spec.kind === 'switchover' ? driver.switchover(x.plan) : spec.kind === 'activate' ? driver.activate(x.plan, spec.version) : driver.rollback(x.plan)), { disruptive: true, detail: spec.kind === 'activate' ? { plan: x.plan } : undefined });
+      x.reloads = r.data?.reloads !== false;
+      return;
+    }
+    case 'wait':
+      if (x.reloads === false) return;
+      return wait(x, spec, spec.version ?? target);
+    case 'postcheck': {
+      x.lastDiff = await dr.step(spec.id, async () => {
+        const d = await compareWithPre(x);
+        if (!d.ok) throw new PostcheckFailed(d);
+        return d;
+      }, { message: (d) => d.summary });
+      return;
+    }
+    case 'commit': {
+      const r = await dr.step(spec.id, () => driver.commit(x.plan));
+      // What the console and the records show must be the device after the commit, not before it.
+      if (r.outcome === 'ok') {
+        x.facts = await dr.step('facts', () => driver.facts());
+        recordFacts(dr, driver, x.facts);
+      }
+      return;
+    }
+  }
+}
+
+/** The post-check: a snapshot now against the one before the upgrade, within the Settings margins (saved, shown, not judged here). */
+export async function compareWithPre(x: Execution): Promise<Diff> {
+  const { dr, driver } = x;
+  const ctx = dr.ctx;
+  const s = ctx.settings;
+  const pre = ctx.store.latestSnapshot<Snapshot>(dr.hostname, 'pre', dr.target);
+  const post = await driver.snapshot('postcheck');
+  ctx.store.saveSnapshot(dr.hostname, 'post', dr.target, ctx.runId, post);
+  const d = diffSnapshots(pre ?? EMPTY, post, { routePercent: s.routeMarginPercent, arpPercent: s.arpMarginPercent, sessionPercent: s.sessionMarginPercent });
+  ctx.bus.emit({ type: 'diff', hostname: dr.hostname, diff: d });
+  dr.patch({ postcheck: d.summary });
+  return d;
+}
+
+function describeSnapshot(s: Snapshot): string {
+  return `routes ${s.routes ?? '–'}, arp ${s.arp ?? '–'}, bgp ${s.bgp.length}, ospf ${s.ospf.length}${s.sessions !== null ? `, sessions ${s.sessions}` : ''}`;
+}
