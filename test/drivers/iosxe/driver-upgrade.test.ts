@@ -22,7 +22,7 @@ beforeAll(async () => {
   lab = await Lab.start({
     speed: 60, imageSize: 512 * 1024,
     fleet: [
-      spec('inst', 'cat9300'), spec('one', 'c8000v'), spec('bun', 'asr1001x', { mode: 'bundle' }), spec('conv', 'cat9300', { mode: 'bundle' }),
+      spec('inst', 'cat9300'), spec('one', 'c8000v'), spec('bun', 'asr1001x', { mode: 'bundle' }), spec('bun2', 'asr1001x', { mode: 'bundle' }), spec('conv', 'cat9300', { mode: 'bundle' }),
       spec('sup', 'cat9400', { version: '16.12.4' }), spec('stk', 'cat9300-stack'), spec('back', 'isr4451'), spec('scp', 'isr4451'),
       spec('drop', 'cat9300', { faults: ['disconnect-copy'] }), spec('bad', 'cat9300', { faults: ['corrupt'] }), spec('full', 'cat9300', { faults: ['flash-full'] }),
       spec('gone', 'c8000v', { faults: ['never-returns'] }), spec('old', 'c8000v', { faults: ['old-version'] }), spec('rekey', 'c8000v', { faults: ['host-key'] }), spec('cfg', 'cat9300'),
@@ -129,6 +129,36 @@ describe('IOS-XE driver: upgrades', () => {
     expect((await d.facts()).image).toBe(f.image);
     await d.close();
     expect(lab.device('bun').state.count('reload')).toBe(2);
+  });
+
+  it('bundle mode, activation stopped after saving the boot variable: the pre-check accepts the target it names (not another image), and the activation goes on with one reload', async () => {
+    const { d, plan, source, image, f: before } = await prepare('bun2');
+    await d.stage(plan, source);
+    await d.verify(plan);
+    const st = lab.device('bun2').state;
+    const saved = [...st.bootSaved];
+    // What the activation's `boot system` and `write memory` left before its reload was sent.
+    st.bootConfig = [`bootflash:${image.file}`];
+    st.bootSaved = [`bootflash:${image.file}`];
+    const facts = await d.facts({ readiness: true });
+    const boot = d.rules.precheck(facts, plan, ALONE).find((c) => c.name === 'boot-variable')!;
+    expect(boot).toMatchObject({ ok: true, detail: `boots bootflash:${image.file} (the target image: an activation that did not reload yet set it)` });
+    st.bootConfig = ['bootflash:asr1001x-other.bin'];
+    st.bootSaved = ['bootflash:asr1001x-other.bin'];
+    expect(d.rules.precheck(await d.facts({ readiness: true }), plan, ALONE).find((c) => c.name === 'boot-variable')!.ok).toBe(false);
+    st.bootConfig = [`bootflash:${image.file}`];
+    st.bootSaved = [`bootflash:${image.file}`];
+    const resumed = d.rules.plan(await d.facts(), { targetVersion: image.version, image, settings: SETTINGS });
+    expect(resumed.kind).toBe('bundle');
+    // The way back is the image it ran, not the boot variable it was left with.
+    expect(resumed.previousBoot).toEqual([before.image]);
+    expect(resumed.previousBoot).toEqual(before.bootVariable);
+    const since = Date.now();
+    await d.activate(resumed);
+    await waitBack(d, '17.9.5', since);
+    await d.close();
+    expect(st.count('reload')).toBe(1);
+    expect(st.bootSaved).not.toEqual(saved);
   });
 
   it('bundle to install conversion when convert_to_install is set', async () => {
