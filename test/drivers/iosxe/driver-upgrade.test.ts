@@ -22,7 +22,7 @@ beforeAll(async () => {
   lab = await Lab.start({
     speed: 60, imageSize: 512 * 1024,
     fleet: [
-      spec('inst', 'cat9300'), spec('one', 'c8000v'), spec('bun', 'asr1001x', { mode: 'bundle' }), spec('bun2', 'asr1001x', { mode: 'bundle' }), spec('conv', 'cat9300', { mode: 'bundle' }),
+      spec('inst', 'cat9300'), spec('one', 'c8000v'), spec('bun', 'asr1001x', { mode: 'bundle' }), spec('bun2', 'asr1001x', { mode: 'bundle' }), spec('late', 'cat9300'), spec('conv', 'cat9300', { mode: 'bundle' }),
       spec('sup', 'cat9400', { version: '16.12.4' }), spec('stk', 'cat9300-stack'), spec('back', 'isr4451'), spec('scp', 'isr4451'),
       spec('drop', 'cat9300', { faults: ['disconnect-copy'] }), spec('bad', 'cat9300', { faults: ['corrupt'] }), spec('full', 'cat9300', { faults: ['flash-full'] }),
       spec('gone', 'c8000v', { faults: ['never-returns'] }), spec('old', 'c8000v', { faults: ['old-version'] }), spec('rekey', 'c8000v', { faults: ['host-key'] }), spec('cfg', 'cat9300'),
@@ -159,6 +159,25 @@ describe('IOS-XE driver: upgrades', () => {
     await d.close();
     expect(st.count('reload')).toBe(1);
     expect(st.bootSaved).not.toEqual(saved);
+  });
+
+  it('install mode, the target added after the plan was made (an interrupted attempt\'s add went on): the refused add is followed by install activate at once, one reload', async () => {
+    const { d, plan, source, image } = await prepare('late');
+    expect(plan).toMatchObject({ kind: 'install', added: false });
+    await d.stage(plan, source);
+    await d.verify(plan);
+    // What the add of a killed run left on the device after upshift looked.
+    const st = lab.device('late').state;
+    st.writeInstallFiles('17.9.5', image.size!);
+    st.packages.push({ version: '17.9.5', state: 'I', file: image.file });
+    const since = Date.now();
+    const act = await d.activate(plan);
+    expect(act.sent).toEqual(['write memory', `install add file flash:${image.file} activate`, 'install activate']);
+    // The refusal came back with a prompt: no waiting for a drop (2 min) before activating.
+    expect(Date.now() - since).toBeLessThan(20_000);
+    await waitBack(d, '17.9.5', since);
+    await d.close();
+    expect(st.count('reload')).toBe(1);
   });
 
   it('bundle to install conversion when convert_to_install is set', async () => {
