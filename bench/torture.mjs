@@ -115,9 +115,10 @@ for (const [i, p] of points.entries()) {
   const t0 = performance.now();
   const r = await runUntil(p);
   if (/took over the lock/.test(r.stderr)) takenOver++;
-  if (r.code === 3 && /lock/i.test(r.stderr)) refused++;
+  if (r.code === 3 && /in use by another upshift/.test(r.stderr)) refused++;
   if (!r.trigger) {
-    log.push(`#${i + 1} ${describePoint(p)}: not reached, the run ended by itself (exit ${r.code}, ${r.events} events)`);
+    const why = r.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' / ');
+    log.push(`#${i + 1} ${describePoint(p)}: not reached, the run ended by itself (exit ${r.code}, ${r.events} events${r.code ? `; ${why}` : ''})`);
     break;
   }
   killed++;
@@ -135,7 +136,7 @@ for (const [i, p] of points.entries()) {
 }
 const final = await runUntil(null);
 if (/took over the lock/.test(final.stderr)) takenOver++;
-if (final.code === 3 && /lock/i.test(final.stderr)) refused++;
+if (final.code === 3 && /in use by another upshift/.test(final.stderr)) refused++;
 const makespan = (performance.now() - started) / 1000;
 
 const journal = await lab.journal();
