@@ -51,8 +51,8 @@ export class DeviceChaos {
     this.loginRefusal = draws[5] < probability;
   }
 
-  /** A command starts: the characters of output after which its session drops, or null. */
-  nextCommand(): number | null {
+  /** A command starts (its text, for a test's own drop rule): the characters of output after which its session drops, or null. */
+  nextCommand(_command?: string): number | null {
     this.commands++;
     return this.sessionDrop?.atCommand === this.commands ? this.sessionDrop.afterChars : null;
   }

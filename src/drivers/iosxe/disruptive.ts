@@ -51,8 +51,25 @@ function dropNote(out: string, s: IosxeSession): string {
   return /SUCCESS: install_/.test(out) ? 'the session dropped as expected' : 'the session dropped before the device confirmed (as it does when the active reloads early)';
 }
 
+/** The commands of an activation that make the device go down (or start to). */
+const DISRUPTIVE_COMMAND = /^install |^reload$/;
+
+/** An activation whose session was lost before anything disruptive was sent (write memory, show boot): safe to start again. */
+export class NothingSent extends DeviceError {}
+
 export async function activate(s: IosxeSession, p: ActivationPlan, step = 'activate'): Promise<StepResult<{ reloads: boolean; issu?: string }>> {
   const sent: string[] = [];
+  try {
+    return await activateWith(s, p, step, sent);
+  } catch (err) {
+    if (err instanceof DeviceError && err.transient && !sent.some((c) => DISRUPTIVE_COMMAND.test(c))) {
+      throw new NothingSent(err.device, err.step, err.kind, `${err.detail} (before anything disruptive was sent)`, err.deviceSaid, true);
+    }
+    throw err;
+  }
+}
+
+async function activateWith(s: IosxeSession, p: ActivationPlan, step: string, sent: string[]): Promise<StepResult<{ reloads: boolean; issu?: string }>> {
   const run = async (cmd: string, expectClose = false) => {
     sent.push(cmd);
     return cmd.startsWith('install ') ? installActivate(s, cmd, step, expectClose) : s.run(cmd, { step, dialogues: WRITE_MEMORY });

@@ -6,7 +6,7 @@ import type { ActivationPlan, Driver, DeviceTarget, DriverHooks, Facts, ImageSou
 import { DeviceError, mask } from '../errors.js';
 import { DIALOGUES } from './dialogues.js';
 import { waitListening } from '../ssh/listening.js';
-import { activate, result, rollback, switchover } from './disruptive.js';
+import { activate, NothingSent, result, rollback, switchover } from './disruptive.js';
 import { topologyOf, waitForReturn, type Topology } from './return-watch.js';
 import { collectFacts } from './facts.js';
 import { sameRelease, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
@@ -147,7 +147,14 @@ export class IosxeDriver implements Driver {
   }
 
   async activate(plan: ActivationPlan, _version?: string, step = 'activate'): Promise<StepResult<{ reloads: boolean }>> {
-    return activate(await this.open(step), plan, step);
+    try {
+      return await activate(await this.open(step), plan, step);
+    } catch (err) {
+      // The session went before the disruptive command was sent: nothing happened, so once more on a new session.
+      if (!(err instanceof NothingSent)) throw err;
+      await this.close();
+      return activate(await this.open(step), plan, step);
+    }
   }
 
   async switchover(_plan: ActivationPlan, step = 'switchover'): Promise<StepResult<{ reloads: boolean }>> {

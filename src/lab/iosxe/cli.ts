@@ -60,7 +60,7 @@ export class CliSession {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('!')) return;
     this.state.log('command', `${this.prompt()}${trimmed}`);
-    const cut = this.device.chaos?.nextCommand() ?? null;
+    const cut = this.device.chaos?.nextCommand(trimmed) ?? null;
     if (cut === null) return this.dispatch(line, trimmed);
     // Chaos: the session drops part way through this command's output (at its end if it prints less).
     this.term.cutAfter(cut, () => {

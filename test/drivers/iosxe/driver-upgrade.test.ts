@@ -11,6 +11,7 @@ import type { ActivationPlan } from '../../../src/drivers/contract.js';
 import type { Transcript } from '../../../src/drivers/ssh/channel.js';
 import { ALONE, imageFiles, imageFor, imageSpec, iosxeTarget, labKnownHosts, SETTINGS } from '../../helpers/lab-targets.js';
 import { tempDir } from '../../helpers/workbooks.js';
+import { DeviceChaos } from '../../../src/lab/chaos.js';
 
 const spec = (hostname: string, kind: string, extra: Partial<LabDeviceSpec> = {}): LabDeviceSpec => ({ hostname, kind, version: '17.6.5', target: '17.9.5', faults: [], site: 'lab', role: 't', group: 't', ...extra });
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
   lab = await Lab.start({
     speed: 60, imageSize: 512 * 1024,
     fleet: [
-      spec('inst', 'cat9300'), spec('one', 'c8000v'), spec('bun', 'asr1001x', { mode: 'bundle' }), spec('bun2', 'asr1001x', { mode: 'bundle' }), spec('late', 'cat9300'), spec('conv', 'cat9300', { mode: 'bundle' }),
+      spec('inst', 'cat9300'), spec('one', 'c8000v'), spec('bun', 'asr1001x', { mode: 'bundle' }), spec('bun2', 'asr1001x', { mode: 'bundle' }), spec('prep', 'isr4451'), spec('late', 'cat9300'), spec('conv', 'cat9300', { mode: 'bundle' }),
       spec('sup', 'cat9400', { version: '16.12.4' }), spec('stk', 'cat9300-stack'), spec('back', 'isr4451'), spec('scp', 'isr4451'),
       spec('drop', 'cat9300', { faults: ['disconnect-copy'] }), spec('bad', 'cat9300', { faults: ['corrupt'] }), spec('full', 'cat9300', { faults: ['flash-full'] }),
       spec('gone', 'c8000v', { faults: ['never-returns'] }), spec('old', 'c8000v', { faults: ['old-version'] }), spec('rekey', 'c8000v', { faults: ['host-key'] }), spec('cfg', 'cat9300'),
@@ -56,6 +57,19 @@ async function stageAndActivate(host: string, settings = SETTINGS) {
   const since = Date.now();
   const act = await p.d.activate(p.plan);
   return { ...p, since, act };
+}
+
+/** The lab drops the session once, part way through the first output of `command` (the seam the lab's chaos offers). */
+class DropOnce extends DeviceChaos {
+  private fired = false;
+  constructor(private readonly command: string) {
+    super(0, 0, 'drop-once');
+  }
+  override nextCommand(command?: string): number | null {
+    if (this.fired || command !== this.command) return null;
+    this.fired = true;
+    return 10;
+  }
 }
 
 const waitBack = (d: IosxeDriver, version: string, since: number, timeoutMs = 15_000) => d.waitForReturn({ version, timeoutMs, since, pollMs: 100 });
@@ -178,6 +192,22 @@ describe('IOS-XE driver: upgrades', () => {
     await waitBack(d, '17.9.5', since);
     await d.close();
     expect(st.count('reload')).toBe(1);
+  });
+
+  it('a session lost before the disruptive command (during write memory) is opened again and the activation goes on: one install command, one reload', async () => {
+    const { d, plan, source, image } = await prepare('prep');
+    await d.stage(plan, source);
+    await d.verify(plan);
+    const dev = lab.device('prep');
+    dev.chaos = new DropOnce('write memory');
+    const since = Date.now();
+    const act = await d.activate(plan);
+    expect(dev.state.journal.filter((e) => e.kind === 'chaos').map((e) => e.detail)).toEqual(['session-drop: after 10 characters of "write memory"']);
+    expect(act.sent).toEqual(['write memory', `install add file bootflash:${image.file} activate`]);
+    expect(dev.state.journal.filter((e) => e.kind === 'command' && /install add/.test(e.detail))).toHaveLength(1);
+    await waitBack(d, '17.9.5', since);
+    await d.close();
+    expect(dev.state.count('reload')).toBe(1);
   });
 
   it('bundle to install conversion when convert_to_install is set', async () => {
