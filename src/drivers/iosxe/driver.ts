@@ -7,7 +7,7 @@ import { DeviceError, mask } from '../errors.js';
 import { DIALOGUES } from './dialogues.js';
 import { waitListening } from '../ssh/listening.js';
 import { activate, NothingSent, result, rollback, switchover } from './disruptive.js';
-import { topologyOf, waitForReturn, type Topology } from './return-watch.js';
+import { topologyOf, waitForReturn, widerTopology, type Topology } from './return-watch.js';
 import { collectFacts } from './facts.js';
 import { sameRelease, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
 import { iosxeRules } from './rules.js';
@@ -176,7 +176,7 @@ export class IosxeDriver implements Driver {
       },
       // Through a jump host the port cannot be probed from here.
       listening: this.target.via ? undefined : (withinMs, everyMs) => waitListening(this.target.host, this.target.port, withinMs, everyMs),
-    }, { ...expect, topology: this.topology }, step);
+    }, { ...expect, topology: widerTopology(this.topology, expect.plan?.topology) }, step);
   }
 
   async commit(plan: ActivationPlan, step = 'commit'): Promise<StepResult> {

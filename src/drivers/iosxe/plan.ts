@@ -3,6 +3,7 @@
 import type { ActivationPlan, Check, ImageSpec, UpgradeSettings } from '../contract.js';
 import type { IosxeFacts, StageInput } from './types.js';
 import { compareVersions, normalizeVersion } from '../../common/versions.js';
+import { topologyOf } from './return-watch.js';
 
 /** The read-only commands of a pre or post snapshot, in the order they are sent. */
 export const SNAPSHOT_COMMANDS = ['show ip route summary', 'show ip arp', 'show ip bgp summary', 'show ip ospf neighbor', 'show ip interface brief'];
@@ -35,7 +36,7 @@ export function planActivation(f: IosxeFacts, image: ImageSpec, s: IosxeSettings
   else kind = s.commitAfterPostcheck || added ? 'install' : 'install-oneshot';
   return {
     kind, image, targetVersion: image.version, filesystem: f.filesystem ?? 'flash:', previousBoot: bootsStagedTarget(f, image) ? [f.image!] : [...f.bootVariable],
-    previousVersion: f.version, stack: f.redundancy.kind === 'stack', added,
+    previousVersion: f.version, stack: f.redundancy.kind === 'stack', added, topology: topologyOf(null, f),
   };
 }
 

@@ -25,6 +25,12 @@ export function topologyOf(before: Topology | null, f: Facts): Topology {
   return { kind: now.kind === 'none' || now.kind === 'stack' ? before.kind : now.kind, members: Math.max(before.members, now.members) };
 }
 
+/** The larger of two topologies (either may be unknown): a kind seen whole wins over none, the most members count. */
+export function widerTopology(a: Topology | null, b: Topology | null | undefined): Topology | null {
+  if (!a || !b) return a ?? b ?? null;
+  return { kind: a.kind === 'none' || (a.kind === 'stack' && b.kind !== 'none') ? b.kind : a.kind, members: Math.max(a.members, b.members) };
+}
+
 const same = (a: string | null | undefined, b: string) => !!a && normalizeVersion(a) === normalizeVersion(b);
 
 /** What still keeps the device from being back whole on `version`; null when it is. */

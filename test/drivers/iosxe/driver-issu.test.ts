@@ -20,7 +20,7 @@ let server: ImageServer;
 beforeAll(async () => {
   lab = await Lab.start({
     speed: 50, imageSize: 256 * 1024,
-    fleet: [spec('svl', 'cat9500-svl', { faults: ['syslog'] }), spec('svl2', 'cat9500-svl'), spec('sup', 'cat9400'), spec('stk', 'cat9300-stack', { faults: ['drop-early', 'syslog'] })],
+    fleet: [spec('svl', 'cat9500-svl', { faults: ['syslog'] }), spec('svl2', 'cat9500-svl'), spec('sup', 'cat9400'), spec('sup2', 'cat9400'), spec('stk', 'cat9300-stack', { faults: ['drop-early', 'syslog'] })],
   });
   known = labKnownHosts(lab);
   server = new ImageServer({ files: imageFiles(lab), listen: '127.0.0.1' });
@@ -101,6 +101,25 @@ describe('IOS-XE driver: an ISSU found under way after upshift was killed', () =
     await activation;
     await d.waitForReturn({ version: '17.9.5', timeoutMs: 20_000, since: Date.now(), pollMs: 50 });
     await d.close();
+  });
+});
+
+describe('IOS-XE driver: following an ISSU from a new process', () => {
+  it('waits for the old active to rejoin on the target, from the planned topology, although the device first answers as Simplex', async () => {
+    const dev = lab.device('sup2').state;
+    const { d, plan } = await stagedPlan('sup2');
+    expect(plan).toMatchObject({ kind: 'issu', topology: { kind: 'dual-sup', members: 2 } });
+    const since = Date.now();
+    await d.activate(plan);
+    await d.close();
+    // upshift killed and started again: a driver that has never seen the device whole.
+    const fresh = driver('sup2').d;
+    const back = await fresh.waitForReturn({ version: '17.9.5', timeoutMs: 20_000, since, pollMs: 50, plan: JSON.parse(JSON.stringify(plan)) });
+    await fresh.close();
+    expect(back.message).toMatch(/^back on 17\.9\.5 after \d+ s \(all 2 members\)$/);
+    expect(dev.issu).toBeNull();
+    expect(dev.peerState).toBe('STANDBY HOT');
+    expect(dev.members.map((m) => m.version)).toEqual(['17.9.5', '17.9.5']);
   });
 });
 
