@@ -90,6 +90,8 @@ export function stepHappened(kind: StepKind, f: IosxeFacts, plan: ActivationPlan
   const on = (v: string | null | undefined) => !!v && normalizeVersion(v) === normalizeVersion(target);
   if (kind === 'rollback') return !!plan && normalizeVersion(f.version) === normalizeVersion(plan.previousVersion);
   if (on(f.version)) return true;
+  // Activated and not yet reloaded: the target is the uncommitted package, the reload follows by itself.
+  if (kind === 'activate' && (f.install?.packages ?? []).some((p) => p.state === 'U' && sameRelease(p.version, target))) return true;
   // ISSU: the standby was upgraded, the active not yet; or the standby is reloading onto the added
   // target (upshift starts an ISSU only with the peer STANDBY HOT, so its absence means it began).
   if (kind === 'activate' && plan?.kind === 'issu') {

@@ -23,7 +23,7 @@ beforeAll(async () => {
   lab = await Lab.start({
     speed: 60, imageSize: 512 * 1024,
     fleet: [
-      spec('inst', 'cat9300'), spec('one', 'c8000v'), spec('bun', 'asr1001x', { mode: 'bundle' }), spec('bun2', 'asr1001x', { mode: 'bundle' }), spec('prep', 'isr4451'), spec('late', 'cat9300'), spec('conv', 'cat9300', { mode: 'bundle' }),
+      spec('inst', 'cat9300'), spec('one', 'c8000v'), spec('bun', 'asr1001x', { mode: 'bundle' }), spec('bun2', 'asr1001x', { mode: 'bundle' }), spec('prep', 'isr4451'), spec('pend', 'c8000v'), spec('late', 'cat9300'), spec('conv', 'cat9300', { mode: 'bundle' }),
       spec('sup', 'cat9400', { version: '16.12.4' }), spec('stk', 'cat9300-stack'), spec('back', 'isr4451'), spec('scp', 'isr4451'),
       spec('drop', 'cat9300', { faults: ['disconnect-copy'] }), spec('bad', 'cat9300', { faults: ['corrupt'] }), spec('full', 'cat9300', { faults: ['flash-full'] }),
       spec('gone', 'c8000v', { faults: ['never-returns'] }), spec('old', 'c8000v', { faults: ['old-version'] }), spec('rekey', 'c8000v', { faults: ['host-key'] }), spec('cfg', 'cat9300'),
@@ -208,6 +208,20 @@ describe('IOS-XE driver: upgrades', () => {
     await waitBack(d, '17.9.5', since);
     await d.close();
     expect(dev.state.count('reload')).toBe(1);
+  });
+
+  it('an install activated but not yet reloaded (the target uncommitted, the old version still running) counts as activated; added only, it does not', async () => {
+    const { d, plan, image } = await prepare('pend');
+    const st = lab.device('pend').state;
+    st.writeInstallFiles('17.9.5', image.size!);
+    const pkg: { version: string; state: 'I' | 'U' | 'C'; file: string } = { version: '17.9.5', state: 'I', file: image.file };
+    st.packages.push(pkg);
+    expect(d.rules.stepHappened('activate', await d.facts(), plan, '17.9.5')).toBe(false);
+    pkg.state = 'U';
+    const f = await d.facts();
+    expect(f.version).toBe('17.6.5');
+    expect(d.rules.stepHappened('activate', f, plan, '17.9.5')).toBe(true);
+    await d.close();
   });
 
   it('bundle to install conversion when convert_to_install is set', async () => {
