@@ -6,8 +6,8 @@
 // retries per device (bounded by the engine's 3 attempts per step), activations and rollbacks
 // per device (never more than one each), the makespan, and for each injected drop where it hit
 // and how the device ended: whether that end is the right one for it.
-// Run: node bench/soak.mjs [--seed N] [--devices 1000] [--chaos 0.05] [--speed 20] [--mix a,b,…]
-import { mkdtempSync } from 'node:fs';
+// Run: node bench/soak.mjs [--seed N] [--devices 1000] [--chaos 0.05] [--speed 20] [--mix a,b,…] [--keep]
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { arg, machineLoad, openState, runUpshift, startLab, workbookStatuses } from './lab-bench-helpers.mjs';
@@ -119,4 +119,6 @@ for (const s of [...states.values()].filter((x) => x.status !== 'upgraded' && !d
   console.log(`  NOT UPGRADED, no drop injected: ${s.hostname} ${s.status} (${s.reason}): ${s.message}`);
 }
 console.log(`machine at the end: ${machineLoad()}`);
+if (process.argv.includes('--keep')) console.log(`kept: ${dir}`);
+else rmSync(dir, { recursive: true, force: true });
 process.exitCode = unfinished.length === 0 && wrong.length === 0 && doubles.length === 0 && maxInARow <= 2 ? 0 : 1;

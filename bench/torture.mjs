@@ -8,9 +8,9 @@
 // After each kill the workbook must still import as an inventory, with every part other
 // than the Devices sheet byte-identical, and the next run must take the lock over.
 // Prints double reloads, lost statuses and valid workbooks: goal 0 / 0 / 20 of 20.
-// Run: node bench/torture.mjs [--seed N] [--devices 50] [--kills 20] [--speed 2] [--mix a,b,…]
+// Run: node bench/torture.mjs [--seed N] [--devices 50] [--kills 20] [--speed 2] [--mix a,b,…] [--keep]
 // (speed 2: the upgrade alone takes about 100 s, long enough for 20 kills to fall within it)
-import { copyFileSync, existsSync, mkdtempSync, watch } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { importWorkbook } from '../dist/store/inventory.js';
@@ -168,4 +168,7 @@ console.log(`workbook parts outside the Devices sheet byte-identical after ${ide
 console.log(`double reloads: ${doubles.length}   lost statuses: ${lost.length}   valid workbook: ${valid} of ${kills} kills   (goal 0 / 0 / ${kills} of ${kills})`);
 console.log(`total time: ${makespan.toFixed(1)} s; machine at the end: ${machineLoad()}`);
 await lab.stop();
+// --keep leaves the workbook, state and logs for a look.
+if (process.argv.includes('--keep')) console.log(`kept: ${dir}`);
+else rmSync(dir, { recursive: true, force: true });
 process.exitCode = doubles.length === 0 && lost.length === 0 && valid === kills ? 0 : 1;
