@@ -59,11 +59,24 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
     if (!(n > 0 && n <= 10_000)) throw new InvalidArgumentError('must be a number above 0 (1 = real lab timings, 100 = a hundred times faster)');
     return n;
   };
+  const chaos = (v: string) => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(v);
+    const p = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
+    if (!(p >= 0 && p <= 1)) throw new InvalidArgumentError('must be a probability: 5% or 0.05 (from 0 to 1)');
+    return p;
+  };
+  const seed = (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('must be a whole number from 0 to 4294967295');
+    return n;
+  };
   add('lab', 'start the built-in device lab and write a workbook pointing at it', 'workbook', labCommand)
     .option('--devices <n>', 'number of simulated devices (default: the example fleet of 13)', count)
     .option('--mix <models>', 'comma-separated models to cycle through: cat9300, cat9300-stack, cat9500-svl, cat9400, isr4451, asr1001x, c8000v, panos')
     .option('--faults <spec>', 'faults per device: host=fault+fault,… or fault@N for the Nth device (e.g. corrupt@2,lon-acc-1=never-returns)')
     .option('--speed <x>', 'speed factor for every lab delay', speed, 1)
+    .option('--chaos <p>', 'random disconnects: each IOS-XE device drops a session mid-output, drops its first copy and refuses its first login after a boot, each with this probability (5% or 0.05)', chaos)
+    .option('--chaos-seed <n>', 'seed of the --chaos draws (the lab prints the one it used; the same seed replays a run)', seed)
     .option('--out <file>', 'the workbook to write', 'lab.xlsx');
   withRecordOptions(add('demo', 'the lab and the console in one process (what npm start runs)', 'all', demoCommand))
     .option('--speed <x>', 'speed factor for every lab delay', speed, 10)

@@ -132,6 +132,12 @@ export interface ActivationPlan {
   baseImages?: string[];
   /** Downloads are copied to the HA peer as well (PAN-OS `sync-to-peer`, Settings `panos_sync_to_peer`). */
   syncToPeer?: boolean;
+  /**
+   * What the device was made of when planned (IOS-XE): the members a wait must see back. Kept in
+   * the journal with the plan, so a run started after a kill knows it even if the device then
+   * looks smaller (its standby still away after a switchover reports Simplex).
+   */
+  topology?: { kind: 'none' | 'stack' | 'dual-sup' | 'svl'; members: number };
 }
 
 /** The Settings keys drivers decide from (mapped by the engine from the workbook's Settings sheet). */
@@ -203,7 +209,14 @@ export type ImageSource = { method: 'http'; url: string } | { method: 'scp'; loc
 /** What a gate tells the operator: what stops, for how long, who else is affected, the way back. */
 export interface GateImpact { impact: string; blastRadius: string[]; rollback: string | null }
 
-export interface WaitExpectation { version: string; timeoutMs: number; since: number; pollMs?: number }
+export interface WaitExpectation {
+  version: string;
+  timeoutMs: number;
+  since: number;
+  pollMs?: number;
+  /** The plan of the activation being followed (its topology: what must come back), when there is one. */
+  plan?: ActivationPlan | null;
+}
 
 /** What a console shows of a device's facts, computed by its driver. */
 export interface FactsSummary {

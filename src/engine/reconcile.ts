@@ -49,7 +49,7 @@ export async function observe(dr: DeviceRun, driver: Driver, v: JournalView): Pr
     const expected = kindOf(inFlight.step) === 'rollback' ? v.plan?.previousVersion : dr.target;
     if (!expected) throw err;
     dr.ctx.bus.log('info', `unreachable after an earlier ${inFlight.step}: waiting for it to come back on ${expected}`, dr.hostname);
-    const r = await dr.step('wait', () => driver.waitForReturn({ version: expected, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since: Date.parse(inFlight.started_at), pollMs: dr.ctx.options.pollMs }));
+    const r = await dr.step('wait', () => driver.waitForReturn({ version: expected, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since: Date.parse(inFlight.started_at), pollMs: dr.ctx.options.pollMs, plan: v.plan }));
     dr.patch({ current_version: expected });
     return hasFacts(r, () => dr.step('facts', () => driver.facts({ step: 'facts', readiness: true })));
   }
@@ -77,7 +77,7 @@ export async function reconcile(dr: DeviceRun, driver: Driver, entry: JournalEnt
     } catch (err) {
       if (!(isA(err, DeviceError) && err.transient) || !expected) throw err;
       // Unreachable: it is rebooting. Wait for it, up to reload_timeout from the step's start.
-      const r = await driver.waitForReturn({ version: expected, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since, pollMs: dr.ctx.options.pollMs });
+      const r = await driver.waitForReturn({ version: expected, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since, pollMs: dr.ctx.options.pollMs, plan: v.plan });
       dr.ctx.store.endStep(entry.id, 'reconciled', `${entry.step} completed while upshift was stopped: ${r.message}`);
       return hasFacts(r, () => driver.facts({ step: 'reconcile', readiness: true }));
     }

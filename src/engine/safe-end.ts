@@ -37,7 +37,7 @@ async function observeFailedActivation(x: Execution, spec: StepSpec, err: unknow
     } catch {
       // Not answering: reloading, perhaps onto the target. Wait for it as the step would have.
       try {
-        const r = await driver.waitForReturn({ version: target, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since: x.since, pollMs: dr.ctx.options.pollMs });
+        const r = await driver.waitForReturn({ version: target, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since: x.since, pollMs: dr.ctx.options.pollMs, plan: x.plan });
         const back = r.data?.facts ?? (await driver.facts({ step: 'observe' }));
         return wentThrough(back, `came back on ${back.version}`);
       } catch (e) {

@@ -62,7 +62,7 @@ async function wait(x: Execution, spec: StepSpec, version: string): Promise<void
   const limit = dr.ctx.settings.reloadTimeoutMs;
   // Resumed long after the step began, the device was already seen up: it still gets a fair look, not an instant timeout.
   const timeoutMs = Math.max(limit, Date.now() - x.since + Math.min(limit / 4, 60_000));
-  const r = await dr.step(spec.id, () => driver.waitForReturn({ version, timeoutMs, since: x.since, pollMs: dr.ctx.options.pollMs }));
+  const r = await dr.step(spec.id, () => driver.waitForReturn({ version, timeoutMs, since: x.since, pollMs: dr.ctx.options.pollMs, plan: x.plan }));
   const f = r.data?.facts ?? (await dr.step('facts', () => driver.facts()));
   x.facts = f;
   recordFacts(dr, driver, f);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { BlobStore } from './blobs.js';
 import { LabCatalog } from './catalog.js';
+import { DeviceChaos } from './chaos.js';
 import { LabClock } from './clock.js';
 import { type IosxeFault, type PanosFault } from './faults.js';
 import { applyFaults, exampleFleet, generatedFleet, type LabDeviceSpec } from './fleet.js';
@@ -29,6 +30,14 @@ export interface LabOptions {
   authorizedKeys?: string[];
   /** One-way delay of every IOS-XE CLI exchange, as over a WAN link (real ms, not scaled by speed). */
   latencyMs?: number;
+  /**
+   * Random disconnects, 0–1 (soak runs): each IOS-XE device draws, with this probability for
+   * each kind, a session that drops mid-command output, a first image copy that drops
+   * mid-transfer, and a first login after a boot that is refused (src/lab/chaos.ts).
+   */
+  chaos?: number;
+  /** Seed of the chaos draws: the same seed and fleet draw the same faults. */
+  chaosSeed?: number;
 }
 
 export interface LabCredentials { username: string; password: string; enable: string }
@@ -66,6 +75,7 @@ export class Lab {
   static async start(options: LabOptions = {}): Promise<Lab> {
     const fleet = options.fleet ?? (options.devices ? generatedFleet(options.devices, options.mix) : exampleFleet());
     if (options.faults) applyFaults(fleet, options.faults);
+    if (options.chaos !== undefined && !(options.chaos >= 0 && options.chaos <= 1)) throw new Error(`chaos must be a probability from 0 to 1, not ${options.chaos}`);
     const lab = new Lab(fleet, options);
     try {
       await lab.startDevices();
@@ -123,6 +133,7 @@ export class Lab {
       }, this.clock, this.blobs, this.catalog, this.timings);
       const ssh = new DeviceSsh(dev, newHostKey(), { host: this.host, banner: LAB_BANNER, motd: LAB_MOTD, authorizedKeys: this.options.authorizedKeys ?? [], latencyMs: this.options.latencyMs });
       dev.server = ssh;
+      if (this.options.chaos) dev.chaos = new DeviceChaos(this.options.chaos, this.options.chaosSeed ?? 0, spec.hostname);
       dev.port = await ports.next((port) => ssh.listen(port));
       this.iosxe.set(spec.hostname, dev);
       this.ssh.set(spec.hostname, ssh);

@@ -13,6 +13,9 @@ export interface LabCommandOptions extends CommonOptions {
   faults?: string;
   speed?: number;
   out?: string;
+  /** Random disconnects, 0–1 (parsed from 5% or 0.05). */
+  chaos?: number;
+  chaosSeed?: number;
 }
 
 export async function startLab(opts: LabCommandOptions): Promise<Lab> {
@@ -22,6 +25,8 @@ export async function startLab(opts: LabCommandOptions): Promise<Lab> {
       mix: opts.mix ? opts.mix.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
       faults: opts.faults,
       speed: opts.speed ?? 1,
+      chaos: opts.chaos,
+      chaosSeed: opts.chaos ? opts.chaosSeed ?? chaosSeed() : undefined,
     });
   } catch (err) {
     if (/--faults|--mix|unknown lab model/.test((err as Error).message)) throw new UsageError((err as Error).message);
@@ -29,11 +34,18 @@ export async function startLab(opts: LabCommandOptions): Promise<Lab> {
   }
 }
 
+/** A seed for a run that names none (printed, so the run can be replayed). */
+function chaosSeed(): number {
+  return Math.floor(Math.random() * 1_000_000);
+}
+
 export async function labCommand(opts: LabCommandOptions): Promise<number> {
   const workbook = resolve(opts.out ?? 'lab.xlsx');
   const lab = await startLab(opts);
   const files = await writeLabFiles(lab, workbook);
   process.stdout.write(`${describeLab(lab, files)}\n`);
+  const { chaos, chaosSeed: seed } = lab.options;
+  if (chaos) process.stdout.write(`chaos: ${+(chaos * 100).toFixed(2)} % per IOS-XE device for each of session drop, copy drop, refused login after a boot; seed ${seed} (--chaos-seed ${seed} replays)\n`);
   await new Promise<void>((done) => {
     const stop = () => done();
     process.once('SIGINT', stop);

@@ -15,8 +15,12 @@ import type { IosxeSession } from './session.js';
 
 const INSTALL_DIALOGUES = [DIALOGUES.proceed, DIALOGUES.saveAndProceed, DIALOGUES.bootConfig];
 
+const FAILURE = /FAILED|%Error|Operation aborted/i;
+/** An earlier, interrupted attempt added the target after the plan was made (its add went on without upshift). */
+const ALREADY_ADDED = /Super package already added/i;
+
 function failedLines(out: string): string | null {
-  const lines = out.split('\n').filter((l) => /FAILED|%Error|Operation aborted/i.test(l));
+  const lines = out.split('\n').filter((l) => FAILURE.test(l));
   return lines.length ? lines.join('\n') : null;
 }
 
@@ -31,7 +35,7 @@ export function result<D = undefined>(message: string, sent: string[], received:
  * background and drop the session later (an ISSU whose prompt returns early).
  */
 async function installActivate(s: IosxeSession, command: string, step: string, expectReload: boolean, mayStayUp = false): Promise<string> {
-  const out = await s.run(command, { step, timeout: 'operation', dialogues: INSTALL_DIALOGUES, expectClose: expectReload, allowErrors: true });
+  const out = await s.run(command, { step, timeout: 'operation', dialogues: INSTALL_DIALOGUES, expectClose: expectReload, noDropIf: FAILURE, allowErrors: true });
   const failed = failedLines(out);
   if (failed) throw new DeviceError(s.target.hostname, step, 'command', `"${command}" failed`, failed, false);
   if (expectReload && !s.isClosed && !mayStayUp) {
@@ -47,18 +51,46 @@ function dropNote(out: string, s: IosxeSession): string {
   return /SUCCESS: install_/.test(out) ? 'the session dropped as expected' : 'the session dropped before the device confirmed (as it does when the active reloads early)';
 }
 
+/** The commands of an activation that make the device go down (or start to). */
+const DISRUPTIVE_COMMAND = /^install |^reload$/;
+
+/** An activation whose session was lost before anything disruptive was sent (write memory, show boot): safe to start again. */
+export class NothingSent extends DeviceError {}
+
 export async function activate(s: IosxeSession, p: ActivationPlan, step = 'activate'): Promise<StepResult<{ reloads: boolean; issu?: string }>> {
   const sent: string[] = [];
+  try {
+    return await activateWith(s, p, step, sent);
+  } catch (err) {
+    if (err instanceof DeviceError && err.transient && !sent.some((c) => DISRUPTIVE_COMMAND.test(c))) {
+      throw new NothingSent(err.device, err.step, err.kind, `${err.detail} (before anything disruptive was sent)`, err.deviceSaid, true);
+    }
+    throw err;
+  }
+}
+
+async function activateWith(s: IosxeSession, p: ActivationPlan, step: string, sent: string[]): Promise<StepResult<{ reloads: boolean; issu?: string }>> {
   const run = async (cmd: string, expectClose = false) => {
     sent.push(cmd);
     return cmd.startsWith('install ') ? installActivate(s, cmd, step, expectClose) : s.run(cmd, { step, dialogues: WRITE_MEMORY });
   };
   const cmds = activationCommands(p);
+  // Refused because the target is already added: activate what is there (nothing was activated).
+  const orAdded = async (attempt: () => Promise<string>, mayStayUp: boolean): Promise<string> => {
+    try {
+      return await attempt();
+    } catch (err) {
+      const again = activationCommands({ ...p, added: true })[1];
+      if (p.added || p.kind === 'install-oneshot' || !(err instanceof DeviceError && ALREADY_ADDED.test(err.deviceSaid ?? ''))) throw err;
+      sent.push(again);
+      return installActivate(s, again, step, true, mayStayUp);
+    }
+  };
   switch (p.kind) {
     case 'install':
     case 'install-oneshot': {
       await run(cmds[0]);
-      const out = await run(cmds[1], true);
+      const out = await orAdded(() => run(cmds[1], true), false);
       return result(`activating ${p.targetVersion}; the device reloads${p.stack ? ' (every stack member)' : ''}: ${dropNote(out, s)}`, sent, out, { reloads: true });
     }
     case 'issu': {
@@ -67,7 +99,7 @@ export async function activate(s: IosxeSession, p: ActivationPlan, step = 'activ
       // same address, and the old active follows onto the new version.
       await run(cmds[0]);
       sent.push(cmds[1]);
-      const out = await installActivate(s, cmds[1], step, true, true);
+      const out = await orAdded(() => installActivate(s, cmds[1], step, true, true), true);
       return result(`ISSU to ${p.targetVersion} under way (standby first, then the switchover): ${dropNote(out, s)}`, sent, out, { reloads: true, issu: 'switching-over' });
     }
     case 'convert':

@@ -6,8 +6,8 @@ import type { ActivationPlan, Driver, DeviceTarget, DriverHooks, Facts, ImageSou
 import { DeviceError, mask } from '../errors.js';
 import { DIALOGUES } from './dialogues.js';
 import { waitListening } from '../ssh/listening.js';
-import { activate, result, rollback, switchover } from './disruptive.js';
-import { topologyOf, waitForReturn, type Topology } from './return-watch.js';
+import { activate, NothingSent, result, rollback, switchover } from './disruptive.js';
+import { topologyOf, waitForReturn, widerTopology, type Topology } from './return-watch.js';
 import { collectFacts } from './facts.js';
 import { sameRelease, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
 import { iosxeRules } from './rules.js';
@@ -147,7 +147,14 @@ export class IosxeDriver implements Driver {
   }
 
   async activate(plan: ActivationPlan, _version?: string, step = 'activate'): Promise<StepResult<{ reloads: boolean }>> {
-    return activate(await this.open(step), plan, step);
+    try {
+      return await activate(await this.open(step), plan, step);
+    } catch (err) {
+      // The session went before the disruptive command was sent: nothing happened, so once more on a new session.
+      if (!(err instanceof NothingSent)) throw err;
+      await this.close();
+      return activate(await this.open(step), plan, step);
+    }
   }
 
   async switchover(_plan: ActivationPlan, step = 'switchover'): Promise<StepResult<{ reloads: boolean }>> {
@@ -169,7 +176,7 @@ export class IosxeDriver implements Driver {
       },
       // Through a jump host the port cannot be probed from here.
       listening: this.target.via ? undefined : (withinMs, everyMs) => waitListening(this.target.host, this.target.port, withinMs, everyMs),
-    }, { ...expect, topology: this.topology }, step);
+    }, { ...expect, topology: widerTopology(this.topology, expect.plan?.topology) }, step);
   }
 
   async commit(plan: ActivationPlan, step = 'commit'): Promise<StepResult> {

@@ -3,6 +3,7 @@
 import type { ActivationPlan, Check, ImageSpec, UpgradeSettings } from '../contract.js';
 import type { IosxeFacts, StageInput } from './types.js';
 import { compareVersions, normalizeVersion } from '../../common/versions.js';
+import { topologyOf } from './return-watch.js';
 
 /** The read-only commands of a pre or post snapshot, in the order they are sent. */
 export const SNAPSHOT_COMMANDS = ['show ip route summary', 'show ip arp', 'show ip bgp summary', 'show ip ospf neighbor', 'show ip interface brief'];
@@ -34,9 +35,19 @@ export function planActivation(f: IosxeFacts, image: ImageSpec, s: IosxeSettings
   else if (ha && s.issu === 'auto' && issuAllowed(f.version, image.version) && f.redundancy.peerState === 'STANDBY HOT') kind = 'issu';
   else kind = s.commitAfterPostcheck || added ? 'install' : 'install-oneshot';
   return {
-    kind, image, targetVersion: image.version, filesystem: f.filesystem ?? 'flash:', previousBoot: [...f.bootVariable],
-    previousVersion: f.version, stack: f.redundancy.kind === 'stack', added,
+    kind, image, targetVersion: image.version, filesystem: f.filesystem ?? 'flash:', previousBoot: bootsStagedTarget(f, image) ? [f.image!] : [...f.bootVariable],
+    previousVersion: f.version, stack: f.redundancy.kind === 'stack', added, topology: topologyOf(null, f),
   };
+}
+
+/**
+ * A bundle-mode device whose boot variable names the target while it runs another image: an
+ * activation stopped between saving the boot variable and its reload (upshift killed, the
+ * session lost). The activation sets the variable so again; the way back is the running image.
+ */
+function bootsStagedTarget(f: IosxeFacts, image: ImageSpec): boolean {
+  const bootFile = (f.bootVariable[0] ?? '').replace(/^[a-z0-9-]+:\/?/i, '');
+  return f.bootMode === 'bundle' && bootFile === image.file && !!f.image && !f.image.endsWith(bootFile);
 }
 
 export function precheck(f: IosxeFacts, image: ImageSpec, s: IosxeSettings, plan: ActivationPlan): Check[] {
@@ -70,7 +81,12 @@ export function precheck(f: IosxeFacts, image: ImageSpec, s: IosxeSettings, plan
   }
   const boot = f.bootVariable[0] ?? '';
   if (f.bootMode === 'install') checks.push({ name: 'boot-variable', ok: /packages\.conf$/.test(boot) && f.manualBoot !== true, detail: boot ? `boots ${boot}${f.manualBoot ? ' (manual boot is on)' : ''}` : 'no boot variable: the device would stop in ROMmon' });
-  else if (f.bootMode === 'bundle') checks.push({ name: 'boot-variable', ok: boot !== '' && f.manualBoot !== true && !!f.image && f.image.endsWith(boot.replace(/^[a-z0-9-]+:\/?/i, '')), detail: boot ? `boots ${boot}${f.manualBoot ? ' (manual boot is on)' : ''}` : 'no boot variable: the device would stop in ROMmon' });
+  else if (f.bootMode === 'bundle') {
+    const running = !!f.image && f.image.endsWith(boot.replace(/^[a-z0-9-]+:\/?/i, ''));
+    const target = bootsStagedTarget(f, image);
+    const note = f.manualBoot ? ' (manual boot is on)' : target ? ' (the target image: an activation that did not reload yet set it)' : '';
+    checks.push({ name: 'boot-variable', ok: boot !== '' && f.manualBoot !== true && (running || target), detail: boot ? `boots ${boot}${note}` : 'no boot variable: the device would stop in ROMmon' });
+  }
   if (f.configSaved !== null) checks.push({ name: 'config-saved', ok: f.configSaved, detail: f.configSaved ? 'running-config saved' : 'running-config differs from startup-config (unsaved changes)' });
   if (image.models.length > 0 && f.model) {
     const ok = image.models.some((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(f.model!));

@@ -25,6 +25,12 @@ export function topologyOf(before: Topology | null, f: Facts): Topology {
   return { kind: now.kind === 'none' || now.kind === 'stack' ? before.kind : now.kind, members: Math.max(before.members, now.members) };
 }
 
+/** The larger of two topologies (either may be unknown): a kind seen whole wins over none, the most members count. */
+export function widerTopology(a: Topology | null, b: Topology | null | undefined): Topology | null {
+  if (!a || !b) return a ?? b ?? null;
+  return { kind: a.kind === 'none' || (a.kind === 'stack' && b.kind !== 'none') ? b.kind : a.kind, members: Math.max(a.members, b.members) };
+}
+
 const same = (a: string | null | undefined, b: string) => !!a && normalizeVersion(a) === normalizeVersion(b);
 
 /** What still keeps the device from being back whole on `version`; null when it is. */
@@ -45,6 +51,9 @@ export function pendingMembers(f: Facts, version: string, expected: Topology | n
   return r.peerState === 'STANDBY HOT' ? null : `the peer is ${r.peerState ?? 'not reported'}, not STANDBY HOT`;
 }
 
+/** Logins refused in a row while following a reload before the wait gives up (the next refusal ends it). */
+export const AUTH_REFUSALS_TOLERATED = 2;
+
 function done(message: string, data: { facts: Facts; attempts: number }): StepResult<{ facts: Facts; attempts: number }> {
   return { outcome: 'ok', message, sent: [], received: '', data };
 }
@@ -58,11 +67,13 @@ export async function waitForReturn(device: string, probe: ReturnProbe, expect: 
   const poll = expect.pollMs ?? Math.min(10_000, Math.max(250, expect.timeoutMs / 60));
   let lastProblem = 'not reachable yet';
   let attempts = 0;
+  let refusals = 0;
   while (Date.now() < deadline) {
     attempts++;
     let portClosed = false;
     try {
       const f = await probe.facts();
+      refusals = 0;
       const elapsed = (Date.now() - expect.since) / 1000;
       if (same(f.version, expect.version)) {
         const pending = pendingMembers(f, expect.version, expect.topology ?? null);
@@ -73,7 +84,11 @@ export async function waitForReturn(device: string, probe: ReturnProbe, expect: 
         throw new DeviceError(device, step, 'wrong-version', `came back on ${f.version}, not ${expect.version}`, f.lastReloadReason ? `last reload reason: ${f.lastReloadReason}` : undefined, false);
       } else lastProblem = `still up on ${f.version} (uptime ${f.uptimeSeconds ?? '?'} s): the reload or switchover has not happened yet`;
     } catch (err) {
-      if (err instanceof DeviceError && !err.transient) throw err;
+      // A device just back may refuse a login that worked minutes ago (its AAA server not reachable
+      // yet): tried again, but only a few times in a row, so wrong credentials do not lock the account.
+      const refused = err instanceof DeviceError && err.kind === 'auth' && ++refusals <= AUTH_REFUSALS_TOLERATED;
+      if (err instanceof DeviceError && !err.transient && !refused) throw err;
+      if (!refused) refusals = 0;
       lastProblem = (err as Error).message;
       portClosed = err instanceof DeviceError && err.kind === 'connect';
     }

@@ -5,7 +5,7 @@
 import type { ActivationPlan, Facts, GateImpact, ImageSource, PlatformRules, StepKind, StepSpec, UpgradeSequence } from '../contract.js';
 import { DeviceError } from '../errors.js';
 import { normalizeVersion } from '../../common/versions.js';
-import { activationCommands, planActivation, precheck, rollbackCommands, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
+import { activationCommands, planActivation, precheck, rollbackCommands, sameRelease, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
 import { summarizeIosxe } from './summary.js';
 import type { IosxeFacts } from './types.js';
 
@@ -90,8 +90,14 @@ export function stepHappened(kind: StepKind, f: IosxeFacts, plan: ActivationPlan
   const on = (v: string | null | undefined) => !!v && normalizeVersion(v) === normalizeVersion(target);
   if (kind === 'rollback') return !!plan && normalizeVersion(f.version) === normalizeVersion(plan.previousVersion);
   if (on(f.version)) return true;
-  // ISSU: the standby was upgraded, the active not yet.
-  if (kind === 'activate' && plan?.kind === 'issu') return f.redundancy.members.some((m) => on(m.version));
+  // Activated and not yet reloaded: the target is the uncommitted package, the reload follows by itself.
+  if (kind === 'activate' && (f.install?.packages ?? []).some((p) => p.state === 'U' && sameRelease(p.version, target))) return true;
+  // ISSU: the standby was upgraded, the active not yet; or the standby is reloading onto the added
+  // target (upshift starts an ISSU only with the peer STANDBY HOT, so its absence means it began).
+  if (kind === 'activate' && plan?.kind === 'issu') {
+    const added = (f.install?.packages ?? []).some((p) => sameRelease(p.version, target));
+    return f.redundancy.members.some((m) => on(m.version)) || (added && f.redundancy.peerState !== 'STANDBY HOT');
+  }
   return false;
 }
 

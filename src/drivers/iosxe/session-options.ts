@@ -29,6 +29,8 @@ export interface RunOptions {
   dialogues?: Dialogue[];
   /** The device is expected to drop the session (reload, switchover). */
   expectClose?: boolean;
+  /** With expectClose: output that says the drop will not come (a refusal): no waiting for it after the prompt. */
+  noDropIf?: RegExp;
   /** Return "% …" output instead of failing on it. */
   allowErrors?: boolean;
 }

@@ -196,7 +196,7 @@ export class IosxeSession {
         answer += r.text;
         this.setMode(r.matched[1]);
         // A reload often comes seconds after the prompt: wait for the drop.
-        if (opts.expectClose) await this.waitForClose(this.timeouts.drop);
+        if (opts.expectClose && !opts.noDropIf?.test(answer)) await this.waitForClose(this.timeouts.drop);
         break;
       }
       if (r.index === 1) {

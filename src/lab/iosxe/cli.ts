@@ -60,6 +60,21 @@ export class CliSession {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('!')) return;
     this.state.log('command', `${this.prompt()}${trimmed}`);
+    const cut = this.device.chaos?.nextCommand(trimmed) ?? null;
+    if (cut === null) return this.dispatch(line, trimmed);
+    // Chaos: the session drops part way through this command's output (at its end if it prints less).
+    this.term.cutAfter(cut, () => {
+      this.state.log('chaos', `session-drop: after ${cut} characters of "${trimmed}"`);
+      this.device.closeSession(this);
+    });
+    try {
+      await this.dispatch(line, trimmed);
+    } finally {
+      this.term.cutNow();
+    }
+  }
+
+  private async dispatch(line: string, trimmed: string): Promise<void> {
     const [commandPart, ...pipes] = trimmed.split(/\s+\|\s+/);
     let filter: ((text: string) => string) | null = null;
     if (pipes.length > 0) {

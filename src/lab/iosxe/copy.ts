@@ -50,7 +50,8 @@ async function httpCopy(s: CliSession, url: string, target: string): Promise<voi
   let received = 0;
   let bangs = 0;
   const rate = dev.timings.copyBytesPerSec * dev.clock.speed;
-  const dropAt = d.faults.has('disconnect-copy') && d.copyAttempts === 1 ? 0.4 : null;
+  const chaosAt = dev.chaos?.nextCopy() ?? null;
+  const dropAt = d.faults.has('disconnect-copy') && d.copyAttempts === 1 ? 0.4 : chaosAt;
   const result = await new Promise<{ ok: true; total: number } | { ok: false; message: string; partial: boolean }>((resolve) => {
     const get = url.startsWith('https') ? https.get : http.get;
     const req = get(url, { timeout: 15_000, rejectUnauthorized: false } as http.RequestOptions, (res) => {
@@ -77,6 +78,7 @@ async function httpCopy(s: CliSession, url: string, target: string): Promise<voi
           req.destroy();
           dev.storeFile(target, Buffer.concat(chunks)); // a partial file stays behind, as on a real box
           d.log('copy-dropped', `${received}/${total} bytes`);
+          if (dropAt === chaosAt) d.log('chaos', `copy-drop: ${received}/${total} bytes`);
           dev.closeSession(s);
           return resolve({ ok: false, message: '', partial: true });
         }

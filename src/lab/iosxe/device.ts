@@ -4,6 +4,7 @@
 // active), and the auto-abort timer. Switchovers and ISSU are in ha.ts.
 import type { BlobStore } from '../blobs.js';
 import type { LabClock } from '../clock.js';
+import type { DeviceChaos } from '../chaos.js';
 import type { CliSession } from './cli.js';
 import { IosxeDeviceState, type IosxeDeviceConfig, type ImageCatalog } from './state.js';
 import { logLine } from './syslog.js';
@@ -44,6 +45,8 @@ export class IosxeSimDevice {
   readonly state: IosxeDeviceState;
   server!: DeviceServer;
   port = 0;
+  /** Random disconnects (the lab's `chaos` option); null: none. */
+  chaos: DeviceChaos | null = null;
   bootedWith: string[];
   pendingAutoAbortMinutes: number | null = null;
   private oldVersionUsed = false;
@@ -215,6 +218,7 @@ export class IosxeSimDevice {
     if (this.pendingAutoAbortMinutes !== null && d.packages.some((p) => p.state === 'U')) this.startAutoAbort(this.pendingAutoAbortMinutes);
     this.pendingAutoAbortMinutes = null;
     d.lifecycle = 'up';
+    this.chaos?.boot();
     d.log('boot', `${d.version} (${d.mode} mode, ${d.runningImage})`);
     if (d.members.length > 1) {
       this.after(this.timings.memberJoinMs, () => {

@@ -123,6 +123,12 @@ export class DeviceSsh implements DeviceServer {
         return ctx.reject(methods);
       }
       if (!(methods as string[]).includes(ctx.method)) return ctx.reject(methods);
+      // Chaos: the first login after a boot is refused (as while the AAA server is not reachable yet).
+      if ((ctx.method !== 'publickey' || ctx.signature) && this.dev.chaos?.refuseLogin()) {
+        d.log('login-failed', `${ctx.username} (${ctx.method})`);
+        d.log('chaos', 'login-refused: the first login after the boot');
+        return ctx.reject(methods);
+      }
       if (ctx.method === 'password') return same(ctx.password, d.password) ? ctx.accept() : (d.log('login-failed', ctx.username), ctx.reject(methods));
       if (ctx.method === 'keyboard-interactive') {
         return ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers) => (same(answers[0] ?? '', d.password) ? ctx.accept() : (d.log('login-failed', ctx.username), ctx.reject(methods))));

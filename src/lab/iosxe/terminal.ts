@@ -103,7 +103,15 @@ export class Terminal {
    * leaves as one packet (echo, output and prompt together), as on a real line.
    */
   write(text: string): Promise<void> {
-    const data = text.replace(/\r?\n/g, '\r\n');
+    if (this.severed) return this.writing;
+    let data = text.replace(/\r?\n/g, '\r\n');
+    if (this.cut) {
+      if (data.length < this.cut.left) this.cut.left -= data.length;
+      else {
+        data = data.slice(0, this.cut.left);
+        this.sever();
+      }
+    }
     if (data) this.atLineStart = data.endsWith('\n');
     if (!this.slow) {
       this.outbox += data;
@@ -130,6 +138,36 @@ export class Terminal {
     return this.writing;
   }
 
+  /** The line drops (chaos) after `chars` more characters of output; `onCut` once what came before has gone out. */
+  cutAfter(chars: number, onCut: () => void): void {
+    this.cut = { left: chars, onCut };
+  }
+
+  /** Whether a cut is armed and has not happened yet. */
+  get cutPending(): boolean {
+    return this.cut !== null;
+  }
+
+  /** Drops the line now (an armed cut whose command ended before reaching it). */
+  cutNow(): void {
+    if (this.cut) this.sever();
+  }
+
+  private cut: { left: number; onCut: () => void } | null = null;
+  /** Cut: nothing more is written; the terminal closes once the last write has gone out. */
+  private severed = false;
+
+  private sever(): void {
+    const onCut = this.cut!.onCut;
+    this.cut = null;
+    this.severed = true;
+    // Only after the flush that carries the text before the cut (a closed terminal sends nothing).
+    setImmediate(() => void this.writing.then(() => {
+      this.close();
+      onCut();
+    }));
+  }
+
   /** Output through the pager: a page at a time with --More-- unless the length is 0. */
   async page(text: string): Promise<void> {
     const lines = text.replace(/\n$/, '').split('\n');
@@ -153,7 +191,7 @@ export class Terminal {
   }
 
   private feed(data: string): void {
-    if (this.closed) return;
+    if (this.closed || this.severed) return;
     // Some terminals echo type-ahead at once; never a hidden answer (a password).
     if (this.echoOnArrival && !(this.waiter?.kind === 'line' && !this.waiter.echo) && this.waiter?.kind !== 'key') {
       void this.write(data.replace(/\r\n?/g, '\n'));

@@ -20,7 +20,7 @@ let server: ImageServer;
 beforeAll(async () => {
   lab = await Lab.start({
     speed: 50, imageSize: 256 * 1024,
-    fleet: [spec('svl', 'cat9500-svl', { faults: ['syslog'] }), spec('sup', 'cat9400'), spec('stk', 'cat9300-stack', { faults: ['drop-early', 'syslog'] })],
+    fleet: [spec('svl', 'cat9500-svl', { faults: ['syslog'] }), spec('svl2', 'cat9500-svl'), spec('sup', 'cat9400'), spec('sup2', 'cat9400'), spec('stk', 'cat9300-stack', { faults: ['drop-early', 'syslog'] })],
   });
   known = labKnownHosts(lab);
   server = new ImageServer({ files: imageFiles(lab), listen: '127.0.0.1' });
@@ -73,6 +73,53 @@ describe('IOS-XE driver: ISSU', () => {
     await d.close();
     expect(sent.filter((t) => /install add|redundancy force-switchover/.test(t))).toEqual([`install add file ${plan.filesystem}${image.file} activate issu\n`]);
     expect([dev.memberReloads(1), dev.memberReloads(2), dev.count('reload'), dev.count('switchover')]).toEqual([1, 1, 0, 1]);
+  });
+});
+
+describe('IOS-XE driver: an ISSU found under way after upshift was killed', () => {
+  it('counts as happened while the standby reloads onto the added target, not while the target is only added with the peer STANDBY HOT', async () => {
+    const dev = lab.device('svl2').state;
+    const { d, f, plan } = await stagedPlan('svl2');
+    expect(plan.kind).toBe('issu');
+    expect(d.rules.stepHappened('activate', f, plan, '17.9.5')).toBe(false);
+    // Added (an earlier add, say) but the ISSU not begun: the peer is still STANDBY HOT.
+    const addedOnly = { ...f, install: { ...f.install!, packages: [...f.install!.packages, { state: 'I', version: '17.9.5.0.1582' }] } };
+    expect(d.rules.stepHappened('activate', addedOnly, plan, '17.9.5')).toBe(false);
+    const activation = d.activate(plan);
+    const deadline = Date.now() + 15_000;
+    while (dev.memberReloads(2) < 1) {
+      if (Date.now() > deadline) throw new Error('the standby did not start reloading');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // What the next run sees when it looks at the device: the standby away, the target added.
+    const look = driver('svl2').d;
+    const during = await look.facts({ readiness: true });
+    await look.close();
+    expect(during.version).toBe('17.6.5');
+    expect(during.redundancy.peerState).not.toBe('STANDBY HOT');
+    expect(d.rules.stepHappened('activate', during, plan, '17.9.5')).toBe(true);
+    await activation;
+    await d.waitForReturn({ version: '17.9.5', timeoutMs: 20_000, since: Date.now(), pollMs: 50 });
+    await d.close();
+  });
+});
+
+describe('IOS-XE driver: following an ISSU from a new process', () => {
+  it('waits for the old active to rejoin on the target, from the planned topology, although the device first answers as Simplex', async () => {
+    const dev = lab.device('sup2').state;
+    const { d, plan } = await stagedPlan('sup2');
+    expect(plan).toMatchObject({ kind: 'issu', topology: { kind: 'dual-sup', members: 2 } });
+    const since = Date.now();
+    await d.activate(plan);
+    await d.close();
+    // upshift killed and started again: a driver that has never seen the device whole.
+    const fresh = driver('sup2').d;
+    const back = await fresh.waitForReturn({ version: '17.9.5', timeoutMs: 20_000, since, pollMs: 50, plan: JSON.parse(JSON.stringify(plan)) });
+    await fresh.close();
+    expect(back.message).toMatch(/^back on 17\.9\.5 after \d+ s \(all 2 members\)$/);
+    expect(dev.issu).toBeNull();
+    expect(dev.peerState).toBe('STANDBY HOT');
+    expect(dev.members.map((m) => m.version)).toEqual(['17.9.5', '17.9.5']);
   });
 });
 
