@@ -24,7 +24,8 @@ const CASES: [string, string[], (string | RegExp)[]][] = [
   ['f-cpu', ['cpu-high'], ['mp-cpu: MP CPU 93% ≥ 80%', /^dp-cpu: DP CPU dp0 9\d(\.\d)?% \(5 min\) ≥ 80%$/]],
   ['f-mem', ['mem-high'], ['mp-memory: MP memory 95% used ≥ 80%']],
   ['f-cert', ['cert-weak'], ['certificates: weak certificates: legacy-vpn-1024 (RSA 1024 bits, sha1): replace them (RSA ≥ 2048, EC ≥ 256, SHA-256 or better)']],
-  ['f-clock', ['clock-skew', 'multi-dp'], ['planes-clock: data plane clocks apart from the management plane: dp0 +47 s, dp1 +47 s, dp2 +47 s']],
+  // The two clocks are read one after the other: under load the lab's 47 s shows as 46–48 s.
+  ['f-clock', ['clock-skew', 'multi-dp'], [/^planes-clock: data plane clocks apart from the management plane: dp0 \+4[6-8] s, dp1 \+4[6-8] s, dp2 \+4[6-8] s$/]],
   ['f-unreach', ['update-unreachable'], [`upgrade-path: ${UNREACHABLE}`]],
   ['f-stale', ['update-unreachable', 'stale-info'], [`upgrade-path: ${UNREACHABLE}`]],
   ['p-a', ['not-synced'], ['ha-sync: configuration not synchronized']],

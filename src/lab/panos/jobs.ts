@@ -35,12 +35,22 @@ export class JobList {
     const busyUntil = Math.max(now, ...[...this.jobs.values()].filter((j) => j.queue === queue && !j.outcome).map((j) => j.finishesAt));
     const job: Job = { id: this.nextId++, type, queue, user, enqueuedAt: now, startsAt: busyUntil, finishesAt: busyUntil + durationMs, outcome: null, run };
     this.jobs.set(job.id, job);
+    this.settleAt(job);
+    return job;
+  }
+
+  /**
+   * Applies the job's effect when its time is up, even if nobody asks for it (an HA sync
+   * changes what the peer reports). A timer may fire a millisecond before Date.now()
+   * reaches its time: then it waits again, or the effect would wait for the next query.
+   */
+  private settleAt(job: Job): void {
     const t = setTimeout(() => {
       this.timers.delete(t);
       this.settle();
-    }, job.finishesAt - now);
+      if (!job.outcome && this.jobs.get(job.id) === job) this.settleAt(job);
+    }, Math.max(1, job.finishesAt - Date.now()));
     this.timers.add(t);
-    return job;
   }
 
   get(id: number): Job | undefined {
