@@ -160,15 +160,7 @@ function ageMs(file: string): number {
  */
 function takeOver(file: string, dead: LockHolder | null): void {
   const guard = `${file}.takeover`;
-  try {
-    createExclusive(guard, String(process.pid));
-  } catch (err) {
-    if (!exists(err)) throw err;
-    // A takeover that crashed half-way leaves its guard: a few seconds old means abandoned.
-    if (ageMs(guard) < 5_000) throw new LockHeldError(file, readHolder(file));
-    unlinkSync(guard);
-    createExclusive(guard, String(process.pid));
-  }
+  takeGuard(file, guard);
   try {
     const now = readHolder(file);
     if (dead ? sameHolder(now, dead) : now === null) unlinkSync(file);
@@ -177,6 +169,28 @@ function takeOver(file: string, dead: LockHolder | null): void {
   } finally {
     unlinkSync(guard);
   }
+}
+
+/** Creates the takeover guard, or throws LockHeldError while another process's takeover is under way. */
+function takeGuard(file: string, guard: string): void {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      createExclusive(guard, String(process.pid));
+      return;
+    } catch (err) {
+      if (!exists(err)) throw err;
+    }
+    const age = ageMs(guard);
+    if (age === Infinity) continue; // the other takeover ended just now: try again
+    // A takeover that crashed half-way leaves its guard: a few seconds old means abandoned.
+    if (age < 5_000) break;
+    try {
+      unlinkSync(guard);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  throw new LockHeldError(file, readHolder(file));
 }
 
 /** The live holder of a lock file, or null when it is free or its holder is gone. */
