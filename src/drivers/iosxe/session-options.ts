@@ -2,6 +2,8 @@
 // of exchange, the privilege levels as data, and the options of one command.
 import type { Dialogue, Transcript } from '../ssh/channel.js';
 import type { KnownHosts } from '../ssh/known-hosts.js';
+import type { SshEndpoint, TransportOptions } from '../ssh/transport.js';
+import type { DeviceTarget } from '../contract.js';
 
 /** connect, command, operation (a copy may take 30 min), idle (a silent question), drop (prompt back → session drops on reload). */
 export interface Timeouts { connect: number; command: number; operation: number; idle: number; drop: number }
@@ -33,4 +35,17 @@ export interface RunOptions {
   noDropIf?: RegExp;
   /** Return "% …" output instead of failing on it. */
   allowErrors?: boolean;
+}
+
+type SshAuth = NonNullable<DeviceTarget['ssh']>;
+const endpoint = (label: string, host: string, port: number, a: SshAuth): SshEndpoint => ({ label, host, port, username: a.username, password: a.password, keyFile: a.keyFile, passphrase: a.passphrase });
+
+/** The SSH connection to a device, through its jump host (the row's `via`) when it has one. */
+export function transportOptions(target: DeviceTarget, auth: SshAuth, opts: SessionOptions, connectTimeoutMs: number, step: string): TransportOptions {
+  const via = target.via;
+  return {
+    endpoint: endpoint(target.hostname, target.host, target.port, auth),
+    jump: via?.ssh ? endpoint(via.hostname, via.host, via.port, via.ssh) : undefined,
+    knownHosts: opts.knownHosts, acceptNewHostKeys: opts.acceptNewHostKeys, connectTimeoutMs, step,
+  };
 }

@@ -7,7 +7,7 @@
 // that timed out or lost track of the device is closed, never reused.
 import { DeviceError, mask } from '../errors.js';
 import { Channel, ChannelClosed, noTranscript, type Matcher, tailOf } from '../ssh/channel.js';
-import { DEFAULT_TIMEOUTS, MODES, type Mode, type RunOptions, type SessionOptions, type Timeouts } from './session-options.js';
+import { DEFAULT_TIMEOUTS, MODES, transportOptions, type Mode, type RunOptions, type SessionOptions, type Timeouts } from './session-options.js';
 import { SshTransport } from '../ssh/transport.js';
 import type { DeviceTarget } from '../contract.js';
 import { afterEcho, PROMPTISH, PromptMatcher } from './prompt.js';
@@ -30,12 +30,7 @@ export class IosxeSession {
   private abandoned: string | null = null;
   readonly sent: string[] = [];
   pagingOff = false;
-  /**
-   * The running and startup configuration as last read in this session (the
-   * pre-checks read them only when the header lines cannot tell whether the
-   * configuration is saved), with how many commands had been sent then: a
-   * read that nothing followed serves the backup that comes next.
-   */
+  /** The configurations as last read (pre-checks), and after how many commands: unchanged since, they serve the backup. */
   configRead: { running: string; startup: string; at: number; afterSent: number } | null = null;
 
   private constructor(readonly target: DeviceTarget, readonly transport: SshTransport, private readonly channel: Channel, private readonly timeouts: Timeouts, private readonly secrets: string[]) {}
@@ -44,11 +39,7 @@ export class IosxeSession {
     const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     const auth = target.ssh;
     if (!auth) throw new DeviceError(target.hostname, step, 'auth', 'no SSH credentials for this device', undefined, false);
-    const transport = await SshTransport.open({
-      endpoint: { label: target.hostname, host: target.host, port: target.port, username: auth.username, password: auth.password, keyFile: auth.keyFile, passphrase: auth.passphrase },
-      jump: target.via?.ssh ? { label: target.via.hostname, host: target.via.host, port: target.via.port, username: target.via.ssh.username, password: target.via.ssh.password, keyFile: target.via.ssh.keyFile, passphrase: target.via.ssh.passphrase } : undefined,
-      knownHosts: opts.knownHosts, acceptNewHostKeys: opts.acceptNewHostKeys, connectTimeoutMs: timeouts.connect, step,
-    });
+    const transport = await SshTransport.open(transportOptions(target, auth, opts, timeouts.connect, step));
     const secrets = [auth.password, auth.enable, auth.passphrase].filter((s): s is string => !!s);
     let session: IosxeSession | null = null;
     try {
