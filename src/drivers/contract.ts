@@ -239,6 +239,8 @@ export interface FactsSummary {
  */
 export interface PlatformRules {
   readonly platform: Platform;
+  /** The read-only commands of a facts read with readiness, as a plan shows them. */
+  readonly factsCommands: readonly string[];
   /** How this device is upgraded to what the workbook wants (throws a DeviceError when it cannot be). */
   plan(facts: Facts, want: UpgradeWant): ActivationPlan;
   /** Every pre-check with a reason the operator can act on. */

@@ -38,6 +38,20 @@ export function rulesFor(platform: Platform): PlatformRules {
   return RULES[platform];
 }
 
+/** Whether upshift upgrades rows of this workbook platform (helper rows, jump hosts and Panorama, are gone through). */
+export function isUpgradable(platform: string): platform is Platform {
+  return Object.hasOwn(RULES, platform);
+}
+
+/** How a workbook row of each platform is reached, and on which port when its row names none. */
+const ACCESS: Record<Platform | 'jumphost' | 'panorama', { over: 'ssh' | 'api'; port: number }> = {
+  iosxe: { over: 'ssh', port: 22 }, jumphost: { over: 'ssh', port: 22 }, panos: { over: 'api', port: 443 }, panorama: { over: 'api', port: 443 },
+};
+
+export function accessOf(platform: Platform | 'jumphost' | 'panorama'): { over: 'ssh' | 'api'; port: number } {
+  return ACCESS[platform];
+}
+
 export function summarizeFacts(f: Facts): FactsSummary {
   return RULES[f.platform].summarize(f);
 }

@@ -3,7 +3,7 @@
 // the facts already collected. Nothing is sent.
 import type { Facts, ImageSource, StepSpec } from '../drivers/contract.js';
 import { DeviceError } from '../drivers/errors.js';
-import { rulesFor } from '../drivers/registry.js';
+import { isUpgradable, rulesFor } from '../drivers/registry.js';
 import { normalizeVersion } from '../common/versions.js';
 import type { DeviceRow, Inventory } from '../store/types.js';
 import { upgradeSettings } from './context.js';
@@ -22,23 +22,13 @@ export interface DevicePlan {
   onFailure: PlanStep[];
 }
 
-/** The read-only commands of the facts step, by platform (what `facts` with readiness reads). */
-const FACTS_COMMANDS: Record<string, string[]> = {
-  iosxe: ['show version', 'dir <filesystem>', 'show install summary', 'show redundancy', 'show switch', 'show boot', 'show processes cpu | include CPU utilization', 'show running-config', 'show startup-config'],
-  panos: [
-    'show system info', 'show high-availability state', 'request system software check', 'show system disk-space', 'check pending-changes', 'check full-commit-required',
-    'show config-locks', 'show commit-locks', 'show jobs all', 'request license info', 'request support check', 'show ntp', 'show panorama-status', 'show system resources',
-    'show system state filter sys.monitor.s*.mp.exports', 'show running resource-monitor minute last 5', 'show clock', 'show clock more', 'show config (type=config get /config/shared/certificate)',
-  ],
-};
-
 /** `hint` stands for the image server's address in copy commands (the real one is known only when a run starts). */
 export function planDevice(row: DeviceRow, facts: Facts | null, inv: Inventory, hint: string, imagesDir = '<images>'): DevicePlan {
   const base: DevicePlan = { hostname: row.hostname, platform: row.platform, current: facts?.version ?? null, target: row.targetVersion, kind: null, state: 'planned', steps: [], onFailure: [] };
-  if (row.platform !== 'iosxe' && row.platform !== 'panos') return { ...base, state: 'not-upgradable' };
+  if (!isUpgradable(row.platform)) return { ...base, state: 'not-upgradable' };
   if (facts && row.targetVersion && normalizeVersion(facts.version) === normalizeVersion(row.targetVersion)) return { ...base, state: 'already-current' };
   const rules = rulesFor(row.platform);
-  const head: PlanStep[] = [{ step: 'facts', gate: null, commands: FACTS_COMMANDS[row.platform] }];
+  const head: PlanStep[] = [{ step: 'facts', gate: null, commands: [...rules.factsCommands] }];
   if (!facts) return { ...base, state: 'no-facts', steps: [...head, { step: 'precheck → commit', gate: null, commands: [], note: 'run upshift check (or plan --refresh) to collect facts: the steps depend on the device' }] };
   const img = row.image ? inv.images.find((i) => i.file.toLowerCase() === row.image!.toLowerCase()) : undefined;
   const settings = upgradeSettings(inv.settings);

@@ -2,6 +2,7 @@
 // with bounded concurrency, the circuit breaker, and the exit code.
 import pLimit from 'p-limit';
 import { DeviceError } from '../drivers/errors.js';
+import { isUpgradable } from '../drivers/registry.js';
 import type { Driver, Facts } from '../drivers/contract.js';
 import { globToRegExp } from '../store/patterns.js';
 import type { DeviceRow, DeviceStatus } from '../store/types.js';
@@ -22,7 +23,7 @@ export class SelectionError extends Error {}
 
 /** --only: hostname glob, group=X, site=X, wave=N; several expressions add up. */
 export function selectDevices(rows: DeviceRow[], only: string[]): DeviceRow[] {
-  const candidates = rows.filter((r) => r.enabled && (r.platform === 'iosxe' || r.platform === 'panos'));
+  const candidates = rows.filter((r) => r.enabled && isUpgradable(r.platform));
   if (only.length === 0) return candidates;
   const tests = only.map((expr) => {
     const m = /^(group|site|wave)=(.+)$/i.exec(expr.trim());

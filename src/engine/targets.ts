@@ -1,6 +1,7 @@
 // From a workbook row and its credentials entry to a driver target; the
 // `via` helper row (jump host or Panorama) comes with its own credentials.
 import type { DeviceTarget } from '../drivers/contract.js';
+import { accessOf, isUpgradable } from '../drivers/registry.js';
 import type { Credential, Credentials } from '../store/credentials.js';
 import type { DeviceRow } from '../store/types.js';
 
@@ -16,15 +17,16 @@ const ssh = (c: Credential) => ({ username: c.username ?? '', password: c.passwo
 const api = (c: Credential) => ({ username: c.username, password: c.password, apiKey: c.apiKey, verifyTls: c.verifyTls, tlsFingerprint: c.tlsFingerprint });
 
 export function targetFor(row: DeviceRow, rows: DeviceRow[], creds: Credentials): DeviceTarget {
-  if (row.platform !== 'iosxe' && row.platform !== 'panos') throw new TargetError(`${row.hostname} is a ${row.platform} row: it is not upgraded`);
+  if (!isUpgradable(row.platform)) throw new TargetError(`${row.hostname} is a ${row.platform} row: it is not upgraded`);
   const c = entry(creds, row.credential, row.hostname);
-  const port = row.port ?? (row.platform === 'iosxe' ? 22 : 443);
+  const access = accessOf(row.platform);
   let via: DeviceTarget['via'] = null;
   if (row.via) {
     const helper = rows.find((r) => r.hostname.toLowerCase() === row.via!.toLowerCase());
     if (!helper) throw new TargetError(`${row.hostname}: via ${row.via} is not in the workbook`);
     const hc = entry(creds, helper.credential, helper.hostname);
-    via = { hostname: helper.hostname, host: helper.host, port: helper.port ?? (helper.platform === 'jumphost' ? 22 : 443), ssh: helper.platform === 'jumphost' ? ssh(hc) : undefined, api: helper.platform === 'panorama' ? api(hc) : undefined };
+    const ha = accessOf(helper.platform);
+    via = { hostname: helper.hostname, host: helper.host, port: helper.port ?? ha.port, ssh: ha.over === 'ssh' ? ssh(hc) : undefined, api: ha.over === 'api' ? api(hc) : undefined };
   }
-  return { hostname: row.hostname, host: row.host, port, platform: row.platform, ssh: row.platform === 'iosxe' ? ssh(c) : undefined, api: row.platform === 'panos' ? api(c) : undefined, via };
+  return { hostname: row.hostname, host: row.host, port: row.port ?? access.port, platform: row.platform, ssh: access.over === 'ssh' ? ssh(c) : undefined, api: access.over === 'api' ? api(c) : undefined, via };
 }

@@ -61,6 +61,7 @@ const step = (kind: StepKind, extra: Partial<StepSpec> = {}): StepSpec => ({ id:
 /** A small platform: stage, verify, snapshot, a gated activate, wait, post-check, commit; a gated rollback. */
 export const fakeRules: PlatformRules = {
   platform: 'iosxe',
+  factsCommands: ['fake facts'],
   plan: (f, want) => ({ kind: 'install', image: want.image, targetVersion: want.targetVersion, filesystem: 'flash:', previousBoot: [], previousVersion: f.version, stack: false }),
   precheck: () => [{ name: 'fake', ok: true, detail: 'always ready' }],
   sequence: (plan) => ({

@@ -23,6 +23,10 @@ function configBody(text: string): string {
 export const CONFIG_HEADER = 'show running-config | include ^! (Last configuration change|No configuration change|NVRAM config last updated)';
 const CPU = 'show processes cpu | include CPU utilization';
 
+/** What every facts read sends (typed ahead together); with readiness, also CPU and the config header. */
+export const FACTS_COMMANDS = ['show version', 'dir', 'show install summary', 'show redundancy', 'show switch', 'show boot'];
+export const READINESS_COMMANDS = [CPU, CONFIG_HEADER];
+
 /** "10:12:33 UTC Thu Dec 3 2026 by netops" → time (to the second) and zone. */
 function stampOf(text: string): { at: number; zone: string } | null {
   const m = /^(\d{1,2}:\d\d:\d\d)(?:\.\d+)? (\S+) \w{3} (\w{3}) (\d{1,2}) (\d{4})/.exec(text.trim());
@@ -72,7 +76,7 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
   };
   // `dir` lists the default file system, the one the device boots from on the platforms upshift
   // knows; show version's image path tells if not (then that file system is listed after).
-  const commands = ['show version', 'dir', 'show install summary', 'show redundancy', 'show switch', 'show boot', ...(readiness ? [CPU, CONFIG_HEADER] : [])];
+  const commands = [...FACTS_COMMANDS, ...(readiness ? READINESS_COMMANDS : [])];
   const outputs = await s.runReadOnly(commands, step);
   const answer = <T>(command: string, parse: (t: string) => T, optional = true) => parsed(command, outputs[commands.indexOf(command)], parse, optional);
   const ver = answer('show version', parseShowVersion, false)!;

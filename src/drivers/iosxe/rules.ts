@@ -6,6 +6,7 @@ import type { ActivationPlan, Facts, GateImpact, ImageSource, PlatformRules, Ste
 import { DeviceError } from '../errors.js';
 import { normalizeVersion } from '../../common/versions.js';
 import { activationCommands, planActivation, precheck, rollbackCommands, sameRelease, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
+import { FACTS_COMMANDS, READINESS_COMMANDS } from './facts.js';
 import { summarizeIosxe } from './summary.js';
 import type { IosxeFacts } from './types.js';
 
@@ -108,6 +109,8 @@ function iosxe(f: Facts): IosxeFacts {
 
 export const iosxeRules: PlatformRules = {
   platform: 'iosxe',
+  // `dir <fs>` follows when the default file system is not the boot one; whole configs only without header lines.
+  factsCommands: [...FACTS_COMMANDS, ...READINESS_COMMANDS],
   plan(facts, want) {
     const f = iosxe(facts);
     if (!want.image) throw new DeviceError(f.hostname, 'plan', 'precondition', 'no image for this device: fill its image column and the Images sheet', undefined, false);

@@ -86,3 +86,10 @@ export const CLI = {
   download: (version: string, syncToPeer: boolean) => `request system software download${syncToPeer ? ' sync-to-peer yes' : ''} version ${version}`,
   install: (version: string) => `request system software install version ${version}`,
 };
+
+/** The calls of a facts read with readiness, in the order facts.ts sends them (what a plan shows). */
+type TextCall = { [K in keyof typeof CLI]: (typeof CLI)[K] extends string ? K : never }[keyof typeof CLI];
+export const FACTS_CALLS: TextCall[] = [
+  'systemInfo', 'haState', 'softwareCheck', 'diskSpace', 'pendingChanges', 'fullCommitRequired', 'configLocks', 'commitLocks', 'jobsAll',
+  'licenses', 'support', 'ntp', 'panoramaStatus', 'resources', 'mpCpu', 'dpCpu', 'clock', 'clockMore', 'certificates',
+];

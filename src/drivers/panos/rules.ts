@@ -8,7 +8,7 @@ import { normalizeVersion } from '../../common/versions.js';
 import { DeviceError } from '../errors.js';
 import { isA } from '../../common/errors.js';
 import { readiness } from './checks.js';
-import { CLI } from './commands.js';
+import { CLI, FACTS_CALLS } from './commands.js';
 import { hopBases, upgradePath } from './paths.js';
 import { snapshotCalls } from './snapshot.js';
 import { summarizePanos } from './summary.js';
@@ -130,6 +130,7 @@ function panos(f: Facts): PanosFacts {
 
 export const panosRules: PlatformRules = {
   platform: 'panos',
+  factsCommands: FACTS_CALLS.map((k) => CLI[k]),
   plan: (facts, want) => planUpgrade(panos(facts), want),
   precheck: (facts, plan, ctx) => readiness(panos(facts), plan, ctx),
   sequence: (plan, facts) => sequence(plan, panos(facts)),
