@@ -57,16 +57,21 @@ const DISRUPTIVE_COMMAND = /^install |^reload$/;
 /** An activation whose session was lost before anything disruptive was sent (write memory, show boot): safe to start again. */
 export class NothingSent extends DeviceError {}
 
-export async function activate(s: IosxeSession, p: ActivationPlan, step = 'activate'): Promise<StepResult<{ reloads: boolean; issu?: string }>> {
-  const sent: string[] = [];
+/** Runs an activation or a rollback; a session lost before its disruptive command was sent ends in NothingSent. */
+async function untilDisruptive<T>(s: IosxeSession, body: () => Promise<T>): Promise<T> {
+  const from = s.sent.length;
   try {
-    return await activateWith(s, p, step, sent);
+    return await body();
   } catch (err) {
-    if (err instanceof DeviceError && err.transient && !sent.some((c) => DISRUPTIVE_COMMAND.test(c))) {
+    if (err instanceof DeviceError && err.transient && !s.sent.slice(from).some((c) => DISRUPTIVE_COMMAND.test(c))) {
       throw new NothingSent(err.device, err.step, err.kind, `${err.detail} (before anything disruptive was sent)`, err.deviceSaid, true);
     }
     throw err;
   }
+}
+
+export function activate(s: IosxeSession, p: ActivationPlan, step = 'activate'): Promise<StepResult<{ reloads: boolean; issu?: string }>> {
+  return untilDisruptive(s, () => activateWith(s, p, step, []));
 }
 
 async function activateWith(s: IosxeSession, p: ActivationPlan, step: string, sent: string[]): Promise<StepResult<{ reloads: boolean; issu?: string }>> {
@@ -129,7 +134,11 @@ export async function switchover(s: IosxeSession, step = 'switchover'): Promise<
   return result('switched over to the standby; the session dropped as expected', ['write memory', 'redundancy force-switchover'], out, { reloads: false });
 }
 
-export async function rollback(s: IosxeSession, p: ActivationPlan, facts: IosxeFacts, step = 'rollback'): Promise<StepResult<{ reloads: boolean }>> {
+export function rollback(s: IosxeSession, p: ActivationPlan, facts: IosxeFacts, step = 'rollback'): Promise<StepResult<{ reloads: boolean }>> {
+  return untilDisruptive(s, () => rollbackWith(s, p, facts, step));
+}
+
+async function rollbackWith(s: IosxeSession, p: ActivationPlan, facts: IosxeFacts, step: string): Promise<StepResult<{ reloads: boolean }>> {
   if (p.kind === 'install' || (p.kind === 'issu' && normalizeVersion(facts.version) === normalizeVersion(p.targetVersion))) {
     const out = await installActivate(s, 'install abort', step, true);
     return result(`aborting the activation; back to ${p.previousVersion} after the reload`, ['install abort'], out, { reloads: true });

@@ -146,14 +146,18 @@ export class IosxeDriver implements Driver {
     return result(`${d.algo} of ${filesystem}${image.file} matches the Images sheet`, [`verify /${d.algo} ${filesystem}${image.file}`], `${d.algo} ${d.actual}`);
   }
 
-  async activate(plan: ActivationPlan, _version?: string, step = 'activate'): Promise<StepResult<{ reloads: boolean }>> {
+  activate(plan: ActivationPlan, _version?: string, step = 'activate'): Promise<StepResult<{ reloads: boolean }>> {
+    return this.onceMoreIfNothingSent(step, (s) => activate(s, plan, step));
+  }
+
+  /** The session went before the disruptive command was sent: nothing happened, so once more on a new session. */
+  private async onceMoreIfNothingSent<T>(step: string, run: (s: IosxeSession) => Promise<T>): Promise<T> {
     try {
-      return await activate(await this.open(step), plan, step);
+      return await run(await this.open(step));
     } catch (err) {
-      // The session went before the disruptive command was sent: nothing happened, so once more on a new session.
       if (!(err instanceof NothingSent)) throw err;
       await this.close();
-      return activate(await this.open(step), plan, step);
+      return run(await this.open(step));
     }
   }
 
@@ -195,7 +199,7 @@ export class IosxeDriver implements Driver {
 
   async rollback(plan: ActivationPlan, step = 'rollback'): Promise<StepResult<{ reloads: boolean }>> {
     const facts = await this.facts({ step });
-    return rollback(await this.open(step), plan, facts, step);
+    return this.onceMoreIfNothingSent(step, (s) => rollback(s, plan, facts, step));
   }
 
   async cleanup(_plan: ActivationPlan, step = 'cleanup'): Promise<StepResult> {

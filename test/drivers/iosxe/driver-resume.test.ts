@@ -1,7 +1,7 @@
 // Activations found half done, through the IOS-XE driver against the lab: what
 // a run started after a kill finds (the add went on, the activation not yet
 // reloaded, a bundle boot variable already saved) and a session lost before
-// the disruptive command was sent.
+// the disruptive command was sent (an activation's or a rollback's).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../../src/lab/lab.js';
 import type { LabDeviceSpec } from '../../../src/lab/fleet.js';
@@ -19,7 +19,7 @@ let server: ImageServer;
 beforeAll(async () => {
   lab = await Lab.start({
     speed: 60, imageSize: 512 * 1024,
-    fleet: [spec('bun2', 'asr1001x', { mode: 'bundle' }), spec('prep', 'isr4451'), spec('pend', 'c8000v'), spec('late', 'cat9300')],
+    fleet: [spec('bun2', 'asr1001x', { mode: 'bundle' }), spec('bun3', 'asr1001x', { mode: 'bundle' }), spec('prep', 'isr4451'), spec('pend', 'c8000v'), spec('late', 'cat9300')],
   });
   known = labKnownHosts(lab);
   server = new ImageServer({ files: imageFiles(lab), listen: '127.0.0.1' });
@@ -120,6 +120,24 @@ describe('IOS-XE driver: activations found half done', () => {
     await waitBack(d, '17.9.5', since);
     await d.close();
     expect(dev.state.count('reload')).toBe(1);
+  });
+
+  it('a rollback whose session is lost during its write memory is opened again and goes on: one rollback reload, back on the old version', async () => {
+    const { d, plan, source } = await prepare('bun3');
+    await d.stage(plan, source);
+    await d.verify(plan);
+    let since = Date.now();
+    await d.activate(plan);
+    await waitBack(d, '17.9.5', since);
+    const dev = lab.device('bun3');
+    dev.chaos = new DropOnce('write memory');
+    since = Date.now();
+    const back = await d.rollback(plan);
+    expect(dev.state.journal.filter((e) => e.kind === 'chaos').map((e) => e.detail)).toEqual(['session-drop: after 10 characters of "write memory"']);
+    expect(back.sent.at(-1)).toBe('reload');
+    await waitBack(d, '17.6.5', since);
+    await d.close();
+    expect(dev.state.count('reload')).toBe(2);
   });
 
   it('an install activated but not yet reloaded (the target uncommitted, the old version still running) counts as activated; added only, it does not', async () => {
