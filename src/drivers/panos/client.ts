@@ -102,7 +102,7 @@ export class PanosApi {
   }
 
   private async send(params: Record<string, string>, device: string, step: string, binary = false): Promise<AxiosResponse> {
-    await this.pool.entry.limiter?.take();
+    const done = await this.pool.entry.limiter?.take();
     try {
       return await this.http.post('', new URLSearchParams(params).toString(), {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -117,6 +117,8 @@ export class PanosApi {
       }
       const what = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'no answer in time' : code === 'ECONNRESET' ? 'connection reset' : e.message;
       throw new DeviceError(device, step, code === 'ECONNABORTED' ? 'timeout' : 'connect', `cannot reach the XML API of ${this.endpoint.label} (${what})`);
+    } finally {
+      done?.();
     }
   }
 

@@ -13,36 +13,54 @@ import type { ApiAuth } from '../contract.js';
 const MAX_SOCKETS = 4;
 
 /**
- * At most `perSecond` requests in any second: each request holds a slot for
- * a little over a second (arrivals at Panorama jitter by a few milliseconds,
- * and the rate is what Panorama sees). Requests wait their turn in order.
+ * At most `perSecond` requests in any second as Panorama sees them. A slot is
+ * held from the moment a request is sent until a second after its answer came
+ * back: the request reached Panorama somewhere in between, so however long it
+ * travelled (a TLS handshake, a loaded machine), no second at Panorama holds
+ * more arrivals than there are slots. Requests wait their turn in order.
  */
 export class RateLimiter {
   private readonly slots: number;
   private readonly windowMs: number;
-  private readonly sent: number[] = [];
-  private queue: Promise<void> = Promise.resolve();
+  /** When each held slot frees: Infinity while its request is under way. */
+  private readonly held: { until: number }[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private wake: (() => void) | null = null;
 
   constructor(readonly perSecond: number) {
     this.slots = Math.max(1, Math.floor(perSecond));
-    this.windowMs = (this.slots / perSecond) * 1000 + 100;
+    this.windowMs = (this.slots / perSecond) * 1000;
   }
 
-  take(): Promise<void> {
+  /** Resolves when the request may go; call the function it gives when its answer (or error) is in. */
+  take(): Promise<() => void> {
     const turn = this.queue.then(() => this.wait());
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async wait(): Promise<void> {
+  private async wait(): Promise<() => void> {
     for (;;) {
       const now = Date.now();
-      while (this.sent.length && this.sent[0] <= now - this.windowMs) this.sent.shift();
-      if (this.sent.length < this.slots) {
-        this.sent.push(now);
-        return;
+      for (let i = this.held.length - 1; i >= 0; i--) if (this.held[i].until <= now) this.held.splice(i, 1);
+      if (this.held.length < this.slots) {
+        const slot = { until: Infinity };
+        this.held.push(slot);
+        return () => {
+          if (slot.until !== Infinity) return;
+          slot.until = Date.now() + this.windowMs;
+          this.wake?.();
+        };
       }
-      await new Promise((r) => setTimeout(r, this.sent[0] + this.windowMs - now));
+      const next = Math.min(...this.held.map((h) => h.until));
+      await new Promise<void>((r) => {
+        const t = next === Infinity ? null : setTimeout(r, next - now);
+        this.wake = () => {
+          if (t) clearTimeout(t);
+          this.wake = null;
+          r();
+        };
+      });
     }
   }
 }
