@@ -50,7 +50,14 @@ export class ImageServer {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const parts = (req.url ?? '').split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);
+    // Anyone on the network can reach this port: a malformed path is a 400, never an exception.
+    let parts: string[];
+    try {
+      parts = (req.url ?? '').split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request\n');
+      return;
+    }
     const [token, device, file] = parts;
     const path = parts.length === 3 && token === this.token ? this.opts.files.get(file) : undefined;
     if (!path || (req.method !== 'GET' && req.method !== 'HEAD')) {
