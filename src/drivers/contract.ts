@@ -201,6 +201,12 @@ export interface UpgradeSequence {
   steps: StepSpec[];
   /** What undoes the upgrade after a failed post-check (each gated where it disrupts). */
   onFailure: StepSpec[];
+  /**
+   * What brings a device back into service when its upgrade stops after a switchover and before
+   * anything was installed (a refused reload, a stop): PAN-OS makes a suspended member functional
+   * again. Nothing here reloads, so it runs without a gate.
+   */
+  restore?: StepSpec[];
 }
 
 /** Where the engine's image server or an SCP push gives the image (IOS-XE). */

@@ -29,6 +29,9 @@ export async function deviceFlow(dr: DeviceRun, driver: Driver, pair?: PairConte
   const target = dr.target!;
   const onTarget = sameVersion(f.version, target);
   const activated = [...v.last.keys()].some((k) => kindOf(k) === 'activate' && stepDone(v, k));
+  // Switched over by an earlier run and not brought back (the device still shows it: a PAN-OS member
+  // still suspended): the upgrade goes on from there. Brought back since, it starts afresh.
+  const switched = !activated && [...v.last.keys()].some((k) => kindOf(k) === 'switchover' && stepDone(v, k)) && driver.rules.stepHappened('switchover', f, null, target);
   if (onTarget && !activated) {
     if (f.uncommitted) throw new Stop('needs-attention', 'unexpected-state', `runs ${f.version} activated but not committed, and not by upshift: commit or abort it by hand`);
     dr.patch({ readiness: 'already current' });
@@ -41,7 +44,7 @@ export async function deviceFlow(dr: DeviceRun, driver: Driver, pair?: PairConte
   // How far this pass goes: the command's own end, or less for an HA pair's first passes.
   const upTo: RunCommand = ctx.options.dryRun ? 'check' : pair?.only ?? ctx.options.command;
   const x: Execution = { dr, driver, plan, facts: f, since: 0, upTo };
-  if (activated) {
+  if (activated || switched) {
     // Finished earlier (every step after the last disruptive one done): upgraded, by an earlier run of this campaign.
     if (onTarget && finished(seq.steps, v) && !f.uncommitted) {
       dr.patch({ readiness: 'already current' });

@@ -20,6 +20,8 @@ export interface DevicePlan {
   state: 'planned' | 'already-current' | 'no-facts' | 'not-upgradable';
   steps: PlanStep[];
   onFailure: PlanStep[];
+  /** What brings it back into service if the upgrade stops after its switchover (PAN-OS HA). */
+  onStop?: PlanStep[];
 }
 
 /** `hint` stands for the image server's address in copy commands (the real one is known only when a run starts). */
@@ -47,7 +49,7 @@ export function planDevice(row: DeviceRow, facts: Facts | null, inv: Inventory, 
     commands: s.kind === 'stage' ? rules.commandsFor('stage', plan, { source, version: s.version }) : s.commands,
   });
   head.push({ step: 'precheck', gate: null, commands: [], note: checks.map((c) => c.name).join(', ') });
-  return { ...base, kind: plan.kind, steps: [...head, ...seq.steps.map(show)], onFailure: seq.onFailure.map(show) };
+  return { ...base, kind: plan.kind, steps: [...head, ...seq.steps.map(show)], onFailure: seq.onFailure.map(show), ...(seq.restore ? { onStop: seq.restore.map(show) } : {}) };
 }
 
 export function formatPlan(p: DevicePlan): string {
@@ -58,6 +60,10 @@ export function formatPlan(p: DevicePlan): string {
   if (p.onFailure.length) {
     lines.push('      if the post-check fails:');
     p.onFailure.forEach((s) => lines.push(line(s, '↩')));
+  }
+  if (p.onStop?.length) {
+    lines.push('      if it stops after the switchover, before anything is installed:');
+    p.onStop.forEach((s) => lines.push(line(s, '↩')));
   }
   return [head, ...lines].join('\n');
 }

@@ -5,7 +5,7 @@
 import type { Facts, StepSpec, UpgradeSequence } from '../drivers/contract.js';
 import { Stop, type FlowResult } from './outcomes.js';
 import { recordFacts } from './planning.js';
-import { stepDone, type JournalView } from './reconcile.js';
+import { journalView, stepDone, type JournalView } from './reconcile.js';
 import { lastDone } from './sequence-run.js';
 import { PostcheckFailed, runStep, type Execution } from './step-run.js';
 import { isA, messageOf } from '../common/errors.js';
@@ -73,6 +73,26 @@ async function rollBack(x: Execution, seq: UpgradeSequence, v: JournalView, fail
   }
   await dr.step('rolled-back', async () => ({ message: `rolled back to ${x.plan.previousVersion}` }));
   return { status: 'rolled-back', reason: 'rolled-back', message: `${why}; rolled back to ${x.plan.previousVersion}` };
+}
+
+/**
+ * Stopped after its switchover and before anything was installed (a refused or held reload, a
+ * stop, a failed install that changed nothing): the platform's restore steps bring the device
+ * back into service — a PAN-OS member suspended for its upgrade would otherwise stay out of the
+ * pair, leaving it without a standby.
+ */
+export async function restoreAfterStop(x: Execution, seq: UpgradeSequence, stop: Stop): Promise<never> {
+  const v = journalView(x.dr);
+  const switched = seq.steps.some((s) => s.kind === 'switchover' && stepDone(v, s.id));
+  const installed = seq.steps.some((s) => s.kind === 'activate' && stepDone(v, s.id));
+  // A device that needs a person (it reloaded unasked, say) is left as it is for them.
+  if (!seq.restore?.length || !switched || installed || stop.status === 'needs-attention') throw stop;
+  try {
+    for (const spec of seq.restore) await runStep(x, spec);
+  } catch (err) {
+    throw new Stop('needs-attention', 'device-error', `${stop.message}; then bringing ${x.dr.hostname} back into service after its switchover failed: ${messageOf(err)}`);
+  }
+  throw new Stop(stop.status, stop.reason, `${stop.message}; nothing was installed and ${x.dr.hostname} is back in service after its switchover`);
 }
 
 /** "the auto-abort timer reloads it back to 17.6.5 at 04:12 (in 1h58m)" */

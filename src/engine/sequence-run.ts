@@ -5,7 +5,7 @@ import type { StepSpec, UpgradeSequence } from '../drivers/contract.js';
 import type { Diff } from './checks.js';
 import { Stop, type FlowResult } from './outcomes.js';
 import { journalView, stepDone, type JournalView } from './reconcile.js';
-import { observeFailedActivation, rollBack } from './safe-end.js';
+import { observeFailedActivation, restoreAfterStop, rollBack } from './safe-end.js';
 import { PostcheckFailed, runStep, type Execution } from './step-run.js';
 import { isA, messageOf } from '../common/errors.js';
 
@@ -23,6 +23,15 @@ export function lastDone(specs: StepSpec[], v: JournalView): StepSpec | null {
  * last disruptive one done, skipping what the journal shows as done.
  */
 export async function runSequence(x: Execution, seq: UpgradeSequence, v: JournalView, opts: { resume: boolean; cleanup: boolean }): Promise<FlowResult> {
+  try {
+    return await runSteps(x, seq, v, opts);
+  } catch (err) {
+    if (isA(err, Stop)) return restoreAfterStop(x, seq, err);
+    throw err;
+  }
+}
+
+async function runSteps(x: Execution, seq: UpgradeSequence, v: JournalView, opts: { resume: boolean; cleanup: boolean }): Promise<FlowResult> {
   const { dr } = x;
   const command = x.upTo;
   if (opts.resume && lastDone(seq.onFailure, v)) return rollBack(x, seq, v, null);

@@ -11,9 +11,6 @@ import { Stop, type Reason } from './outcomes.js';
 import { endsDevice } from './status.js';
 import { isA, messageOf } from '../common/errors.js';
 
-/** Steps that change what a device runs: once one started, the device is brought to an end state whatever else happens. */
-const DISRUPTING = new Set(['activate', 'rollback']);
-
 export interface StepOptions<T> {
   detail?: unknown;
   disruptive?: boolean;
@@ -22,7 +19,7 @@ export interface StepOptions<T> {
 
 export class DeviceRun {
   /**
-   * Set once the device was disrupted (activated or rolled back): from then on
+   * Set once the device was disrupted (switched over, activated or rolled back): from then on
    * neither a stop, nor the breaker, nor a closing window keeps it from
    * reaching an end state — its remaining steps and gates go on.
    */
@@ -70,7 +67,8 @@ export class DeviceRun {
       if (this.ctx.stopReason) throw new Stop('pending', 'stopped', `stopped before ${name} (${this.ctx.stopReason}); the next run resumes`);
       if (this.ctx.isCancelled(this.hostname)) throw new Stop('cancelled', 'cancelled', `cancelled by the operator before ${name}`);
     }
-    if (DISRUPTING.has(name.split(' ')[0])) this.finishing = true;
+    // Once a disruptive step (switchover, activation, rollback) starts, the device is brought to an end whatever else happens.
+    if (disruptive) this.finishing = true;
     const { attempts, baseMs } = this.ctx.options.retry;
     const tries = disruptive ? 1 : Math.max(1, attempts);
     this.status('running', name, null, null);

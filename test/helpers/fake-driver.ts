@@ -17,6 +17,10 @@ export class FakeDevice {
   comesBackOn: string | null = null;
   neverReturns = false;
   uncommitted = false;
+  /** The active member of a pair: it hands its traffic over (a switchover) before its reload. */
+  pairActive = false;
+  /** Handed over and out of service (until a commit or restore brings it back). */
+  suspended = false;
   routes = 100;
   /** Routes after the next reboot (a regression when lower). */
   routesAfterReboot: number | null = null;
@@ -64,13 +68,19 @@ export const fakeRules: PlatformRules = {
   factsCommands: ['fake facts'],
   plan: (f, want) => ({ kind: 'install', image: want.image, targetVersion: want.targetVersion, filesystem: 'flash:', previousBoot: [], previousVersion: f.version, stack: false }),
   precheck: () => [{ name: 'fake', ok: true, detail: 'always ready' }],
-  sequence: (plan) => ({
-    steps: [step('backup', { phase: 'stage' }), step('stage', { phase: 'stage' }), step('verify', { phase: 'stage' }), step('snapshot'), step('activate', { gate: 'reload', disruptive: true }), step('wait'), step('postcheck'), step('commit')],
-    onFailure: [step('rollback', { gate: 'rollback', disruptive: true }), step('wait', { id: 'wait-rollback', version: plan.previousVersion })],
-  }),
+  sequence: (plan, f) => {
+    // An active pair member (as PAN-OS's) switches over first; stopped before its reload, it is brought back.
+    const pair = f.pairRole === 'active' || f.pairRole === 'suspended';
+    const switchover = pair ? [step('switchover', { gate: 'switchover', disruptive: true })] : [];
+    return {
+      steps: [step('backup', { phase: 'stage' }), step('stage', { phase: 'stage' }), step('verify', { phase: 'stage' }), step('snapshot'), ...switchover, step('activate', { gate: 'reload', disruptive: true }), step('wait'), step('postcheck'), step('commit')],
+      onFailure: [step('rollback', { gate: 'rollback', disruptive: true }), step('wait', { id: 'wait-rollback', version: plan.previousVersion })],
+      restore: pair ? [step('commit', { id: 'restore' })] : undefined,
+    };
+  },
   commandsFor: (kind) => [`fake ${kind}`],
   gateImpact: (spec) => ({ impact: `fake ${spec.kind}`, blastRadius: [], rollback: null }),
-  stepHappened: (kind, f, plan, target) => f.version === (kind === 'rollback' ? plan?.previousVersion : target),
+  stepHappened: (kind, f, plan, target) => (kind === 'switchover' ? f.pairRole === 'suspended' : f.version === (kind === 'rollback' ? plan?.previousVersion : target)),
   summarize: (f) => ({ model: f.model, serial: f.serial, version: f.version, mode: null, redundancy: 'standalone', storage: null, cpu: null, notes: [] }),
 };
 
@@ -99,7 +109,7 @@ export class FakeDriver implements Driver {
     const d = this.device;
     const f: IosxeFacts = {
       platform: 'iosxe', hostname: d.hostname, model: 'FAKE-1', serial: 'FAKE0001', version: d.version, uptimeSeconds: Math.round((Date.now() - d.bootedAt) / 1000),
-      lastReloadReason: null, pairRole: null, uncommitted: d.uncommitted ? { detail: 'an activated, uncommitted install', autoAbort: 'time before rollback - 01:58:00', abortsAt: new Date(Date.now() + 7_080_000).toISOString() } : null, collectedAt: new Date().toISOString(),
+      lastReloadReason: null, pairRole: d.pairActive ? (d.suspended ? 'suspended' : 'active') : null, uncommitted: d.uncommitted ? { detail: 'an activated, uncommitted install', autoAbort: 'time before rollback - 01:58:00', abortsAt: new Date(Date.now() + 7_080_000).toISOString() } : null, collectedAt: new Date().toISOString(),
       image: 'flash:packages.conf', bootMode: 'install', filesystem: 'flash:', flashTotal: 1e9, flashFree: 5e8, files: [], redundancy: { kind: 'none', operatingMode: null, peerState: null, members: [] },
       install: null, bootVariable: ['flash:packages.conf'], manualBoot: false, configRegister: null, configSaved: true, cpu5min: 5, pagingOff: true,
     };
@@ -142,6 +152,7 @@ export class FakeDriver implements Driver {
 
   async switchover(): Promise<StepResult<{ reloads: boolean }>> {
     await this.touch('switchover');
+    this.device.suspended = true;
     return result('switched over', ['fake switchover'], { reloads: false });
   }
 
@@ -163,6 +174,7 @@ export class FakeDriver implements Driver {
   async commit(): Promise<StepResult> {
     await this.touch('commit');
     this.device.uncommitted = false;
+    this.device.suspended = false;
     return result('committed', ['fake commit']);
   }
 

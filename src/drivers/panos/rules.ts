@@ -89,7 +89,9 @@ export function sequence(plan: ActivationPlan, f: PanosFacts): UpgradeSequence {
     step('wait', { id: 'wait-rollback', version: plan.previousVersion, commands: commandsFor('wait', plan), note: `until ${plan.previousVersion} answers again` }),
   ];
   if (f.ha) onFailure.push(step('commit', { id: 'commit-rollback', note: 'HA functional again after the rollback, then the pair verified' }));
-  return { steps, onFailure };
+  const switches = steps.some((s) => s.kind === 'switchover');
+  const restore = switches ? [step('commit', { id: 'restore', note: 'HA functional again (nothing was installed), then the pair verified' })] : undefined;
+  return { steps, onFailure, restore };
 }
 
 function limitText(ms: number): string {
