@@ -105,26 +105,30 @@ export function abortText(u: NonNullable<Facts['uncommitted']>, previous: string
 }
 
 /**
- * The rollback was not approved. A device left activated and uncommitted will undo the upgrade
- * by itself when its timer runs out, perhaps outside the window: when the operator refused the
- * rollback, they choose now — commit the new version for good, or leave it to the timer.
+ * The rollback was not approved: the device stays on the new version, which failed its
+ * post-checks. Left uncommitted, it undoes the upgrade by itself when its timer runs out,
+ * perhaps outside the window; left suspended (an HA member), its pair has no standby. When the
+ * operator refused the rollback, they choose now: keep the new version for good (commit: make
+ * it whole), or leave it as it is.
  */
 async function notRolledBack(x: Execution, why: string, stop: Stop): Promise<never> {
   const { dr, driver, plan } = x;
   const u = x.facts.uncommitted;
-  if (!u) throw new Stop(stop.status, stop.reason, `${why}; ${stop.message}`);
-  const timer = abortText(u, plan.previousVersion);
-  if (stop.reason === 'gate-held') throw new Stop(stop.status, 'uncommitted', `${why}; ${stop.message}; left uncommitted: ${timer}`);
+  const suspended = x.facts.pairRole === 'suspended';
+  if (!u && !suspended) throw new Stop(stop.status, stop.reason, `${why}; ${stop.message}`);
+  const state = u ? `uncommitted: ${abortText(u, plan.previousVersion)}` : 'suspended: its HA peer carries the traffic, with no standby';
+  const left = `left ${state}`;
+  if (stop.reason === 'gate-held') throw new Stop(stop.status, u ? 'uncommitted' : 'gate-held', `${why}; ${stop.message}; ${left}`);
   const commands = driver.rules.commandsFor('commit', plan);
   const gate = {
     id: `${dr.hostname}:commit-kept:${Date.now()}`, hostname: dr.hostname, kind: 'commit' as const, step: 'commit-kept', commands,
-    impact: `keeps ${plan.targetVersion} for good, although it failed its post-checks; refusing leaves it uncommitted: ${timer}`,
+    impact: `keeps ${plan.targetVersion} for good, although it failed its post-checks${suspended ? ' (HA made functional again)' : ''}; refusing leaves it ${state}`,
     blastRadius: [], rollback: null,
   };
   const d = await dr.gate(gate);
   if (d.decision !== 'approved') {
-    throw new Stop('needs-attention', 'uncommitted', `${why}; ${stop.message}; left uncommitted: ${timer}`);
+    throw new Stop('needs-attention', u ? 'uncommitted' : 'gate-refused', `${why}; ${stop.message}; ${left}`);
   }
   await dr.step('commit-kept', () => driver.commit(plan));
-  throw new Stop('needs-attention', 'gate-refused', `${why}; rollback refused; ${plan.targetVersion} committed at ${d.by}'s request`);
+  throw new Stop('needs-attention', 'gate-refused', `${why}; rollback refused; ${plan.targetVersion} ${u ? 'committed' : 'kept, HA functional again,'} at ${d.by}'s request`);
 }

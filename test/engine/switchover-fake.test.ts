@@ -90,4 +90,35 @@ describe('engine on fake devices: after a switchover', () => {
     expect(r.device('fw').count('activate')).toBe(1);
     expect(r.state('fw')).toMatchObject({ status: 'upgraded' });
   });
+
+  async function refuseRollback(then: 'approved' | 'refused') {
+    const r = pairMember();
+    r.device('fw').routesAfterReboot = 50;
+    const approver = new QueueApprover(new PolicyApprover(false, ['switchover', 'reload']));
+    const { done } = r.start('run', { approver });
+    await until(() => approver.pending().some((p) => p.gate.kind === 'rollback'));
+    approver.answer(approver.pending()[0].gate.id, 'refused');
+    await until(() => approver.pending().some((p) => p.gate.kind === 'commit'));
+    const gate = approver.pending()[0].gate;
+    expect(gate.impact).toBe('keeps 17.9.5 for good, although it failed its post-checks (HA made functional again); refusing leaves it suspended: its HA peer carries the traffic, with no standby');
+    approver.answer(gate.id, then);
+    await done;
+    return r;
+  }
+
+  it('a refused rollback of a suspended member asks once more: kept, it is made whole again', async () => {
+    const r = await refuseRollback('approved');
+    expect(r.device('fw').suspended).toBe(false);
+    expect(r.device('fw').version).toBe('17.9.5');
+    expect(r.state('fw')).toMatchObject({ status: 'needs-attention', reason: 'gate-refused' });
+    expect(r.state('fw').message).toMatch(/rollback refused; 17\.9\.5 kept, HA functional again, at .*'s request$/);
+  });
+
+  it('or left suspended, and the status says so', async () => {
+    const r = await refuseRollback('refused');
+    expect(r.device('fw').suspended).toBe(true);
+    expect(r.device('fw').count('rollback')).toBe(0);
+    expect(r.state('fw')).toMatchObject({ status: 'needs-attention', reason: 'gate-refused' });
+    expect(r.state('fw').message).toMatch(/left suspended: its HA peer carries the traffic, with no standby$/);
+  });
 });

@@ -143,7 +143,8 @@ export class FakeDriver implements Driver {
   async activate(plan: ActivationPlan): Promise<StepResult<{ reloads: boolean }>> {
     await this.touch('activate');
     this.device.reboot(plan.targetVersion);
-    this.device.uncommitted = true;
+    // A pair member is like a PAN-OS firewall: an install has no commit step of its own.
+    this.device.uncommitted = !this.device.pairActive;
     const late = this.device.activateThenFail;
     this.device.activateThenFail = null;
     if (late) throw late;
