@@ -32,7 +32,6 @@ export class PostcheckFailed extends Error {
   }
 }
 
-const EMPTY: Snapshot = { routes: null, routesBySource: {}, arp: null, bgp: [], ospf: [], interfaces: [], sessions: null, takenAt: '' };
 
 async function approve(x: Execution, spec: StepSpec): Promise<void> {
   if (!spec.gate) return;
@@ -94,8 +93,13 @@ export async function runStep(x: Execution, spec: StepSpec): Promise<void> {
       await dr.step(spec.id, () => driver.verify(x.plan, spec.version));
       return;
     case 'snapshot': {
-      const pre = await dr.step(spec.id, () => driver.snapshot(), { message: (s) => describeSnapshot(s) });
-      ctx.store.saveSnapshot(dr.hostname, 'pre', target, ctx.runId, pre);
+      // Saved inside the step: the journal says "done" only once the snapshot is stored, so a crash
+      // in between takes a new one instead of leaving the post-check nothing to compare with.
+      await dr.step(spec.id, async () => {
+        const pre = await driver.snapshot();
+        ctx.store.saveSnapshot(dr.hostname, 'pre', target, ctx.runId, pre);
+        return pre;
+      }, { message: (s) => describeSnapshot(s) });
       return;
     }
     case 'switchover':
@@ -137,7 +141,10 @@ export async function compareWithPre(x: Execution): Promise<Diff> {
   const pre = ctx.store.latestSnapshot<Snapshot>(dr.hostname, 'pre', dr.target);
   const post = await driver.snapshot('postcheck');
   ctx.store.saveSnapshot(dr.hostname, 'post', dr.target, ctx.runId, post);
-  const d = diffSnapshots(pre ?? EMPTY, post, { routePercent: s.routeMarginPercent, arpPercent: s.arpMarginPercent, sessionPercent: s.sessionMarginPercent });
+  // Nothing to compare with is not a pass: the upgrade is not committed on no evidence.
+  const d = pre
+    ? diffSnapshots(pre, post, { routePercent: s.routeMarginPercent, arpPercent: s.arpMarginPercent, sessionPercent: s.sessionMarginPercent })
+    : { ok: false, summary: 'not compared: no snapshot from before the upgrade', items: [{ name: 'snapshot', pre: '–', post: '✓', ok: false, detail: 'none from before the upgrade to compare with' }] };
   ctx.bus.emit({ type: 'diff', hostname: dr.hostname, diff: d });
   dr.patch({ postcheck: d.summary });
   return d;

@@ -12,15 +12,19 @@ afterEach(() => rig?.close());
 
 const PLAN: ActivationPlan = { kind: 'install', image: null, targetVersion: '17.9.5', filesystem: 'flash:', previousBoot: [], previousVersion: '17.6.5', stack: false };
 
-/** What a crash leaves: the step journaled as started, never ended. */
+const PRE = { routes: 100, routesBySource: {}, arp: 10, bgp: [], ospf: [], interfaces: [], sessions: null, takenAt: new Date().toISOString() };
+
+/** What a crash leaves: the step journaled as started, never ended (after the run's pre-upgrade snapshot). */
 function openStep(r: EngineRig, hostname: string, step: string, startedAgoMs = 0): void {
   const runId = r.store.startRun('run', 'tester', {});
+  r.store.saveSnapshot(hostname, 'pre', '17.9.5', runId, PRE);
   const id = r.store.beginStep({ runId, hostname, step, key: `${hostname}:${step}:17.9.5`, targetVersion: '17.9.5', disruptive: true, detail: { plan: PLAN } });
   if (startedAgoMs) r.store.db.prepare('UPDATE journal SET started_at = ? WHERE id = ?').run(new Date(Date.now() - startedAgoMs).toISOString(), id);
 }
 
 function doneStep(r: EngineRig, hostname: string, step: string, outcome: 'ok' | 'failed' = 'ok', disruptive = false): void {
   const runId = r.store.startRun('run', 'tester', {});
+  if (step === 'activate') r.store.saveSnapshot(hostname, 'pre', '17.9.5', runId, PRE);
   const id = r.store.beginStep({ runId, hostname, step, key: `${hostname}:${step}:17.9.5`, targetVersion: '17.9.5', disruptive, detail: step === 'activate' ? { plan: PLAN } : undefined });
   r.store.endStep(id, outcome, null);
 }
@@ -164,6 +168,35 @@ describe('engine on fake devices: rollbacks and safe ends', () => {
     expect(out.exitCode).toBe(3);
     expect(rig.state('a')).toMatchObject({ status: 'upgraded' });
     expect(rig.state('b')).toMatchObject({ status: 'pending', reason: 'not-started' });
+  });
+});
+
+describe('engine on fake devices: the post-check', () => {
+  it('with no snapshot from before the upgrade to compare with, fails instead of passing: the rollback gate, not a commit', async () => {
+    rig = engineRig([fakeRow('a')]);
+    const release = rig.device('a').hold('activate');
+    const done = rig.run('run');
+    await until(() => rig.device('a').count('activate') === 1);
+    rig.store.db.prepare("DELETE FROM snapshots WHERE hostname = 'a' AND phase = 'pre'").run();
+    release();
+    await done;
+    expect(rig.device('a').count('commit')).toBe(0);
+    expect(rig.device('a').count('rollback')).toBe(1);
+    expect(rig.state('a')).toMatchObject({ status: 'rolled-back' });
+    expect(rig.state('a').message).toMatch(/^post-check failed: snapshot none from before the upgrade to compare with; rolled back to 17\.6\.5$/);
+  });
+
+  it('journals the snapshot step done only once the snapshot is stored', async () => {
+    rig = engineRig([fakeRow('a')]);
+    const release = rig.device('a').hold('activate');
+    const done = rig.run('run');
+    await until(() => rig.device('a').count('activate') === 1);
+    const pre = rig.store.db.prepare("SELECT taken_at FROM snapshots WHERE hostname = 'a' AND phase = 'pre'").get() as { taken_at: string };
+    const step = rig.store.journal('a').find((j) => j.step === 'snapshot')!;
+    expect(step.outcome).toBe('ok');
+    expect(Date.parse(pre.taken_at)).toBeLessThanOrEqual(Date.parse(step.ended_at!));
+    release();
+    await done;
   });
 });
 
