@@ -127,9 +127,20 @@ async function runPair(ctx: RunContext, rows: DeviceRow[]): Promise<void> {
     const status = await runDevice(ctx, r, { peer: peerOf(r) });
     if (status !== 'upgraded' && status !== 'already-current') {
       for (const other of order.slice(i + 1)) new DeviceRun(ctx, other).status('held', null, `waits for its HA peer ${r.hostname} (${status})`, 'peer');
+      tellSplit(ctx, r, order.slice(0, i));
       return;
     }
   }
+}
+
+/** A member stopped short while its peer already runs the new release: said on the member and as an error, not only per device. */
+function tellSplit(ctx: RunContext, r: DeviceRow, before: DeviceRow[]): void {
+  const st = ctx.store.state(r.hostname);
+  const ahead = before.map((x) => ctx.store.state(x.hostname)).filter((x) => x?.status === 'upgraded');
+  if (!st || ahead.length === 0 || ahead.every((a) => a!.current_version === st.current_version)) return;
+  const split = `the HA pair runs split versions: ${ahead.map((a) => `${a!.hostname} on ${a!.current_version ?? '?'}`).join(', ')}, ${r.hostname} on ${st.current_version ?? '?'}`;
+  ctx.bus.log('error', split, r.hostname);
+  new DeviceRun(ctx, r).status(st.status, st.step, `${st.message ? `${st.message}; ` : ''}${split}`, st.reason as Reason | null);
 }
 
 export interface RunOutcome { exitCode: 0 | 1 | 3; stopped: string | null; statuses: Map<string, DeviceStatus> }

@@ -305,6 +305,23 @@ describe('engine on fake devices: after a crash (reconcile)', () => {
     expect([rig.device('a').count('activate'), rig.device('b').count('activate')]).toEqual([1, 0]);
   });
 
+  it('an HA pair whose second member stops short while the first runs the new release says the pair runs split versions', async () => {
+    rig = engineRig([fakeRow('a', { haPeer: 'b' }), fakeRow('b', { haPeer: 'a' })]);
+    const approver = new QueueApprover(new PolicyApprover(false, []));
+    const { done } = rig.start('run', { approver });
+    await until(() => approver.pending().some((p) => p.gate.kind === 'reload'));
+    const first = approver.pending()[0].gate.hostname;
+    approver.answer(approver.pending()[0].gate.id, 'approved');
+    await until(() => approver.pending().some((p) => p.gate.kind === 'reload' && p.gate.hostname !== first));
+    approver.answer(approver.pending()[0].gate.id, 'refused');
+    await done;
+    const second = first === 'a' ? 'b' : 'a';
+    expect(rig.state(first).status).toBe('upgraded');
+    expect(rig.state(second)).toMatchObject({ status: 'held', reason: 'gate-refused' });
+    expect(rig.state(second).message).toMatch(new RegExp(`; the HA pair runs split versions: ${first} on 17\\.9\\.5, ${second} on 17\\.6\\.5$`));
+    expect(rig.events.some((e) => e.type === 'log' && e.level === 'error' && /split versions/.test(e.text))).toBe(true);
+  });
+
   it('an upgrade under way is reported held (in-progress) by a check, and finished by the next run', async () => {
     rig = engineRig([fakeRow('a')]);
     doneStep(rig, 'a', 'activate', 'ok', true);
