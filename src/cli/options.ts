@@ -2,7 +2,7 @@
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { GATE_KINDS } from '../engine/gates.js';
+import { GATE_KINDS, POLICY_GATE_KINDS } from '../engine/gates.js';
 import { legacyStateDir, locateState, STATE_DB, workbookPath } from './state-dir.js';
 import { SETTING_DEFS } from '../store/settings.js';
 
@@ -38,8 +38,8 @@ function positiveInt(value: string): number {
 
 function gateKinds(value: string): string[] {
   const kinds = value.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = kinds.filter((k) => !(GATE_KINDS as readonly string[]).includes(k));
-  if (bad.length > 0 || kinds.length === 0) throw new InvalidArgumentError(`must be a comma-separated list of ${GATE_KINDS.join(', ')}`);
+  const bad = kinds.filter((k) => !(POLICY_GATE_KINDS as readonly string[]).includes(k));
+  if (bad.length > 0 || kinds.length === 0) throw new InvalidArgumentError(`must be a comma-separated list of ${POLICY_GATE_KINDS.join(', ')}`);
   return kinds;
 }
 
@@ -60,7 +60,7 @@ function readOptions(): Option[] {
 function writeOptions(): Option[] {
   return [
     new Option('--yes', 'approve every gate'),
-    new Option('--approve <kinds>', `approve only these gate kinds: ${GATE_KINDS.join(',')}`).argParser(gateKinds),
+    new Option('--approve <kinds>', `approve only these gate kinds: ${POLICY_GATE_KINDS.join(',')}`).argParser(gateKinds),
     new Option('--dry-run', 'run checks read-only and print what every later step would send'),
     new Option('--images <dir>', 'image repository served to devices (default: ./images beside the workbook)'),
     new Option('--serve-address <addr>', 'address devices use to reach the built-in image server'),

@@ -12,6 +12,12 @@ import type { DeviceRow } from '../store/types.js';
 export const GATE_KINDS = ['reload', 'switchover', 'rollback', 'cleanup', 'promote', 'commit'] as const;
 export type GateKind = (typeof GATE_KINDS)[number];
 
+/**
+ * What --yes / --approve may answer. Not `commit`: it is asked only after a person refused a
+ * rollback, and keeping a version that failed its post-checks is that person's call, every time.
+ */
+export const POLICY_GATE_KINDS = GATE_KINDS.filter((k) => k !== 'commit');
+
 export interface Gate {
   id: string;
   hostname: string;
@@ -59,6 +65,7 @@ export class PolicyApprover implements Approver {
 
   answer(gate: Gate): GateDecision {
     const at = new Date().toISOString();
+    if (!(POLICY_GATE_KINDS as readonly string[]).includes(gate.kind)) return { decision: 'held', by: osUser(), source: 'asked of a person only', at };
     if (this.yes) return { decision: 'approved', by: osUser(), source: '--yes', at };
     if (this.kinds.includes(gate.kind)) return { decision: 'approved', by: osUser(), source: `--approve ${gate.kind}`, at };
     return { decision: 'held', by: osUser(), source: 'batch (no approval given)', at };

@@ -101,7 +101,9 @@ describe('upshift status and export', () => {
       [['export', '--workbook', workbook], /required option '--out <file>'/],
       [['export', '--workbook', workbook, '--out', workbook], /--out must name a new file/],
       [['run', '--concurrency', '0'], /must be a whole number from 1 to 1000/],
-      [['run', '--approve', 'reboot'], /must be a comma-separated list of reload, switchover, rollback, cleanup/],
+      [['run', '--approve', 'reboot'], /must be a comma-separated list of reload, switchover, rollback, cleanup, promote$/m],
+      // Keeping a version that failed its post-checks is a person's call: no policy answers it.
+      [['run', '--approve', 'reload,commit'], /must be a comma-separated list of reload, switchover, rollback, cleanup, promote$/m],
       [['frobnicate'], /unknown command 'frobnicate'/],
     ];
     for (const [args, message] of cases) {

@@ -121,4 +121,10 @@ describe('engine on fake devices: after a switchover', () => {
     expect(r.state('fw')).toMatchObject({ status: 'needs-attention', reason: 'gate-refused' });
     expect(r.state('fw').message).toMatch(/left suspended: its HA peer carries the traffic, with no standby$/);
   });
+
+  it('--yes never answers the commit gate: refused by a person, the rollback leaves the next question to a person too', async () => {
+    const gate = { id: 'g', hostname: 'fw', kind: 'commit' as const, step: 'commit-kept', commands: [], impact: '', blastRadius: [], rollback: null };
+    expect(new PolicyApprover(true).answer(gate)).toMatchObject({ decision: 'held', source: 'asked of a person only' });
+    expect(new PolicyApprover(true).answer({ ...gate, kind: 'reload' })).toMatchObject({ decision: 'approved', source: '--yes' });
+  });
 });
