@@ -77,10 +77,12 @@ function commitWaitsForPromotion(x: Execution): boolean {
   const key = dr.hostname.toLowerCase();
   if (!dr.ctx.commitHeld.has(key) || !x.facts.uncommitted) return false;
   const at = x.facts.uncommitted.abortsAt;
-  const left = at ? Date.parse(at) - Date.now() : null;
+  const left = at ? Date.parse(at) - Date.now() : NaN;
   const needed = dr.ctx.settings.monitorAfterCanaryMs + 10 * 60_000;
-  if (left !== null && left < needed) {
-    dr.ctx.bus.log('info', `committing now: the auto-abort timer (${x.facts.uncommitted.autoAbort}) would fire before the canary monitoring ends`, dr.hostname);
+  // Unknown (the device's timer could not be read) counts as too soon: the canary must not reload itself back mid-monitoring.
+  if (!(left >= needed)) {
+    const why = Number.isNaN(left) ? 'when the auto-abort timer fires could not be read' : `the auto-abort timer (${x.facts.uncommitted.autoAbort}) would fire before the canary monitoring ends`;
+    dr.ctx.bus.log('info', `committing now: ${why}`, dr.hostname);
     return false;
   }
   dr.ctx.commitHeld.set(key, true);

@@ -33,12 +33,13 @@ describe('canary promotion (promote = manual)', () => {
     expect(gate.impact).toBe('the rest of the run starts: 2 devices in 1 wave');
     expect(gate.blastRadius[0]).toMatch(/^a: upgraded \(routes 100 → 100 ✓/);
     expect(rig.state('a').status).toBe('upgraded');
-    // Held: the other devices have not even been looked at.
-    await new Promise((r) => setTimeout(r, 100));
+    // Held: the other devices have not even been looked at, and are looked at only after the approval.
     expect(rest(rig)).toEqual([0, 0]);
+    const approvedAt = new Date().toISOString();
     approver.answer(gate.id, 'approved');
     const out = await done;
     expect(out.exitCode).toBe(0);
+    for (const h of ['b', 'c']) expect(rig.store.journal(h)[0].started_at >= approvedAt, h).toBe(true);
     expect(['b', 'c'].map((h) => rig.state(h).status)).toEqual(['upgraded', 'upgraded']);
     expect(rig.store.auditRows().filter((r) => r.step === 'approval: promote')).toMatchObject([{ device: CANARY_LABEL, outcome: 'approved' }]);
   });
@@ -89,6 +90,16 @@ describe('canary monitoring (monitor_after_canary)', () => {
     const monitorEnd = rig.store.journal('a').find((j) => j.step === 'monitor')!.ended_at!;
     expect(rig.store.journal('b')[0].started_at >= monitorEnd).toBe(true);
     expect(Date.parse(monitorEnd) - Date.parse(rig.store.journal('a').find((j) => j.step === 'monitor')!.started_at)).toBeGreaterThanOrEqual(140);
+  });
+
+  it('commits the canary at once when the time its auto-abort timer fires cannot be read (it must not reload itself back mid-monitoring)', async () => {
+    rig = engineRig(three(), { ...waves, monitorAfterCanaryMs: 150 });
+    rig.device('a').abortTimeReadable = false;
+    expect((await rig.run('run')).exitCode).toBe(0);
+    const steps = rig.steps('a');
+    expect(steps.indexOf('commit:ok')).toBeGreaterThan(-1);
+    expect(steps.indexOf('commit:ok')).toBeLessThan(steps.indexOf('monitor:ok'));
+    expect(rig.events.some((e) => e.type === 'log' && e.text === 'committing now: when the auto-abort timer fires could not be read')).toBe(true);
   });
 
   it('a canary that regresses while monitored is rolled back through its rollback gate, and the rest is not promoted', async () => {

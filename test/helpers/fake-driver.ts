@@ -17,6 +17,8 @@ export class FakeDevice {
   comesBackOn: string | null = null;
   neverReturns = false;
   uncommitted = false;
+  /** Whether the device says when its auto-abort timer fires (facts' abortsAt). */
+  abortTimeReadable = true;
   /** The active member of a pair: it hands its traffic over (a switchover) before its reload. */
   pairActive = false;
   /** Handed over and out of service (until a commit or restore brings it back). */
@@ -109,7 +111,7 @@ export class FakeDriver implements Driver {
     const d = this.device;
     const f: IosxeFacts = {
       platform: 'iosxe', hostname: d.hostname, model: 'FAKE-1', serial: 'FAKE0001', version: d.version, uptimeSeconds: Math.round((Date.now() - d.bootedAt) / 1000),
-      lastReloadReason: null, pairRole: d.pairActive ? (d.suspended ? 'suspended' : 'active') : null, uncommitted: d.uncommitted ? { detail: 'an activated, uncommitted install', autoAbort: 'time before rollback - 01:58:00', abortsAt: new Date(Date.now() + 7_080_000).toISOString() } : null, collectedAt: new Date().toISOString(),
+      lastReloadReason: null, pairRole: d.pairActive ? (d.suspended ? 'suspended' : 'active') : null, uncommitted: d.uncommitted ? { detail: 'an activated, uncommitted install', autoAbort: 'time before rollback - 01:58:00', abortsAt: d.abortTimeReadable ? new Date(Date.now() + 7_080_000).toISOString() : null } : null, collectedAt: new Date().toISOString(),
       image: 'flash:packages.conf', bootMode: 'install', filesystem: 'flash:', flashTotal: 1e9, flashFree: 5e8, files: [], redundancy: { kind: 'none', operatingMode: null, peerState: null, members: [] },
       install: null, bootVariable: ['flash:packages.conf'], manualBoot: false, configRegister: null, configSaved: true, cpu5min: 5, pagingOff: true,
     };
