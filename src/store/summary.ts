@@ -77,7 +77,8 @@ function latestSnapshots(db: DB): Map<string, { pre?: StoredSnapshot; post?: Sto
   return out;
 }
 
-const LEFT_BEHIND = ['failed', 'rolled-back', 'needs-attention', 'blocked', 'held', 'cancelled', 'pending'];
+/** Where a run takes a device; every other status (a new one too) is listed as left behind — a device killed mid-upgrade (running) included. */
+const WHERE_RUNS_TAKE_IT = ['upgraded', 'already-current', 'skipped', 'ready', 'staged'];
 
 export interface SummaryOptions { workbook: string; now?: Date }
 
@@ -142,7 +143,7 @@ export function changeSummary(store: StateStore, opts: SummaryOptions): string {
   else out.push(...table(['device', 'item', 'before', 'after', 'change', 'post-check'], moved), '');
 
   out.push('## Failures, rollbacks and devices left behind', '');
-  const behind = states.filter((s) => LEFT_BEHIND.includes(s.status));
+  const behind = states.filter((s) => !WHERE_RUNS_TAKE_IT.includes(s.status));
   if (behind.length === 0) out.push('None: every device ended where the runs took it.', '');
   for (const s of behind) out.push(`- **${s.hostname}** ${s.status}${s.step ? ` at \`${s.step}\`` : ''}${s.reason ? ` (reason \`${s.reason}\`)` : ''}: ${cell(s.message, 500)}`);
   if (behind.length) out.push('');

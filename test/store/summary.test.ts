@@ -47,6 +47,13 @@ describe('change summary', () => {
     expect(md).toMatch(/\| activate \| 2 \| [\d.]+s \| [\d.]+s \|/);
   });
 
+  it('lists a device upshift was killed in the middle of (still running) among those left behind', async () => {
+    rig = await recordedRun();
+    rig.store.db.prepare("UPDATE device_state SET status = 'running', step = 'wait', reason = NULL, message = 'waiting for it to come back' WHERE hostname = 'ok-1'").run();
+    const md = changeSummary(rig.store, { workbook: 'fleet.xlsx' });
+    expect(md).toMatch(/- \*\*ok-1\*\* running at `wait`: waiting for it to come back/);
+  });
+
   it('says so plainly when nothing ran yet', async () => {
     rig = engineRig([fakeRow('a')]);
     const md = changeSummary(rig.store, { workbook: 'fleet.xlsx' });
