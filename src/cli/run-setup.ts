@@ -135,9 +135,10 @@ export async function beginRun(state: StateSession, opts: CommonOptions, command
   const unrecord = bus.on(recorder);
   const s = v.inventory.settings;
   let imageServer: ImageServer | null = null;
-  const iosxe = selected.filter((d) => d.platform === 'iosxe');
-  if (command !== 'check' && !opts.dryRun && s.transfer === 'http' && iosxe.length > 0) {
-    const files = new Map(v.inventory.images.filter((i) => iosxe.some((d) => d.image === i.file)).map((i) => [i.file, join(v.paths.images, i.file)] as [string, string]).filter(([, p]) => existsSync(p)));
+  // Devices whose row names an image pull it from upshift (the others download their software themselves).
+  const pulling = selected.filter((d) => d.image);
+  if (command !== 'check' && !opts.dryRun && s.transfer === 'http' && pulling.length > 0) {
+    const files = new Map(v.inventory.images.filter((i) => pulling.some((d) => d.image === i.file)).map((i) => [i.file, join(v.paths.images, i.file)] as [string, string]).filter(([, p]) => existsSync(p)));
     imageServer = new ImageServer({ files, listen: opts.serveAddress ?? '0.0.0.0', onTransfer: (t) => {
       bus.emit({ type: 'progress', hostname: t.device, step: 'stage', done: t.sent, total: t.total, rate: t.elapsedMs > 0 ? (t.sent / t.elapsedMs) * 1000 : undefined });
       if (t.done) bus.log('info', `image server: ${t.file} ${t.ok ? 'sent' : 'interrupted after'} ${(t.sent / 1e6).toFixed(1)} MB in ${(t.elapsedMs / 1000).toFixed(1)} s (${(t.sent / Math.max(1, t.elapsedMs) / 1000).toFixed(1)} MB/s)`, t.device);
