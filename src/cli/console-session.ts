@@ -4,7 +4,7 @@
 import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Facts } from '../drivers/contract.js';
-import { summarizeFacts } from '../drivers/registry.js';
+import { accessOf, summarizeFacts } from '../drivers/registry.js';
 import { PolicyApprover, QueueApprover } from '../engine/gates.js';
 import { runFleet, type RunOutcome } from '../engine/runner.js';
 import type { RunCommand } from '../engine/context.js';
@@ -39,7 +39,7 @@ export class ConsoleSession implements ConsoleController {
     this.model = new FleetModel(v.selected.map((row) => {
       const s = store.state(row.hostname);
       const facts = store.latestFacts<Facts>(row.hostname)?.facts;
-      return { row, status: s?.status, step: s?.step, message: s?.message, reason: s?.reason, readiness: s?.readiness ? { text: s.readiness, at: Date.parse(s.updated_at) } : null, current: s?.current_version, summary: facts ? summaryOf(facts) : null };
+      return { row, port: accessOf(row.platform).port, status: s?.status, step: s?.step, message: s?.message, reason: s?.reason, readiness: s?.readiness ? { text: s.readiness, at: Date.parse(s.updated_at) } : null, current: s?.current_version, summary: facts ? summaryOf(facts) : null };
     }));
     // Until the check has run, readiness is not known: nothing can be started.
     this.model.run.phase = this.credentials ? 'checking' : 'credentials';

@@ -71,7 +71,7 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
   const handle = (input: string, key: Key) => {
     const cur = uiRef.current;
     const fresh = select(model, cur);
-    const scope = cur.scope;
+    const scope = model.run.phase === 'credentials' ? 'credentials' : cur.scope;
     // Ink hands fast typing over as one chunk: a burst of one navigation key (a held j) moves that many rows.
     if ((scope === 'main' || scope === 'details') && input.length > 1 && /^([jk])\1+$/.test(input)) {
       for (const c of input) handle(c, key);
@@ -79,7 +79,6 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
     }
     const b = lookup(scope, input, key);
     if (!b) return;
-    if (model.run.phase === 'credentials' && !b.always) return;
     // A key held down when a dialog opens must not answer it: early keys and bursts are ignored, and the operator told so.
     if ((scope === 'gate' || scope === 'approveAll') && cur.dialog && !b.always) {
       const early = clock() - cur.dialog.openedAt < guardMs;
@@ -98,7 +97,7 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
 
   const head = headerLines(model, info, now, size.columns);
   let dialog: DialogView | null = null;
-  if (ui.scope === 'gate' && dialogGate) dialog = gateDialog(dialogGate, model.device(dialogGate.hostname), now - (ui.dialog?.openedAt ?? 0) < guardMs);
+  if (ui.scope === 'gate' && dialogGate) dialog = gateDialog(dialogGate, model.device(dialogGate.hostname), now - (ui.dialog?.openedAt ?? 0) < guardMs, now);
   else if (ui.scope === 'approveAll' && ui.dialog?.type === 'all') dialog = approveAllDialog(ui.dialog.kind, ui.dialog.ids.map((id) => model.gates.get(id)).filter((g) => !!g), ui.dialog.typed);
   else if (ui.scope === 'quit') dialog = quitDialog(model.inFlight(), gates.length, gates.filter((g) => g.kind === 'rollback' || g.kind === 'commit').map((g) => g.hostname));
   // Long commands and impacts wrap under their label instead of being cut at the edge.
@@ -116,7 +115,7 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
 
   let body: React.ReactNode;
   if (model.run.phase === 'credentials') {
-    body = <CredentialsPrompt names={info.credentialNames} onDone={(login) => controller.provideCredentials(login)} />;
+    body = <CredentialsPrompt names={info.credentialNames} form={ui.login} state={keyState} />;
   } else if (ui.scope === 'help') {
     body = <Panel title={[seg('Keys', 'accent', { bold: true }), seg(' (Esc closes)', 'muted')]} w={L.width} rows={L.body - 2} lines={helpLines(keyState, L.width)} focused />;
   } else if (ui.scope === 'details' || (ui.back === 'details' && ui.scope === 'filter')) {
@@ -139,7 +138,7 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
       <Header lines={head} />
       {body}
       <FlashLine model={model} w={L.width} now={now} />
-      <HintBar scope={ui.scope} state={keyState} w={L.width} />
+      <HintBar scope={model.run.phase === 'credentials' ? 'credentials' : ui.scope} state={keyState} w={L.width} />
     </Box>
   );
 }

@@ -3,7 +3,7 @@
 // goes through the controller.
 import type { Gate } from '../engine/gates.js';
 import type { ConsoleController } from './controller.js';
-import type { Selection, UiState } from './selection.js';
+import { EMPTY_LOGIN, type LoginForm, type Selection, type UiState } from './selection.js';
 
 export interface ActionContext {
   controller: ConsoleController;
@@ -46,7 +46,7 @@ export const clearFilter: Handler = ({ ui, setUi }) => setUi({ scope: ui.back, f
 export const openHelp: Handler = ({ setUi }) => setUi({ scope: 'help' });
 export const closeHelp: Handler = ({ ui, setUi }) => setUi({ scope: ui.back });
 
-/** Opens the gate dialog of the selected gate: `a` to approve, `x` for a rollback (whose refusal leaves the new version). */
+/** Opens the gate dialog of the selected gate: `a` to approve, `x` on a gate whose refusal needs its dialog. */
 export const openGate: Handler = ({ sel, setUi, clock }) => {
   if (sel.selectedGate) setUi({ scope: 'gate', dialog: { type: 'gate', gateId: sel.selectedGate.id, openedAt: clock() } });
 };
@@ -57,12 +57,23 @@ function answer(c: ActionContext, gate: Gate, decision: 'approved' | 'refused'):
   controller.model.say(`${gate.kind} of ${gate.hostname} ${decision} (recorded with your user name and the time)`, decision === 'approved' ? 'info' : 'warn');
 }
 
-/** `x`: refuses the selected gate; a rollback's refusal needs its dialog (confirmed there by another key). */
+/**
+ * Gates whose refusal is itself a decision about the device, so one stray key must not make it:
+ * a refused rollback leaves the version that failed its post-checks, a refused commit leaves an
+ * uncommitted install whose auto-abort timer reloads the device later. `x` opens their dialog.
+ */
+const REFUSED_IN_DIALOG: Partial<Record<Gate['kind'], string>> = {
+  rollback: 'refusing the rollback keeps the version that failed its post-checks: answer in the dialog',
+  commit: 'refusing the commit lets the auto-abort timer reload the device back later: answer in the dialog',
+};
+
+/** `x`: refuses the selected gate, or opens its dialog when refusing it needs one (answered there by another key). */
 export const refuseSelected: Handler = (c) => {
   const gate = c.sel.selectedGate;
   if (!gate) return;
-  if (gate.kind === 'rollback') {
-    c.controller.model.say('refusing a rollback leaves the device on the version that failed its post-checks: press n in the dialog to refuse it', 'warn');
+  const why = REFUSED_IN_DIALOG[gate.kind];
+  if (why) {
+    c.controller.model.say(why, 'warn');
     return openGate(c, '');
   }
   answer(c, gate, 'refused');
@@ -111,6 +122,18 @@ export const confirmCount: Handler = (c) => {
 export const cancelCount: Handler = (c) => {
   c.controller.model.say('closed: nothing was approved', 'info');
   closeDialog(c);
+};
+
+/** The credentials prompt: Enter moves to the next field; after the last it hands the login over and forgets it. */
+const FIELDS: LoginForm['field'][] = ['username', 'password', 'enable'];
+export const typeLogin: Handler = ({ ui, setUi }, input) => setUi({ login: { ...ui.login, [ui.login.field]: ui.login[ui.login.field] + input } });
+export const eraseLogin: Handler = ({ ui, setUi }) => setUi({ login: { ...ui.login, [ui.login.field]: ui.login[ui.login.field].slice(0, -1) } });
+export const nextLoginField: Handler = ({ ui, setUi, controller }) => {
+  const f = ui.login;
+  if (f.field === 'username' && !f.username.trim()) return setUi({ login: { ...f, problem: 'a username is needed' } });
+  if (f.field !== 'enable') return setUi({ login: { ...f, field: FIELDS[FIELDS.indexOf(f.field) + 1], problem: null } });
+  setUi({ login: EMPTY_LOGIN });
+  controller.provideCredentials({ username: f.username.trim(), password: f.password, enable: f.enable || undefined });
 };
 
 export const relogin: Handler = ({ controller }) => controller.model.say(controller.relogin(), 'info');

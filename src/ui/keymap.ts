@@ -5,17 +5,8 @@ import type { Key } from 'ink';
 import * as act from './actions.js';
 import type { RunPhase } from './model.js';
 
-export type Scope = 'main' | 'details' | 'filter' | 'gate' | 'approveAll' | 'quit' | 'help';
-
-/** The `?` help's sections: their titles and the scopes each shows. */
-export const HELP_SECTIONS: { title: string; scopes: Scope[] }[] = [
-  { title: 'Devices and details', scopes: ['main', 'details'] },
-  { title: 'Filter (/)', scopes: ['filter'] },
-  { title: 'Gate dialog (a, or x on a rollback)', scopes: ['gate'] },
-  { title: 'Approve all (A)', scopes: ['approveAll'] },
-  { title: 'Quit dialog (q)', scopes: ['quit'] },
-  { title: 'Help (?)', scopes: ['help'] },
-];
+/** Where the keys go: `credentials` while the login is asked (no other key works then). */
+export type Scope = 'main' | 'details' | 'filter' | 'gate' | 'approveAll' | 'quit' | 'help' | 'credentials';
 
 /** What decides whether a key is available now. */
 export interface KeyState {
@@ -38,7 +29,7 @@ export interface Binding {
   hint?: string;
   /** Approves device work: a single key never does it, only a dialog (y for one, the typed count for all). */
   dangerous?: boolean;
-  /** Works in every phase, also while the credentials are asked and right after a dialog opens. */
+  /** Works right after a dialog opens, when other keys are still ignored (a key held down). */
   always?: boolean;
   /** Why the key does nothing now, or null when it is available. */
   disabled?(s: KeyState): string | null;
@@ -48,6 +39,7 @@ export interface Binding {
 const ch = (c: string) => (input: string, key: Key) => input === c && !key.ctrl && !key.meta;
 const printable = (input: string, key: Key) => input.length > 0 && !key.ctrl && !key.meta && !key.return && !key.tab && !key.escape && !key.backspace && !key.delete && !/[\x00-\x1f]/.test(input);
 const NAV: Scope[] = ['main', 'details'];
+/** Every scope but the credentials prompt, which has its own way out. */
 const ALL: Scope[] = ['main', 'details', 'filter', 'gate', 'approveAll', 'quit', 'help'];
 const noGate = (s: KeyState) => (s.selectedGate ? null : 'the selected device has no open gate (devices waiting for approval are "held")');
 
@@ -67,7 +59,10 @@ export const KEYMAP: Binding[] = [
     id: 'approveAll', scopes: NAV, keys: 'A', match: ch('A'), description: 'approve every pending gate of the selected kind (asks you to type the count)', hint: 'all', dangerous: true,
     disabled: (s) => (s.pendingGates === 0 ? 'no gate is waiting' : s.selectedGateKind ? null : 'gates of several kinds are waiting: select one of the kind to approve'), run: act.openApproveAll,
   },
-  { id: 'refuse', scopes: NAV, keys: 'x', match: ch('x'), description: 'refuse the selected gate: nothing disruptive happens on that device (a rollback opens its dialog, where n refuses it)', hint: 'refuse', disabled: noGate, run: act.refuseSelected },
+  {
+    id: 'refuse', scopes: NAV, keys: 'x', match: ch('x'), hint: 'refuse', disabled: noGate, run: act.refuseSelected,
+    description: 'refuse the selected gate: its step is not done and the device is held. A rollback or commit gate opens its dialog instead, which says what each answer does: a refused rollback leaves the device on the version that failed its post-checks, a refused commit leaves it to its auto-abort timer, which reloads it back later',
+  },
   {
     id: 'startPause', scopes: NAV, keys: 's', match: ch('s'), description: 'start the upgrade run; pause it (no new step starts); resume', hint: 'start/pause',
     disabled: (s) => (s.phase === 'credentials' ? 'enter the credentials first' : s.phase === 'checking' ? 'the readiness check is still running' : s.phase === 'stopping' ? 'the run is stopping' : null), run: act.startPause,
@@ -88,7 +83,7 @@ export const KEYMAP: Binding[] = [
   { id: 'filterType', scopes: ['filter'], keys: 'text', match: printable, description: 'type the filter', run: act.typeFilter },
 
   { id: 'gateApprove', scopes: ['gate'], keys: 'y', match: ch('y'), description: 'approve this one device', hint: 'approve this device', dangerous: true, run: act.approveInDialog },
-  { id: 'gateRefuse', scopes: ['gate'], keys: 'n', match: ch('n'), description: 'refuse: nothing disruptive happens on this device (for a rollback: it stays on the new version)', hint: 'refuse', run: act.refuseInDialog },
+  { id: 'gateRefuse', scopes: ['gate'], keys: 'n', match: ch('n'), description: 'refuse: nothing is sent to this device now (a refused rollback leaves it on the new version; a refused commit leaves it to its auto-abort timer, which reloads it back later)', hint: 'refuse', run: act.refuseInDialog },
   { id: 'gateClose', scopes: ['gate'], keys: 'Esc/Enter', match: (_i, k) => k.escape || k.return, description: 'cancel: close the dialog, the gate stays open (Enter never approves)', hint: 'cancel', run: act.cancelDialog },
 
   { id: 'countType', scopes: ['approveAll'], keys: '0-9', match: (i, k) => /^[0-9]$/.test(i) && !k.ctrl, description: 'type how many gates you approve', run: act.typeCount },
@@ -100,7 +95,19 @@ export const KEYMAP: Binding[] = [
   { id: 'quitStay', scopes: ['quit'], keys: 'Esc/n', match: (i, k) => k.escape || ch('n')(i, k), description: 'stay', hint: 'stay', run: act.stay },
 
   { id: 'helpClose', scopes: ['help'], keys: 'Esc/?/q', match: (i, k) => k.escape || ch('?')(i, k) || ch('q')(i, k), description: 'close the help', hint: 'close', run: act.closeHelp },
+
+  { id: 'loginNext', scopes: ['credentials'], keys: 'Enter', match: (_i, k) => k.return, description: 'next field; after the last one (the enable secret, Enter if not needed) the readiness check runs with these credentials', hint: 'next field', run: act.nextLoginField },
+  { id: 'loginErase', scopes: ['credentials'], keys: 'Backspace', match: (_i, k) => k.backspace || k.delete, description: 'erase a character', run: act.eraseLogin },
+  { id: 'loginType', scopes: ['credentials'], keys: 'text', match: printable, description: 'type the field (passwords show as *; kept in memory only, for this session)', run: act.typeLogin },
+  { id: 'loginQuit', scopes: ['credentials'], keys: 'Ctrl+C', match: (i, k) => k.ctrl && i === 'c', description: 'quit (nothing is running while the credentials are asked)', hint: 'quit', run: act.quit(true) },
 ];
+
+/** A binding by its id: dialogs and prompts name their keys from it, so they say what the table does. */
+export function binding(id: string): Binding {
+  const b = KEYMAP.find((x) => x.id === id);
+  if (!b) throw new Error(`the key table has no binding "${id}"`);
+  return b;
+}
 
 export function lookup(scope: Scope, input: string, key: Key): Binding | undefined {
   return KEYMAP.find((b) => b.scopes.includes(scope) && b.match(input, key));
@@ -110,3 +117,14 @@ export function lookup(scope: Scope, input: string, key: Key): Binding | undefin
 export function hints(scope: Scope, s: KeyState): { keys: string; label: string; enabled: boolean }[] {
   return KEYMAP.filter((b) => b.hint && b.scopes.includes(scope)).map((b) => ({ keys: b.keys, label: b.hint!, enabled: !b.disabled?.(s) }));
 }
+
+/** The `?` help's sections: their titles (naming the keys that open them) and the scopes each shows. */
+export const HELP_SECTIONS: { title: string; scopes: Scope[] }[] = [
+  { title: 'Devices and details', scopes: ['main', 'details'] },
+  { title: `Filter (${binding('filter').keys})`, scopes: ['filter'] },
+  { title: `Gate dialog (${binding('approve').keys}, or ${binding('refuse').keys} on a rollback or commit)`, scopes: ['gate'] },
+  { title: `Approve all (${binding('approveAll').keys})`, scopes: ['approveAll'] },
+  { title: `Quit dialog (${binding('quit').keys})`, scopes: ['quit'] },
+  { title: `Help (${binding('help').keys})`, scopes: ['help'] },
+  { title: 'Credentials prompt', scopes: ['credentials'] },
+];

@@ -6,9 +6,12 @@ import type { Diff } from '../engine/checks.js';
 import type { Check, FactsSummary, Stamped } from '../engine/events.js';
 import type { RunCommand } from '../engine/context.js';
 import type { Reason } from '../engine/outcomes.js';
-import { endsDevice } from '../engine/status.js';
+import { endsDevice, STATUS } from '../engine/status.js';
 import type { Gate, GateDecision } from '../engine/gates.js';
 import type { DeviceRow, DeviceStatus } from '../store/types.js';
+
+/** Every device status, in the status table's order (the header counts them so). */
+export const STATUSES = Object.keys(STATUS) as DeviceStatus[];
 
 export type RunPhase = 'credentials' | 'checking' | 'idle' | 'running' | 'paused' | 'stopping' | 'finished';
 
@@ -28,6 +31,8 @@ export type { FactsSummary };
 
 export interface DeviceView {
   row: DeviceRow;
+  /** The port it is reached on: its row's, else its platform's default (null when the session did not say). */
+  port: number | null;
   status: DeviceStatus;
   step: string | null;
   message: string | null;
@@ -42,6 +47,8 @@ export interface DeviceView {
   diff: Diff | null;
   log: { at: string; text: string; level: string }[];
   gate: Gate | null;
+  /** An activation waiting for a commit, and when its auto-abort timer undoes it, as the last facts said. */
+  uncommitted: { autoAbort: string | null; abortsAt: string | null } | null;
 }
 
 /**
@@ -52,6 +59,8 @@ export interface Readiness { tone: 'ok' | 'wait' | 'bad' | 'muted'; text: string
 
 export interface DeviceInit {
   row: DeviceRow;
+  /** The port the device is reached on when its row names none (the platform's default, which the session knows). */
+  port?: number | null;
   status?: DeviceStatus;
   step?: string | null;
   message?: string | null;
@@ -95,9 +104,9 @@ export class FleetModel {
 
   constructor(init: DeviceInit[], private readonly frameMs = 66) {
     this.devices = init.map((d) => ({
-      row: d.row, status: d.status ?? 'pending', step: d.step ?? null, message: d.message ?? null, reason: (d.reason as Reason | null) ?? null,
+      row: d.row, port: d.row.port ?? d.port ?? null, status: d.status ?? 'pending', step: d.step ?? null, message: d.message ?? null, reason: (d.reason as Reason | null) ?? null,
       readiness: d.readiness ? { tone: 'muted', text: d.readiness.text, fresh: false, at: d.readiness.at } : null,
-      current: d.current ?? null, stepStartedAt: null, progress: null, pre: null, post: null, diff: null, log: [], gate: null,
+      current: d.current ?? null, stepStartedAt: null, progress: null, pre: null, post: null, diff: null, log: [], gate: null, uncommitted: null,
       facts: d.summary ?? null,
     }));
     for (const d of this.devices) {
@@ -163,8 +172,8 @@ export class FleetModel {
         d.step = e.step;
         if (e.status !== 'running') d.progress = null;
         if (e.status === 'already-current') d.readiness = { tone: 'ok', text: '✓ current', fresh: true, at: Date.parse(e.at) };
-        // A device this session could not check is not ready, whatever an earlier check said.
-        else if ((e.status === 'failed' || e.status === 'needs-attention') && !d.readiness?.fresh) d.readiness = { tone: 'bad', text: `✗ ${e.message ?? e.status}`, fresh: true, at: Date.parse(e.at) };
+        // A device that failed before this session checked it is not ready, whatever an earlier check said.
+        else if (STATUS[e.status].failure && !d.readiness?.fresh) d.readiness = { tone: 'bad', text: `✗ ${e.message ?? e.status}`, fresh: true, at: Date.parse(e.at) };
         break;
       case 'step':
         if (e.phase === 'start') {
@@ -184,6 +193,7 @@ export class FleetModel {
       case 'facts':
         d.facts = e.summary;
         d.current = e.summary.version;
+        d.uncommitted = e.facts.uncommitted ? { autoAbort: e.facts.uncommitted.autoAbort, abortsAt: e.facts.uncommitted.abortsAt } : null;
         break;
       case 'checks':
         if (e.phase === 'pre') {

@@ -9,6 +9,16 @@ export type Dialog =
   | { type: 'gate'; gateId: string; openedAt: number }
   | { type: 'all'; kind: string; ids: string[]; typed: string; openedAt: number };
 
+/** The credentials prompt: the field being typed and what was typed (memory only, cleared once used). */
+export interface LoginForm {
+  field: 'username' | 'password' | 'enable';
+  username: string;
+  password: string;
+  enable: string;
+  problem: string | null;
+}
+export const EMPTY_LOGIN: LoginForm = { field: 'username', username: '', password: '', enable: '', problem: null };
+
 export interface UiState {
   scope: Scope;
   pane: 'devices' | 'approvals';
@@ -22,9 +32,10 @@ export interface UiState {
   back: 'main' | 'details';
   /** A safe stop for quitting is under way; a second Ctrl+C quits at once. */
   quitting: boolean;
+  login: LoginForm;
 }
 
-export const INITIAL_UI: UiState = { scope: 'main', pane: 'devices', host: null, index: 0, approval: 0, filter: '', dialog: null, back: 'main', quitting: false };
+export const INITIAL_UI: UiState = { scope: 'main', pane: 'devices', host: null, index: 0, approval: 0, filter: '', dialog: null, back: 'main', quitting: false, login: EMPTY_LOGIN };
 
 export interface Selection {
   list: DeviceView[];

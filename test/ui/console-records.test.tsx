@@ -45,6 +45,8 @@ describe('console: the change record', () => {
     expect((await scrape(url)).text).toContain('upshift_devices{status="ready",change="CHG-7"} 3');
     const logins = () => ['n-1', 'n-2'].map((h) => rig!.run.lab.device(h).state.count('login'));
     const before = logins();
+    const journals = () => ['n-1', 'n-2'].map((h) => rig!.session.journal(h));
+    const checked = journals();
     await rig.press('s');
     let f = await rig.waitFor(/Approvals \(1\)/);
     expect(f).toMatch(/promote\s+wave 1 \(canary\)/);
@@ -52,9 +54,10 @@ describe('console: the change record', () => {
     const m = (await scrape(url)).text;
     expect(m).toContain('upshift_gates_waiting{kind="promote",change="CHG-7"} 1');
     expect(m).toContain('upshift_devices{status="upgraded",change="CHG-7"} 1');
-    // Held at the gate: the rest has not been touched since the readiness check.
-    await new Promise((r) => setTimeout(r, 300));
+    // Held at the gate: the rest has not been touched since the readiness check, and nothing of this run started on it.
     expect(logins()).toEqual(before);
+    expect(journals()).toEqual(checked);
+    for (const h of ['n-1', 'n-2']) expect(rowOf(f, h)).toMatch(/\sready\s/);
     await rig.press(KEY.tab, 'a');
     f = await rig.waitFor('Approve PROMOTE');
     expect(f).toMatch(/wave 1 \(canary\)/);
@@ -62,6 +65,9 @@ describe('console: the change record', () => {
     expect(f).toMatch(/also:\s+c-1: upgraded/);
     await rig.press('y');
     await rig.waitFor((x) => ['n-1', 'n-2'].every((h) => /upgraded/.test(rowOf(x, h))), 40_000);
+    // The same measure moves once the gate is approved: it could have caught a device touched too early.
+    expect(logins().every((n, i) => n > before[i])).toBe(true);
+    expect(journals()).not.toEqual(checked);
     expect(rig.frame()).toMatch(/✓ promote wave 1 \(canary\) \S+/);
     expect((await scrape(url)).text).toContain('upshift_gates_waiting{kind="promote",change="CHG-7"} 0');
   }, 60_000);

@@ -185,7 +185,7 @@ describe('console: gates', () => {
     expect(approvals(rig)[0]).toMatchObject({ hostname: 'acc-1', decision: 'refused' });
   });
 
-  it('x on a rollback gate opens its dialog first; x again does nothing there, n refuses; then the uncommitted install is left to its timer, which the status shows', async () => {
+  it('x on a rollback gate opens its dialog first; x again does nothing there, n refuses; x on the commit gate opens its dialog too, n leaves the install to its timer, which the status shows', async () => {
     rig = await startConsole([dev('wan-1', 'isr4451', { faults: ['regression'] })], { options: { approve: ['reload'] } });
     await runToGate(rig, 'wan-1', 'rollback');
     expect(rig.frame()).toMatch(/diff\s+routes \d+ → \d+/);
@@ -200,7 +200,18 @@ describe('console: gates', () => {
     // Refused, the rollback leaves an uncommitted install: keep it (commit) or leave it to its auto-abort timer.
     await rig.waitFor((x) => /commit \(gate\)/.test(rowOf(x, 'wan-1')));
     expect(rig.session.approver.pending()[0].gate.impact).toMatch(/refusing leaves it uncommitted: its auto-abort timer reloads it back to 17\.6\.5 at \d\d:\d\d/);
+    // One stray x must not decide it: x opens the commit dialog, which says what each answer does.
     await rig.press('x');
+    const c = await rig.waitFor('Approve COMMIT, or leave it to the auto-abort timer');
+    expect(c).toMatch(/y\s+commit now: wan-1 stays on 17\.9\.5 for good/);
+    expect(c).toMatch(/n\s+leave it: nothing is sent now; wan-1 reloads back by itself at \d\d:\d\d \(in [\dhms]+\)/);
+    expect(rig.frame()).toContain('refusing the commit lets the auto-abort timer reload the device back later: answer in the dialog');
+    await rig.press('x', KEY.enter);
+    await rig.waitFor('nothing was approved; the gate stays open');
+    expect(rig.session.approver.pending().map((p) => p.gate.kind)).toEqual(['commit']);
+    await rig.press('x');
+    await rig.waitFor('Approve COMMIT');
+    await rig.press('n');
     await rig.waitFor((x) => /needs-attention/.test(rowOf(x, 'wan-1')));
     expect(rig.session.model.device('wan-1')!.message).toMatch(/left uncommitted: its auto-abort timer reloads it back to 17\.6\.5 at \d\d:\d\d/);
     expect(reloads(rig, 'wan-1')).toBe(1);

@@ -1,6 +1,9 @@
 // The console's model: events applied as they come, subscribers told at most
-// once a frame, counts kept per status, and the filter.
+// once a frame, counts kept per status, and the filter; what the console reads
+// comes from it and the engine, not from the drivers or the store.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FleetModel } from '../../src/ui/model.js';
 import type { Stamped } from '../../src/engine/events.js';
 import type { DeviceRow } from '../../src/store/types.js';
@@ -87,6 +90,17 @@ describe('readiness on screen', () => {
     expect(m.devices[0].readiness).toMatchObject({ fresh: true, tone: 'bad', text: '✗ sw-1: facts: connection refused' });
     m.dispose();
   });
+
+  it('every status the status table counts as a failure marks a device not ready, not only failed and needs-attention', () => {
+    const m = new FleetModel([{ row: row(1), readiness: { text: 'ready', at: Date.now() - 60_000 } }, { row: row(2), readiness: { text: 'ready', at: Date.now() - 60_000 } }], 0);
+    // Resumed after a crash: this session rolled the device back without checking it first.
+    m.apply({ type: 'device', hostname: 'sw-1', status: 'rolled-back', step: null, message: 'rolled back to 17.6.5', reason: 'rolled-back', at: at() });
+    expect(m.devices[0].readiness).toMatchObject({ fresh: true, tone: 'bad', text: '✗ rolled back to 17.6.5' });
+    // Not a failure: an earlier check's readiness stays as it was.
+    m.apply({ type: 'device', hostname: 'sw-2', status: 'cancelled', step: null, message: 'cancelled', reason: null, at: at() });
+    expect(m.devices[1].readiness).toMatchObject({ fresh: false, text: 'ready' });
+    m.dispose();
+  });
 });
 
 describe('progress on screen', () => {
@@ -130,5 +144,33 @@ describe('presentation helpers', () => {
     expect(columnWidths(96).size).toBe(8);
     expect(fit('needs-attention!', 15)).toBe('needs-attentio…');
     expect(fit('ok', 4)).toBe('ok  ');
+  });
+});
+
+describe('what the console reads', () => {
+  it('src/ui imports no values from the drivers or the store (types only): the engine and the model give it what it shows', () => {
+    const root = join(import.meta.dirname, '../../src/ui');
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    const offending = files(root).flatMap((f) =>
+      readFileSync(f, 'utf8').split('\n').filter((l) => /^import (?!type )[^;]*from '(\.\.\/)+(drivers|store)\//.test(l)).map((l) => `${f.slice(root.length + 1)}: ${l}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('a device carries its effective port: the one its row names, else the one the session worked out', () => {
+    const m = new FleetModel([{ row: { ...row(1), port: null }, port: 22 }, { row: { ...row(2), platform: 'panos', port: 8443 }, port: 443 }], 0);
+    expect(m.device('sw-1')!.port).toBe(22);
+    expect(m.device('sw-2')!.port).toBe(8443);
+    m.dispose();
+  });
+
+  it('a device carries an uncommitted install and its auto-abort time from the facts, and drops it once committed', () => {
+    const m = new FleetModel([{ row: row(1) }], 0);
+    const summary = { model: null, serial: null, version: '17.9.5', mode: 'install mode', redundancy: 'standalone', storage: null, cpu: null, notes: [] };
+    const facts = (uncommitted: unknown): Stamped => ({ type: 'facts', hostname: 'sw-1', facts: { uncommitted } as never, summary, at: at() });
+    m.apply(facts({ detail: 'an activated, uncommitted install', autoAbort: '01:59:58', abortsAt: '2026-11-21T03:30:00.000Z' }));
+    expect(m.device('sw-1')!.uncommitted).toEqual({ autoAbort: '01:59:58', abortsAt: '2026-11-21T03:30:00.000Z' });
+    m.apply(facts(null));
+    expect(m.device('sw-1')!.uncommitted).toBeNull();
+    m.dispose();
   });
 });

@@ -2,34 +2,16 @@
 // the lab: /metrics scraped while the run goes shows the devices moving
 // through their statuses and the reload gate waiting for the operator.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { BIN, ROOT } from '../helpers/cli.js';
 import { dev, startLabRun, type LabRun } from '../helpers/lab-run.js';
 import { scrape } from '../helpers/receiver.js';
+import { tmuxTerminal } from './tmux-terminal.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `upshift-metrics-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const pane = () => tmux('capture-pane', '-p', '-t', 'console');
-
-async function waitPane(test: RegExp, timeoutMs = 30_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const p = pane();
-    if (test.test(p)) return p;
-    if (Date.now() > until) throw new Error(`the terminal never showed ${test}; it shows:\n${p}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Keys one at a time; a gate dialog ignores keys for its first 350 ms, so y comes a moment later. */
-async function type(...k: string[]): Promise<void> {
-  for (const key of k) {
-    tmux('send-keys', '-t', 'console', key);
-    await new Promise((r) => setTimeout(r, key === 'a' ? 450 : 60));
-  }
-}
+const { tmux, waitPane, type, dialogReady } = tmuxTerminal(SOCKET, 'console');
 
 let lab: LabRun | null = null;
 afterEach(async () => {
@@ -58,7 +40,10 @@ describe.skipIf(!hasTmux)('metrics of the console under tmux', () => {
     expect(m).toContain('upshift_gates_waiting{kind="reload",change="CHG-9"} 1');
     expect(m).toContain('upshift_devices{status="held",change="CHG-9"} 1');
     expect(m).toMatch(/^upshift_step_duration_seconds_count\{step="stage",platform="iosxe",change="CHG-9"\} 1$/m);
-    await type('a', 'y');
+    // The dialog ignores keys for its first 350 ms: y once the screen shows it takes keys, not after a fixed wait.
+    await type('a');
+    await dialogReady(/Approve RELOAD/);
+    await type('y');
     await waitPane(/sw-1\s.*upgraded/);
     m = (await scrape(url)).text;
     expect(m).toContain('upshift_gates_waiting{kind="reload",change="CHG-9"} 0');

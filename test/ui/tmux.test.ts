@@ -2,7 +2,7 @@
 // driven with send-keys as a person would, read back with capture-pane, and
 // checked against the state database and the lab devices themselves.
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,36 +10,13 @@ import { parse } from 'yaml';
 import { BIN, ROOT } from '../helpers/cli.js';
 import { openpyxlCells } from '../helpers/workbooks.js';
 import { TestShell, enable, promptOf } from '../helpers/ssh-shell.js';
+import { tmuxTerminal } from './tmux-terminal.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) console.warn('tmux is not installed: the real-terminal console test is skipped (apt-get install tmux to run it)');
 
 const SOCKET = `upshift-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const pane = () => tmux('capture-pane', '-p', '-t', 'demo');
-const keys = (...k: string[]) => tmux('send-keys', '-t', 'demo', ...k);
-
-async function waitPane(test: RegExp, timeoutMs = 30_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const p = pane();
-    if (test.test(p)) return p;
-    if (Date.now() > until) throw new Error(`the terminal never showed ${test}; it shows:\n${p}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** A gate dialog ignores keys for its first 350 ms (a key held down): answer it as a person would, a moment later. */
-const GUARD_MS = 400;
-const afterGuard = () => new Promise((r) => setTimeout(r, GUARD_MS));
-
-/** One key at a time, each after the screen has taken the previous one. */
-async function type(...k: string[]): Promise<void> {
-  for (const key of k) {
-    keys(key);
-    await new Promise((r) => setTimeout(r, 60));
-  }
-}
+const { tmux, waitPane, type, dialogReady } = tmuxTerminal(SOCKET, 'demo');
 
 afterAll(() => {
   if (hasTmux) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
@@ -70,30 +47,30 @@ describe.skipIf(!hasTmux)('upshift demo under tmux', () => {
     await type('s');
     await waitPane(/lon-acc-1\s.*held\s+reload \(gate\)/);
     await type('a');
-    p = await waitPane(/Approve RELOAD/);
+    p = await dialogReady(/Approve RELOAD/);
     expect(p).toMatch(/will send:\s+write memory/);
-    await afterGuard();
     await type('Enter');
     await waitPane(/nothing was approved; the gate stays open/);
     await type('a');
-    await waitPane(/Approve RELOAD/);
-    await afterGuard();
+    await dialogReady(/Approve RELOAD/);
     await type('y');
     await waitPane(/lon-acc-1\s.*upgraded/);
     await waitPane(/lon-wan-1\s.*reload \(gate\)/);
     await type('j', 'a');
-    await waitPane(/Approve RELOAD[\s\S]*lon-wan-1/);
-    await afterGuard();
+    await dialogReady(/Approve RELOAD[\s\S]*lon-wan-1/);
     await type('y');
     await waitPane(/lon-wan-1\s.*rollback \(gate\)/, 40_000);
     await type('x');
-    p = await waitPane(/Approve ROLLBACK/);
+    p = await dialogReady(/Approve ROLLBACK/);
     expect(p).toMatch(/running 17\.9\.5, which failed its post-checks/);
-    await afterGuard();
     await type('n');
-    // The uncommitted install is left to its auto-abort timer: refused with x on the commit gate.
+    // The uncommitted install is left to its auto-abort timer: x opens the commit dialog, which says what n does; n there.
     await waitPane(/lon-wan-1\s.*commit \(gate\)/);
     await type('x');
+    p = await dialogReady(/Approve COMMIT, or leave it to the auto-abort timer/);
+    expect(p).toMatch(/y\s+commit now: lon-wan-1 stays on 17\.9\.5 for good/);
+    expect(p).toMatch(/n\s+leave it: nothing is sent now; lon-wan-1 reloads back by itself at \d\d:\d\d/);
+    await type('n');
     await waitPane(/lon-wan-1\s.*needs-attention/);
 
     await type('e');

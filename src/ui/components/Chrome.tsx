@@ -1,9 +1,8 @@
 // Header (workbook, window, counts, run state, badges), the flash line and
 // the hint bar generated from the key table.
 import { basename } from 'node:path';
-import { DEVICE_STATUSES } from '../../store/types.js';
 import type { ConsoleInfo } from '../controller.js';
-import type { FleetModel } from '../model.js';
+import { STATUSES, type FleetModel } from '../model.js';
 import { HELP_SECTIONS, hints, KEYMAP, type KeyState, type Scope } from '../keymap.js';
 import { STATUS_TONE } from '../theme.js';
 import { duration, hhmm } from '../format.js';
@@ -36,7 +35,7 @@ export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w
   const room = w - badges.reduce((n, s) => n + s.t.length, 0);
   const head = fitLine(l1, Math.max(0, room));
   const l2: Line = [seg(' ')];
-  for (const s of DEVICE_STATUSES) {
+  for (const s of STATUSES) {
     const n = model.counts.get(s) ?? 0;
     if (n === 0 && !['ready', 'running', 'held', 'upgraded', 'failed'].includes(s)) continue;
     l2.push(seg(`${s} `, n ? STATUS_TONE[s] : 'muted'), seg(`${n}  `, n ? null : 'muted', { bold: n > 0 }));

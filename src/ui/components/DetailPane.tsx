@@ -2,7 +2,6 @@
 // diff, the step timeline with durations (from the journal) and the tail of
 // its live log. Compact under the table, full height on Enter.
 import type { Check } from '../../drivers/contract.js';
-import { accessOf } from '../../drivers/registry.js';
 import type { JournalEntry } from '../../store/state.js';
 import type { DeviceView } from '../model.js';
 import { STATUS_TONE } from '../theme.js';
@@ -93,7 +92,7 @@ export function DetailPane({ device: d, journal, transcript, w, rows, full, focu
     const row = d.row;
     lines = [
       message,
-      [seg('workbook    ', 'muted'), seg([`${row.host}:${row.port ?? accessOf(row.platform).port}`, `target ${row.targetVersion ?? '–'}`, row.image && `image ${row.image}`, row.site && `site ${row.site}`, row.group && `group ${row.group}`, row.haPeer && `HA peer ${row.haPeer}`, row.via && `via ${row.via}`].filter(Boolean).join(' · '))],
+      [seg('workbook    ', 'muted'), seg([d.port === null ? row.host : `${row.host}:${d.port}`, `target ${row.targetVersion ?? '–'}`, row.image && `image ${row.image}`, row.site && `site ${row.site}`, row.group && `group ${row.group}`, row.haPeer && `HA peer ${row.haPeer}`, row.via && `via ${row.via}`].filter(Boolean).join(' · '))],
       factsLine(d),
       ...(d.pre ? checkLines('pre-checks', d.pre) : [checksLine('pre-checks', null, d.readiness ? `${d.readiness.fresh ? '' : 'from an earlier check: '}${d.readiness.text}` : null)]),
       ...checkLines('post-checks', d.post),

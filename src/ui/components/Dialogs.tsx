@@ -1,10 +1,14 @@
 // The dialogs in front of anything disruptive. The gate dialog opens with the
-// focus on Cancel: Enter closes it, only `y` approves; approving every gate
-// of a kind needs the count typed out. Each returns a title and lines, so
-// the layout knows the dialog's height before drawing it.
+// focus on Cancel: Enter closes it, only the approve key does; approving every
+// gate of a kind needs the count typed out. The keys and their labels are
+// read from the key table by binding id, so the dialogs say what keys do.
+// Each returns a title and lines, so the layout knows the dialog's height
+// before drawing it.
 import type { Gate } from '../../engine/gates.js';
 import type { DeviceView } from '../model.js';
-import { seg, type Line } from './lines.js';
+import { binding } from '../keymap.js';
+import { duration, hhmm } from '../format.js';
+import { seg, type Line, type Seg } from './lines.js';
 
 const LABEL = 12;
 const labelled = (label: string, text: string, tone: Parameters<typeof seg>[1] = null): Line => [seg(label.padEnd(LABEL), 'muted'), seg(text, tone)];
@@ -24,10 +28,51 @@ export function gateDialogLines(gate: Gate, device: DeviceView | undefined): Lin
 
 export interface DialogView { title: Line; lines: Line[] }
 
-export function gateDialog(gate: Gate, device: DeviceView | undefined, guard: boolean): DialogView {
+/** A key and what it does, as the key table writes them. */
+const keyed = (id: string, label?: string): Seg[] => {
+  const b = binding(id);
+  return [seg(b.keys, null, { bold: true }), seg(` ${label ?? b.hint ?? b.description}`)];
+};
+const GUARD_NOTE = '   (keys held down are ignored)';
+const capital = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
+/** The focused Cancel button, with the keys that press it. */
+function cancelButton(guard: boolean): Line {
+  const close = binding('gateClose');
+  return [seg('  '), seg(`[ ${capital(close.hint ?? 'cancel')} ]`, 'accent', { inverse: true, bold: true }), seg(` ${close.keys}`, 'muted'), seg(guard ? GUARD_NOTE : '', 'muted')];
+}
+
+/**
+ * The commit gate is asked after a refused rollback left an activated, uncommitted install:
+ * both answers change where the device ends, so each says what it does.
+ */
+function commitAnswers(gate: Gate, device: DeviceView | undefined, now: number): Line[] {
+  const host = gate.hostname;
+  const version = device?.current ?? device?.row.targetVersion ?? 'the new version';
+  const u = device?.uncommitted;
+  const at = u?.abortsAt ? Date.parse(u.abortsAt) : NaN;
+  const when = !Number.isNaN(at)
+    ? `at ${hhmm(new Date(at))} (in ${duration(Math.max(0, at - now))}), when its auto-abort timer runs out`
+    : `when its auto-abort timer${u?.autoAbort ? ` (${u.autoAbort})` : ''} runs out`;
+  const answer = (id: string, text: string): Line => {
+    const [k] = keyed(id);
+    return [{ ...k, t: k.t.padEnd(LABEL) }, seg(text)];
+  };
+  return [
+    answer('gateApprove', `commit now: ${host} stays on ${version} for good, although it failed its post-checks`),
+    answer('gateRefuse', `leave it: nothing is sent now; ${host} reloads back by itself ${when}`),
+  ];
+}
+
+export function gateDialog(gate: Gate, device: DeviceView | undefined, guard: boolean, now: number): DialogView {
   const lines = gateDialogLines(gate, device);
   lines.push([]);
-  lines.push([seg('        '), seg('[ Cancel ]', 'accent', { inverse: true, bold: true }), seg('    '), seg('y', null, { bold: true }), seg(` approve this ${gate.kind}    `), seg('n', null, { bold: true }), seg(' refuse    '), seg(guard ? '(keys held down are ignored)' : '', 'muted')]);
+  if (gate.kind === 'commit') {
+    // The answers last: a dialog cut to fit a small terminal keeps its last lines.
+    lines.push(cancelButton(guard), ...commitAnswers(gate, device, now));
+    return { title: [seg('Approve COMMIT, or leave it to the auto-abort timer', 'wait', { bold: true })], lines };
+  }
+  lines.push([...cancelButton(false), seg('   '), ...keyed('gateApprove'), seg('   '), ...keyed('gateRefuse'), seg(guard ? GUARD_NOTE : '', 'muted')]);
   return { title: [seg(`Approve ${gate.kind.toUpperCase()}`, 'wait', { bold: true })], lines };
 }
 
@@ -41,7 +86,7 @@ export function approveAllDialog(kind: string, gates: Gate[], typed: string): Di
   blast.slice(0, 5).forEach((b, i) => lines.push(labelled(i === 0 ? 'also:' : '', b, 'wait')));
   if (blast.length > 5) lines.push(labelled('', `… and ${blast.length - 5} more`, 'muted'));
   lines.push([]);
-  lines.push([seg(`Type ${gates.length} and press Enter to approve all ${gates.length} ${kind} gates: `), seg(` ${typed.padEnd(String(gates.length).length)} `, 'accent', { inverse: true }), seg('   Esc cancels', 'muted')]);
+  lines.push([seg(`Type ${gates.length} and press ${binding('countConfirm').keys} to approve all ${gates.length} ${kind} gates: `), seg(` ${typed.padEnd(String(gates.length).length)} `, 'accent', { inverse: true }), seg(`   ${binding('countClose').keys} ${binding('countClose').hint}`, 'muted')]);
   return { title: [seg(`Approve ALL ${kind.toUpperCase()} gates (${gates.length})`, 'wait', { bold: true })], lines };
 }
 
@@ -53,6 +98,6 @@ export function quitDialog(inFlight: number, gates: number, undecided: string[] 
   ];
   // A device waiting for its rollback decision stays on the version that failed its checks, uncommitted.
   if (undecided.length) lines.push([seg(`${undecided.join(', ')}: ${undecided.length === 1 ? 'waits' : 'wait'} for a rollback decision. Quitting leaves ${undecided.length === 1 ? 'it' : 'them'} on the version that failed its post-checks (an uncommitted install reloads back by itself when its auto-abort timer runs out).`, 'bad')]);
-  lines.push([], [seg('y', null, { bold: true }), seg(' stop safely and quit    '), seg('Esc', null, { bold: true }), seg(' stay')]);
+  lines.push([], [...keyed('quitConfirm'), seg('    '), ...keyed('quitStay')]);
   return { title: [seg('Quit?', 'wait', { bold: true })], lines };
 }

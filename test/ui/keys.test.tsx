@@ -1,0 +1,114 @@
+// The key table is the one place keys are written: the dialogs, the
+// credentials prompt, the hint bar and the `?` help all name the keys (and
+// their labels) from it, so a changed binding changes what the screen says.
+import { afterEach, describe, expect, it } from 'vitest';
+import { render } from 'ink-testing-library';
+import type { Key } from 'ink';
+import { KEYMAP, lookup, type Binding } from '../../src/ui/keymap.js';
+import { approveAllDialog, gateDialog, quitDialog, type DialogView } from '../../src/ui/components/Dialogs.js';
+import { CredentialsPrompt } from '../../src/ui/components/CredentialsPrompt.js';
+import { helpLines } from '../../src/ui/components/Chrome.js';
+import { FleetModel, type DeviceView } from '../../src/ui/model.js';
+import type { KeyState } from '../../src/ui/keymap.js';
+import type { Gate, GateKind } from '../../src/engine/gates.js';
+import type { DeviceRow } from '../../src/store/types.js';
+
+const byId = (id: string): Binding => {
+  const b = KEYMAP.find((x) => x.id === id);
+  if (!b) throw new Error(`the key table has no binding ${id}`);
+  return b;
+};
+const changed: { b: Binding; keys: string; hint?: string }[] = [];
+/** Changes a binding for one test, as someone editing the key table would. */
+function rebind(id: string, keys: string, hint?: string): void {
+  const b = byId(id);
+  changed.push({ b, keys: b.keys, hint: b.hint });
+  b.keys = keys;
+  if (hint !== undefined) b.hint = hint;
+}
+afterEach(() => {
+  for (const c of changed.splice(0)) Object.assign(c.b, { keys: c.keys, hint: c.hint });
+});
+
+const text = (d: DialogView) => d.lines.map((l) => l.map((s) => s.t).join('')).join('\n');
+const gate = (kind: GateKind, impact = 'traffic through sw-1 stops'): Gate => ({ id: 'g1', hostname: 'sw-1', kind, step: 'activate', commands: ['install commit'], impact, blastRadius: [], rollback: null });
+const row: DeviceRow = {
+  hostname: 'sw-1', host: '127.0.0.1', port: null, platform: 'iosxe', targetVersion: '17.9.5', image: null, site: null, role: null, group: null,
+  wave: null, haPeer: null, via: null, credential: 'default', windowStart: null, windowEnd: null, enabled: true, notes: null, row: 2,
+};
+const state: KeyState = { phase: 'credentials', selectedGate: false, selectedGateKind: null, pendingGates: 0, selectedStatus: null, hasDevice: false };
+const key = (k: Partial<Key>): Key => ({ upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, ...k } as Key);
+
+describe('dialogs name their keys from the key table', () => {
+  it('the gate dialog', () => {
+    expect(text(gateDialog(gate('reload'), undefined, false, Date.now()))).toMatch(/\[ Cancel \] Esc\/Enter\s+y approve this device\s+n refuse/);
+    rebind('gateApprove', 'F5', 'say yes');
+    rebind('gateRefuse', 'F6', 'say no');
+    rebind('gateClose', 'F7', 'back out');
+    const t = text(gateDialog(gate('reload'), undefined, false, Date.now()));
+    expect(t).toMatch(/\[ Back out \] F7\s+F5 say yes\s+F6 say no/);
+    expect(t).not.toMatch(/\by approve|\bn refuse/);
+  });
+
+  it('the approve-all and quit dialogs', () => {
+    rebind('countConfirm', 'F8');
+    rebind('countClose', 'F9', 'never mind');
+    const all = text(approveAllDialog('reload', [gate('reload')], ''));
+    expect(all).toContain('Type 1 and press F8 to approve all 1 reload gates');
+    expect(all).toContain('F9 never mind');
+    rebind('quitConfirm', 'F10', 'leave now');
+    rebind('quitStay', 'F11');
+    expect(text(quitDialog(1, 0))).toMatch(/F10 leave now\s+F11 stay/);
+  });
+});
+
+describe('the commit gate: what each answer does', () => {
+  it('says commit now keeps the new version, and leaving it means the device reloads back by itself at the timer\'s time', () => {
+    const now = Date.parse('2026-11-21T02:00:00');
+    const m = new FleetModel([{ row }], 0);
+    m.apply({ type: 'facts', hostname: 'sw-1', facts: { uncommitted: { detail: 'an activated, uncommitted install', autoAbort: '01:00:00', abortsAt: '2026-11-21T03:30:00' } } as never, summary: { model: 'C9300-48P', serial: null, version: '17.9.5', mode: 'install mode', redundancy: 'standalone', storage: null, cpu: null, notes: [] }, at: new Date(now).toISOString() });
+    const d = m.device('sw-1') as DeviceView;
+    const t = text(gateDialog(gate('commit', 'keeps 17.9.5 for good, although it failed its post-checks'), d, false, now));
+    expect(t).toMatch(/^y\s+commit now: sw-1 stays on 17\.9\.5 for good/m);
+    expect(t).toMatch(/^n\s+leave it: nothing is sent now; sw-1 reloads back by itself at 03:30 \(in 1h30m\), when its auto-abort timer runs out/m);
+    expect(t).toMatch(/\[ Cancel \] Esc\/Enter/);
+    expect(t).not.toContain('approve this');
+    m.dispose();
+  });
+
+  it('without the timer\'s time, says the timer (as the device shows it) reloads it back', () => {
+    const m = new FleetModel([{ row }], 0);
+    m.apply({ type: 'facts', hostname: 'sw-1', facts: { uncommitted: { detail: 'x', autoAbort: '00:45:10', abortsAt: null } } as never, summary: { model: null, serial: null, version: '17.9.5', mode: null, redundancy: 'standalone', storage: null, cpu: null, notes: [] }, at: new Date().toISOString() });
+    const t = text(gateDialog(gate('commit'), m.device('sw-1'), false, Date.now()));
+    expect(t).toMatch(/leave it: nothing is sent now; sw-1 reloads back by itself when its auto-abort timer \(00:45:10\) runs out/);
+    m.dispose();
+  });
+});
+
+describe('the credentials prompt reads its keys from the key table', () => {
+  it('dispatches Enter, Backspace, text and Ctrl+C through the credentials bindings', () => {
+    expect(lookup('credentials', '\r', key({ return: true }))?.id).toBe('loginNext');
+    expect(lookup('credentials', '', key({ backspace: true }))?.id).toBe('loginErase');
+    expect(lookup('credentials', 's3cret', key({}))?.id).toBe('loginType');
+    expect(lookup('credentials', 'c', key({ ctrl: true }))?.id).toBe('loginQuit');
+    // Keys of the device table mean nothing while the credentials are asked.
+    expect(lookup('credentials', '\t', key({ tab: true }))).toBeUndefined();
+  });
+
+  it('writes its hint line from the bindings, and masks the passwords', () => {
+    const form = { field: 'password' as const, username: 'ops', password: 'hunter2', enable: '', problem: null };
+    const ui = render(<CredentialsPrompt names={['default']} form={form} state={state} />);
+    expect(ui.lastFrame()).toMatch(/Enter next field · Ctrl\+C quit/);
+    expect(ui.lastFrame()).toContain('*******');
+    expect(ui.lastFrame()).not.toContain('hunter2');
+    rebind('loginNext', 'F3', 'on to the next');
+    ui.rerender(<CredentialsPrompt names={['default']} form={form} state={state} />);
+    expect(ui.lastFrame()).toMatch(/F3 on to the next · Ctrl\+C quit/);
+    ui.unmount();
+  });
+
+  it('has its own section in the ? help', () => {
+    const help = helpLines(state, 100).map((l) => l.map((s) => s.t).join('')).join('\n');
+    expect(help).toMatch(/Credentials prompt[\s\S]*Enter\s+next field/);
+  });
+});
