@@ -28,6 +28,8 @@ export interface Gate {
   impact: string;
   blastRadius: string[];
   rollback: string | null;
+  /** What refusing leaves, where that is more than "the step is not done" (a commit gate). */
+  ifRefused?: string;
 }
 
 /** The gate in front of a device step: its exact commands, and what the driver says of its impact. */

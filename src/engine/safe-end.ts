@@ -123,7 +123,7 @@ async function notRolledBack(x: Execution, why: string, stop: Stop): Promise<nev
   const gate = {
     id: `${dr.hostname}:commit-kept:${Date.now()}`, hostname: dr.hostname, kind: 'commit' as const, step: 'commit-kept', commands,
     impact: `keeps ${plan.targetVersion} for good, although it failed its post-checks${suspended ? ' (HA made functional again)' : ''}; refusing leaves it ${state}`,
-    blastRadius: [], rollback: null,
+    blastRadius: [], rollback: null, ifRefused: `nothing is sent now; ${dr.hostname} is left ${state}`,
   };
   const d = await dr.gate(gate);
   if (d.decision !== 'approved') {

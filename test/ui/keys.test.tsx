@@ -85,6 +85,19 @@ describe('the commit gate: what each answer does', () => {
   });
 });
 
+describe('the commit gate of a member left suspended (no timer)', () => {
+  it('says what the engine says refusing leaves, and does not speak of a timer', () => {
+    const m = new FleetModel([{ row }], 0);
+    const g = { ...gate('commit', 'keeps 11.1.4-h7 for good, although it failed its post-checks (HA made functional again)'), ifRefused: 'nothing is sent now; sw-1 is left suspended: its HA peer carries the traffic, with no standby' };
+    const dialog = gateDialog(g, m.device('sw-1'), false, Date.now());
+    const t = text(dialog);
+    expect(t).toMatch(/^n\s+leave it: nothing is sent now; sw-1 is left suspended: its HA peer carries the traffic, with no standby$/m);
+    expect(t).not.toContain('auto-abort');
+    expect(dialog.title.map((x) => x.t).join('')).toBe('Approve COMMIT, or leave it as it is');
+    m.dispose();
+  });
+});
+
 describe('the credentials prompt reads its keys from the key table', () => {
   it('dispatches Enter, Backspace, text and Ctrl+C through the credentials bindings', () => {
     expect(lookup('credentials', '\r', key({ return: true }))?.id).toBe('loginNext');

@@ -58,9 +58,11 @@ function commitAnswers(gate: Gate, device: DeviceView | undefined, now: number):
     const [k] = keyed(id);
     return [{ ...k, t: k.t.padEnd(LABEL) }, seg(text)];
   };
+  // Not an uncommitted install (a PAN-OS member left suspended): the engine says what refusing leaves.
+  const leave = u || !gate.ifRefused ? `nothing is sent now; ${host} reloads back by itself ${when}` : gate.ifRefused;
   return [
     answer('gateApprove', `commit now: ${host} stays on ${version} for good, although it failed its post-checks`),
-    answer('gateRefuse', `leave it: nothing is sent now; ${host} reloads back by itself ${when}`),
+    answer('gateRefuse', `leave it: ${leave}`),
   ];
 }
 
@@ -70,7 +72,7 @@ export function gateDialog(gate: Gate, device: DeviceView | undefined, guard: bo
   if (gate.kind === 'commit') {
     // The answers last: a dialog cut to fit a small terminal keeps its last lines.
     lines.push(cancelButton(guard), ...commitAnswers(gate, device, now));
-    return { title: [seg('Approve COMMIT, or leave it to the auto-abort timer', 'wait', { bold: true })], lines };
+    return { title: [seg(device?.uncommitted || !gate.ifRefused ? 'Approve COMMIT, or leave it to the auto-abort timer' : 'Approve COMMIT, or leave it as it is', 'wait', { bold: true })], lines };
   }
   lines.push([...cancelButton(false), seg('   '), ...keyed('gateApprove'), seg('   '), ...keyed('gateRefuse'), seg(guard ? GUARD_NOTE : '', 'muted')]);
   return { title: [seg(`Approve ${gate.kind.toUpperCase()}`, 'wait', { bold: true })], lines };
