@@ -57,3 +57,7 @@ export function summarizeFacts(f: Facts): FactsSummary {
 }
 
 export type { Driver };
+// What the engine hands every driver (the host key store, session timeouts, the transcript sink):
+// from here, so that the engine reaches no driver's internals.
+export { KnownHosts } from './ssh/known-hosts.js';
+export type { Timeouts, Transcript };
