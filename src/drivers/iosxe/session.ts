@@ -56,6 +56,11 @@ export class IosxeSession {
     }
   }
 
+  /** A device's text with this session's secrets masked: for errors that quote the device. */
+  masked(text: string): string {
+    return mask(text, this.secrets);
+  }
+
   get localAddress(): string | null {
     return this.transport.localAddress();
   }
