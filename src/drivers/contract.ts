@@ -251,10 +251,10 @@ export interface PlatformRules {
   plan(facts: Facts, want: UpgradeWant): ActivationPlan;
   /** Every pre-check with a reason the operator can act on. */
   precheck(facts: Facts, plan: ActivationPlan, ctx: PrecheckContext): Check[];
-  /** The steps from backup to commit, and the way back. */
+  /** The steps from backup to commit, and the way back (its commands as these facts call for). */
   sequence(plan: ActivationPlan, facts: Facts): UpgradeSequence;
-  /** The exact commands a step sends (for the plan and the gate dialog). */
-  commandsFor(kind: StepKind, plan: ActivationPlan, opts?: { source?: ImageSource; version?: string }): string[];
+  /** The exact commands a step sends (for the plan and the gate dialog); `facts`: what the device shows, where the commands depend on it (a rollback). */
+  commandsFor(kind: StepKind, plan: ActivationPlan, opts?: { source?: ImageSource; version?: string; facts?: Facts }): string[];
   /** What a gate of this step says about its impact. */
   gateImpact(spec: StepSpec, plan: ActivationPlan, facts: Facts, ctx: { peer: string | null; reloadTimeoutMs: number }): GateImpact;
   /** After a crash: whether the facts show that an interrupted disruptive step took place. */

@@ -6,11 +6,9 @@
 import type { ActivationPlan, StepResult } from '../contract.js';
 import type { IosxeFacts } from './types.js';
 import { DeviceError } from '../errors.js';
-import { normalizeVersion } from '../../common/versions.js';
 import { DIALOGUES, WRITE_MEMORY } from './dialogues.js';
-import { activationCommands } from './plan.js';
+import { activationCommands, previousImage, rollbackCommands } from './plan.js';
 import { parseShowBoot } from './parsers/boot.js';
-import { parseDir } from './parsers/dir.js';
 import type { IosxeSession } from './session.js';
 
 const INSTALL_DIALOGUES = [DIALOGUES.proceed, DIALOGUES.saveAndProceed, DIALOGUES.bootConfig];
@@ -37,11 +35,32 @@ export function result<D = undefined>(message: string, sent: string[], received:
 async function installActivate(s: IosxeSession, command: string, step: string, expectReload: boolean, mayStayUp = false): Promise<string> {
   const out = await s.run(command, { step, timeout: 'operation', dialogues: INSTALL_DIALOGUES, expectClose: expectReload, noDropIf: FAILURE, allowErrors: true });
   const failed = failedLines(out);
-  if (failed) throw new DeviceError(s.target.hostname, step, 'command', `"${command}" failed`, failed, false);
+  if (failed) throw new DeviceError(s.target.hostname, step, 'command', `"${command}" failed`, s.masked(failed), false);
   if (expectReload && !s.isClosed && !mayStayUp) {
     // Back at the prompt without a reload: the device did not take the activation.
-    throw new DeviceError(s.target.hostname, step, 'command', `"${command}" returned without reloading the device`, out.trim().split('\n').slice(-4).join('\n'), false);
+    throw new DeviceError(s.target.hostname, step, 'command', `"${command}" returned without reloading the device`, s.masked(out.trim().split('\n').slice(-4).join('\n')), false);
   }
+  return out;
+}
+
+/**
+ * Bundle mode and the conversion to install mode (an activation, or its rollback): the
+ * boot configuration, saved and read back. A boot variable that did not take stops here.
+ */
+async function saveBoot(s: IosxeSession, config: string[], want: string, step: string): Promise<void> {
+  await s.configure(config, step);
+  await s.run('write memory', { step, dialogues: WRITE_MEMORY });
+  const boot = parseShowBoot(await s.run('show boot', { step }));
+  // `flash:/x.bin` and `flash:x.bin` name the same file.
+  if ((boot.bootVariable[0] ?? '').replace(/:\//, ':') !== want.replace(/:\//, ':')) {
+    throw new DeviceError(s.target.hostname, step, 'command', `the boot variable is ${boot.bootVariable.join(';') || 'empty'} after saving, not ${want}; not reloading`, undefined, false);
+  }
+}
+
+/** `reload`, which must drop the session: a reload the device refused (command authorization, a declined question) is an error. */
+async function reload(s: IosxeSession, step: string): Promise<string> {
+  const out = await s.run('reload', { step, dialogues: [DIALOGUES.saveYesNo, DIALOGUES.reload], expectClose: true, allowErrors: true });
+  if (!s.isClosed) throw new DeviceError(s.target.hostname, step, 'command', '"reload" did not reload the device', s.masked(out.trim()) || undefined, false);
   return out;
 }
 
@@ -109,18 +128,12 @@ async function activateWith(s: IosxeSession, p: ActivationPlan, step: string, se
     }
     case 'convert':
     case 'bundle': {
-      const config = cmds.slice(1, cmds.indexOf('end'));
-      sent.push('configure terminal', ...config, 'end');
-      await s.configure(config, step);
-      await run('write memory');
-      const boot = parseShowBoot(await s.run('show boot', { step }));
       const want = p.kind === 'bundle' ? `${p.filesystem}${p.image!.file}` : `${p.filesystem}packages.conf`;
-      if (boot.bootVariable[0] !== want) throw new DeviceError(s.target.hostname, step, 'command', `the boot variable is ${boot.bootVariable.join(';') || 'empty'} after saving, not ${want}; not reloading`, undefined, false);
+      sent.push(...cmds.slice(0, cmds.indexOf('write memory') + 1));
+      await saveBoot(s, cmds.slice(1, cmds.indexOf('end')), want, step);
       if (p.kind === 'convert') return result(`converting to install mode on ${p.targetVersion}; the device reloads`, sent, await run(cmds.at(-1)!, true), { reloads: true });
       sent.push('reload');
-      const out = await s.run('reload', { step, dialogues: [DIALOGUES.saveYesNo, DIALOGUES.reload], expectClose: true, allowErrors: true });
-      if (!s.isClosed) throw new DeviceError(s.target.hostname, step, 'command', '"reload" did not reload the device', out.trim(), false);
-      return result(`booting ${want}; the device reloads`, sent, out, { reloads: true });
+      return result(`booting ${want}; the device reloads`, sent, await reload(s, step), { reloads: true });
     }
     default:
       throw new DeviceError(s.target.hostname, step, 'precondition', `no activation of kind ${p.kind} on IOS-XE`, undefined, false);
@@ -138,31 +151,37 @@ export function rollback(s: IosxeSession, p: ActivationPlan, facts: IosxeFacts, 
   return untilDisruptive(s, () => rollbackWith(s, p, facts, step));
 }
 
+/** Sends exactly `rollbackCommands(p, facts)`: what the rollback gate showed, from the same rules. */
 async function rollbackWith(s: IosxeSession, p: ActivationPlan, facts: IosxeFacts, step: string): Promise<StepResult<{ reloads: boolean }>> {
-  if (p.kind === 'install' || (p.kind === 'issu' && normalizeVersion(facts.version) === normalizeVersion(p.targetVersion))) {
-    const out = await installActivate(s, 'install abort', step, true);
-    return result(`aborting the activation; back to ${p.previousVersion} after the reload`, ['install abort'], out, { reloads: true });
+  const cmds = rollbackCommands(p, facts);
+  switch (p.kind) {
+    case 'install':
+    case 'issu': {
+      if (cmds[0] === 'install abort issu') {
+        // Stopped before its switchover: the standby goes back, nothing reloads the active.
+        const out = await s.run(cmds[0], { step, timeout: 'operation', dialogues: [DIALOGUES.proceed], allowErrors: true });
+        const failed = failedLines(out);
+        if (failed) throw new DeviceError(s.target.hostname, step, 'command', `"${cmds[0]}" failed`, s.masked(failed), false);
+        return result(`ISSU aborted; the standby is back on ${p.previousVersion}`, cmds, out, { reloads: false });
+      }
+      const out = await installActivate(s, cmds[0], step, true);
+      return result(`aborting the activation; back to ${p.previousVersion} after the reload`, cmds, out, { reloads: true });
+    }
+    case 'bundle': {
+      await saveBoot(s, cmds.slice(1, cmds.indexOf('end')), p.previousBoot[0] ?? '', step);
+      const out = await reload(s, step);
+      return result(`boot variable restored to ${p.previousBoot.join(';')}; the device reloads`, cmds, out, { reloads: true });
+    }
+    case 'install-oneshot':
+    case 'convert': {
+      // Committed: activate the previous release's image again, if it is still on flash.
+      const previous = previousImage(p, facts);
+      if (!previous) throw new DeviceError(s.target.hostname, step, 'precondition', `no image of ${p.previousVersion} left on ${p.filesystem}: roll back by hand`, undefined, false);
+      await s.run(cmds[0], { step, dialogues: WRITE_MEMORY });
+      const out = await installActivate(s, cmds[1], step, true);
+      return result(`re-installing ${previous}; the device reloads`, cmds, out, { reloads: true });
+    }
+    default:
+      throw new DeviceError(s.target.hostname, step, 'precondition', `no rollback of kind ${p.kind} on IOS-XE`, undefined, false);
   }
-  if (p.kind === 'issu') {
-    const out = await s.run('install abort issu', { step, timeout: 'operation', dialogues: [DIALOGUES.proceed], allowErrors: true });
-    const failed = failedLines(out);
-    if (failed) throw new DeviceError(s.target.hostname, step, 'command', '"install abort issu" failed', failed, false);
-    return result(`ISSU aborted; the standby is back on ${p.previousVersion}`, ['install abort issu'], out, { reloads: false });
-  }
-  if (p.kind === 'bundle') {
-    const config = ['no boot system', ...p.previousBoot.map((b) => `boot system ${p.stack && b.endsWith('.bin') ? 'switch all ' : ''}${b}`)];
-    await s.configure(config, step);
-    await s.run('write memory', { step, dialogues: WRITE_MEMORY });
-    const out = await s.run('reload', { step, dialogues: [DIALOGUES.saveYesNo, DIALOGUES.reload], expectClose: true, allowErrors: true });
-    return result(`boot variable restored to ${p.previousBoot.join(';')}; the device reloads`, ['configure terminal', ...config, 'end', 'write memory', 'reload'], out, { reloads: true });
-  }
-  // Committed one-shot or conversion: activate the previous image again, if it is still on flash.
-  const listing = parseDir(await s.run(`dir ${p.filesystem}`, { step }), `dir ${p.filesystem}`);
-  const padded = p.previousVersion.split('.').map((x) => (/^\d$/.test(x.replace(/[a-z]$/, '')) ? `0${x}` : x)).join('.');
-  const previous = listing.files.find((f) => f.name.endsWith('.bin') && (f.name.includes(`.${padded}.`) || f.name.includes(`.${p.previousVersion}.`)));
-  if (!previous) throw new DeviceError(s.target.hostname, step, 'precondition', `no image of ${p.previousVersion} left on ${p.filesystem}: roll back by hand`, undefined, false);
-  const cmd = `install add file ${p.filesystem}${previous.name} activate commit`;
-  await s.run('write memory', { step, dialogues: WRITE_MEMORY });
-  const out = await installActivate(s, cmd, step, true);
-  return result(`re-installing ${previous.name}; the device reloads`, ['write memory', cmd], out, { reloads: true });
 }

@@ -1,7 +1,7 @@
 // The shape of a command's answer in a CLI session: its echo, each output of
 // commands typed ahead, the lines around an error; log messages and the
-// timestamp header taken out (noise.ts).
-import { withoutLog, withoutTimestampHeader } from './noise.js';
+// timestamp header taken out (session-noise.ts).
+import { withoutLog, withoutTimestampHeader } from './session-noise.js';
 
 /**
  * A command's output from everything the device printed for it, up to and

@@ -13,7 +13,7 @@ export type IosxeSettings = Pick<UpgradeSettings, 'flashMargin' | 'cpuMaxPercent
 const GB = 1024 ** 3;
 const size = (n: number) => (n >= GB ? `${(n / GB).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`);
 
-/** ISSU rules (iosxe.md §1.7): same major train, between Extended Maintenance releases, upwards only. */
+/** ISSU rules (docs/devices/iosxe-sessions.md, section 8): same major train, between Extended Maintenance releases, upwards only. */
 export function issuAllowed(from: string, to: string): boolean {
   const [fMaj, fMin] = normalizeVersion(from).split('.').map(Number);
   const [tMaj, tMin] = normalizeVersion(to).split('.').map(Number);
@@ -109,12 +109,37 @@ export function activationCommands(p: ActivationPlan): string[] {
   }
 }
 
-export function rollbackCommands(p: ActivationPlan, issuSwitched = true): string[] {
+/**
+ * An ISSU stopped before its switchover: the active still runs the release it had, while
+ * the standby already runs the target or is reloading onto it (the target added, the peer
+ * not STANDBY HOT — upshift starts an ISSU only with the peer STANDBY HOT).
+ */
+export function issuUnderWay(f: IosxeFacts, target: string): boolean {
+  const on = (v: string | null | undefined) => !!v && normalizeVersion(v) === normalizeVersion(target);
+  if (on(f.version)) return false;
+  const added = (f.install?.packages ?? []).some((x) => sameRelease(x.version, target));
+  return f.redundancy.members.some((m) => on(m.version)) || (added && f.redundancy.peerState !== 'STANDBY HOT');
+}
+
+/** The image file of the release before the upgrade, as the facts list it on the plan's file system. */
+export function previousImage(p: ActivationPlan, f: IosxeFacts | null): string | null {
+  const padded = padVersion(p.previousVersion);
+  return f?.files.find((x) => x.name.endsWith('.bin') && (x.name.includes(`.${padded}.`) || x.name.includes(`.${p.previousVersion}.`)))?.name ?? null;
+}
+
+/**
+ * The commands a rollback sends, from what the device shows: the rollback gate shows them
+ * and the driver sends exactly these. An ISSU stopped before its switchover is aborted
+ * with `install abort issu`; one that switched over (or not begun, as the facts before the
+ * activation show) with `install abort`. A committed one-shot install or conversion
+ * activates the previous release's image again, named as the facts list it.
+ */
+export function rollbackCommands(p: ActivationPlan, f: IosxeFacts | null = null): string[] {
   switch (p.kind) {
     case 'install': return ['install abort'];
-    case 'issu': return issuSwitched ? ['install abort'] : ['install abort issu'];
+    case 'issu': return f && issuUnderWay(f, p.targetVersion) ? ['install abort issu'] : ['install abort'];
     case 'install-oneshot':
-    case 'convert': return [`install add file ${p.filesystem}<image of ${p.previousVersion}> activate commit`];
+    case 'convert': return ['write memory', `install add file ${p.filesystem}${previousImage(p, f) ?? `<image of ${p.previousVersion}>`} activate commit`];
     case 'bundle': return ['configure terminal', 'no boot system', ...p.previousBoot.map((b) => bootSystem(p, b)), 'end', 'write memory', 'reload'];
     default: return [];
   }

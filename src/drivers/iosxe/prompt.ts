@@ -1,10 +1,11 @@
 // What an IOS-XE prompt looks like: any prompt-shaped last line (while the
 // real prompt is not known yet), and the device's own prompt once it is,
-// also when log messages follow it (noise.ts).
+// also when log messages follow it (session-noise.ts).
 import type { Matcher } from '../ssh/channel.js';
-import { logTailStart, mayHoldLog, pastLogTail, withoutLog } from './noise.js';
+import { logTailStart, pastLogTail, withoutLog } from './session-noise.js';
+import { mayHoldLog, PROMPT } from './terminal-lines.js';
 
-const PROMPT_AT_END = /(?:^|\n)([A-Za-z0-9][\w.:/-]{0,62}(?:\([\w.-]+\))?[>#])[ \t]*$/;
+const PROMPT_AT_END = new RegExp(`(?:^|\\n)(${PROMPT})[ \\t]*$`);
 
 /** Any prompt-shaped last line, log messages after it allowed. */
 export const PROMPTISH: Matcher & { test(text: string): boolean } = Object.assign(pastLogTail(PROMPT_AT_END), {
@@ -14,7 +15,7 @@ export const PROMPTISH: Matcher & { test(text: string): boolean } = Object.assig
 });
 
 /** Prompt-shaped starts of lines anywhere in a text (not only at its end). */
-const PROMPT_ANYWHERE = /(?:^|\n)([A-Za-z0-9][\w.:/-]{0,62}(?:\([\w.-]+\))?[>#])/g;
+const PROMPT_ANYWHERE = new RegExp(`(?:^|\\n)(${PROMPT})`, 'g');
 
 /**
  * The device's own prompt: a prompt-shaped last line starting with its name

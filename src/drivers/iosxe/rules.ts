@@ -5,12 +5,12 @@
 import type { ActivationPlan, Facts, GateImpact, ImageSource, PlatformRules, StepKind, StepSpec, UpgradeSequence } from '../contract.js';
 import { DeviceError } from '../errors.js';
 import { normalizeVersion } from '../../common/versions.js';
-import { activationCommands, planActivation, precheck, rollbackCommands, sameRelease, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
+import { activationCommands, issuUnderWay, planActivation, precheck, rollbackCommands, sameRelease, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
 import { FACTS_COMMANDS, READINESS_COMMANDS } from './facts.js';
 import { summarizeIosxe } from './summary.js';
 import type { IosxeFacts } from './types.js';
 
-export function commandsFor(kind: StepKind, plan: ActivationPlan, opts: { source?: ImageSource } = {}): string[] {
+export function commandsFor(kind: StepKind, plan: ActivationPlan, opts: { source?: ImageSource; facts?: Facts } = {}): string[] {
   switch (kind) {
     case 'backup': return ['show running-config', 'show startup-config'];
     case 'cleanup': return ['install remove inactive'];
@@ -27,15 +27,16 @@ export function commandsFor(kind: StepKind, plan: ActivationPlan, opts: { source
     case 'wait': return ['show version'];
     // The install state is read first: a commit made before an interruption is not made again.
     case 'commit': return plan.kind === 'install' || plan.kind === 'issu' ? ['show install summary', 'install commit'] : [];
-    case 'rollback': return rollbackCommands(plan);
+    // What the device shows decides (an ISSU stopped before its switchover, the previous image on flash): the driver sends the same.
+    case 'rollback': return rollbackCommands(plan, opts.facts ? iosxe(opts.facts) : null);
   }
 }
 
-const step = (plan: ActivationPlan, kind: StepKind, extra: Partial<StepSpec> = {}): StepSpec => ({
-  id: kind, kind, gate: null, disruptive: false, phase: 'upgrade', commands: commandsFor(kind, plan), ...extra,
+const step = (plan: ActivationPlan, kind: StepKind, extra: Partial<StepSpec> = {}, facts?: Facts): StepSpec => ({
+  id: kind, kind, gate: null, disruptive: false, phase: 'upgrade', commands: commandsFor(kind, plan, { facts }), ...extra,
 });
 
-export function sequence(plan: ActivationPlan, _facts: Facts): UpgradeSequence {
+export function sequence(plan: ActivationPlan, facts: Facts): UpgradeSequence {
   const commits = plan.kind === 'install' || plan.kind === 'issu';
   const steps: StepSpec[] = [step(plan, 'backup', { phase: 'stage' })];
   // Install mode can make room for the image by removing inactive ones (gated: it deletes files).
@@ -56,7 +57,7 @@ export function sequence(plan: ActivationPlan, _facts: Facts): UpgradeSequence {
   return {
     steps,
     onFailure: [
-      step(plan, 'rollback', { gate: 'rollback', disruptive: true }),
+      step(plan, 'rollback', { gate: 'rollback', disruptive: true }, facts),
       step(plan, 'wait', { id: 'wait-rollback', version: plan.previousVersion, note: `reconnect until it runs ${plan.previousVersion} again` }),
     ],
   };
@@ -95,10 +96,7 @@ export function stepHappened(kind: StepKind, f: IosxeFacts, plan: ActivationPlan
   if (kind === 'activate' && (f.install?.packages ?? []).some((p) => p.state === 'U' && sameRelease(p.version, target))) return true;
   // ISSU: the standby was upgraded, the active not yet; or the standby is reloading onto the added
   // target (upshift starts an ISSU only with the peer STANDBY HOT, so its absence means it began).
-  if (kind === 'activate' && plan?.kind === 'issu') {
-    const added = (f.install?.packages ?? []).some((p) => sameRelease(p.version, target));
-    return f.redundancy.members.some((m) => on(m.version)) || (added && f.redundancy.peerState !== 'STANDBY HOT');
-  }
+  if (kind === 'activate' && plan?.kind === 'issu') return issuUnderWay(f, target);
   return false;
 }
 

@@ -2,7 +2,7 @@
 // may hold prompt-like lines), climbs to privileged mode, turns paging and
 // log messages off, runs commands and answers declared dialogues. Log
 // messages and timestamp headers never break prompt or question matching
-// and never reach an output (noise.ts). An unknown question or a "% " error
+// and never reach an output (session-noise.ts). An unknown question or a "% " error
 // ends the operation with the device's own text, never a hang; a session
 // that timed out or lost track of the device is closed, never reused.
 import { DeviceError, mask } from '../errors.js';
@@ -13,7 +13,7 @@ import type { DeviceTarget } from '../contract.js';
 import { afterEcho, PROMPTISH, PromptMatcher } from './prompt.js';
 import { MORE, QUESTION, refusalAt } from './dialogues.js';
 import { commandOutput, context, splitTypedAhead, typedAheadAnswer } from './output.js';
-import { logTailStart, onTail, pastLogTail, withoutLog } from './noise.js';
+import { logTailStart, onTail, pastLogTail, withoutLog } from './session-noise.js';
 import { stoppedAt, typedAheadComplete } from './typeahead.js';
 
 export type { Mode, RunOptions, SessionOptions, Timeouts } from './session-options.js';
@@ -54,6 +54,11 @@ export class IosxeSession {
       if (err instanceof ChannelClosed) throw new DeviceError(target.hostname, step, 'closed', `the session closed during login (${err.message})`);
       throw err;
     }
+  }
+
+  /** A device's text with this session's secrets masked: for errors that quote the device. */
+  masked(text: string): string {
+    return mask(text, this.secrets);
   }
 
   get localAddress(): string | null {

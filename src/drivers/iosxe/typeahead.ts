@@ -2,7 +2,8 @@
 // command a device that stopped answering was at. Pure functions over the
 // text received; the session does the writing and reading.
 import type { Matcher } from '../ssh/channel.js';
-import { mayHoldLog, withoutLog } from './noise.js';
+import { withoutLog } from './session-noise.js';
+import { mayHoldLog } from './terminal-lines.js';
 import type { PromptMatcher } from './prompt.js';
 
 /**

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROMPTISH, PromptMatcher } from '../../../src/drivers/iosxe/prompt.js';
 import { DIALOGUES, QUESTION, refusalAt } from '../../../src/drivers/iosxe/dialogues.js';
-import { logTailStart, pastLogTail } from '../../../src/drivers/iosxe/noise.js';
+import { logTailStart, pastLogTail } from '../../../src/drivers/iosxe/session-noise.js';
 import { commandOutput, splitTypedAhead, typedAheadAnswer } from '../../../src/drivers/iosxe/output.js';
 import { typedAheadComplete } from '../../../src/drivers/iosxe/typeahead.js';
 

@@ -2,7 +2,8 @@
 // banner, prompt, timestamp header and syslog lines out), the count of lines a
 // parser did not understand, and the one error they raise.
 import { commandForm, type CommandId } from './commands.js';
-import { dedent, isBarePrompt, isNoise, normalise, promptedCommand, unpromptedCommand } from './noise.js';
+import { dedent, isBarePrompt, normalise, promptedCommand, unpromptedCommand } from './capture-lines.js';
+import { isNoiseLine } from '../terminal-lines.js';
 
 export { normalizeVersion } from '../../../common/versions.js';
 
@@ -43,7 +44,7 @@ export class Reader {
     let lines = dedent(normalise(text));
     lines = this.afterEcho(lines, id);
     lines = this.beforeNextPrompt(lines);
-    this.lines = lines.filter((l) => !isNoise(l));
+    this.lines = lines.filter((l) => !isNoiseLine(l));
     const refusal = this.lines.find((l) => REFUSED.test(l.trim()));
     if (refusal !== undefined) throw new ParseError(command, `the device refused the command: ${JSON.stringify(refusal.trim())}`);
     if (this.otherCommand !== null) throw new ParseError(command, `this is the output of another command (${JSON.stringify(this.otherCommand)})`);

@@ -1,26 +1,13 @@
-// What a real IOS-XE terminal prints besides the answer: asynchronous log
-// messages (`terminal monitor`: between output lines, after a prompt with
-// or without the prompt printed again, after a question) and the exec
-// timestamp header. Pure functions: recognise them, look past them at the
-// end of the text (prompt and question matching), and take them out of an
-// answer. docs/devices/iosxe-sessions.md describes the shapes.
+// Log messages and the timestamp header in a live session's text: look past
+// messages at the end of the text (prompt and question matching) and take
+// them, and the header, out of an answer. Pure functions over the shapes of
+// terminal-lines.ts; docs/devices/iosxe-sessions.md describes what a real
+// terminal does with them.
 import type { Matcher } from '../ssh/channel.js';
-
-// Clock forms of `service timestamps log`: datetime (`Mar  1 00:00:07.123`, with a year,
-// a zone) or uptime (`1w2d`, `00:01:23`); `*` or `.` before it when the clock is not authoritative.
-const DATETIME = '[A-Z][a-z]{2} {1,2}\\d{1,2}(?: \\d{4})? \\d{1,2}:\\d\\d:\\d\\d(?:\\.\\d{1,6})?(?: [A-Za-z]{2,5})?';
-const UPTIME = '\\d+[ywdh]\\d+[wdhm](?:\\d+[hms])?|\\d{1,2}:\\d\\d:\\d\\d(?:\\.\\d{1,6})?';
-
-/** A log line: `[000123: ][*|.][<time>: ]%FACILITY-SEVERITY-MNEMONIC: text`. */
-export const LOG_LINE = new RegExp(`^(?:\\d{1,10}: )?[*.]?(?:(?:${DATETIME}|${UPTIME}): )?%[A-Za-z][A-Za-z0-9_]*-[0-7]-[A-Za-z0-9_]+: `);
-
-export const isLogLine = (line: string): boolean => line.includes('%') && LOG_LINE.test(line);
-
-/** Whether a text may hold log lines at all (the cheap test before the line scan). */
-export const mayHoldLog = (text: string): boolean => text.includes('%');
+import { isLogLine, LOAD_LINE, mayHoldLog, PROMPT, TIME_SOURCE_LINE } from './terminal-lines.js';
 
 /** A prompt at a line start: `host#`, `host>`, `host(config-if)#`, maybe followed by typed text. */
-const PROMPT_START = /^([A-Za-z0-9][\w.:/-]{0,62}(?:\([\w.-]+\))?[>#])/;
+const PROMPT_START = new RegExp(`^(${PROMPT})`);
 
 /**
  * Where the log lines at the end of a text begin: a prompt or a question
@@ -110,17 +97,14 @@ export function withoutLog(text: string, promptPrefix = ''): string {
   return out.join('\n');
 }
 
-const LOAD = /^Load for five secs: \d+%\/\d+%; one minute: \d+%; five minutes: \d+%\s*$/;
-const TIME_SOURCE = /^(?:Time source is .*|No time source, .*)$/;
-
 /** An output without the `exec prompt timestamp` header (load line, time line, blank line) it starts with. */
 export function withoutTimestampHeader(output: string): string {
   if (!output.startsWith('Load for five secs') && !output.startsWith('\nLoad for five secs')) return output;
   const lines = output.split('\n');
   let i = lines[0] === '' ? 1 : 0;
-  if (!LOAD.test(lines[i] ?? '')) return output;
+  if (!LOAD_LINE.test(lines[i] ?? '')) return output;
   i++;
-  if (TIME_SOURCE.test(lines[i] ?? '')) i++;
+  if (TIME_SOURCE_LINE.test(lines[i] ?? '')) i++;
   if ((lines[i] ?? 'x').trim() === '') i++;
   return lines.slice(i).join('\n');
 }

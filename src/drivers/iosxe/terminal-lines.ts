@@ -1,0 +1,46 @@
+// The shapes of the lines an IOS-XE terminal prints besides a command's own
+// output: the exec prompt, asynchronous log messages (`terminal monitor`) and
+// the exec timestamp header. The one place these patterns are written: the
+// session layer (session-noise.ts, prompt.ts) and the parsers
+// (parsers/capture-lines.ts) both build on them, so a live session and a
+// saved output are read alike. docs/devices/iosxe-sessions.md, sections 3
+// and 4, describes the forms and where they come from.
+
+/**
+ * A prompt's name: the hostname (at most 63 characters, as IOS allows) and the
+ * configuration mode in brackets, without the `#` or `>` that ends it.
+ */
+export const PROMPT_NAME = String.raw`[A-Za-z0-9][\w.:/-]{0,62}(?:\([\w.-]+\))?`;
+
+/** A prompt: `sw1#`, `sw1>`, `sw1(config-if)#`. */
+export const PROMPT = `${PROMPT_NAME}[>#]`;
+
+// The clock of `service timestamps log`: a date (`Mar  1 00:00:07.123`, with a
+// year, milliseconds, a zone and its offset), a time only, or the uptime
+// (`1w2d`, `2d03h`, `1d2h3m`).
+const DATETIME = String.raw`[A-Z][a-z]{2}[ \t]+\d{1,2}(?:[ \t]+\d{4})?[ \t]+\d{1,2}:\d\d:\d\d(?:\.\d{1,6})?(?:[ \t]+[A-Za-z]{2,6}(?:[+-]\d{1,2})?)?`;
+const TIME = String.raw`\d{1,2}:\d\d:\d\d(?:\.\d{1,6})?`;
+const UPTIME = String.raw`\d+[ywdh]\d+[wdhms](?:\d+[hms])?`;
+
+/**
+ * A log message: `[000123: ][*|.][<clock>: ]%FACILITY[-SUBFACILITY]-SEVERITY-MNEMONIC: text`.
+ * `*`: the clock was never set; `.`: it lost its NTP synchronisation.
+ */
+export const LOG_LINE = new RegExp(String.raw`^(?:\d{1,10}:[ \t]*)?[*.]?(?:(?:${DATETIME}|${TIME}|${UPTIME}):[ \t]*)?%[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*-[0-7]-[A-Za-z0-9_]+[ \t]*:`);
+
+/** Whether a text may hold log messages at all (the cheap test before a line scan). */
+export const mayHoldLog = (text: string): boolean => text.includes('%');
+
+/** A log message line, as printed (no leading blanks). */
+export const isLogLine = (line: string): boolean => line.includes('%') && LOG_LINE.test(line);
+
+/** The first line of the `exec prompt timestamp` header. */
+export const LOAD_LINE = /^Load for five secs: \d+%\/\d+%; one minute: \d+%; five minutes: \d+%\s*$/;
+/** Its second line: the clock and its source (`No time source, *…` when the clock was never set). */
+export const TIME_SOURCE_LINE = /^(?:Time source is .*|No time source, .*)$/;
+
+/** A line of the timestamp header or a log message, blanks around it allowed (saved outputs are often indented). */
+export function isNoiseLine(line: string): boolean {
+  const t = line.trim();
+  return LOAD_LINE.test(t) || TIME_SOURCE_LINE.test(t) || isLogLine(t);
+}
