@@ -6,6 +6,7 @@
 // instead (forecast-data.ts); both feed the same forecast().
 import type { DB } from '../store/db.js';
 import { runRecord } from '../store/records.js';
+import { latestPlanKind } from '../store/step-history.js';
 import type { Listener, Stamped } from './events.js';
 import { forecast, profileKey, type DeviceProgress, type Forecast, type RunPlan, type StepMean } from './forecast.js';
 import { stepHistory } from './forecast-data.js';
@@ -29,8 +30,7 @@ export class LiveForecast {
 
   constructor(private readonly db: DB, private readonly platforms: Map<string, string>) {
     this.listener = (e) => this.apply(e);
-    const latest = db.prepare(`SELECT json_extract(detail_json, '$.plan.kind') FROM journal WHERE hostname = ? AND (step = 'activate' OR step LIKE 'activate %') AND detail_json IS NOT NULL ORDER BY id DESC LIMIT 1`).pluck();
-    this.kindOf = (h) => (latest.get(h) as string | undefined) ?? null;
+    this.kindOf = latestPlanKind(db);
   }
 
   private apply(e: Stamped): void {
