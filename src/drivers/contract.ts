@@ -106,6 +106,13 @@ export interface StepResult<D = undefined> {
 /** A long step's progress; `part` says which of several transfers (a base image, then the target) this is. */
 export interface Progress { step: string; done: number; total: number | null; note?: string; part?: { index: number; count: number } }
 
+/** Where a driver records what it sent and what the device answered, secrets already masked (SSH text, API calls). */
+export interface Transcript {
+  write(direction: 'sent' | 'received', text: string): void;
+  /** The driver is done with it (a later write may open it again). */
+  close?(): void;
+}
+
 export interface DriverHooks {
   onProgress?(p: Progress): void;
   onLog?(line: string): void;

@@ -1,12 +1,11 @@
 // One place that turns a platform name into a driver (NAPALM's
 // get_network_driver), and platform facts into what a console shows.
-import type { Driver, DeviceTarget, DriverHooks, Facts, FactsSummary, Platform, PlatformRules } from './contract.js';
+import type { Driver, DeviceTarget, DriverHooks, Facts, FactsSummary, Platform, PlatformRules, Transcript } from './contract.js';
 import { IosxeDriver } from './iosxe/driver.js';
 import type { Timeouts } from './iosxe/session.js';
 import { iosxeRules } from './iosxe/rules.js';
 import { PanosDriver } from './panos/driver.js';
 import { panosRules } from './panos/rules.js';
-import type { Transcript } from './ssh/channel.js';
 import type { KnownHosts } from './ssh/known-hosts.js';
 
 export interface DriverOptions {
@@ -25,7 +24,7 @@ export function createDriver(target: DeviceTarget, opts: DriverOptions): Driver 
     case 'iosxe':
       return new IosxeDriver(target, opts);
     case 'panos':
-      return new PanosDriver(target, { hooks: opts.hooks, pollMs: opts.pollMs, panoramaRps: opts.panoramaRps });
+      return new PanosDriver(target, { hooks: opts.hooks, pollMs: opts.pollMs, panoramaRps: opts.panoramaRps, transcript: opts.transcript });
     default:
       throw new Error(`no driver for platform ${(target as DeviceTarget).platform}`);
   }

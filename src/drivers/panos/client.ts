@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { DeviceError, mask } from '../errors.js';
-import type { ApiAuth } from '../contract.js';
+import type { ApiAuth, Transcript } from '../contract.js';
 import { acquire, release, type PoolEntry } from './pool.js';
 import { messageOf, parseXml, resultOf, type Xml } from './xml.js';
 
@@ -16,6 +16,11 @@ export interface ApiEndpoint {
   auth: ApiAuth;
   /** Requests per second allowed toward this endpoint (a Panorama); null: no limit. */
   rps?: number | null;
+}
+
+/** A call as the transcript shows it: its parameters, never the key or the password. */
+export function callLine(params: Record<string, string>): string {
+  return Object.entries(params).filter(([k]) => k !== 'key' && k !== 'password').map(([k, v]) => `${k}=${v}`).join(' ');
 }
 
 /** "The software manager is currently in use. Please try again later." and its kin. */
@@ -46,7 +51,7 @@ export class PanosApi {
   private readonly pool: { key: string; entry: PoolEntry };
   private closed = false;
 
-  constructor(readonly endpoint: ApiEndpoint, private readonly timeoutMs = 30_000) {
+  constructor(readonly endpoint: ApiEndpoint, private readonly timeoutMs = 30_000, private readonly transcript?: Transcript) {
     this.pool = acquire(endpoint.host, endpoint.port, endpoint.auth, endpoint.rps ?? null);
     this.http = axios.create({
       baseURL: `https://${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}/api/`,
@@ -104,10 +109,13 @@ export class PanosApi {
   private async send(params: Record<string, string>, device: string, step: string, binary = false): Promise<AxiosResponse> {
     const done = await this.pool.entry.limiter?.take();
     try {
-      return await this.http.post('', new URLSearchParams(params).toString(), {
+      this.transcript?.write('sent', `${callLine(params)}\n`);
+      const res = await this.http.post('', new URLSearchParams(params).toString(), {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         ...(binary ? { responseType: 'arraybuffer', transformResponse: undefined } : {}),
       });
+      this.record(res, params.type === 'keygen' || binary);
+      return res;
     } catch (err) {
       const e = err as AxiosError & { code?: string };
       const code = e.code ?? '';
@@ -120,6 +128,13 @@ export class PanosApi {
     } finally {
       done?.();
     }
+  }
+
+  /** The answer in the transcript, masked; a keygen answer (it holds the key) and exported files by their size only. */
+  private record(res: AxiosResponse, sizeOnly: boolean): void {
+    if (!this.transcript) return;
+    const body = typeof res.data === 'string' ? res.data : Buffer.from(res.data as ArrayBuffer).toString('utf8');
+    this.transcript.write('received', sizeOnly ? `HTTP ${res.status}, ${Buffer.byteLength(body)} bytes (not recorded)\n` : `HTTP ${res.status} ${mask(body, this.secrets()).trimEnd()}\n`);
   }
 
   /** One call; the <response> element when its status is success, otherwise a typed error. */

@@ -4,7 +4,7 @@
 // connection and says what each step sent.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActivationPlan, Driver, DeviceTarget, DriverHooks, Facts, Snapshot, StepResult, WaitExpectation } from '../contract.js';
+import type { ActivationPlan, Driver, DeviceTarget, DriverHooks, Facts, Snapshot, StepResult, Transcript, WaitExpectation } from '../contract.js';
 import { DeviceError } from '../errors.js';
 import { isA } from '../../common/errors.js';
 import { PanosApi } from './client.js';
@@ -30,6 +30,8 @@ export interface PanosDriverOptions {
   busyAttempts?: number;
   /** How long an HA pair may take to settle after a suspend or a functional (default: 60 polls). */
   haSettleMs?: number;
+  /** Each API call and its answer, masked (the console's session pane and the transcripts folder). */
+  transcript?: Transcript;
 }
 
 export class PanosDriver implements Driver {
@@ -44,8 +46,8 @@ export class PanosDriver implements Driver {
     const auth = via ? via.api : target.api;
     if (!auth) throw new DeviceError(target.hostname, 'connect', 'auth', `no API credentials for ${via ? via.hostname : target.hostname}`, undefined, false);
     this.api = via
-      ? new PanosApi({ label: via.hostname, host: via.host, port: via.port, auth, rps: opts.panoramaRps ?? 10 })
-      : new PanosApi({ label: target.hostname, host: target.host, port: target.port, auth });
+      ? new PanosApi({ label: via.hostname, host: via.host, port: via.port, auth, rps: opts.panoramaRps ?? 10 }, undefined, opts.transcript)
+      : new PanosApi({ label: target.hostname, host: target.host, port: target.port, auth }, undefined, opts.transcript);
     const pollMs = opts.pollMs ?? 2000;
     this.jobs = { hooks: opts.hooks, pollMs, jobTimeoutMs: opts.jobTimeoutMs ?? 60 * 60_000, busyBackoffMs: opts.busyBackoffMs ?? pollMs * 15, busyAttempts: opts.busyAttempts ?? 6 };
     const name = target.hostname;
@@ -98,6 +100,7 @@ export class PanosDriver implements Driver {
 
   async close(): Promise<void> {
     this.api.close();
+    this.opts.transcript?.close?.();
   }
 
   async facts(opts: { step?: string; readiness?: boolean } = {}): Promise<PanosFacts> {

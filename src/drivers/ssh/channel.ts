@@ -4,6 +4,7 @@
 // and writes a transcript with secrets masked.
 import type { ClientChannel } from 'ssh2';
 import { DeviceError, mask } from '../errors.js';
+import type { Transcript } from '../contract.js';
 
 /** One interactive question and its answer, as data (scrapli's send_interactive). */
 export interface Dialogue {
@@ -18,11 +19,7 @@ export interface Matcher {
   exec(text: string): RegExpExecArray | null;
 }
 
-export interface Transcript {
-  write(direction: 'sent' | 'received', text: string): void;
-  /** The driver is done with it (a later write may open it again). */
-  close?(): void;
-}
+export type { Transcript };
 
 export const noTranscript: Transcript = { write: () => undefined };
 

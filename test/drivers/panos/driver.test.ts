@@ -147,6 +147,25 @@ describe('PAN-OS driver', () => {
     expect(poolUsers(pano.host, pano.port, auth())).toBe(before);
   });
 
+  it('records each call and its answer in the transcript, never the key or the password', async () => {
+    const lines: string[] = [];
+    let closed = 0;
+    const d = driver('fw-solo', { auth: auth() }, { transcript: { write: (dir, text) => lines.push(`${dir} ${text}`), close: () => closed++ } });
+    // A fresh key slot (another user's entry would reuse a pooled key and skip keygen): keygen is recorded, its answer not.
+    (d as unknown as { api: { forgetKey(): boolean } }).api.forgetKey();
+    await d.facts();
+    await d.close();
+    const text = lines.join('');
+    expect(text).toContain('sent type=keygen user=');
+    expect(text).toMatch(/received HTTP 200, \d+ bytes \(not recorded\)/);
+    expect(text).toContain('sent type=op cmd=<show><system><info></info></system></show>');
+    expect(text).toMatch(/received HTTP 200 <response status="success">/);
+    expect(text).toContain(lab.panos.firewall('fw-solo').serial);
+    expect(text).not.toContain(lab.panos.firewall('fw-solo').key);
+    expect(text).not.toContain(lab.credentials.password);
+    expect(closed).toBe(1);
+  });
+
   it('reads base images and disk space as PAN-OS prints them', () => {
     expect(baseImage('11.1.4-h7', '10.2.9-h1')).toBe('11.1.0');
     expect(baseImage('10.2.10', '10.2.9-h1')).toBeNull();
