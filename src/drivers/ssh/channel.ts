@@ -190,7 +190,7 @@ export class Channel {
       if (this.closeReason !== null) throw new ChannelClosed(this.closeReason);
       const now = Date.now();
       if (now >= deadline) {
-        throw new DeviceError(opts.device ?? 'device', opts.step ?? 'command', 'timeout', `no answer within ${Math.round(timeoutMs / 1000)} s`, tailOf(buffer));
+        throw new DeviceError(opts.device ?? 'device', opts.step ?? 'command', 'timeout', `no answer within ${Math.round(timeoutMs / 1000)} s`, mask(tailOf(buffer), this.secrets));
       }
       if (opts.idleMs && opts.onIdle && now - this.lastDataAt >= opts.idleMs) opts.onIdle(tailOf(buffer));
       const waitMs = Math.min(deadline - now, opts.idleMs ? Math.max(20, opts.idleMs - (now - this.lastDataAt)) : deadline - now, 1000);
