@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Many lab devices at once through upshift's IOS-XE driver, next to the floor:
 // a bare ssh2 client on the same devices.
-//   facts mode: upshift's facts vs connect + auth + `show version` (goal, issue 4: ≤ 1.3 ×).
+//   facts mode: upshift's facts vs connect + auth + `show version` (goal ≤ 1.3 ×, docs/performance.md).
 //   check mode: what `upshift check` does per device (facts with the readiness
 //   reads, then the pre-checks) vs connect + auth + three show commands one at
-//   a time (goal, issue 11: ≤ 2 ×).
+//   a time (goal ≤ 2 ×, docs/performance.md).
 // --latency=MS delays the lab's CLI traffic both ways (a WAN link; the SSH
 // handshake is not delayed): then each exchange costs what it costs in the field.
 // Run: node bench/fanout.mjs [facts|check] [devices] [concurrency] [--privileged] [--latency=MS]

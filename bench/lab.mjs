@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Starts N simulated devices in one process and prints the start time and RSS.
-// Goal (issue 3): 1,000 devices in under 5 s with under 1 GB RSS.
+// Goal (docs/performance.md): 1,000 devices in under 5 s with under 1 GB RSS.
 // Run: node bench/lab.mjs [devices=1000]
 import { Lab, isListening } from '../dist/lab/lab.js';
 

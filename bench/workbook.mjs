@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Import and write-back times for a generated 10,000-row x 20-column workbook.
-// Goals (issue 2): import <= 0.8 s, write-back <= 0.5 s. Run: node bench/workbook.mjs [rows]
+// Goals (docs/performance.md): import <= 0.8 s, write-back <= 0.5 s. Run: node bench/workbook.mjs [rows]
 // Then the main thread's longest stall while a session's write-back (worker thread,
 // reading the state database itself) rewrites every row; goal: a few ms.
 import ExcelJS from 'exceljs';

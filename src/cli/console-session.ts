@@ -15,6 +15,7 @@ import type { JournalEntry } from '../store/state.js';
 import type { ConsoleController, ConsoleInfo, LoginAnswer } from '../ui/controller.js';
 import { FleetModel } from '../ui/model.js';
 import { beginRun, type RunHandle, type StateSession, type Validated } from './run-setup.js';
+import { masked } from './masking.js';
 import type { CommonOptions } from './options.js';
 
 /** How often the header's ETA is worked out again (bench/forecast.mjs: 22 ms at 10,000 devices). */
@@ -43,7 +44,7 @@ export class ConsoleSession implements ConsoleController {
     }));
     // Until the check has run, readiness is not known: nothing can be started.
     this.model.run.phase = this.credentials ? 'checking' : 'credentials';
-    this.unlisten = state.bus.on((e) => this.model.apply(e));
+    this.unlisten = state.bus.on(masked((e) => this.model.apply(e), state.secrets));
     this.approver = new QueueApprover(new PolicyApprover(!!opts.yes, opts.approve ?? []));
     const starts = v.selected.map((d) => d.windowStart?.getTime()).filter((t): t is number => t !== undefined);
     const ends = v.selected.map((d) => d.windowEnd?.getTime()).filter((t): t is number => t !== undefined);
@@ -68,6 +69,7 @@ export class ConsoleSession implements ConsoleController {
     // One login for every entry the workbook names; kept in memory only.
     this.credentials = new Map(this.info.credentialNames.map((name) => [name, { username: login.username, password: login.password, enable: login.enable, verifyTls: true }]));
     this.state.records.addSecrets(this.credentials);
+    this.state.secrets.add(this.credentials);
     this.launch('check');
   }
 

@@ -18,6 +18,7 @@ import { ImageServer } from '../engine/image-server.js';
 import { selectDevices, SelectionError } from '../engine/runner.js';
 import { UsageError } from './errors.js';
 import { eventRecorder, logFile } from './output.js';
+import { masked, SessionSecrets } from './masking.js';
 import { resolvePaths, type CommonOptions } from './options.js';
 import { recordOptions, startRecords, type RecordOptions, type RecordSession } from './records.js';
 
@@ -71,6 +72,8 @@ export interface StateSession {
   bus: EventBus;
   writeback: DebouncedWriteBack;
   records: RecordSession;
+  /** Every secret loaded in this session: the listeners that write somewhere mask them (masking.ts). */
+  secrets: SessionSecrets;
   close(): Promise<void>;
 }
 
@@ -92,8 +95,10 @@ export function openState(v: Validated, command = 'console'): StateSession {
     const interrupted = db.closeInterruptedSteps();
     db.syncInventory(v.inventory);
     const bus = new EventBus();
+    const secrets = new SessionSecrets();
+    secrets.add(v.credentials);
     const log = logFile(v.paths.state);
-    bus.on(log);
+    bus.on(masked(log, secrets));
     for (const notice of lock.notices) bus.log('warn', notice);
     if (ownership.movedFrom) bus.log('warn', `the workbook was at ${ownership.movedFrom}; its state follows it to ${v.paths.workbook}`);
     if (interrupted > 0) bus.log('info', `${interrupted} step${interrupted === 1 ? '' : 's'} left open by an earlier upshift that stopped without ending ${interrupted === 1 ? 'it' : 'them'} (crash or kill): marked interrupted`);
@@ -101,7 +106,7 @@ export function openState(v: Validated, command = 'console'): StateSession {
     const records = startRecords(v.records, v.selected, db, bus, command === 'console' ? 'console' : 'batch');
     records.addSecrets(v.credentials);
     return {
-      v, store: db, bus, writeback, records,
+      v, store: db, bus, writeback, records, secrets,
       async close() {
         try {
           await records.close();
@@ -131,8 +136,10 @@ export interface RunHandle {
 export async function beginRun(state: StateSession, opts: CommonOptions, command: RunCommand, approver: Approver, credentials: Credentials, selected = state.v.selected): Promise<RunHandle> {
   const { v, store, bus, writeback } = state;
   const runId = store.startRun(command, osUser(), { only: opts.only, yes: !!opts.yes, approve: opts.approve ?? [], dryRun: !!opts.dryRun, concurrency: opts.concurrency ?? null }, v.records.changeId);
+  // The credentials of this run may be a console login the session has not seen yet.
+  state.secrets.add(credentials);
   const recorder = eventRecorder(store, runId);
-  const unrecord = bus.on(recorder);
+  const unrecord = bus.on(masked(recorder, state.secrets));
   const s = v.inventory.settings;
   let imageServer: ImageServer | null = null;
   // Devices whose row names an image pull it from upshift (the others download their software themselves).

@@ -22,6 +22,10 @@ export const IOSXE_FAULTS = [
   'timestamps', // `exec prompt timestamp` on the line: every show output starts with the load and time header
   'hung', // the first `show install summary` after each boot never returns its prompt (its output comes very late)
   'drop-early', // `install … activate` drops the session before SUCCESS / "Install will reload" is printed
+  'reload-refused', // AAA command authorization refuses `reload` (Command authorization failed.): the device stays up
+  'motd-secret', // the MOTD banner tells the enable secret in clear, as some lab and staging boxes' banners do
+  'exec-refused', // AAA exec authorization refuses the login after the MOTD: `% Authorization failed.` and the connection closes
+  'issu-standby-sync', // an ISSU's upgraded standby never reaches STANDBY HOT: the ISSU waits before its switchover until `install abort issu`
 ] as const;
 export type IosxeFault = (typeof IOSXE_FAULTS)[number];
 

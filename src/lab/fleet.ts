@@ -1,6 +1,7 @@
 // Which devices a lab starts: the example fleet (what `upshift demo` shows),
 // or N devices cycling through a mix of models, with faults assigned.
 import { parseFaultSpec, IOSXE_FAULTS, PANOS_FAULTS } from './faults.js';
+import { LabSpecError } from './errors.js';
 import { IOSXE_MODELS } from './models.js';
 
 export interface LabDeviceSpec {
@@ -56,11 +57,11 @@ export const DEFAULT_MIX = ['cat9300', 'cat9300-stack', 'cat9500-svl', 'cat9400'
  */
 function mixEntry(entry: string): { kind: string; version: string; build?: 'engineering' } {
   const [kind, variant] = entry.split('@', 2);
-  if (kind !== 'panos' && !IOSXE_MODELS.some((m) => m.key === kind)) throw new Error(`unknown --mix entry "${entry}" (known: ${[...IOSXE_MODELS.map((m) => m.key), 'panos'].join(', ')}; a model may be followed by @<version> or @eng)`);
+  if (kind !== 'panos' && !IOSXE_MODELS.some((m) => m.key === kind)) throw new LabSpecError(`unknown --mix entry "${entry}" (known: ${[...IOSXE_MODELS.map((m) => m.key), 'panos'].join(', ')}; a model may be followed by @<version> or @eng)`);
   if (variant === undefined) return { kind, version: '17.6.5' };
-  if (kind === 'panos') throw new Error(`--mix entry "${entry}": panos takes no @ variant`);
+  if (kind === 'panos') throw new LabSpecError(`--mix entry "${entry}": panos takes no @ variant`);
   if (variant === 'eng') return { kind, version: '17.6.5', build: 'engineering' };
-  if (!/^1[67]\.\d{1,2}\.\d{1,2}[a-z]?$/.test(variant)) throw new Error(`--mix entry "${entry}": "${variant}" is neither a 16.x/17.x version nor eng`);
+  if (!/^1[67]\.\d{1,2}\.\d{1,2}[a-z]?$/.test(variant)) throw new LabSpecError(`--mix entry "${entry}": "${variant}" is neither a 16.x/17.x version nor eng`);
   return { kind, version: variant };
 }
 
@@ -100,9 +101,9 @@ export function applyFaults(fleet: LabDeviceSpec[], spec: string): void {
     for (const f of faults) {
       const [name, at] = f.split('@');
       const device = at ? fleet[Number(at) - 1] : fleet.find((d) => d.hostname === target);
-      if (!device) throw new Error(`--faults: no device "${at ? `#${at}` : target}" in the lab`);
+      if (!device) throw new LabSpecError(`--faults: no device "${at ? `#${at}` : target}" in the lab`);
       const known: readonly string[] = device.kind === 'panos' ? PANOS_FAULTS : IOSXE_FAULTS;
-      if (!known.includes(name)) throw new Error(`--faults: "${name}" is not an ${device.kind === 'panos' ? 'PAN-OS' : 'IOS-XE'} fault (known: ${known.join(', ')})`);
+      if (!known.includes(name)) throw new LabSpecError(`--faults: "${name}" is not an ${device.kind === 'panos' ? 'PAN-OS' : 'IOS-XE'} fault (known: ${known.join(', ')})`);
       device.faults.push(name);
     }
   }

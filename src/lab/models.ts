@@ -1,5 +1,6 @@
 // The simulated hardware. Figures (flash sizes, software names, whether the
 // Cat9k "Switch Ports Model" table is printed) follow real show outputs.
+import { LabSpecError } from './errors.js';
 
 export interface IosxeModel {
   key: string; // name used by `upshift lab --mix`
@@ -54,7 +55,7 @@ export const IOSXE_MODELS: IosxeModel[] = [
 
 export function iosxeModel(key: string): IosxeModel {
   const m = IOSXE_MODELS.find((x) => x.key === key);
-  if (!m) throw new Error(`unknown lab model "${key}" (known: ${IOSXE_MODELS.map((x) => x.key).join(', ')}, panos)`);
+  if (!m) throw new LabSpecError(`unknown lab model "${key}" (known: ${IOSXE_MODELS.map((x) => x.key).join(', ')}, panos)`);
   return m;
 }
 

@@ -14,7 +14,8 @@ beforeAll(async () => {
   lab = await Lab.start({
     speed: 40, imageSize: 256 * 1024,
     fleet: [spec('svl1', 'cat9500-svl'), spec('sup1', 'cat9400'), spec('svl2', 'cat9500-svl'), spec('sup2', 'cat9400'), spec('svl3', 'cat9500-svl'),
-      spec('stk1', 'cat9300-stack'), spec('stk2', 'cat9300-stack', { faults: ['drop-early'] }), spec('cold1', 'cat9400', { faults: ['standby-cold'] })],
+      spec('stk1', 'cat9300-stack'), spec('stk2', 'cat9300-stack', { faults: ['drop-early'] }), spec('cold1', 'cat9400', { faults: ['standby-cold'] }),
+      spec('stuck1', 'cat9400', { faults: ['issu-standby-sync'] }), spec('norel1', 'cat9300', { faults: ['reload-refused'] })],
   });
 });
 afterAll(async () => lab?.stop());
@@ -124,6 +125,42 @@ describe('IOS-XE lab: ISSU', () => {
     expect(await c.cmd('redundancy force-switchover', promptOf('cold1'))).toContain('% Standby not ready for switchover');
     expect(await c.cmd(`install add file ${place('cold1')} activate issu`, promptOf('cold1'))).toContain('FAILED: ISSU requirement pre-check (Standby Online: No)');
     c.end();
+  });
+});
+
+describe('IOS-XE lab: an ISSU stopped before its switchover', () => {
+  it('issu-standby-sync: the upgraded standby stays cold and the ISSU waits; install abort issu takes the standby back, the active never reloads', async () => {
+    const dev = lab.device('stuck1');
+    const a = await shell('stuck1');
+    expect(await a.cmd('install abort issu', promptOf('stuck1'))).toContain('FAILED: install_abort : No ISSU operation is in progress');
+    a.send(`install add file ${place('stuck1')} activate issu\n`);
+    await a.waitFor(/\[y\/n\]$/, 20_000);
+    a.send('y\n');
+    await a.waitFor(/Waiting for the standby to reach STANDBY HOT\r?\n$/, 20_000);
+    expect(dev.state.peerState).toBe('STANDBY COLD');
+    const b = await shell('stuck1');
+    expect(await b.cmd('install commit', promptOf('stuck1'))).toContain('FAILED: install_commit : Install ISSU in progress. Abort the ISSU upgrade to proceed');
+    b.send('install abort issu\n');
+    await b.waitFor(/Do you want to proceed\? \[y\/n\]$/);
+    b.send('y\n');
+    await b.waitFor(/SUCCESS: install_abort [^\n]*\n[\s\S]*#$/, 20_000);
+    expect(b.out).toContain('Performing ISSU Abort on the standby');
+    await a.waitFor(/FAILED: install_add_activate : ISSU aborted by install abort issu [^\n]*\r?\n[\s\S]*#$/);
+    expect(await b.cmd('show install summary', promptOf('stuck1'))).toMatch(/IMG\s+I\s+17\.09\.05/);
+    a.end();
+    b.end();
+    expect(dev.state.issu).toBeNull();
+    expect(dev.state.peerState).toBe('STANDBY HOT');
+    expect(dev.state.members.map((m) => m.version)).toEqual(['17.6.5', '17.6.5']);
+    expect([dev.state.memberReloads(1), dev.state.memberReloads(2), dev.state.count('reload'), dev.state.count('switchover')]).toEqual([0, 2, 0, 0]);
+  });
+
+  it('reload-refused: command authorization refuses reload at once; the device stays up', async () => {
+    const dev = lab.device('norel1');
+    const s = await shell('norel1');
+    expect(await s.cmd('reload', promptOf('norel1'))).toMatch(/^reload\r?\nCommand authorization failed\.\r?\n/);
+    s.end();
+    expect(dev.state.count('reload')).toBe(0);
   });
 });
 

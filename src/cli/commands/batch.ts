@@ -7,6 +7,7 @@ import type { Facts } from '../../drivers/contract.js';
 import type { RunCommand, RunContext } from '../../engine/context.js';
 import { batchPrinter, heartbeatLine, type Level } from '../output.js';
 import { heartbeat } from '../heartbeat.js';
+import { masked } from '../masking.js';
 import { openSession, validate, type Session } from '../run-setup.js';
 import type { CommonOptions } from '../options.js';
 import { guardStdout } from '../stdout.js';
@@ -43,15 +44,15 @@ export function batchCommand(command: RunCommand) {
     process.on('SIGHUP', onSignal);
     try {
       session = await openSession(v, opts, command, new PolicyApprover(!!opts.yes, opts.approve ?? []), v.credentials!);
-      const { ctx, bus, store } = session;
+      const { ctx, bus, store, secrets } = session;
       if (pendingStop) ctx.stop(pendingStop);
       const out = (line: string) => stdout.line(line);
-      bus.on(batchPrinter(out, { json: !!opts.json, level: opts.logLevel as Level }));
+      bus.on(masked(batchPrinter(out, { json: !!opts.json, level: opts.logLevel as Level }), secrets));
       // Silence during a 30-minute reload reads as a hang: a line per busy device at least every 10 s.
       const beat = heartbeat((hostname, step, text, at) => out(opts.json ? JSON.stringify({ type: 'heartbeat', hostname, step, text, at: at.toISOString() }) : heartbeatLine(hostname, step, text, at)), {
         everyMs: Number(process.env.UPSHIFT_HEARTBEAT_MS) || 10_000, reloadTimeoutMs: v.inventory.settings.reloadTimeoutMs,
       });
-      bus.on(beat);
+      bus.on(masked(beat, secrets));
       try {
         const outcome = await runFleet(ctx, v.selected);
         if (opts.dryRun && !opts.json) {

@@ -5,6 +5,8 @@ import { Lab } from '../../lab/lab.js';
 import { DEFAULT_MIX } from '../../lab/fleet.js';
 import { describeLab, writeLabFiles } from '../lab-files.js';
 import { UsageError } from '../errors.js';
+import { LabSpecError } from '../../lab/errors.js';
+import { isA } from '../../common/errors.js';
 import type { CommonOptions } from '../options.js';
 
 export interface LabCommandOptions extends CommonOptions {
@@ -29,7 +31,7 @@ export async function startLab(opts: LabCommandOptions): Promise<Lab> {
       chaosSeed: opts.chaos ? opts.chaosSeed ?? chaosSeed() : undefined,
     });
   } catch (err) {
-    if (/--faults|--mix|unknown lab model/.test((err as Error).message)) throw new UsageError((err as Error).message);
+    if (isA(err, LabSpecError)) throw new UsageError(err.message);
     throw err;
   }
 }

@@ -13,6 +13,13 @@ export const QUESTION = /(\[[^\]\n]*\]|\?|(?:Password|Username):)\s*$/i;
 /** A refusal: `% …` (not `%Warning`), `Invalid input detected`, `Command authorization failed`. */
 const ERROR_LINE = /^(%(?!Warning)[^\n]*|.*Invalid input detected.*|.*Command authorization failed.*)$/m;
 
+/**
+ * A refusal in the raw answer of a command that should drop the session (reload, switchover):
+ * the device is back at its prompt and no drop will follow. A log message (`%SYS-5-RELOAD: …`)
+ * is not one: a reload logs one as it goes down.
+ */
+export const REFUSED_NO_DROP = /^(%(?!Warning|[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*-\d-[A-Z])[^\n]*|.*Invalid input detected.*|.*Command authorization failed.*)$/m;
+
 /** Where a command's (cleaned) output says the device refused it, or null. */
 export function refusalAt(text: string): RegExpExecArray | null {
   // The line-anchored scan is costly on long outputs; most have none of its words.

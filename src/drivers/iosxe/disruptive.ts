@@ -6,7 +6,7 @@
 import type { ActivationPlan, StepResult } from '../contract.js';
 import type { IosxeFacts } from './types.js';
 import { DeviceError } from '../errors.js';
-import { DIALOGUES, WRITE_MEMORY } from './dialogues.js';
+import { DIALOGUES, REFUSED_NO_DROP, WRITE_MEMORY } from './dialogues.js';
 import { activationCommands, previousImage, rollbackCommands } from './plan.js';
 import { parseShowBoot } from './parsers/boot.js';
 import type { IosxeSession } from './session.js';
@@ -59,7 +59,7 @@ async function saveBoot(s: IosxeSession, config: string[], want: string, step: s
 
 /** `reload`, which must drop the session: a reload the device refused (command authorization, a declined question) is an error. */
 async function reload(s: IosxeSession, step: string): Promise<string> {
-  const out = await s.run('reload', { step, dialogues: [DIALOGUES.saveYesNo, DIALOGUES.reload], expectClose: true, allowErrors: true });
+  const out = await s.run('reload', { step, dialogues: [DIALOGUES.saveYesNo, DIALOGUES.reload], expectClose: true, noDropIf: REFUSED_NO_DROP, allowErrors: true });
   if (!s.isClosed) throw new DeviceError(s.target.hostname, step, 'command', '"reload" did not reload the device', s.masked(out.trim()) || undefined, false);
   return out;
 }
@@ -142,7 +142,7 @@ async function activateWith(s: IosxeSession, p: ActivationPlan, step: string, se
 
 export async function switchover(s: IosxeSession, step = 'switchover'): Promise<StepResult<{ reloads: boolean }>> {
   await s.run('write memory', { step, dialogues: WRITE_MEMORY });
-  const out = await s.run('redundancy force-switchover', { step, dialogues: [DIALOGUES.saveYesNo, DIALOGUES.switchover], expectClose: true, allowErrors: true });
+  const out = await s.run('redundancy force-switchover', { step, dialogues: [DIALOGUES.saveYesNo, DIALOGUES.switchover], expectClose: true, noDropIf: REFUSED_NO_DROP, allowErrors: true });
   if (!s.isClosed) throw new DeviceError(s.target.hostname, step, 'command', 'the switchover did not happen', out.trim(), false);
   return result('switched over to the standby; the session dropped as expected', ['write memory', 'redundancy force-switchover'], out, { reloads: false });
 }

@@ -42,8 +42,9 @@ export class IosxeSession {
     const transport = await SshTransport.open(transportOptions(target, auth, opts, timeouts.connect, step));
     const secrets = [auth.password, auth.enable, auth.passphrase].filter((s): s is string => !!s);
     let session: IosxeSession | null = null;
+    let channel: Channel | null = null;
     try {
-      const channel = new Channel(await transport.shell(), opts.transcript ?? noTranscript, secrets);
+      channel = new Channel(await transport.shell(), opts.transcript ?? noTranscript, secrets);
       session = new IosxeSession(target, transport, channel, timeouts, secrets);
       await session.findPrompt(step);
       if (session.mode === 'user') await session.enable(step);
@@ -51,7 +52,8 @@ export class IosxeSession {
       return session;
     } catch (err) {
       transport.close();
-      if (err instanceof ChannelClosed) throw new DeviceError(target.hostname, step, 'closed', `the session closed during login (${err.message})`);
+      // What the device said last (`% Authorization failed.` from AAA) is why: quoted, masked.
+      if (err instanceof ChannelClosed) throw new DeviceError(target.hostname, step, 'closed', `the session closed during login (${err.message})`, mask(tailOf(channel?.peek() ?? ''), secrets) || undefined);
       throw err;
     }
   }
@@ -78,7 +80,7 @@ export class IosxeSession {
       if (r.index === 0) return this.learnPrompt(candidate);
       candidate = r.matched[1];
     }
-    throw new DeviceError(this.target.hostname, step, 'unknown-prompt', 'could not settle on a CLI prompt', tailOf(this.channel.peek()));
+    throw new DeviceError(this.target.hostname, step, 'unknown-prompt', 'could not settle on a CLI prompt', this.masked(tailOf(this.channel.peek())));
   }
 
   private learnPrompt(prompt: string): void {
@@ -100,7 +102,7 @@ export class IosxeSession {
     if (this.mode !== 'enable') {
       // A wrong secret: the device asks again; leave the question without answering.
       const said = out.split('\n').map((l) => l.trim()).filter((l) => l && !/^Password:/.test(l)).join('\n');
-      throw new DeviceError(this.target.hostname, step, 'auth', 'the enable secret was refused', said || undefined, false);
+      throw new DeviceError(this.target.hostname, step, 'auth', 'the enable secret was refused', this.masked(said) || undefined, false);
     }
   }
 

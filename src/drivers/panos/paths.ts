@@ -88,8 +88,8 @@ export function hopBases(previous: string, hops: string[]): string[][] {
 
 /**
  * Whether two members of an HA pair may run these releases side by side (the
- * pair keeps forwarding while one member is ahead): rules as
- * cdot65/pan-os-upgrade applies them (issue #109, PR #141).
+ * pair keeps forwarding while one member is ahead): the rules and their source are in
+ * docs/devices/panos-api.md ("Upgrade path", "Sources").
  */
 export function haCompatible(a: string, b: string): { ok: boolean; why: string } {
   const [low, high] = compareVersions(a, b) <= 0 ? [a, b] : [b, a];

@@ -1,9 +1,9 @@
 // Channel: turns the shell's byte stream into a conversation. It keeps the
 // text received (ANSI codes, backspaces and \r removed), reads until one of
 // several patterns appears at the end, answers dialogues declared as data,
-// and writes a transcript with secrets masked.
+// and writes a transcript with secrets masked (docs/security.md).
 import type { ClientChannel } from 'ssh2';
-import { DeviceError, mask } from '../errors.js';
+import { DeviceError, mask, MASKED_FROM } from '../errors.js';
 import type { Transcript } from '../contract.js';
 
 /** One interactive question and its answer, as data (scrapli's send_interactive). */
@@ -54,8 +54,13 @@ export class Channel {
   private closeReason: string | null = null;
   private wake: (() => void) | null = null;
   lastDataAt = Date.now();
+  /** Received text not yet in the transcript: it may end with the start of a secret. */
+  private unwritten = '';
+  /** Characters held back: a secret split across two chunks is masked once it is whole. */
+  private readonly holdBack: number;
 
   constructor(private readonly stream: ClientChannel, private readonly transcript: Transcript, private readonly secrets: readonly string[]) {
+    this.holdBack = Math.max(0, ...secrets.filter((x) => x.length >= MASKED_FROM).map((x) => x.length - 1));
     stream.on('data', (d: Buffer) => this.receive(d.toString('utf8')));
     stream.stderr?.on('data', (d: Buffer) => this.receive(d.toString('utf8')));
     stream.on('close', () => this.closed('the session closed'));
@@ -75,7 +80,7 @@ export class Channel {
   }
 
   private receive(data: string): void {
-    this.transcript.write('received', mask(data, this.secrets));
+    this.transcribe(data);
     // Backspaces and escape sequences never cross a newline: complete lines can be cleaned once.
     this.partial += data;
     this.partialClean = null;
@@ -88,6 +93,40 @@ export class Channel {
     this.notify();
   }
 
+  /**
+   * Writes received text to the transcript, masked, keeping back its last `holdBack`
+   * characters (and any secret they cut through): a secret that only its next chunk
+   * completes is masked whole, never written in two unmasked halves.
+   */
+  private transcribe(data: string): void {
+    this.unwritten += data;
+    let cut = this.unwritten.length - this.holdBack;
+    if (cut <= 0) return;
+    // An occurrence that starts before the cut and ends after it stays whole on the kept side
+    // (again until none does: moving the cut back may cut through an earlier one).
+    for (let moved = true; moved && cut > 0;) {
+      moved = false;
+      for (const secret of this.secrets) {
+        if (secret.length < MASKED_FROM) continue;
+        const at = this.unwritten.lastIndexOf(secret, cut - 1);
+        if (at >= 0 && at + secret.length > cut) {
+          cut = at;
+          moved = true;
+        }
+      }
+    }
+    if (cut <= 0) return;
+    this.transcript.write('received', mask(this.unwritten.slice(0, cut), this.secrets));
+    this.unwritten = this.unwritten.slice(cut);
+  }
+
+  /** Writes what was held back: nothing more will complete it (the session ended, or upshift is about to send). */
+  private flushTranscript(): void {
+    if (this.unwritten === '') return;
+    this.transcript.write('received', mask(this.unwritten, this.secrets));
+    this.unwritten = '';
+  }
+
   /** Keeps only `rest` (clean text) as unconsumed. */
   private keep(rest: string): void {
     const cut = rest.lastIndexOf('\n');
@@ -97,6 +136,7 @@ export class Channel {
   }
 
   private closed(reason: string): void {
+    this.flushTranscript();
     if (this.closeReason === null) this.closeReason = reason;
     this.notify();
   }
@@ -108,6 +148,9 @@ export class Channel {
   }
 
   write(text: string, hidden = false): void {
+    // upshift writes when the device waits (a prompt, a question, a pager): what it printed
+    // so far is whole, and the transcript keeps what was received before what was sent.
+    this.flushTranscript();
     this.transcript.write('sent', hidden ? '******\n' : mask(text, this.secrets));
     if (this.closeReason === null) this.stream.write(text);
   }
@@ -144,7 +187,7 @@ export class Channel {
       if (this.closeReason !== null) throw new ChannelClosed(this.closeReason);
       const now = Date.now();
       if (now >= deadline) {
-        throw new DeviceError(opts.device ?? 'device', opts.step ?? 'command', 'timeout', `no answer within ${Math.round(timeoutMs / 1000)} s`, tailOf(buffer));
+        throw new DeviceError(opts.device ?? 'device', opts.step ?? 'command', 'timeout', `no answer within ${Math.round(timeoutMs / 1000)} s`, mask(tailOf(buffer), this.secrets));
       }
       if (opts.idleMs && opts.onIdle && now - this.lastDataAt >= opts.idleMs) opts.onIdle(tailOf(buffer));
       const waitMs = Math.min(deadline - now, opts.idleMs ? Math.max(20, opts.idleMs - (now - this.lastDataAt)) : deadline - now, 1000);
@@ -159,6 +202,7 @@ export class Channel {
   }
 
   close(): void {
+    this.flushTranscript();
     this.stream.end();
   }
 }

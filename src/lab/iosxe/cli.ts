@@ -40,7 +40,17 @@ export class CliSession {
 
   async run(motd: string): Promise<void> {
     try {
-      if (motd) await this.term.write(`\n${motd}\n`);
+      const told = this.state.faults.has('motd-secret') && this.state.enableSecret ? `*  Lab box: the enable secret is ${this.state.enableSecret}\n` : '';
+      if (motd || told) await this.term.write(`\n${motd}\n${told}`);
+      if (this.state.faults.has('exec-refused')) {
+        // AAA exec authorization refused after the banner: IOS says so and closes the connection.
+        await this.term.write('% Authorization failed.\n');
+        this.end();
+        await this.term.flush();
+        this.term.close();
+        this.device.closeSession(this);
+        return;
+      }
       while (!this.ended && !this.term.closed) {
         const prompt = this.prompt();
         const written = this.term.write(`\n${prompt}`);

@@ -93,7 +93,8 @@ const enable: CommandNode = {
   install: { '<args>': installCommand },
   write: { '': writeMemory, memory: writeMemory },
   configure: { '': async (s) => void (s.mode = 'config'), terminal: async (s) => void (s.mode = 'config') },
-  reload: { '': async (s) => s.device.reloadCommand(s) },
+  // Command authorization is asked before the command runs: a refused reload changes nothing.
+  reload: { '': async (s) => (s.state.faults.has('reload-refused') ? s.write('Command authorization failed.\n') : s.device.reloadCommand(s)) },
   redundancy: {
     'force-switchover': async (s) => switchoverCommand(s.device, s),
     reload: { peer: async (s) => reloadPeerCommand(s.device, s) },

@@ -88,16 +88,25 @@ export async function reloadPeerCommand(dev: IosxeSimDevice, s: CliSession): Pro
   });
 }
 
+/** An ISSU before its switchover: `install abort issu` stops it (the activation then ends with FAILED). */
+interface IssuRun { aborted: boolean; wake: () => void }
+const runs = new WeakMap<IosxeSimDevice, IssuRun>();
+
 /**
  * `install … activate issu`: the standby reloads on the new version and
  * comes back STANDBY HOT while this session watches; then the switchover
  * drops this session, and the old active follows onto the new version.
+ * With `issu-standby-sync` the upgraded standby never gets past STANDBY COLD
+ * and the ISSU waits before its switchover until it is aborted.
  */
-export async function issuActivate(dev: IosxeSimDevice, s: CliSession, pkg: InstallPackage, finish: Omit<IssuFinish, 'pkg'>): Promise<void> {
+export async function issuActivate(dev: IosxeSimDevice, s: CliSession, op: string, pkg: InstallPackage, finish: Omit<IssuFinish, 'pkg'>): Promise<void> {
   const d = dev.state;
   const active = activeMember(d);
   const standby = standbyOf(dev)!;
   const v = paddedVersion(pkg.version);
+  const run: IssuRun = { aborted: false, wake: () => undefined };
+  runs.set(dev, run);
+  const woken = new Promise<void>((resolve) => (run.wake = resolve));
   d.issu = { version: pkg.version, phase: 'standby' };
   d.log('install', `issu ${pkg.version}${finish.commit ? ' commit' : ''}`);
   await s.write(`--- Starting ISSU Activate ---\nPerforming ISSU Activate on the standby\n  [${tagOf(dev, standby)}] Activate package(s) on ${tagOf(dev, standby)}\n  [${tagOf(dev, standby)}] Standby reloads with ${v}\n`);
@@ -105,16 +114,57 @@ export async function issuActivate(dev: IosxeSimDevice, s: CliSession, pkg: Inst
   d.peerState = 'DISABLED';
   d.log('member-reload', `member ${standby.number}: ISSU, from ${standby.version}`);
   dev.log('REDUNDANCY-3-STANDBY_LOST', 'Standby processor fault (PEER_NOT_PRESENT)');
-  await dev.clock.sleep(dev.timings.bootMs);
-  standby.version = pkg.version;
-  standby.state = 'Ready';
+  await Promise.race([dev.clock.sleep(dev.timings.bootMs), woken]);
+  if (!run.aborted) {
+    standby.version = pkg.version;
+    standby.state = 'Ready';
+    d.log('member-back', `member ${standby.number} on ${pkg.version}`);
+    if (d.faults.has('issu-standby-sync')) {
+      d.peerState = 'STANDBY COLD';
+      await s.write(`  [${tagOf(dev, standby)}] Waiting for the standby to reach STANDBY HOT\n`);
+      await woken;
+    }
+  }
+  if (run.aborted) return s.write(`FAILED: ${op} : ISSU aborted by install abort issu ${installStamp()}\n`);
+  runs.delete(dev);
   d.peerState = 'STANDBY HOT';
-  d.log('member-back', `member ${standby.number} on ${pkg.version}`);
   dev.log('RF-5-RF_TERMINAL_STATE', 'Terminal state reached for (SSO)');
   await s.write(`  [${tagOf(dev, standby)}] Standby is STANDBY HOT on ${v}\nFinished ISSU Activate on the standby\n--- Starting ISSU Switchover ---\n  [${tagOf(dev, active)}] Switching over to the upgraded standby; this unit reloads with ${v}\n`);
   d.issu.phase = 'switchover';
   switchOver(dev, { pkg, ...finish });
   await s.term.flush();
+}
+
+/**
+ * `install abort issu` before the switchover: the standby reloads back onto the
+ * release the active runs and rejoins STANDBY HOT; the active never reloads and
+ * the target stays added (inactive). After the switchover it is refused as
+ * every other install command is.
+ */
+export async function issuAbort(dev: IosxeSimDevice, s: CliSession): Promise<void> {
+  const d = dev.state;
+  const run = runs.get(dev);
+  if (!d.issu || d.issu.phase !== 'standby' || !run) return s.write(d.issu ? issuBusy('install_abort') : 'FAILED: install_abort : No ISSU operation is in progress\n');
+  const a = await s.ask('This operation may require a reload of the system. Do you want to proceed? [y/n]');
+  if (a === null) return;
+  if (a.trim().toLowerCase() !== 'y') return s.write('install_abort: Operation aborted by user\n');
+  const active = activeMember(d);
+  const standby = standbyOf(dev)!;
+  run.aborted = true;
+  run.wake();
+  runs.delete(dev);
+  d.log('install', `abort issu ${d.issu.version}`);
+  await s.write(`--- Starting ISSU Abort ---\nPerforming ISSU Abort on the standby\n  [${tagOf(dev, standby)}] Standby reloads with ${paddedVersion(active.version)}\n`);
+  standby.state = 'Removed';
+  d.peerState = 'DISABLED';
+  d.log('member-reload', `member ${standby.number}: ISSU abort, from ${standby.version}`);
+  await dev.clock.sleep(dev.timings.bootMs);
+  standby.version = active.version;
+  standby.state = 'Ready';
+  d.peerState = 'STANDBY HOT';
+  d.issu = null;
+  d.log('member-back', `member ${standby.number} on ${standby.version}`);
+  await s.write(`Finished ISSU Abort\nSUCCESS: install_abort  ${installStamp()}\n`);
 }
 
 /** Refusal while an ISSU runs: nothing else may change the install state (wording as genielibs records it). */

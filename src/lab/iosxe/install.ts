@@ -4,7 +4,7 @@
 import type { CliSession } from './cli.js';
 import type { Handler } from './commands.js';
 import { paddedVersion } from '../images.js';
-import { issuActivate, issuBusy } from './ha.js';
+import { issuAbort, issuActivate, issuBusy } from './ha.js';
 import { logLine } from './syslog.js';
 
 const VERBS = ['add', 'activate', 'commit', 'abort', 'remove', 'auto-abort-timer', 'rollback'];
@@ -138,7 +138,7 @@ async function activate(s: CliSession, o: Options, op: string): Promise<void> {
     if (a.trim().toLowerCase() !== 'y') return s.write(`${op}: Operation aborted by user\n`);
   } else s.monitor.emit(started);
   s.state.log('install', `activate ${pkg.version}${o.issu ? ' issu' : ''}${o.commit ? ' commit' : ''}`);
-  if (o.issu) return issuActivate(s.device, s, pkg, { commit: o.commit, abortMinutes: o.abortMinutes });
+  if (o.issu) return issuActivate(s.device, s, op, pkg, { commit: o.commit, abortMinutes: o.abortMinutes });
   await s.write('--- Starting Activate ---\nPerforming Activate on all members\n');
   for (const t of s.device.tags()) await s.write(`  [1] Activate package(s) on ${t}\n`);
   await s.device.clock.sleep(s.device.timings.activateMs);
@@ -178,8 +178,8 @@ async function commit(s: CliSession): Promise<void> {
 async function abort(s: CliSession, issu: boolean): Promise<void> {
   const d = s.state;
   await s.write(`install_abort: START ${installStamp()}\n`);
+  if (issu) return issuAbort(s.device, s);
   if (d.issu) return s.write(issuBusy('install_abort'));
-  if (issu) return s.write('FAILED: install_abort : No ISSU operation is in progress\n');
   const pkg = d.packages.find((p) => p.state === 'U');
   if (!pkg) return s.write('FAILED: install_abort : No uncommitted package to abort\n');
   const a = await s.ask('This operation may require a reload of the system. Do you want to proceed? [y/n]');

@@ -23,8 +23,8 @@ export interface SshOptions {
 
 /**
  * An ed25519 host key. ssh2 1.17 strips leading zero bytes of the public key
- * while generating, so about 1 key in 256 cannot be parsed back
- * (mscdex/ssh2#1513, #1390): such keys are thrown away and drawn again.
+ * while generating, so about 1 key in 256 cannot be parsed back (docs/devices/
+ * iosxe-sessions.md, section 9): such keys are thrown away and drawn again.
  */
 export function newHostKey(): string {
   for (;;) {

@@ -1,9 +1,10 @@
-// Conformance of the IOS-XE parsers with real captured outputs in
-// ../shared/fixtures (ntc-templates samples). Their field names are mapped
+// Conformance of the IOS-XE parsers with real captured outputs (ntc-templates
+// samples), kept beside the checkout and never in it: where, FIXTURES below;
+// what they are, docs/devices/iosxe-outputs.md (Sources). Their field names are mapped
 // here; they never enter the product. One test per sample, so a sample that
 // reads wrong fails on its own; the field accuracy (fields read right / fields
 // ntc-templates extracts that upshift also reports) is printed overall and per
-// command. Skipped with a one-line notice when ../shared is absent.
+// command. Skipped with a one-line notice when the samples are absent.
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -131,7 +132,7 @@ const NOTHING: Rec = new Proxy({}, { get: (_, key) => (key === 'bySource' ? {} :
 
 interface Outcome { folder: string; compared: number; matched: number }
 
-describe.skipIf(!existsSync(FIXTURES))('IOS-XE parsers against ../shared/fixtures', () => {
+describe.skipIf(!existsSync(FIXTURES))('IOS-XE parsers against the captured samples', () => {
   const outcomes: Outcome[] = [];
 
   for (const [folder, mapping] of Object.entries(MAPPINGS)) {
@@ -173,7 +174,7 @@ describe.skipIf(!existsSync(FIXTURES))('IOS-XE parsers against ../shared/fixture
       const [m, c] = sum(mine);
       return mine.length ? `  ${folder}: ${pct(m, c)} over ${mine.length} samples` : null;
     }).filter(Boolean);
-    // The figure for the issue note; printed so CI logs carry it.
+    // The figure commits and docs quote; printed so CI logs carry it.
     console.log(`IOS-XE parser conformance: ${pct(matched, compared)} fields read right over ${outcomes.length} samples\n${perCommand.join('\n')}`);
   });
 });

@@ -1,7 +1,7 @@
 // IOS-XE parsers: the shared pre-cleaning (echo, banner, prompt, timestamp
 // header, syslog), command forms, errors and the unparsed count, on outputs of
 // the project's own making. Whole outputs per command and variant are in
-// own-fixtures.test.ts; ../shared fixtures are read only by conformance.test.ts.
+// own-fixtures.test.ts; the captured samples are read only by conformance.test.ts.
 import { describe, expect, it } from 'vitest';
 import { parseShowVersion } from '../../../src/drivers/iosxe/parsers/version.js';
 import { parseDir } from '../../../src/drivers/iosxe/parsers/dir.js';
