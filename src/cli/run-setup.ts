@@ -97,6 +97,7 @@ export function openState(v: Validated, command = 'console'): StateSession {
     const bus = new EventBus();
     const secrets = new SessionSecrets();
     secrets.add(v.credentials);
+    db.maskWith(() => secrets.list);
     const log = logFile(v.paths.state);
     bus.on(masked(log, secrets));
     for (const notice of lock.notices) bus.log('warn', notice);

@@ -27,15 +27,4 @@ function oneLine(text: string): string {
   return t.length > 400 ? `${t.slice(0, 400)}…` : t;
 }
 
-/**
- * Secrets shorter than this are not masked: replacing every "ab" in a device's output
- * would garble it and, by where the stars fall, point at the secret (docs/security.md).
- */
-export const MASKED_FROM = 3;
-
-/** Replaces every secret in a text (for transcripts, logs and messages). */
-export function mask(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= MASKED_FROM) out = out.split(s).join('******');
-  return out;
-}
+export { mask, MASKED_FROM } from '../common/secrets.js';

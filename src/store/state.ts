@@ -4,6 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import { hostname } from 'node:os';
 import type { DB } from './db.js';
 import { formatLocal } from './dates.js';
+import { mask, maskJson } from '../common/secrets.js';
 import { STATUS_COLUMNS, UPGRADABLE, type DeviceRow, type DeviceStatus, type Inventory, type StatusColumn } from './types.js';
 
 export type DeviceState = {
@@ -62,7 +63,28 @@ export class StateStore {
   /** Upsert texts of updateState, by the columns it sets. */
   private readonly upserts = new Map<string, string>();
 
+  /** The session's secrets, masked in every text this store writes (the drivers mask what they know; this catches the rest). */
+  private secrets: () => readonly string[] = () => [];
+
   constructor(readonly db: DB) {}
+
+  /** From now on, every text written is masked with the secrets `list` returns at the time. */
+  maskWith(list: () => readonly string[]): void {
+    this.secrets = list;
+  }
+
+  private clean(text: string | null): string | null {
+    const s = this.secrets();
+    return text === null || s.length === 0 ? text : mask(text, s);
+  }
+
+  /** JSON of a value, masked; null for undefined. */
+  private json(value: unknown): string | null {
+    if (value === undefined) return null;
+    const s = this.secrets();
+    const text = JSON.stringify(value);
+    return s.length === 0 ? text : maskJson(text, s);
+  }
 
   private sql(text: string): Statement {
     let st = this.statements.get(text);
@@ -139,7 +161,9 @@ export class StateStore {
       text = `INSERT INTO device_state (hostname, updated_at, ${cols}) VALUES (@hostname, @updated_at, ${keys.map((k) => `@${k}`).join(', ')}) ON CONFLICT(hostname) DO UPDATE SET ${keys.map((k) => `${k} = excluded.${k}`).join(', ')}, updated_at = excluded.updated_at`;
       this.upserts.set(cols, text);
     }
-    this.sql(text).run({ ...patch, hostname, updated_at: now() });
+    const row: Record<string, unknown> = { ...patch, hostname, updated_at: now() };
+    for (const k of keys) if (typeof row[k] === 'string') row[k] = this.clean(row[k] as string);
+    this.sql(text).run(row);
   }
 
   /** The cells write-back puts in the workbook, per hostname. */
@@ -156,7 +180,7 @@ export class StateStore {
   }
 
   saveFacts(hostname: string, facts: unknown): void {
-    this.sql('INSERT INTO facts (hostname, collected_at, facts_json) VALUES (?, ?, ?)').run(hostname, now(), JSON.stringify(facts));
+    this.sql('INSERT INTO facts (hostname, collected_at, facts_json) VALUES (?, ?, ?)').run(hostname, now(), this.json(facts));
   }
 
   latestFacts<T>(hostname: string): { collectedAt: string; facts: T } | null {
@@ -179,14 +203,14 @@ export class StateStore {
     const ins = this.sql('INSERT INTO plan_steps (run_id, hostname, seq, kind, gate, commands_json) VALUES (?, ?, ?, ?, ?, ?)');
     this.db.transaction(() => {
       del.run(runId, hostname);
-      steps.forEach((s, i) => ins.run(runId, hostname, i, s.kind, s.gate, JSON.stringify(s.commands)));
+      steps.forEach((s, i) => ins.run(runId, hostname, i, s.kind, s.gate, this.json(s.commands)));
     })();
   }
 
   /** Journal a step before it touches the device. Returns the entry id. */
   beginStep(e: { runId: number; hostname: string; step: string; key: string; targetVersion: string | null; disruptive: boolean; detail?: unknown }): number {
     return this.db.transaction(() => Number(this.sql(`INSERT INTO journal (run_id, hostname, step, idempotency_key, target_version, disruptive, started_at, detail_json, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(e.runId, e.hostname, e.step, e.key, e.targetVersion, e.disruptive ? 1 : 0, now(), e.detail === undefined ? null : JSON.stringify(e.detail), this.nextSeq()).lastInsertRowid))();
+      .run(e.runId, e.hostname, e.step, e.key, e.targetVersion, e.disruptive ? 1 : 0, now(), this.json(e.detail), this.nextSeq()).lastInsertRowid))();
   }
 
   private nextSeq(): number {
@@ -195,7 +219,7 @@ export class StateStore {
 
   endStep(id: number, outcome: 'ok' | 'failed' | 'skipped' | 'interrupted' | 'reconciled', message: string | null, detail?: unknown, sent?: string[]): void {
     this.sql('UPDATE journal SET ended_at = ?, outcome = ?, message = ?, detail_json = COALESCE(?, detail_json), sent_json = COALESCE(?, sent_json) WHERE id = ?')
-      .run(now(), outcome, message, detail === undefined ? null : JSON.stringify(detail), sent === undefined ? null : JSON.stringify(sent), id);
+      .run(now(), outcome, this.clean(message), this.json(detail), this.json(sent), id);
   }
 
   /** Records that this state belongs to the workbook (see ownership.ts). */
@@ -232,12 +256,12 @@ export class StateStore {
   recordApproval(a: { runId: number; hostname: string; kind: string; step: string; decision: 'approved' | 'refused'; operator: string; source: string; commands: string[] }): void {
     // An approval carries its run's change ticket.
     this.db.transaction(() => this.sql('INSERT INTO approvals (run_id, hostname, kind, step, decision, operator, source, at, commands_json, seq, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT change_id FROM runs WHERE id = ?))')
-      .run(a.runId, a.hostname, a.kind, a.step, a.decision, a.operator, a.source, now(), JSON.stringify(a.commands), this.nextSeq(), a.runId))();
+      .run(a.runId, a.hostname, a.kind, a.step, a.decision, a.operator, a.source, now(), this.json(a.commands), this.nextSeq(), a.runId))();
   }
 
   saveSnapshot(hostname: string, phase: 'pre' | 'post', targetVersion: string | null, runId: number | null, data: unknown): void {
     this.sql('INSERT INTO snapshots (run_id, hostname, phase, target_version, taken_at, data_json) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(runId, hostname, phase, targetVersion, now(), JSON.stringify(data));
+      .run(runId, hostname, phase, targetVersion, now(), this.json(data));
   }
 
   latestSnapshot<T>(hostname: string, phase: 'pre' | 'post', targetVersion: string | null): T | null {
@@ -253,7 +277,7 @@ export class StateStore {
   appendEvents(runId: number | null, events: { type: string; hostname: string | null; data: unknown }[]): void {
     const insert = this.sql('INSERT INTO events (run_id, at, type, hostname, data_json) VALUES (?, ?, ?, ?, ?)');
     this.db.transaction(() => {
-      for (const e of events) insert.run(runId, (e.data as { at?: string } | null)?.at ?? now(), e.type, e.hostname, JSON.stringify(e.data));
+      for (const e of events) insert.run(runId, (e.data as { at?: string } | null)?.at ?? now(), e.type, e.hostname, this.json(e.data));
     })();
   }
 

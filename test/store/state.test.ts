@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, SCHEMA_VERSION, StateDatabaseError } from '../../src/store/db.js';
 import { StateStore } from '../../src/store/state.js';
@@ -77,4 +77,34 @@ describe('state database', () => {
     expect(store.latestSnapshot('sw-1', 'pre', '17.9.5')).toEqual({ routes: 12 });
     expect(store.latestSnapshot('sw-1', 'post', '17.9.5')).toBeNull();
   });
+
+  it('masks the session secrets in every text it writes, quoted in JSON or not', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'fleet.xlsx');
+    await buildWorkbook(file, { Devices: validDevices(), Images: [[...IMAGE_HEADER], [...IMAGE_ROW]] });
+    const store = new StateStore(openDatabase(join(dir, '.upshift')));
+    store.syncInventory(await importWorkbook(file));
+    const secrets: string[] = [];
+    store.maskWith(() => secrets);
+    // A secret added after maskWith counts (the console login comes later); one with a quote is escaped in JSON.
+    secrets.push('Tr0ub4dor', 'pa"ss\\word');
+    const said = 'enable secret Tr0ub4dor and pa"ss\\word';
+    store.updateState('sw-1', { status: 'failed', reason: said });
+    const run = store.startRun('run', 'op', {});
+    const id = store.beginStep({ runId: run, hostname: 'sw-1', step: 'facts', key: 'k', targetVersion: null, disruptive: false, detail: { said } });
+    store.endStep(id, 'failed', said, { said }, [said]);
+    store.saveFacts('sw-1', { banner: said });
+    store.saveSnapshot('sw-1', 'pre', null, run, { said });
+    store.appendEvent(run, 'log', 'sw-1', { message: said });
+    store.recordApproval({ runId: run, hostname: 'sw-1', kind: 'reload', step: 'activate', decision: 'approved', operator: 'op', source: 'console', commands: [said] });
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    const bytes = readFileSync(join(dir, '.upshift', 'upshift.db')).toString('latin1');
+    expect(bytes).not.toContain('Tr0ub4dor');
+    expect(bytes).not.toContain('pa"ss');
+    expect(bytes).not.toContain('pa\\"ss');
+    expect(store.state('sw-1')!.reason).toBe('enable secret ****** and ******');
+    expect(store.journal('sw-1').at(-1)!.message).toBe('enable secret ****** and ******');
+    expect(store.latestFacts<{ banner: string }>('sw-1')!.facts.banner).toBe('enable secret ****** and ******');
+  });
 });
+
