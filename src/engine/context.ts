@@ -57,6 +57,8 @@ export class RunContext {
   windowStops = 0;
   started = 0;
   failed = 0;
+  /** Devices a check could not read whose earlier result it kept (exit code 1). */
+  unread = 0;
   /** Devices the operator cancelled: they start no new step (a disrupted one still reaches a safe point). */
   private readonly cancelled = new Set<string>();
   private pauseGate: { promise: Promise<void>; release: () => void } | null = null;

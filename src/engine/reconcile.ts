@@ -44,8 +44,12 @@ export async function observe(dr: DeviceRun, driver: Driver, v: JournalView): Pr
     return await dr.step('facts', () => driver.facts({ step: 'facts', readiness: true }));
   } catch (err) {
     const inFlight = [...v.last.values()].filter((e) => ['activate', 'switchover', 'rollback'].includes(kindOf(e.step))).sort((a, b) => b.id - a.id)[0];
+    // Only a device left rebooting is waited for: once a wait after that step is done, an unreachable
+    // device is simply unreachable (a wrong password, the device down), whatever ran before.
+    const settled = inFlight && [...v.last.values()].some((e) => e.id > inFlight.id && e.step.startsWith('wait') && done(e));
     // After a reload a management plane may refuse logins while it warms up (PAN-OS answers 403): not final yet.
-    if (!(isA(err, DeviceError) && (err.transient || err.kind === 'auth')) || !inFlight) throw err;
+    // A read-only check never waits: it reports what it sees.
+    if (!(isA(err, DeviceError) && (err.transient || err.kind === 'auth')) || !inFlight || settled || dr.ctx.options.command === 'check' || dr.ctx.options.dryRun) throw err;
     const expected = kindOf(inFlight.step) === 'rollback' ? v.plan?.previousVersion : dr.target;
     if (!expected) throw err;
     dr.ctx.bus.log('info', `unreachable after an earlier ${inFlight.step}: waiting for it to come back on ${expected}`, dr.hostname);

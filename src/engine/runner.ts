@@ -9,7 +9,7 @@ import type { DeviceRow, DeviceStatus } from '../store/types.js';
 import type { RunContext } from './context.js';
 import { deviceFlow, type PairContext } from './device-flow.js';
 import { Stop, type Reason } from './outcomes.js';
-import { exitCodeOf, STATUS } from './status.js';
+import { exitCodeOf, RESULTS, STATUS } from './status.js';
 import { DeviceRun } from './steps.js';
 import { TargetError } from './targets.js';
 import { planWaves, type Unit } from './waves.js';
@@ -53,6 +53,7 @@ async function runDevice(ctx: RunContext, row: DeviceRow, pair?: PairContext): P
   if (counted) ctx.started++;
   let status: DeviceStatus = 'failed';
   let driver: Driver | null = null;
+  const before = ctx.store.state(row.hostname);
   try {
     driver = ctx.driver(row);
     const r = await deviceFlow(dr, driver, pair);
@@ -69,6 +70,13 @@ async function runDevice(ctx: RunContext, row: DeviceRow, pair?: PairContext): P
       reason = 'not-upgradable';
     }
     const step = isA(err, DeviceError) ? err.step : ctx.store.state(row.hostname)?.step ?? null;
+    if ((ctx.options.command === 'check' || ctx.options.dryRun) && !pair?.only && isA(err, DeviceError) && before && RESULTS.has(before.status)) {
+      // A read-only look that did not get through (a wrong password, the device down) says so; how its upgrade ended stands.
+      dr.restore(before, `not read by check: ${message}`);
+      ctx.bus.log('error', `check could not read it (${message}); its status stays ${before.status}`, row.hostname);
+      ctx.unread++;
+      return before.status;
+    }
     dr.status(status, status === 'pending' ? null : step, message, reason);
     if (!(isA(err, Stop) || isA(err, DeviceError) || isA(err, TargetError))) ctx.bus.log('debug', stackOf(err), row.hostname);
     if (reason === 'window') ctx.windowStops++;
@@ -77,6 +85,19 @@ async function runDevice(ctx: RunContext, row: DeviceRow, pair?: PairContext): P
     if (counted) ctx.deviceFinished(STATUS[status].failure);
   }
   return status;
+}
+
+/** A device this run did not start: `pending`, unless an earlier run's result stands (an upgraded device stays upgraded). */
+function notStartedHere(ctx: RunContext, hostname: string): void {
+  const why = `not started: ${ctx.stopReason ?? 'the circuit breaker tripped'}`;
+  const s = ctx.store.state(hostname);
+  if (s && RESULTS.has(s.status)) {
+    ctx.bus.log('info', `${why}; its earlier result stands (${s.status})`, hostname);
+    return;
+  }
+  // Left mid-way by an earlier run that is gone: the next run finishes it.
+  const left = s?.status === 'running' && s.step ? `; an earlier run left it at ${s.step}: the next run finishes it` : '';
+  new DeviceRun(ctx, ctx.row(hostname)).status('pending', null, why + left, 'not-started');
 }
 
 const isActive = (ctx: RunContext, r: DeviceRow) => ctx.store.latestFacts<Facts>(r.hostname)?.facts.pairRole === 'active';
@@ -179,7 +200,7 @@ export async function runFleet(ctx: RunContext, selected: DeviceRow[]): Promise<
       }
       const stopped = () => {
         if (!ctx.stopReason && !ctx.breakerTripped) return false;
-        for (const h of u.hostnames) new DeviceRun(ctx, ctx.row(h)).status('pending', null, `not started: ${ctx.stopReason ?? 'the circuit breaker tripped'}`, 'not-started');
+        for (const h of u.hostnames) notStartedHere(ctx, h);
         notStarted += u.hostnames.length;
         return true;
       };
@@ -204,14 +225,15 @@ export async function runFleet(ctx: RunContext, selected: DeviceRow[]): Promise<
   for (const wave of waves) for (const u of wave.units) for (const h of u.hostnames) {
     const s = ctx.store.state(h);
     if (s?.status === 'pending' && s.reason !== 'not-started') {
-      new DeviceRun(ctx, ctx.row(h)).status('pending', null, `not started: ${ctx.stopReason ?? 'the circuit breaker tripped'}`, 'not-started');
+      notStartedHere(ctx, h);
       notStarted++;
     }
   }
   const statuses = new Map(selected.map((r) => [r.hostname, ctx.store.state(r.hostname)?.status ?? 'pending']));
   // "Stopped" means work was left undone because of it, not that a last failure tripped the breaker.
   const stopped = ctx.stopReason ?? (ctx.breakerTripped && notStarted > 0 ? 'circuit breaker' : ctx.windowStops > 0 ? 'maintenance window' : null);
-  const exitCode = stopped ? 3 : exitCodeOf(statuses.values(), ctx.options.dryRun ? 'check' : ctx.options.command);
+  // A check that could not read a device whose earlier result it kept did not do its job.
+  const exitCode = stopped ? 3 : ctx.unread > 0 ? 1 : exitCodeOf(statuses.values(), ctx.options.dryRun ? 'check' : ctx.options.command);
   ctx.bus.emit({ type: 'run', phase: 'finished', command: ctx.options.command, runId: ctx.runId, outcome: exitCode === 0 ? 'ok' : exitCode === 3 ? 'stopped' : 'attention', reason: stopped ?? undefined });
   return { exitCode, stopped, statuses };
 }

@@ -39,6 +39,12 @@ export function endsDevice(status: DeviceStatus, command: RunCommand | null): bo
   return e === 'always' || (e !== 'never' && command !== null && e.includes(command));
 }
 
+/**
+ * How an earlier upgrade ended: a device not started by a stopped run, or one a read-only
+ * `check` could not reach, keeps it (the change record must not forget an upgrade).
+ */
+export const RESULTS: ReadonlySet<DeviceStatus> = new Set(['upgraded', 'already-current', 'rolled-back', 'failed', 'needs-attention']);
+
 /** Statuses a person should look at before (or instead of) the next run. */
 export const NEEDS_LOOK: DeviceStatus[] = (Object.keys(STATUS) as DeviceStatus[]).filter((s) => STATUS[s].needsLook && s !== 'pending' && s !== 'running');
 

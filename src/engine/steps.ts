@@ -3,7 +3,7 @@
 // backoff and jitter; disruptive steps are never retried blindly.
 import type { StepResult } from '../drivers/contract.js';
 import { DeviceError } from '../drivers/errors.js';
-import type { StatePatch } from '../store/state.js';
+import type { DeviceState, StatePatch } from '../store/state.js';
 import type { DeviceRow, DeviceStatus } from '../store/types.js';
 import type { RunContext } from './context.js';
 import type { Gate, GateDecision } from './gates.js';
@@ -48,6 +48,17 @@ export class DeviceRun {
     if (endsDevice(status, this.ctx.options.command) && reason !== 'waiting-approval') patch.finished_at = new Date().toISOString();
     this.ctx.store.updateState(this.hostname, patch);
     this.ctx.bus.emit({ type: 'device', hostname: this.hostname, status, step, message, reason });
+    this.ctx.writeback?.request();
+  }
+
+  /**
+   * Puts back the state an earlier run left (status, message, times), with a note in
+   * readiness: a look that did not get through does not rewrite how an upgrade ended.
+   */
+  restore(before: DeviceState, readiness: string): void {
+    const { hostname: _h, updated_at: _u, ...state } = before;
+    this.ctx.store.updateState(this.hostname, { ...state, readiness });
+    this.ctx.bus.emit({ type: 'device', hostname: this.hostname, status: before.status, step: before.step, message: before.message, reason: before.reason as Reason | null });
     this.ctx.writeback?.request();
   }
 

@@ -62,6 +62,26 @@ describe('engine on fake devices: a normal run', () => {
     expect(rig.device('a').count('activate')).toBe(1);
   });
 
+  it('a check that cannot log in to an upgraded device says so, waits for nothing and keeps its result', async () => {
+    rig = engineRig([fakeRow('a'), fakeRow('b')]);
+    await rig.run('run');
+    const { finished_at: finishedAt, message } = rig.store.state('a')!;
+    // A wrong password (every try refused) on a device whose upgrade ended long ago.
+    for (let i = 0; i < 3; i++) rig.device('a').failNext.set('facts', new DeviceError('a', 'facts', 'auth', 'authentication refused'));
+    const out = await rig.run('check');
+    expect(out.exitCode).toBe(1);
+    expect(rig.state('a')).toMatchObject({ status: 'upgraded', message });
+    expect(rig.store.state('a')!.readiness).toBe('not read by check: a: facts: authentication refused');
+    expect(rig.store.state('a')!.finished_at).toBe(finishedAt);
+    // No made-up wait for a reload that happened in an earlier run.
+    expect(rig.steps('a').slice(-3)).toEqual(['commit:ok', 'facts:ok', 'facts:failed']);
+    expect(rig.state('b')).toMatchObject({ status: 'upgraded' });
+    // And a later run still knows the device is done.
+    await rig.run('run');
+    expect(rig.device('a').count('activate')).toBe(1);
+    expect(rig.state('a')).toMatchObject({ status: 'upgraded' });
+  });
+
   it('leaves a gate that nobody approved held (reason gate-held) and reloads nothing', async () => {
     rig = engineRig([fakeRow('a')]);
     const out = await rig.run('run', { approver: new PolicyApprover(false) });
@@ -168,6 +188,24 @@ describe('engine on fake devices: rollbacks and safe ends', () => {
     expect(out.exitCode).toBe(3);
     expect(rig.state('a')).toMatchObject({ status: 'upgraded' });
     expect(rig.state('b')).toMatchObject({ status: 'pending', reason: 'not-started' });
+  });
+});
+
+describe('engine on fake devices: results from earlier runs', () => {
+  it('a stopped run leaves an earlier run\'s result as it was: an upgraded device not started stays upgraded', async () => {
+    rig = engineRig([fakeRow('a'), fakeRow('b'), fakeRow('c')], { canary: 1 });
+    await rig.run('run');
+    expect(rig.state('c')).toMatchObject({ status: 'upgraded' });
+    const n = rig.device('a').count('facts');
+    const release = rig.device('a').hold('facts');
+    const { ctx, done } = rig.start('run');
+    await until(() => rig.device('a').count('facts') > n);
+    ctx.stop('standard output closed (EPIPE)');
+    release();
+    const out = await done;
+    expect(out.exitCode).toBe(3);
+    expect(rig.state('b')).toMatchObject({ status: 'upgraded' });
+    expect(rig.state('c')).toMatchObject({ status: 'upgraded' });
   });
 });
 
