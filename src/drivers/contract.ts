@@ -133,6 +133,8 @@ export interface ActivationPlan {
   stack: boolean;
   /** The target is already added (install mode): activate it without adding it again. */
   added?: boolean;
+  /** IOS-XE one-shot install: the rollback point of the committed state before the upgrade (its way back). */
+  rollbackPoint?: number;
   /** Releases installed one after the other, the target last (a PAN-OS path through intermediate releases). */
   hops?: string[];
   /** Base images downloaded (not installed) before each hop (PAN-OS). */

@@ -78,5 +78,7 @@ describe('plan versus run: one-shot install and bundle-to-install conversion', (
 
   it('covers both modes', () => {
     expect(Object.fromEntries(out.plans.map((p) => [p.hostname, p.kind]))).toEqual({ 'vpn-oneshot': 'install-oneshot', 'sw-convert': 'convert' });
+    // The one-shot commits as it activates: its way back is the rollback point the check read before it.
+    expect(out.plans.find((p) => p.hostname === 'vpn-oneshot')!.onFailure.find((s) => s.step === 'rollback')!.commands).toEqual([expect.stringMatching(/^install rollback to id \d+$/)]);
   });
 });

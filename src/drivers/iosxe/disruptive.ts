@@ -172,7 +172,13 @@ async function rollbackWith(s: IosxeSession, p: ActivationPlan, facts: IosxeFact
       const out = await reload(s, step);
       return result(`boot variable restored to ${p.previousBoot.join(';')}; the device reloads`, cmds, out, { reloads: true });
     }
-    case 'install-oneshot':
+    case 'install-oneshot': {
+      // Committed as it activated: `install add` of the previous image would be refused (its
+      // packages are still added), the way back is the rollback point from before.
+      if (p.rollbackPoint === undefined) throw new DeviceError(s.target.hostname, step, 'precondition', 'no rollback point recorded before the upgrade: roll back by hand', undefined, false);
+      const out = await installActivate(s, cmds[0], step, true);
+      return result(`rolling back to rollback point ${p.rollbackPoint} (${p.previousVersion}); the device reloads`, cmds, out, { reloads: true });
+    }
     case 'convert': {
       // Committed: activate the previous release's image again, if it is still on flash.
       const previous = previousImage(p, facts);

@@ -6,6 +6,7 @@ import type { IosxeSession } from './session.js';
 import { parseShowVersion } from './parsers/version.js';
 import { parseDir } from './parsers/dir.js';
 import { parseInstallSummary } from './parsers/install.js';
+import { parseInstallRollback } from './parsers/rollback.js';
 import { parseRedundancy } from './parsers/redundancy.js';
 import { parseShowSwitch } from './parsers/switch.js';
 import { parseShowBoot } from './parsers/boot.js';
@@ -26,6 +27,8 @@ const CPU = 'show processes cpu | include CPU utilization';
 /** What every facts read sends (typed ahead together); with readiness, also CPU and the config header. */
 export const FACTS_COMMANDS = ['show version', 'dir', 'show install summary', 'show redundancy', 'show switch', 'show boot'];
 export const READINESS_COMMANDS = [CPU, CONFIG_HEADER];
+/** Read with readiness in install mode only: the rollback point a committed one-shot install goes back to. */
+export const ROLLBACK_POINTS = 'show install rollback';
 
 /** "10:12:33 UTC Thu Dec 3 2026 by netops" → time (to the second) and zone. */
 function stampOf(text: string): { at: number; zone: string } | null {
@@ -60,6 +63,22 @@ export function abortsAt(timer: string | null, now = Date.now()): string | null 
 }
 
 /**
+ * The rollback point ids, as listed (newest first); null when the device refuses the command
+ * or prints what upshift cannot read: only a one-shot install's rollback needs them, and
+ * without them that rollback stops and says so.
+ */
+async function readRollbackIds(s: IosxeSession, step: string): Promise<number[] | null> {
+  const text = await s.run(ROLLBACK_POINTS, { step, allowErrors: true });
+  if (refused(text)) return null;
+  try {
+    return parseInstallRollback(text).points.map((p) => p.id);
+  } catch (err) {
+    if (err instanceof ParseError) return null;
+    throw err;
+  }
+}
+
+/**
  * `readiness` adds what only the pre-checks need (CPU load, running vs startup
  * configuration); polling for a device's return does without.
  */
@@ -89,6 +108,7 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
   const sw = ver.model?.startsWith('C9') ? answer('show switch', (t) => parseShowSwitch(t)) : null;
   const boot = answer('show boot', parseShowBoot);
   const cpu = readiness ? answer(CPU, parseCpu) : null;
+  const rollbackIds = readiness && ver.bootMode === 'install' ? await readRollbackIds(s, step) : null;
   let configSaved = readiness ? configSavedFromHeader(outputs[commands.indexOf(CONFIG_HEADER)]) : null;
   if (readiness && configSaved === null) {
     // No header lines to go by: compare the whole configurations, read together.
@@ -138,6 +158,7 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
     configRegister: ver.configRegister ?? boot?.configRegister ?? null,
     configSaved,
     cpu5min: cpu?.fiveMinutes ?? null,
+    rollbackIds,
     pagingOff: s.pagingOff,
     pairRole: null,
     uncommitted: install?.uncommitted || install?.autoAbortTimer ? { detail: 'an activated, uncommitted install', autoAbort: install.autoAbortTimer, abortsAt: abortsAt(install.autoAbortTimer) } : null,

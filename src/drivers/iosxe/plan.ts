@@ -4,6 +4,7 @@ import type { ActivationPlan, Check, ImageSpec, UpgradeSettings } from '../contr
 import type { IosxeFacts, StageInput } from './types.js';
 import { compareVersions, normalizeVersion } from '../../common/versions.js';
 import { topologyOf } from './return-watch.js';
+import { newestRollbackId } from './parsers/rollback.js';
 
 /** The read-only commands of a pre or post snapshot, in the order they are sent. */
 export const SNAPSHOT_COMMANDS = ['show ip route summary', 'show ip arp', 'show ip bgp summary', 'show ip ospf neighbor', 'show ip interface brief'];
@@ -36,8 +37,17 @@ export function planActivation(f: IosxeFacts, image: ImageSpec, s: IosxeSettings
   else kind = s.commitAfterPostcheck || added ? 'install' : 'install-oneshot';
   return {
     kind, image, targetVersion: image.version, filesystem: f.filesystem ?? 'flash:', previousBoot: bootsStagedTarget(f, image) ? [f.image!] : [...f.bootVariable],
-    previousVersion: f.version, stack: f.redundancy.kind === 'stack', added, topology: topologyOf(null, f),
+    previousVersion: f.version, stack: f.redundancy.kind === 'stack', added, topology: topologyOf(null, f), ...rollbackPointOf(kind, f),
   };
+}
+
+/**
+ * A one-shot install commits as it activates: its way back is the rollback point of the
+ * committed state before it, the newest one the device lists now.
+ */
+function rollbackPointOf(kind: ActivationPlan['kind'], f: IosxeFacts): { rollbackPoint?: number } {
+  const id = kind === 'install-oneshot' ? newestRollbackId((f.rollbackIds ?? []).map((x) => ({ id: x }))) : null;
+  return id === null ? {} : { rollbackPoint: id };
 }
 
 /**
@@ -131,14 +141,16 @@ export function previousImage(p: ActivationPlan, f: IosxeFacts | null): string |
  * The commands a rollback sends, from what the device shows: the rollback gate shows them
  * and the driver sends exactly these. An ISSU stopped before its switchover is aborted
  * with `install abort issu`; one that switched over (or not begun, as the facts before the
- * activation show) with `install abort`. A committed one-shot install or conversion
- * activates the previous release's image again, named as the facts list it.
+ * activation show) with `install abort`. A committed one-shot install goes back to the
+ * rollback point recorded before it (none recorded: no command, the rollback stops); a
+ * conversion activates the previous release's image again, named as the facts list it
+ * (the bundle-mode release left no rollback point).
  */
 export function rollbackCommands(p: ActivationPlan, f: IosxeFacts | null = null): string[] {
   switch (p.kind) {
     case 'install': return ['install abort'];
     case 'issu': return f && issuUnderWay(f, p.targetVersion) ? ['install abort issu'] : ['install abort'];
-    case 'install-oneshot':
+    case 'install-oneshot': return p.rollbackPoint === undefined ? [] : [`install rollback to id ${p.rollbackPoint}`];
     case 'convert': return ['write memory', `install add file ${p.filesystem}${previousImage(p, f) ?? `<image of ${p.previousVersion}>`} activate commit`];
     case 'bundle': return ['configure terminal', 'no boot system', ...p.previousBoot.map((b) => bootSystem(p, b)), 'end', 'write memory', 'reload'];
     default: return [];

@@ -6,7 +6,7 @@ import type { ActivationPlan, Facts, GateImpact, ImageSource, PlatformRules, Ste
 import { DeviceError } from '../errors.js';
 import { normalizeVersion } from '../../common/versions.js';
 import { activationCommands, issuUnderWay, planActivation, precheck, rollbackCommands, sameRelease, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
-import { FACTS_COMMANDS, READINESS_COMMANDS } from './facts.js';
+import { FACTS_COMMANDS, READINESS_COMMANDS, ROLLBACK_POINTS } from './facts.js';
 import { summarizeIosxe } from './summary.js';
 import type { IosxeFacts } from './types.js';
 
@@ -82,9 +82,13 @@ export function gateImpact(spec: StepSpec, plan: ActivationPlan, f: IosxeFacts, 
   else if (issu) impact = `ISSU of ${f.hostname} to ${plan.targetVersion}: the standby reloads first, then a switchover (traffic moves to the upgraded standby; the SSH session drops), then the old active reloads and rejoins`;
   else impact = `traffic through ${f.hostname} stops while it reloads (up to ${timeLimit(ctx.reloadTimeoutMs)})`;
   if (spec.kind === 'activate') {
-    rollback = plan.kind === 'install' ? 'install abort (auto-abort timer 120 min)' : plan.kind === 'bundle' ? `restore the boot variable ${plan.previousBoot.join(';')} and reload` : issu ? 'install abort (both members go back; the auto-abort timer does the same after 120 min)' : `re-install ${plan.previousVersion}`;
+    rollback = plan.kind === 'install' ? 'install abort (auto-abort timer 120 min)' : plan.kind === 'bundle' ? `restore the boot variable ${plan.previousBoot.join(';')} and reload` : issu ? 'install abort (both members go back; the auto-abort timer does the same after 120 min)' : plan.kind === 'install-oneshot' ? oneshotWayBack(plan) : `re-install ${plan.previousVersion}`;
   }
   return { impact, blastRadius: blast, rollback };
+}
+
+function oneshotWayBack(plan: ActivationPlan): string {
+  return plan.rollbackPoint === undefined ? `none recorded (no rollback point read before the upgrade): back to ${plan.previousVersion} by hand` : `install rollback to id ${plan.rollbackPoint} (back to ${plan.previousVersion})`;
 }
 
 /** What shows, after a crash, that an interrupted disruptive step took place. */
@@ -107,8 +111,9 @@ function iosxe(f: Facts): IosxeFacts {
 
 export const iosxeRules: PlatformRules = {
   platform: 'iosxe',
-  // `dir <fs>` follows when the default file system is not the boot one; whole configs only without header lines.
-  factsCommands: [...FACTS_COMMANDS, ...READINESS_COMMANDS],
+  // `dir <fs>` follows when the default file system is not the boot one; whole configs only without header lines;
+  // the rollback points in install mode only.
+  factsCommands: [...FACTS_COMMANDS, ...READINESS_COMMANDS, ROLLBACK_POINTS],
   plan(facts, want) {
     const f = iosxe(facts);
     if (!want.image) throw new DeviceError(f.hostname, 'plan', 'precondition', 'no image for this device: fill its image column and the Images sheet', undefined, false);

@@ -19,6 +19,8 @@ export interface IosxeFacts extends BaseFacts {
   configRegister: string | null;
   configSaved: boolean | null;
   cpu5min: number | null;
+  /** The ids of `show install rollback` (newest first): read with readiness in install mode, otherwise null. */
+  rollbackIds?: number[] | null;
   /** `terminal length 0` was taken (paging off). */
   pagingOff: boolean;
 }

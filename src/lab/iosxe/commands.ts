@@ -9,6 +9,7 @@ import {
 import { showInstallSummary, showRedundancy, showSwitch, showVersion } from './render-system.js';
 import { reloadPeerCommand, switchoverCommand } from './ha.js';
 import { installCommand } from './install.js';
+import { showInstallRollback } from './rollback.js';
 import { copyCommand, deleteCommand, verifyCommand } from './copy.js';
 
 export type Handler = (s: CliSession, args: string[], raw: string) => Promise<void>;
@@ -38,7 +39,7 @@ const showTree: CommandNode = {
   version: show((s) => showVersion(s.state)),
   'running-config': show((s) => showRunningConfig(s.state)),
   'startup-config': show((s) => showRunningConfig(s.state, 'startup').replace(/^Building configuration\.\.\.\n\nCurrent configuration : \d+ bytes/, 'Using 4211 out of 33554432 bytes')),
-  install: { summary: show((s) => showInstallSummary(s.state)) },
+  install: { summary: show((s) => showInstallSummary(s.state)), rollback: show((s) => showInstallRollback(s.state)) },
   boot: show((s) => showBoot(s.state, s.device.bootedWith)),
   redundancy: show((s) => showRedundancy(s.state)),
   switch: { '': notOnThisPlatform(hasSwitchTable, show((s) => showSwitch(s.state))), detail: notOnThisPlatform(hasSwitchTable, show((s) => showSwitch(s.state))) },

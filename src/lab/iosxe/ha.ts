@@ -44,6 +44,7 @@ function switchOver(dev: IosxeSimDevice, issu: IssuFinish | null): void {
         d.issu = { version: standby.version, phase: 'rejoin' };
         for (const p of d.packages) if (p.state === 'C' && issu.commit) p.state = 'I';
         issu.pkg.state = issu.commit ? 'C' : 'U';
+        if (issu.commit) d.addRollbackPoint(issu.pkg.version);
         if (!issu.commit) dev.startAutoAbort(issu.abortMinutes ?? 120);
       }
       await dev.server.listen();

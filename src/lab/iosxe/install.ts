@@ -6,6 +6,7 @@ import type { Handler } from './commands.js';
 import { paddedVersion } from '../images.js';
 import { issuAbort, issuActivate, issuBusy } from './ha.js';
 import { logLine } from './syslog.js';
+import { rollbackCommand } from './rollback.js';
 
 const VERBS = ['add', 'activate', 'commit', 'abort', 'remove', 'auto-abort-timer', 'rollback'];
 
@@ -60,7 +61,7 @@ export const installCommand: Handler = async (s, args, raw) => {
       s.device.stopAutoAbort();
       return s.write(`install_auto_abort_timer: START ${installStamp()}\nSUCCESS: install_auto_abort_timer ${installStamp()}\n`);
     default:
-      return s.write('% This form of install rollback is not supported by the lab.\n');
+      return rollbackCommand(s, rest);
   }
 };
 
@@ -120,14 +121,7 @@ async function activate(s: CliSession, o: Options, op: string): Promise<void> {
     }
     if (!/packages\.conf/.test(d.bootSaved[0] ?? '')) return s.write(`FAILED: ${op} : boot variable on next reload is not ${d.fs}packages.conf\n`);
   }
-  if (d.configDirty) {
-    if (o.quiet) return s.write(`[1]  R0 FAILED: System configuration has been modified. Please save configuration and resubmit command.\nFAILED: ${op} ${installStamp()}\n`);
-    const a = await s.ask('System configuration has been modified.\nPress Yes(y) to save the configuration and proceed.\nPress No(n) for proceeding without saving the configuration.\nPress Quit(q) to exit, you may save configuration and re-enter the command. [y/n/q]');
-    if (a === null) return;
-    const c = a.trim().toLowerCase();
-    if (c === 'q' || (c !== 'y' && c !== 'n')) return s.write(`${op}: Operation aborted by user\n`);
-    if (c === 'y') await s.device.saveConfig(s, { quiet: true });
-  }
+  if (!(await askSaveIfModified(s, op, o.quiet))) return;
   await s.write(`${op}: Activating ${o.issu ? 'ISSU' : 'PACKAGE'}\nFollowing packages shall be activated:\n/${d.fs.replace(':', '')}/${pkg.file}\n\n`);
   // The install manager logs the start as it asks: on a monitoring terminal the
   // message lands after the question, and the answer's echo after the message.
@@ -147,6 +141,7 @@ async function activate(s: CliSession, o: Options, op: string): Promise<void> {
   if (d.mode === 'bundle') d.mode = 'install'; // one-shot conversion: packages.conf now names the new version
   pkg.state = o.commit ? 'C' : 'U';
   if (o.commit && previous) previous.state = 'I';
+  if (o.commit) d.addRollbackPoint(pkg.version);
   if (!o.commit) s.device.pendingAutoAbortMinutes = o.abortMinutes ?? 120;
   if (d.faults.has('drop-early')) {
     // The active reloads before the result is printed: the session just ends.
@@ -157,6 +152,27 @@ async function activate(s: CliSession, o: Options, op: string): Promise<void> {
   if (d.model.family === 'c8000v') await s.write('Send model notification for install_activate before reload\n');
   await s.write(`Install will reload the system now!\nSUCCESS: ${op}  ${installStamp()}\n`);
   s.device.reload('Install');
+}
+
+/**
+ * An install that reloads asks to save a modified configuration first; false when it
+ * stops there (refused with prompt-level none, quit, the session gone).
+ */
+export async function askSaveIfModified(s: CliSession, op: string, quiet: boolean): Promise<boolean> {
+  if (!s.state.configDirty) return true;
+  if (quiet) {
+    await s.write(`[1]  R0 FAILED: System configuration has been modified. Please save configuration and resubmit command.\nFAILED: ${op} ${installStamp()}\n`);
+    return false;
+  }
+  const a = await s.ask('System configuration has been modified.\nPress Yes(y) to save the configuration and proceed.\nPress No(n) for proceeding without saving the configuration.\nPress Quit(q) to exit, you may save configuration and re-enter the command. [y/n/q]');
+  if (a === null) return false;
+  const c = a.trim().toLowerCase();
+  if (c === 'q' || (c !== 'y' && c !== 'n')) {
+    await s.write(`${op}: Operation aborted by user\n`);
+    return false;
+  }
+  if (c === 'y') await s.device.saveConfig(s, { quiet: true });
+  return true;
 }
 
 async function commit(s: CliSession): Promise<void> {
@@ -170,6 +186,7 @@ async function commit(s: CliSession): Promise<void> {
   await s.device.clock.sleep(s.device.timings.activateMs / 3);
   for (const p of d.packages) if (p.state === 'C') p.state = 'I';
   pkg.state = 'C';
+  d.addRollbackPoint(pkg.version);
   s.device.stopAutoAbort();
   s.state.log('install', `commit ${pkg.version}`);
   await s.write(`Checking status of Commit on [${d.members.map((m) => m.number).join(' ')}]\nCommit: Passed on [${d.members.map((m) => m.number).join(' ')}]\nFinished Commit\n\nSUCCESS: install_commit  ${installStamp()}\n`);

@@ -10,6 +10,8 @@ import { paddedVersion } from '../images.js';
 
 export interface FlashFile { name: string; size: number; blob: string | null; mtime: Date; dir?: boolean }
 export interface InstallPackage { version: string; state: 'C' | 'U' | 'I'; file: string }
+/** A rollback point: what one commit left committed (`show install rollback`, `install rollback to id`). */
+export interface RollbackPoint { id: number; version: string; label: string | null; description: string | null }
 export interface Member { number: number; role: 'Active' | 'Standby' | 'Member'; state: string; serial: string; mac: string; priority: number; version: string }
 export interface JournalEvent { at: string; kind: string; detail: string }
 export interface Neighbor { address: string; asn: number; state: string; prefixes: number }
@@ -70,6 +72,8 @@ export class IosxeDeviceState {
   mode: 'install' | 'bundle';
   runningImage: string;
   packages: InstallPackage[] = [];
+  /** One per commit, oldest first. */
+  rollbackPoints: RollbackPoint[] = [];
   /** Auto-abort timer of an activated, uncommitted install (deadline in ms since epoch). */
   autoAbort: { deadline: number } | null = null;
   abortTimer: NodeJS.Timeout | null = null;
@@ -140,6 +144,8 @@ export class IosxeDeviceState {
       this.writeInstallFiles(cfg.version, current.size);
       this.packages = [{ version: cfg.version, state: 'C', file: current.name }];
       this.runningImage = `${fs}packages.conf`;
+      // The commit that installed the running release left a point; its id counts the commits before it.
+      this.addRollbackPoint(cfg.version, 1 + (h[20] % 6));
     } else {
       this.runningImage = `${fs}${current.name}`;
     }
@@ -205,6 +211,13 @@ export class IosxeDeviceState {
     parts.forEach((p, i) => this.addFile(`${stem}-${p}.${padded}.SPA.pkg`, Math.round(imageSize * (i === 0 ? 0.5 : 0.5 / (parts.length - 1))), null));
     this.addFile(`${this.model.imagePrefix}.${padded}.SPA.conf`, 8_214, null);
     this.addFile('packages.conf', 8_214, null);
+  }
+
+  /** A commit's rollback point: the next id after the newest one (`first` for a device's first point). */
+  addRollbackPoint(version: string, first = 1): RollbackPoint {
+    const point = { id: (this.rollbackPoints.at(-1)?.id ?? first - 1) + 1, version, label: null, description: null };
+    this.rollbackPoints.push(point);
+    return point;
   }
 
   /** Files that belong to a version's install (its .pkg files and .conf). */

@@ -1,6 +1,6 @@
 // Rollbacks through the IOS-XE driver against the lab: the commands sent are
 // the ones the rollback gate shows from the same facts (an ISSU stopped before
-// its switchover, a committed one-shot install), and a bundle rollback whose
+// its switchover, a committed one-shot install or conversion), and a bundle rollback whose
 // reload the device refuses is an error, not a success.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../../src/lab/lab.js';
@@ -9,6 +9,7 @@ import { IosxeDriver } from '../../../src/drivers/iosxe/driver.js';
 import { DeviceError } from '../../../src/drivers/errors.js';
 import { ImageServer } from '../../../src/engine/image-server.js';
 import type { KnownHosts } from '../../../src/drivers/ssh/known-hosts.js';
+import { diffSnapshots } from '../../../src/engine/checks.js';
 import { imageFiles, imageFor, imageSpec, iosxeTarget, labKnownHosts, SETTINGS } from '../../helpers/lab-targets.js';
 
 const spec = (hostname: string, kind: string, extra: Partial<LabDeviceSpec> = {}): LabDeviceSpec => ({ hostname, kind, version: '17.6.5', target: '17.9.5', faults: [], site: 'lab', role: 't', group: 't', ...extra });
@@ -19,7 +20,8 @@ let server: ImageServer;
 beforeAll(async () => {
   lab = await Lab.start({
     speed: 50, imageSize: 256 * 1024,
-    fleet: [spec('stuck', 'cat9400', { faults: ['issu-standby-sync'] }), spec('refuse', 'asr1001x', { mode: 'bundle', faults: ['reload-refused'] }), spec('conv', 'cat9300', { mode: 'bundle' })],
+    fleet: [spec('stuck', 'cat9400', { faults: ['issu-standby-sync'] }), spec('refuse', 'asr1001x', { mode: 'bundle', faults: ['reload-refused'] }), spec('conv', 'cat9300', { mode: 'bundle' }),
+      spec('oneshot', 'c8000v', { faults: ['regression'] }), spec('nopoint', 'c8000v')],
   });
   known = labKnownHosts(lab);
   server = new ImageServer({ files: imageFiles(lab), listen: '127.0.0.1' });
@@ -121,5 +123,59 @@ describe('IOS-XE driver: rollback', () => {
     expect((await d.facts()).install).toMatchObject({ uncommitted: false });
     await d.close();
     expect(lab.device('conv').state.count('reload')).toBe(2);
+  });
+
+  it('a committed one-shot install whose post-check regresses: install rollback to id <the point before>, back on the previous release, committed', async () => {
+    const dev = lab.device('oneshot').state;
+    const pointBefore = dev.rollbackPoints.at(-1)!.id;
+    const { d, f, plan } = await stagedPlan('oneshot', { ...SETTINGS, commitAfterPostcheck: false });
+    expect(plan.kind).toBe('install-oneshot');
+    expect(f.rollbackIds).toEqual([pointBefore]);
+    expect(plan.rollbackPoint).toBe(pointBefore);
+    const cmds = [`install rollback to id ${pointBefore}`];
+    expect(d.rules.commandsFor('rollback', plan, { facts: f })).toEqual(cmds);
+    const pre = await d.snapshot();
+    const since = Date.now();
+    await d.activate(plan);
+    await d.waitForReturn({ version: '17.9.5', timeoutMs: 15_000, since, pollMs: 100 });
+    // Committed by the one-shot: the previous release is only added now, and the commit left a newer point.
+    const upgraded = await d.facts({ readiness: true });
+    expect(upgraded.install).toMatchObject({ uncommitted: false });
+    expect(upgraded.rollbackIds).toEqual([pointBefore + 1, pointBefore]);
+    const diff = diffSnapshots(pre, await d.snapshot('postcheck'), { routePercent: 5, arpPercent: 10, sessionPercent: 10 });
+    expect(diff.ok).toBe(false);
+    // The gate shows, from the facts now, what the driver then sends.
+    expect(d.rules.commandsFor('rollback', plan, { facts: upgraded })).toEqual(cmds);
+    const rolled = Date.now();
+    const rb = await d.rollback(plan);
+    expect(rb.sent).toEqual(cmds);
+    expect(rb.data).toEqual({ reloads: true });
+    expect(rb.message).toBe(`rolling back to rollback point ${pointBefore} (17.6.5); the device reloads`);
+    await d.waitForReturn({ version: '17.6.5', timeoutMs: 15_000, since: rolled, pollMs: 100 });
+    const back = await d.facts();
+    await d.close();
+    expect(back.version).toBe('17.6.5');
+    // "17.6.5.0.4580": show install summary carries the build after the release.
+    expect(back.install?.packages.map((p) => `${p.state} ${p.version.split('.').slice(0, 3).join('.')}`).sort()).toEqual(['C 17.6.5', 'I 17.9.5']);
+    expect(back.install).toMatchObject({ uncommitted: false, autoAbortTimer: null });
+    expect(dev.count('reload')).toBe(2);
+  });
+
+  it('a one-shot install planned without a rollback point: the gate shows no command and the rollback stops before sending anything', async () => {
+    const d = driver('nopoint');
+    const f = await d.facts({ readiness: true });
+    const image = imageSpec(imageFor(lab, 'nopoint'));
+    // Facts read without the rollback points (as stored by an older upshift): nothing to go back to.
+    const plan = d.rules.plan({ ...f, rollbackIds: null }, { targetVersion: image.version, image, settings: { ...SETTINGS, commitAfterPostcheck: false } });
+    expect(plan.kind).toBe('install-oneshot');
+    expect(plan.rollbackPoint).toBeUndefined();
+    expect(d.rules.commandsFor('rollback', plan, { facts: f })).toEqual([]);
+    const err = await d.rollback(plan).catch((e) => e);
+    await d.close();
+    expect(err).toBeInstanceOf(DeviceError);
+    expect(err).toMatchObject({ device: 'nopoint', step: 'rollback', kind: 'precondition', transient: false });
+    expect(err.message).toContain('no rollback point recorded before the upgrade: roll back by hand');
+    expect(lab.device('nopoint').state.count('reload')).toBe(0);
+    expect(lab.device('nopoint').state.journal.some((e) => e.kind === 'install')).toBe(false);
   });
 });

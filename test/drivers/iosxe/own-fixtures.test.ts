@@ -14,9 +14,9 @@ interface Expected { command: string; result?: Record<string, unknown>; unparsed
 const folders = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 
 describe('IOS-XE parsers on the project\'s own fixtures', () => {
-  it('has several variants for each of the 11 parsed commands', () => {
+  it('has several variants for each of the 12 parsed commands', () => {
     expect(folders.sort()).toEqual([
-      'dir', 'show_boot', 'show_install_summary', 'show_ip_arp', 'show_ip_bgp_summary', 'show_ip_interface_brief',
+      'dir', 'show_boot', 'show_install_rollback', 'show_install_summary', 'show_ip_arp', 'show_ip_bgp_summary', 'show_ip_interface_brief',
       'show_ip_ospf_neighbor', 'show_ip_route_summary', 'show_redundancy', 'show_switch', 'show_version',
     ]);
     for (const folder of folders) expect(readdirSync(join(FIXTURES, folder)).filter((f) => f.endsWith('.txt')).length, folder).toBeGreaterThanOrEqual(5);

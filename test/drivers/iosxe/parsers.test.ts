@@ -137,11 +137,12 @@ describe('errors only for output that is not the command\'s', () => {
 });
 
 describe('command forms', () => {
-  it('recognises every form of the 11 commands, and not their other variants', () => {
+  it('recognises every form of the 12 commands, and not their other variants', () => {
     const forms: [string, string | null][] = [
       ['show version', 'show version'], ['sh ver', 'show version'], ['SHOW VERSION', 'show version'],
       ['dir', 'dir'], ['dir bootflash:', 'dir'], ['dir flash-2:', 'dir'], ['dir /all harddisk:', 'dir'], ['dir stby-bootflash:', 'dir'],
-      ['sh inst sum', 'show install summary'], ['show redundancy', 'show redundancy'], ['sh red', 'show redundancy'],
+      ['sh inst sum', 'show install summary'], ['show install rollback', 'show install rollback'], ['sh inst ro', 'show install rollback'], ['show install rollback id 3', null],
+      ['show redundancy', 'show redundancy'], ['sh red', 'show redundancy'],
       ['show switch', 'show switch'], ['show switch detail', 'show switch'], ['sh boot', 'show boot'], ['show bootvar', 'show boot'],
       ['show ip route summary', 'show ip route summary'], ['show ip route vrf CUST-A summary', 'show ip route summary'], ['sh ip ro sum', 'show ip route summary'],
       ['show ip arp', 'show ip arp'], ['show ip arp vrf MGMT', 'show ip arp'], ['show ip arp Gi1/0/1', 'show ip arp'], ['show arp', 'show ip arp'],

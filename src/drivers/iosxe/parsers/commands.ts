@@ -3,7 +3,7 @@
 // interface, any file system for `dir`, and an output filter (`| include …`).
 
 export type CommandId =
-  | 'show version' | 'dir' | 'show install summary' | 'show redundancy' | 'show switch' | 'show boot'
+  | 'show version' | 'dir' | 'show install summary' | 'show install rollback' | 'show redundancy' | 'show switch' | 'show boot'
   | 'show ip route summary' | 'show ip arp' | 'show ip bgp summary' | 'show ip ospf neighbor' | 'show ip interface brief';
 
 /** A keyword and every abbreviation of it from `min` characters on (IOS accepts any unambiguous prefix). */
@@ -21,6 +21,7 @@ const FORMS: [CommandId, RegExp][] = [
   // dir, dir bootflash:, dir /all flash-2:, dir /recursive bootflash:core
   ['dir', new RegExp(String.raw`^dir(?: /[a-z]+)*(?: ${ARG})?$`)],
   ['show install summary', new RegExp(`^${SHOW} ${kw('install', 3)} ${kw('summary')}$`)],
+  ['show install rollback', new RegExp(`^${SHOW} ${kw('install', 3)} ${kw('rollback', 2)}$`)],
   ['show redundancy', new RegExp(`^${SHOW} ${kw('redundancy', 3)}$`)],
   ['show switch', new RegExp(`^${SHOW} ${kw('switch', 3)}(?: ${kw('detail', 3)})?$`)],
   ['show boot', new RegExp(`^${SHOW} (?:boot|bootvar)(?: ${kw('system', 3)})?$`)],
@@ -47,7 +48,7 @@ export function commandForm(line: string): CommandForm | null {
 
 /** The forms accepted, for the "no parser for" message. */
 export const PARSED_COMMANDS = [
-  'show version', 'dir [<filesystem>:]', 'show install summary', 'show redundancy', 'show switch [detail]', 'show boot',
+  'show version', 'dir [<filesystem>:]', 'show install summary', 'show install rollback', 'show redundancy', 'show switch [detail]', 'show boot',
   'show ip route [vrf <name>] summary', 'show ip arp [vrf <name>] [<address>|<interface>]', 'show ip bgp [<family>] [vrf <name>] summary',
   'show ip ospf [<process>] neighbor [<interface>]', 'show ip interface brief',
 ];

@@ -2,6 +2,7 @@
 import { commandForm, type CommandId } from './commands.js';
 import { parseDir } from './dir.js';
 import { parseInstallSummary } from './install.js';
+import { parseInstallRollback } from './rollback.js';
 import { parseRedundancy } from './redundancy.js';
 import { parseShowBoot } from './boot.js';
 import { parseShowSwitch } from './switch.js';
@@ -15,6 +16,7 @@ const PARSERS: Record<CommandId, (text: string, command: string) => object> = {
   'show version': parseShowVersion,
   dir: parseDir,
   'show install summary': parseInstallSummary,
+  'show install rollback': parseInstallRollback,
   'show redundancy': parseRedundancy,
   'show switch': parseShowSwitch,
   'show boot': parseShowBoot,
