@@ -114,7 +114,7 @@ export class ConsoleSession implements ConsoleController {
   private followForecast(runId: number): () => void {
     const update = () => {
       const rf = this.state.records.forecast();
-      this.model.setForecast(rf && rf.runId === runId ? { finishAt: rf.forecast.finishAt, windowEnd: rf.windowEnd, late: rf.forecast.late.map((d) => d.hostname) } : null);
+      this.model.setForecast(rf && rf.runId === runId ? { finishAt: rf.forecast.finishAt, windowEnd: rf.windowEnd, late: rf.forecast.late.map((d) => d.hostname), atLeast: rf.forecast.atLeast, untimed: rf.forecast.unknown.length } : null);
     };
     update();
     const timer = setInterval(update, FORECAST_EVERY_MS);

@@ -9,7 +9,10 @@ export function forecastLines(rf: RunForecast | null, now = Date.now()): string[
   if (!rf) return [];
   const { run, forecast: f, windowEnd } = rf;
   const head = `run ${run.id} under way since ${clockTime(run.startedAt)}${run.changeId ? ` (change ${run.changeId})` : ''}`;
-  if (f.finishAt === null) return [`${head}: no ETA yet (no duration known for ${names(f.unknown)})`];
+  if (f.finishAt === null) {
+    const floor = f.atLeast !== null ? `not before ${clockTime(f.atLeast)}; ` : '';
+    return [`${head}: no ETA yet (${floor}no duration known for ${names(f.unknown)})`];
+  }
   const lines = [`${head}: ETA ${clockTime(f.finishAt)} (in ${duration(f.finishAt - now)})${windowEnd !== null ? `, window closes ${clockTime(windowEnd)}${f.late.length === 0 ? ': fits' : ''}` : ''}`];
   if (f.late.length > 0) {
     lines.push(`warning: the window closes before ${f.late.length} device${f.late.length === 1 ? '' : 's'} would be done: ${names(f.late.map((d) => `${d.hostname} (${clockTime(d.finishAt)})`))}`);

@@ -56,6 +56,11 @@ export interface Forecast {
   late: DeviceForecast[];
   /** Devices with no duration to go by (no device of their platform has run yet). */
   unknown: string[];
+  /**
+   * While some devices are not timed yet: when the others should be done, a time the run
+   * cannot end before (the untimed devices counted as taking no time). Null otherwise.
+   */
+  atLeast: number | null;
 }
 
 /** The monitoring step is a wait the forecast counts once per run, not per device. */
@@ -111,7 +116,7 @@ export function forecast(input: ForecastInput): Forecast {
   const dev = (h: string) => devices.get(h.toLowerCase());
   const ended = (h: string) => dev(h)?.ended ?? true;
   const first = plan.waves.findIndex((w) => w.some((u) => u.some((h) => !ended(h))));
-  if (first < 0) return { finishAt: now, devices: [], late: [], unknown: [] };
+  if (first < 0) return { finishAt: now, devices: [], late: [], unknown: [], atLeast: null };
   let t = now;
   const begun = (h: string) => { const d = dev(h); return !!d && (d.ended || d.current !== null || d.done.length > 0); };
   if (first > 0 && !plan.waves[first].some((u) => u.some(begun))) {
@@ -146,5 +151,7 @@ export function forecast(input: ForecastInput): Forecast {
     if (w < plan.waves.length - 1) t += plan.pauseBetweenWavesMs;
   }
   const late = out.filter((d) => d.windowEnd !== null && d.finishAt > d.windowEnd);
-  return { finishAt: unknown.length > 0 ? null : Math.max(now, ...out.map((d) => d.finishAt)), devices: out, late, unknown };
+  const end = Math.max(now, ...out.map((d) => d.finishAt));
+  const timed = out.some((d) => !unknown.includes(d.hostname));
+  return { finishAt: unknown.length > 0 ? null : end, devices: out, late, unknown, atLeast: unknown.length > 0 && timed ? end : null };
 }

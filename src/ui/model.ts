@@ -81,6 +81,9 @@ export interface ForecastView {
   windowEnd: number | null;
   /** Devices that would finish after their window closes. */
   late: string[];
+  /** While some devices are not timed yet: the time the run cannot end before, and how many are untimed. */
+  atLeast?: number | null;
+  untimed?: number;
 }
 
 const LOG_LINES = 40;

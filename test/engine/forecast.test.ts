@@ -83,10 +83,16 @@ describe('forecast', () => {
     const f = forecast({ now: NOW, plan: plan([[['a'], ['x']]]), devices: devices(dev('a'), dev('x', { platform: 'nxos', kind: null })), history: history() });
     expect(f.finishAt).toBeNull();
     expect(f.unknown).toEqual(['x']);
+    // The timed devices still give a time the run cannot end before: a wave of 'a' then one of 'b' (60 s each), 'x' untimed.
+    const g = forecast({ now: NOW, plan: plan([[['a'], ['x']], [['b']]]), devices: devices(dev('a'), dev('b'), dev('x', { platform: 'nxos', kind: null })), history: history() });
+    expect(g.finishAt).toBeNull();
+    expect(g.atLeast).toBe(NOW + 120 * S);
+    // Nothing timed at all: no floor either.
+    expect(forecast({ now: NOW, plan: plan([[['x']]]), devices: devices(dev('x', { platform: 'nxos', kind: null })), history: history() }).atLeast).toBeNull();
   });
 
   it('has nothing left when every device ended', () => {
     const f = forecast({ now: NOW, plan: plan([[['a']]]), devices: devices(dev('a', { ended: true })), history: history() });
-    expect(f).toEqual({ finishAt: NOW, devices: [], late: [], unknown: [] });
+    expect(f).toEqual({ finishAt: NOW, devices: [], late: [], unknown: [], atLeast: null });
   });
 });

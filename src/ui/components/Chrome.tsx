@@ -50,7 +50,12 @@ export function etaSegments(model: FleetModel, now: number): Line {
   const f = model.forecast;
   const r = model.run;
   if (!f || r.command !== 'run' || !['running', 'paused', 'stopping'].includes(r.phase)) return [];
-  if (f.finishAt === null) return [seg('  ETA after the first device', 'muted')];
+  if (f.finishAt === null) {
+    const n = f.untimed ?? 0;
+    // Some devices not timed yet (the first of their platform has not run): the others give a time it cannot end before.
+    if (f.atLeast) return [seg(`  ETA not before ${hhmm(new Date(f.atLeast))} (${n} device${n === 1 ? '' : 's'} not timed yet)`, 'muted')];
+    return [seg('  ETA after the first device', 'muted')];
+  }
   const eta = `  ETA ${hhmm(new Date(f.finishAt))} (${duration(Math.max(0, f.finishAt - now))})`;
   if (f.late.length === 0) return [seg(eta, f.windowEnd !== null ? 'ok' : 'muted')];
   const who = f.late.length === 1 ? f.late[0] : `${f.late.length} devices`;
