@@ -25,7 +25,7 @@ export class DeviceRun {
    */
   finishing = false;
 
-  /** Whether started_at is set (read from the store once, then kept here). */
+  /** Whether started_at is set for this device's current part (decided once, then kept here). */
   private startedAt: boolean | null = null;
 
   constructor(readonly ctx: RunContext, readonly row: DeviceRow) {}
@@ -41,7 +41,10 @@ export class DeviceRun {
   status(status: DeviceStatus, step: string | null, message: string | null, reason: Reason | null, extra: StatePatch = {}): void {
     const patch: StatePatch = { status, step, message, reason, ...extra };
     if (status === 'running') {
-      this.startedAt ??= !!this.ctx.store.state(this.hostname)?.started_at;
+      // A device left mid-way (a crash, a gate held open) keeps the start of its upgrade; any other
+      // begins now — a check hours before the run is not part of how long the upgrade took.
+      const before = this.ctx.store.state(this.hostname);
+      this.startedAt ??= !!before?.started_at && (before.status === 'running' || before.status === 'held');
       if (!this.startedAt) patch.started_at = new Date().toISOString();
       this.startedAt = true;
     }

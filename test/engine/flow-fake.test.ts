@@ -82,6 +82,17 @@ describe('engine on fake devices: a normal run', () => {
     expect(rig.state('a')).toMatchObject({ status: 'upgraded' });
   });
 
+  it('times the upgrade from the run that did it: a check earlier is not part of how long it took', async () => {
+    rig = engineRig([fakeRow('a')]);
+    await rig.run('check');
+    const checked = rig.store.state('a')!;
+    await until(() => Date.now() > Date.parse(checked.finished_at!) + 5);
+    await rig.run('run');
+    const upgraded = rig.store.state('a')!;
+    expect(upgraded.status).toBe('upgraded');
+    expect(Date.parse(upgraded.started_at!)).toBeGreaterThan(Date.parse(checked.finished_at!));
+  });
+
   it('leaves a gate that nobody approved held (reason gate-held) and reloads nothing', async () => {
     rig = engineRig([fakeRow('a')]);
     const out = await rig.run('run', { approver: new PolicyApprover(false) });
