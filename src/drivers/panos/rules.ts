@@ -107,9 +107,12 @@ export function gateImpact(spec: StepSpec, plan: ActivationPlan, f: PanosFacts, 
   const hops = plan.hops ?? [plan.targetVersion];
   const v = spec.kind === 'rollback' ? plan.previousVersion : spec.version ?? plan.targetVersion;
   const hop = spec.kind === 'activate' && hops.length > 1 ? ` (hop ${hops.indexOf(v) + 1} of ${hops.length})` : '';
-  const standby = ha && (ha.local === 'passive' || ha.local === 'suspended');
+  // An active member is suspended by the switchover step before its restart (and stays so through a rollback):
+  // the gate speaks of the member as it will be then, not as the facts read before the switchover show it.
+  const local = ha && ha.local === 'active' && (f.pairRole === 'active' || f.pairRole === 'suspended') ? 'suspended' : ha?.local;
+  const standby = ha && (local === 'passive' || local === 'suspended');
   const impact = ha
-    ? `${f.hostname} (${ha.local}) restarts onto ${v}${hop}; ${standby ? 'traffic stays on' : 'traffic fails over to'} ${peer}${preempt}`
+    ? `${f.hostname} (${local}) restarts onto ${v}${hop}; ${standby ? 'traffic stays on' : 'traffic fails over to'} ${peer}${preempt}`
     : `${f.hostname} restarts onto ${v}${hop}: traffic through it stops until it is back (up to ${limitText(ctx.reloadTimeoutMs)})`;
   return {
     impact,

@@ -123,6 +123,9 @@ describe('the sequence', () => {
     const sw = sequence(plan, f).steps.find((s) => s.kind === 'switchover')!;
     expect(gateImpact(sw, plan, f, { peer: 'fw-2', reloadTimeoutMs: 60_000 }).impact)
       .toBe('fw-1 suspends its HA role: fw-2 takes over the traffic; preemption is on: when fw-1 returns it may take the active role back from fw-2 (a second failover)');
+    // Its restart comes after the switchover: the gate says it is suspended then, and the traffic stays on its peer.
+    const act = sequence(plan, f).steps.find((s) => s.kind === 'activate')!;
+    expect(gateImpact(act, plan, f, { peer: 'fw-2', reloadTimeoutMs: 60_000 }).impact).toMatch(/^fw-1 \(suspended\) restarts onto 11\.1\.4-h7; traffic stays on fw-2/);
     expect(stepHappened('switchover', facts({ ha: ha('suspended', 'active') }), plan, '11.1.4-h7')).toBe(true);
     expect(stepHappened('activate', facts({ version: '10.1.14-h9' }), plan, '10.1.14-h9')).toBe(true);
     expect(stepHappened('rollback', facts({ version: '11.1.4-h7' }), plan, '11.1.4-h7')).toBe(false);
