@@ -14,7 +14,7 @@ export function summarizePanos(f: PanosFacts): FactsSummary {
   const cpu = r ? Math.max(r.mpCpuPercent ?? 0, ...r.dpCpuPercent.map((d) => d.percent)) : null;
   return {
     model: f.model, serial: f.serial, version: f.version, mode: f.ha ? `HA ${f.ha.local}` : null,
-    redundancy: f.ha ? `HA pair (peer ${f.ha.peer}${f.ha.peerVersion ? ` on ${f.ha.peerVersion}` : ''})` : 'standalone',
+    redundancy: f.ha ? `HA pair, peer ${f.ha.peer}${f.ha.peerVersion ? ` on ${f.ha.peerVersion}` : ''}` : 'standalone',
     storage: f.diskFreeMb === null ? null : { label: '/opt/panrepo', free: Math.round(f.diskFreeMb * 1024 * 1024), total: f.diskTotalMb === null ? null : Math.round(f.diskTotalMb * 1024 * 1024) },
     cpu, notes,
   };
