@@ -44,8 +44,11 @@ export async function compareConfigs(s: IosxeSession, step: string): Promise<Con
   return { running, startup, same: difference.length === 0, difference };
 }
 
-/** "+ logging buffered 64000; - logging buffered 16384" (the first few). */
+/** Words after which a configuration line carries a secret (passwords, keys, SNMP communities). */
+const SECRET_WORD = /^(.*?\b(?:secret|password|key|key-string|community|pre-shared-key|authentication-key|md5))\b.*$/i;
+
+/** "+ logging buffered 64000; - logging buffered 16384" (the first few), with what follows a secret's keyword left out. */
 export function describeDifference(difference: string[], max = 4): string {
-  const shown = difference.slice(0, max).join('; ');
+  const shown = difference.slice(0, max).map((l) => l.replace(SECRET_WORD, '$1 …')).join('; ');
   return difference.length > max ? `${shown}; and ${difference.length - max} more` : shown;
 }

@@ -39,6 +39,8 @@ describe('running against startup configuration, by what they say', () => {
     const changed = base.map((l) => (l === 'logging buffered 16384' ? 'logging buffered 64000' : l));
     expect(configDifference(running([...changed, 'ip scp server enable']), startup(base))).toEqual(['+ logging buffered 64000', '+ ip scp server enable', '- logging buffered 16384']);
     expect(describeDifference(['+ a', '+ b', '- c', '- d', '- e', '- f'])).toBe('+ a; + b; - c; - d; and 2 more');
+    // The step's message goes to the workbook and the state database: the device's own secrets stay out of it.
+    expect(describeDifference(['+ snmp-server community s3cr3t RO', '+ username ops secret 9 $9$abc', '- tacacs server t1', '+  key 7 0822455D0A16'])).toBe('+ snmp-server community …; + username ops secret …; - tacacs server t1; +  key …');
   });
 
   it('a repeated line counts as often as it appears, and order matters', () => {
