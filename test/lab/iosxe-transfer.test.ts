@@ -15,7 +15,7 @@ let lab: Lab;
 let http: ImageServer;
 let img: LabImage;
 beforeAll(async () => {
-  lab = await Lab.start({ speed: 50, imageSize: 1024 * 1024, fleet: [spec('sw1', 'cat9300'), spec('sw2', 'cat9300'), spec('sw3', 'cat9300')] });
+  lab = await Lab.start({ speed: 50, imageSize: 1024 * 1024, fleet: [spec('sw1', 'cat9300'), spec('sw2', 'cat9300'), spec('sw3', 'cat9300'), spec('sw4', 'cat9300')] });
   img = lab.images()[0];
   http = await serveImages(lab.images());
 });
@@ -105,5 +105,40 @@ describe('IOS-XE lab: image transfer', () => {
     const f = dev.state.files.get(img.file)!;
     expect(createHash('md5').update(dev.blobs.get(f.blob!)!).digest('hex')).toBe(img.md5);
     expect(dev.state.journal.some((e) => e.kind === 'scp' && e.detail === `${img.file} ${img.size} bytes`)).toBe(true);
+  });
+
+  it('an SCP server turned on and off again leaves running and startup saying the same; the change clock still moves', async () => {
+    const dev = lab.device('sw4');
+    const s = await shellOn('sw4');
+    const body = (text: string) => text.split('\r\n').slice(1).filter((l) => /^(?!Building|Current configuration|Using \d|! Last|! NVRAM|! No configuration|\s*$)/.test(l) && !promptOf('sw4').test(`\r\n${l}`));
+    const startup = body(await s.cmd('show startup-config', promptOf('sw4')));
+    expect(startup).toContain('logging buffered 16384');
+    expect(startup).not.toContain('ip scp server enable');
+    await s.cmd('configure terminal', /\(config\)#$/);
+    await s.cmd('ip scp server enable', /\(config\)#$/);
+    await s.cmd('end', promptOf('sw4'));
+    expect(body(await s.cmd('show running-config', promptOf('sw4')))).toContain('ip scp server enable');
+    await s.cmd('configure terminal', /\(config\)#$/);
+    await s.cmd('no ip scp server enable', /\(config\)#$/);
+    await s.cmd('end', promptOf('sw4'));
+    const running = await s.cmd('show running-config', promptOf('sw4'));
+    expect(body(running)).toEqual(startup);
+    // The header lines and the save question go by the change, not by the texts.
+    expect(dev.state.lastChange!.at.getTime()).toBeGreaterThan(dev.state.nvramSaved.at.getTime());
+    expect(running).toMatch(/^! Last configuration change at /m);
+    s.send('reload\n');
+    await s.waitFor(/System configuration has been modified\. Save\? \[yes\/no\]: $/);
+    s.send('no\n');
+    await s.waitFor(/\[confirm\]$/);
+    s.send('n\n');
+    await s.waitFor(promptOf('sw4'));
+    // An operator's own change shows in the running configuration only, until saved.
+    await s.cmd('configure terminal', /\(config\)#$/);
+    await s.cmd('logging buffered 64000', /\(config\)#$/);
+    expect(await s.cmd('logging buffered 12', /\(config\)#$/)).toContain('% Invalid input detected');
+    await s.cmd('end', promptOf('sw4'));
+    expect(body(await s.cmd('show running-config', promptOf('sw4')))).toContain('logging buffered 64000');
+    expect(body(await s.cmd('show startup-config', promptOf('sw4')))).toContain('logging buffered 16384');
+    s.end();
   });
 });

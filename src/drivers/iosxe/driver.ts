@@ -14,7 +14,8 @@ import { iosxeRules } from './rules.js';
 import type { IosxeFacts, StageInput } from './types.js';
 import { parseInstallSummary } from './parsers/install.js';
 import { IosxeSession, type SessionOptions } from './session.js';
-import { deviceDigest, httpPull, presentAndVerified, scpPush } from './transfer.js';
+import { deviceDigest, httpPull, presentAndVerified } from './transfer.js';
+import { stageByScp } from './scp-stage.js';
 import { parseArp, parseBgpSummary, parseInterfaceBrief, parseOspfNeighbors, parseRouteSummary } from './parsers/tables.js';
 
 /** How old the pre-check's read of the configuration may be to serve as the backup. */
@@ -123,15 +124,7 @@ export class IosxeDriver implements Driver {
       const out = await httpPull(s, input, step);
       return result(`${input.image.file} copied to ${input.filesystem}${state === 'different' ? ' (replacing a different file of that name)' : ''}`, stageCommands(input), out);
     }
-    const scpOn = (await s.run('show running-config | include ^ip scp server enable', { step })).includes('ip scp server enable');
-    if (!scpOn) await s.configure(['ip scp server enable'], step);
-    try {
-      await scpPush(s.transport, this.target.hostname, input, this.opts.hooks ?? {}, step);
-    } finally {
-      // Leave the device as it was found.
-      if (!scpOn && !s.isClosed) await s.configure(['no ip scp server enable'], step);
-    }
-    return result(`${input.image.file} pushed with SCP to ${input.filesystem}`, [...(scpOn ? [] : ['ip scp server enable']), `scp ${input.image.file} → ${input.filesystem}`, ...(scpOn ? [] : ['no ip scp server enable'])], '');
+    return stageByScp(s, s.transport, this.target.hostname, input, this.opts.hooks ?? {}, step);
   }
 
   async verify(plan: ActivationPlan, _version?: string, step = 'verify'): Promise<StepResult> {

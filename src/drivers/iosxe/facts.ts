@@ -12,13 +12,9 @@ import { parseShowSwitch } from './parsers/switch.js';
 import { parseShowBoot } from './parsers/boot.js';
 import { parseCpu } from './parsers/misc.js';
 import { ParseError } from './parsers/common.js';
+import { compareConfigs } from './config-compare.js';
 
 const refused = (text: string) => /Invalid input detected|^%/m.test(text);
-
-/** Running and startup configuration, compared without their header lines. */
-function configBody(text: string): string {
-  return text.split('\n').filter((l) => !/^(Building configuration|Current configuration|Using \d+ out of|! Last configuration change|! No configuration change|! NVRAM config last updated|!Time:)/.test(l.trim())).join('\n').trim();
-}
 
 /** The running configuration's comment lines that say when it changed and when it was last saved. */
 export const CONFIG_HEADER = 'show running-config | include ^! (Last configuration change|No configuration change|NVRAM config last updated)';
@@ -41,7 +37,9 @@ function stampOf(text: string): { at: number; zone: string } | null {
  * Whether the running configuration is saved, from its header lines: saved
  * when nothing changed since the restart, or when NVRAM was written at or
  * after the last change; never saved without an NVRAM line. null when the
- * lines are not there or cannot be compared (then both configurations are read).
+ * lines are not there or cannot be compared. Only `true` is final: the lines
+ * count changes, not what they left behind, so for false and null both
+ * configurations are read and compared.
  */
 export function configSavedFromHeader(text: string): boolean | null {
   const change = /^! Last configuration change at (.+)$/m.exec(text);
@@ -110,11 +108,13 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
   const cpu = readiness ? answer(CPU, parseCpu) : null;
   const rollbackIds = readiness && ver.bootMode === 'install' ? await readRollbackIds(s, step) : null;
   let configSaved = readiness ? configSavedFromHeader(outputs[commands.indexOf(CONFIG_HEADER)]) : null;
-  if (readiness && configSaved === null) {
-    // No header lines to go by: compare the whole configurations, read together.
-    const [running, startup] = await s.runReadOnly(['show running-config', 'show startup-config'], step);
-    s.configRead = { running, startup, at: Date.now(), afterSent: s.sent.length };
-    configSaved = refused(startup) ? null : configBody(running) === configBody(startup);
+  if (readiness && configSaved !== true) {
+    // No header lines to go by, or they say a change came after the last save: a change that
+    // was undone (ip scp server on for a transfer, then off) counts there too. The texts,
+    // read together, say whether anything is unsaved.
+    const read = await compareConfigs(s, step);
+    s.configRead = { running: read.running, startup: read.startup, at: Date.now(), afterSent: s.sent.length };
+    configSaved = read.same ?? configSaved;
   }
 
   const duplex = red?.hardwareMode === 'Duplex';

@@ -128,6 +128,12 @@ const config: CommandNode = {
     ip: { scp: { server: { enable: async (s) => void ((s.state.scpServer = false), s.state.configChanged()) } } },
   },
   ip: { scp: { server: { enable: async (s) => void ((s.state.scpServer = true), s.state.configChanged()) } } },
+  logging: { buffered: { '<size>': async (s, args, raw) => {
+    const size = Number(args[args.length - 1]);
+    if (!Number.isInteger(size) || size < 4096 || size > 2147483647) return s.invalid(raw, raw.lastIndexOf(' ') + 1);
+    s.state.loggingBuffered = size;
+    s.state.configChanged();
+  } } },
   end: async (s) => void (s.mode = 'enable'),
   exit: async (s) => void (s.mode = 'enable'),
   do: { '<command>': async (s, args) => {

@@ -97,6 +97,7 @@ export class IosxeSimDevice {
     await this.clock.sleep(200);
     d.bootSaved = [...d.bootConfig];
     d.scpServerSaved = d.scpServer;
+    d.loggingBufferedSaved = d.loggingBuffered;
     d.configDirty = false;
     d.nvramVersion = d.version;
     d.nvramSaved = { at: new Date(), by: d.username };
@@ -166,6 +167,7 @@ export class IosxeSimDevice {
     const d = this.state;
     d.bootConfig = [...d.bootSaved];
     d.scpServer = d.scpServerSaved;
+    d.loggingBuffered = d.loggingBufferedSaved;
     d.configDirty = false;
     d.lastChange = null;
   }

@@ -139,8 +139,7 @@ export function showRunningConfig(d: IosxeDeviceState, which: 'running' | 'start
     ...boot.map((b) => (d.model.redundancy === 'stack' && b.endsWith('.bin') ? `boot system switch all ${b}` : `boot system ${b}`)),
     'boot-end-marker', '!', 'enable secret 9 $9$lab$REDACTED', '!', 'aaa new-model', '!', 'ip domain name lab.example.net',
     ...(scp ? ['ip scp server enable'] : []), 'ip ssh version 2', '!',
-    // An unsaved change shows as a difference between running and startup.
-    `logging buffered ${!saved && d.configDirty ? 64000 : 16384}`, '!',
+    `logging buffered ${saved ? d.loggingBufferedSaved : d.loggingBuffered}`, '!',
     ...d.interfaces.slice(0, 4).flatMap((i) => [`interface ${i.name}`, i.address === 'unassigned' ? ' no ip address' : ` ip address ${i.address} 255.255.255.0`, '!']),
     'router ospf 1', ' router-id 10.254.0.1', '!', 'line vty 0 15', ' transport input ssh', '!', 'end', '',
   ];

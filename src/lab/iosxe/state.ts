@@ -83,6 +83,11 @@ export class IosxeDeviceState {
   bootConfig: string[];
   bootSaved: string[];
   manualBoot = false;
+  /**
+   * Changed since the last save: the change clock the header lines and the
+   * save questions (reload, install) go by. A change that was undone still
+   * counts; what the configurations say is in the fields below.
+   */
   configDirty = false;
   /** null: no change since the last restart. */
   lastChange: ConfigStamp | null = null;
@@ -91,6 +96,9 @@ export class IosxeDeviceState {
   savedChange: ConfigStamp | null = null;
   scpServer = false;
   scpServerSaved = false;
+  /** `logging buffered <size>`: the line an operator's unsaved change (the `unsaved` fault) alters. */
+  loggingBuffered = 16384;
+  loggingBufferedSaved = 16384;
   nvramVersion: string;
 
   readonly files = new Map<string, FlashFile>();
@@ -179,7 +187,11 @@ export class IosxeDeviceState {
     this.interfaces = this.makeInterfaces();
     this.cpu5 = this.faults.has('cpu') ? 95 : 3 + (h[20] % 20);
 
-    if (this.faults.has('unsaved')) this.configChanged(cfg.username, new Date(this.nvramSaved.at.getTime() + 3_600_000));
+    if (this.faults.has('unsaved')) {
+      // An operator's change an hour after the last save, never saved.
+      this.loggingBuffered = 64000;
+      this.configChanged(cfg.username, new Date(this.nvramSaved.at.getTime() + 3_600_000));
+    }
     if (this.faults.has('hung')) this.hangOn.push('show install summary');
     if (this.faults.has('dirty-install') && this.mode === 'install') {
       this.packages = [{ version: cfg.version, state: 'U', file: current.name }];
