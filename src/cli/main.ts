@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { withCommonOptions, withRecordOptions, type CommonOptions } from './options.js';
+import { quietWhenStdoutCloses } from './stdout.js';
 import { UsageError } from './errors.js';
 import { LockHeldError } from '../store/lock.js';
 import { InvalidArgumentError } from 'commander';
@@ -14,14 +15,19 @@ type Action = (opts: CommonOptions & Record<string, unknown>, args: string[]) =>
 
 /** A command's module is loaded when it runs: `upshift --help` or `status` need not load Ink, ssh2 or exceljs. */
 const lazy = (load: () => Promise<unknown>): Action => async (opts, args) => ((await load()) as Action)(opts, args);
+/** A command that only prints: a reader closing its output early is not an error (see stdout.ts). */
+const printOnly = (action: Action): Action => (opts, args) => {
+  quietWhenStdoutCloses();
+  return action(opts, args);
+};
 const tuiCommand = lazy(async () => (await import('./commands/tui.js')).tuiCommand);
 const batchCommand = (command: 'check' | 'stage' | 'run') => lazy(async () => (await import('./commands/batch.js')).batchCommand(command));
-const planCommand = lazy(async () => (await import('./commands/plan.js')).planCommand);
-const statusCommand = lazy(async () => (await import('./commands/status.js')).statusCommand);
-const exportCommand = lazy(async () => (await import('./commands/export.js')).exportCommand);
+const planCommand = printOnly(lazy(async () => (await import('./commands/plan.js')).planCommand));
+const statusCommand = printOnly(lazy(async () => (await import('./commands/status.js')).statusCommand));
+const exportCommand = printOnly(lazy(async () => (await import('./commands/export.js')).exportCommand));
 const labCommand = lazy(async () => (await import('./commands/lab.js')).labCommand);
 const demoCommand = lazy(async () => (await import('./commands/demo.js')).demoCommand);
-const parseCommand = lazy(async () => (await import('./commands/parse.js')).parseCommand);
+const parseCommand = printOnly(lazy(async () => (await import('./commands/parse.js')).parseCommand));
 
 export function buildProgram(run: (action: Action, opts: CommonOptions & Record<string, unknown>, args: string[]) => void): Command {
   const program = new Command('upshift')
@@ -99,6 +105,8 @@ export async function main(argv: string[]): Promise<number> {
     pending = action(opts, args);
   });
   const first = argv.slice(2).find((a) => !a.startsWith('-'));
+  // Help and the version only print, as status does.
+  if (first === 'help' || argv.slice(2).some((a) => ['-h', '--help', '-V', '--version'].includes(a))) quietWhenStdoutCloses();
   const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
   if (first !== undefined && argv[2] === first && !known.includes(first) && first !== 'help') {
     process.stderr.write(`upshift: unknown command '${first}' (run upshift --help for the list)\n`);
