@@ -77,7 +77,7 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
     return n;
   };
   add('lab', 'start the built-in device lab and write a workbook pointing at it', 'workbook', labCommand)
-    .option('--devices <n>', 'number of simulated devices (default: the example fleet of 13)', count)
+    .option('--devices <n>', 'number of simulated devices to upgrade, plus a Panorama when there are firewalls (default: the example fleet: 12 to upgrade, plus a Panorama and a jump host)', count)
     .option('--mix <models>', 'comma-separated models to cycle through: cat9300, cat9300-stack, cat9500-svl, cat9400, isr4451, asr1001x, c8000v, panos')
     .option('--faults <spec>', 'faults per device: host=fault+fault,… or fault@N for the Nth device (e.g. corrupt@2,lon-acc-1=never-returns)')
     .option('--speed <x>', 'speed factor for every lab delay', speed, 1)
