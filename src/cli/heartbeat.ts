@@ -27,25 +27,47 @@ export function describeBusy(b: Busy, now: number, reloadTimeoutMs: number): str
 }
 
 /**
- * Listens for steps and progress; every `everyMs` calls `say` for each device whose step has
- * run that long. Returns the listener and a `close` that stops the timer.
+ * Listens for steps and progress; calls `say` for each device whose step has run `everyMs`
+ * since it started or since its last heartbeat, so a busy device is never silent longer
+ * than that. One timer per busy device, due exactly then: a single fleet-wide timer that
+ * also waited for `everyMs` to have passed would leave a gap of up to twice that (a step
+ * starting just after a tick is first reported two ticks later). Returns the listener and
+ * a `close` that stops the timers.
  */
 export function heartbeat(say: (hostname: string, step: string, text: string, at: Date) => void, opts: { everyMs: number; reloadTimeoutMs: number; now?: () => number }): Listener & { close(): void } {
   const now = opts.now ?? Date.now;
-  const busy = new Map<string, Busy>();
-  const timer = setInterval(() => {
-    const t = now();
-    for (const [host, b] of busy) if (t - b.since >= opts.everyMs) say(host, b.step, describeBusy(b, t, opts.reloadTimeoutMs), new Date(t));
-  }, opts.everyMs);
-  timer.unref();
+  const busy = new Map<string, Busy & { timer?: NodeJS.Timeout }>();
+  const arm = (host: string, b: Busy & { timer?: NodeJS.Timeout }, dueInMs: number) => {
+    b.timer = setTimeout(() => {
+      const t = now();
+      say(host, b.step, describeBusy(b, t, opts.reloadTimeoutMs), new Date(t));
+      arm(host, b, opts.everyMs);
+    }, Math.max(0, dueInMs));
+    b.timer.unref();
+  };
+  const idle = (host: string) => {
+    clearTimeout(busy.get(host)?.timer);
+    busy.delete(host);
+  };
+  let closed = false;
   const listener = (e: Stamped) => {
+    if (closed) return;
     if (e.type === 'step') {
-      if (e.phase === 'start') busy.set(e.hostname, { step: e.step, since: Date.parse(e.at), progress: null });
-      else busy.delete(e.hostname);
+      idle(e.hostname);
+      if (e.phase === 'start') {
+        const b = { step: e.step, since: Date.parse(e.at), progress: null };
+        busy.set(e.hostname, b);
+        arm(e.hostname, b, opts.everyMs - (now() - b.since));
+      }
     } else if (e.type === 'progress') {
       const b = busy.get(e.hostname);
       if (b) b.progress = { done: e.done, total: e.total, rate: e.rate, note: e.note, part: e.part };
-    } else if (e.type === 'device' && e.status !== 'running') busy.delete(e.hostname);
+    } else if (e.type === 'device' && e.status !== 'running') idle(e.hostname);
   };
-  return Object.assign(listener, { close: () => clearInterval(timer) });
+  return Object.assign(listener, {
+    close: () => {
+      closed = true;
+      for (const host of [...busy.keys()]) idle(host);
+    },
+  });
 }

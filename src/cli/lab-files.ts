@@ -10,6 +10,22 @@ import { iosxeModel } from '../lab/models.js';
 import { defaultStateDir } from './state-dir.js';
 import { DEFAULT_SETTINGS_ROWS, writeNewWorkbook, type NewDevice } from '../store/new-workbook.js';
 
+const HELPER_KINDS: Record<string, string> = { panorama: 'Panorama', jumphost: 'jump host' };
+
+/**
+ * "14 simulated devices: 12 to upgrade, plus pano-1 (Panorama) and par-jump (jump host)".
+ * The helper rows are reached, not upgraded: the console's device table and status leave them out.
+ */
+export function fleetCount(fleet: readonly { hostname: string; kind: string }[], opts: { short?: boolean } = {}): string {
+  const helpers = fleet.filter((d) => d.kind in HELPER_KINDS);
+  // The console's header has one line: "12 devices to upgrade + Panorama, jump host".
+  if (opts.short) return `${fleet.length - helpers.length} devices to upgrade${helpers.length ? ` + ${helpers.map((d) => HELPER_KINDS[d.kind]).join(', ')}` : ''}`;
+  const named = helpers.map((d) => `${d.hostname} (${HELPER_KINDS[d.kind]})`);
+  const list = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
+  const total = `${fleet.length} simulated device${fleet.length === 1 ? '' : 's'}`;
+  return helpers.length === 0 ? total : `${total}: ${fleet.length - helpers.length} to upgrade, plus ${list}`;
+}
+
 export interface LabFiles {
   workbook: string;
   credentials: string;
@@ -86,7 +102,7 @@ export function describeLab(lab: Lab, files: LabFiles): string {
   const shown = rows.length > 25 ? [...rows.slice(0, 20), `  … and ${rows.length - 20} more (see the workbook)`] : rows;
   const firstSsh = [...lab.iosxe.values()][0];
   return [
-    `upshift lab: ${lab.fleet.length} simulated devices on ${lab.host} (speed ×${lab.clock.speed})`,
+    `upshift lab: ${fleetCount(lab.fleet)} on ${lab.host} (speed ×${lab.clock.speed})`,
     ...shown,
     '',
     `workbook     ${files.workbook}`,

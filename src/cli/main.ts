@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { withCommonOptions, withRecordOptions, type CommonOptions } from './options.js';
+import { quietWhenStdoutCloses } from './stdout.js';
 import { UsageError } from './errors.js';
 import { LockHeldError } from '../store/lock.js';
 import { InvalidArgumentError } from 'commander';
@@ -14,14 +15,19 @@ type Action = (opts: CommonOptions & Record<string, unknown>, args: string[]) =>
 
 /** A command's module is loaded when it runs: `upshift --help` or `status` need not load Ink, ssh2 or exceljs. */
 const lazy = (load: () => Promise<unknown>): Action => async (opts, args) => ((await load()) as Action)(opts, args);
+/** A command that only prints: a reader closing its output early is not an error (see stdout.ts). */
+const printOnly = (action: Action): Action => (opts, args) => {
+  quietWhenStdoutCloses();
+  return action(opts, args);
+};
 const tuiCommand = lazy(async () => (await import('./commands/tui.js')).tuiCommand);
 const batchCommand = (command: 'check' | 'stage' | 'run') => lazy(async () => (await import('./commands/batch.js')).batchCommand(command));
-const planCommand = lazy(async () => (await import('./commands/plan.js')).planCommand);
-const statusCommand = lazy(async () => (await import('./commands/status.js')).statusCommand);
-const exportCommand = lazy(async () => (await import('./commands/export.js')).exportCommand);
+const planCommand = printOnly(lazy(async () => (await import('./commands/plan.js')).planCommand));
+const statusCommand = printOnly(lazy(async () => (await import('./commands/status.js')).statusCommand));
+const exportCommand = printOnly(lazy(async () => (await import('./commands/export.js')).exportCommand));
 const labCommand = lazy(async () => (await import('./commands/lab.js')).labCommand);
 const demoCommand = lazy(async () => (await import('./commands/demo.js')).demoCommand);
-const parseCommand = lazy(async () => (await import('./commands/parse.js')).parseCommand);
+const parseCommand = printOnly(lazy(async () => (await import('./commands/parse.js')).parseCommand));
 
 export function buildProgram(run: (action: Action, opts: CommonOptions & Record<string, unknown>, args: string[]) => void): Command {
   const program = new Command('upshift')
@@ -71,7 +77,7 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
     return n;
   };
   add('lab', 'start the built-in device lab and write a workbook pointing at it', 'workbook', labCommand)
-    .option('--devices <n>', 'number of simulated devices (default: the example fleet of 13)', count)
+    .option('--devices <n>', 'number of simulated devices to upgrade, plus a Panorama when there are firewalls (default: the example fleet: 12 to upgrade, plus a Panorama and a jump host)', count)
     .option('--mix <models>', 'comma-separated models to cycle through: cat9300, cat9300-stack, cat9500-svl, cat9400, isr4451, asr1001x, c8000v, panos')
     .option('--faults <spec>', 'faults per device: host=fault+fault,… or fault@N for the Nth device (e.g. corrupt@2,lon-acc-1=never-returns)')
     .option('--speed <x>', 'speed factor for every lab delay', speed, 1)
@@ -99,6 +105,8 @@ export async function main(argv: string[]): Promise<number> {
     pending = action(opts, args);
   });
   const first = argv.slice(2).find((a) => !a.startsWith('-'));
+  // Help and the version only print, as status does.
+  if (first === 'help' || argv.slice(2).some((a) => ['-h', '--help', '-V', '--version'].includes(a))) quietWhenStdoutCloses();
   const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
   if (first !== undefined && argv[2] === first && !known.includes(first) && first !== 'help') {
     process.stderr.write(`upshift: unknown command '${first}' (run upshift --help for the list)\n`);

@@ -54,6 +54,8 @@ function readOptions(): Option[] {
     new Option('--known-hosts <file>', 'SSH host keys, OpenSSH format (default: <state>/known_hosts)'),
     new Option('--accept-new-host-keys', 'trust and record a host key seen for the first time (never a changed one)'),
     new Option('--concurrency <n>', 'devices worked on at once (default: Settings concurrency, else 10)').argParser(positiveInt),
+    // check's pre-checks look for each image there, and plan names it: not only the commands that transfer.
+    new Option('--images <dir>', 'image repository served to devices (default: ./images beside the workbook)'),
   ];
 }
 
@@ -62,7 +64,6 @@ function writeOptions(): Option[] {
     new Option('--yes', 'approve every gate'),
     new Option('--approve <kinds>', `approve only these gate kinds: ${POLICY_GATE_KINDS.join(',')}`).argParser(gateKinds),
     new Option('--dry-run', 'run checks read-only and print what every later step would send'),
-    new Option('--images <dir>', 'image repository served to devices (default: ./images beside the workbook)'),
     new Option('--serve-address <addr>', 'address devices use to reach the built-in image server'),
   ];
 }

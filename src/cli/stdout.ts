@@ -43,3 +43,21 @@ export function guardStdout(onClosed: (reason: string) => void): GuardedStdout {
     },
   };
 }
+
+let quietInstalled = false;
+
+/**
+ * For the commands that only print (status, plan, export, parse, help): a
+ * reader that has seen enough (`upshift status | head -3`) ends the output,
+ * not the command. Nothing is at stake mid-way, so there is no stop to
+ * arrange: later writes are dropped and the command ends with the exit code
+ * it would have had. The listener stays for the life of the process, as a
+ * write still queued may fail after the command returned.
+ */
+export function quietWhenStdoutCloses(): void {
+  if (quietInstalled) return;
+  quietInstalled = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (!CLOSED.has(err.code ?? '')) throw err;
+  });
+}

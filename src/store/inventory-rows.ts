@@ -201,7 +201,11 @@ export function crossCheck(sheet: string, devices: DeviceRow[], images: ImageRow
       const img = images.find((i) => i.platform === 'iosxe' && i.file.toLowerCase() === d.image!.toLowerCase());
       if (!img) issues.at(sheet, d.row, col('image'), 'image', `${quoted(d.image)} is not listed in the ${imagesSheet} sheet`);
       else if (d.targetVersion && img.version !== d.targetVersion) {
-        issues.at(sheet, d.row, col('image'), 'image', `${quoted(d.image)} is version ${img.version} (${imagesSheet} row ${img.row}), not target_version ${d.targetVersion}`);
+        // Name the cell that is likely wrong: a target no image has (a typo such as 17.9.5a) is the
+        // target_version's fault; a target other images have means this row picked the wrong image.
+        const ofTarget = images.find((i) => i.platform === 'iosxe' && i.version === d.targetVersion);
+        if (ofTarget) issues.at(sheet, d.row, col('image'), 'image', `${quoted(d.image)} is version ${img.version} (${imagesSheet} row ${img.row}), not target_version ${d.targetVersion} (that is ${quoted(ofTarget.file)}, ${imagesSheet} row ${ofTarget.row})`);
+        else issues.at(sheet, d.row, col('target_version'), 'target_version', `no image in the ${imagesSheet} sheet is version ${d.targetVersion} (the row's image ${quoted(d.image)} is ${img.version}, ${imagesSheet} row ${img.row})`);
       }
     }
   }

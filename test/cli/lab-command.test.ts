@@ -47,6 +47,7 @@ describe('upshift lab', () => {
     }
     const hosts = Object.entries(cells.Devices).filter(([ref]) => /^A\d+$/.test(ref) && ref !== 'A1').map(([, v]) => v);
     expect(hosts).toHaveLength(5); // 4 devices and the Panorama their firewalls go through
+    expect(stdout).toContain('upshift lab: 5 simulated devices: 4 to upgrade, plus pano-lab (Panorama) on 127.0.0.1');
     const sw = Object.entries(cells.Devices).find(([, v]) => v.includes('cat9300'))![0].slice(1);
     const port = Number(cells.Devices[`C${sw}`]);
     expect(stdout).toContain(`127.0.0.1:${port}`);

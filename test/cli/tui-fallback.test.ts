@@ -26,7 +26,7 @@ describe('upshift without a terminal', () => {
   it('demo without a terminal describes the lab and checks it, and leaves no folder (no credentials file) behind', async () => {
     const before = new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('upshift-demo-')));
     const r = await runCli(['demo', '--speed', '50'], { timeoutMs: 90_000 });
-    expect(r.stdout).toContain('upshift lab: 14 simulated devices');
+    expect(r.stdout).toContain('upshift lab: 14 simulated devices: 12 to upgrade, plus pano-1 (Panorama) and par-jump (jump host) on 127.0.0.1');
     expect(r.stdout).toContain('not a terminal, so no console');
     expect(r.stdout).toMatch(/par-acc-1\s+BLOCKED/);
     expect(r.code).toBe(1);

@@ -56,9 +56,19 @@ const cases: [string, () => Sheets, string[]][] = [
     [`Devices!F2 image: "cat9k.bin|delete" is not an image file name (letters, digits, ".", "_", "-", ending in .bin)`]],
   ['image not in Images sheet', () => set(base(), 'Devices', 2, 'image', 'other_image.17.09.05.bin'),
     [`Devices!F2 image: "other_image.17.09.05.bin" is not listed in the Images sheet`]],
-  ['image of another version', () => { const s = base(); s.Images[1][1] = '17.9.4'; return s; },
-    [`Devices!F2 image: "cat9k_iosxe.17.09.05.SPA.bin" is version 17.9.4 (Images row 2), not target_version 17.9.5`,
-     `Devices!F3 image: "cat9k_iosxe.17.09.05.SPA.bin" is version 17.9.4 (Images row 2), not target_version 17.9.5`]],
+  // A target no image has is the target_version's problem (here: the Images row may be the typo, which that cell names too).
+  ['no image of the target version', () => { const s = base(); s.Images[1][1] = '17.9.4'; return s; },
+    [`Devices!E2 target_version: no image in the Images sheet is version 17.9.5 (the row's image "cat9k_iosxe.17.09.05.SPA.bin" is 17.9.4, Images row 2)`,
+     `Devices!E3 target_version: no image in the Images sheet is version 17.9.5 (the row's image "cat9k_iosxe.17.09.05.SPA.bin" is 17.9.4, Images row 2)`]],
+  // A typo in target_version that is still a valid version (17.9.5a is a rebuild's name): the error names E2, not the image.
+  ['a version typo in target_version', () => set(base(), 'Devices', 2, 'target_version', '17.9.5a'),
+    [`Devices!E2 target_version: no image in the Images sheet is version 17.9.5a (the row's image "cat9k_iosxe.17.09.05.SPA.bin" is 17.9.5, Images row 2)`]],
+  // The target is listed, as another file: this row picked the wrong image.
+  ['the image of another version when the target has its own', () => {
+    const s = base();
+    s.Images.push(['iosxe', '17.12.4', 'cat9k_iosxe.17.12.04.SPA.bin', 'b'.repeat(32), null, 1000, 'C9300-*']);
+    return set(s, 'Devices', 2, 'target_version', '17.12.4');
+  }, [`Devices!F2 image: "cat9k_iosxe.17.09.05.SPA.bin" is version 17.9.5 (Images row 2), not target_version 17.12.4 (that is "cat9k_iosxe.17.12.04.SPA.bin", Images row 3)`]],
   ['text that is not a date', () => set(base(), 'Devices', 2, 'window_start', 'tomorrow'),
     [`Devices!M2 window_start: "tomorrow" is not a date-time (use 2026-11-22 01:00, optionally with an offset like +01:00)`]],
   ['impossible calendar date', () => set(base(), 'Devices', 2, 'window_end', '2026-02-30 05:00'),

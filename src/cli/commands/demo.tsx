@@ -3,7 +3,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeLab, writeLabFiles } from '../lab-files.js';
+import { describeLab, fleetCount, writeLabFiles } from '../lab-files.js';
 import { validate } from '../run-setup.js';
 import type { CommonOptions } from '../options.js';
 import { batchCommand } from './batch.js';
@@ -24,7 +24,7 @@ export async function demoCommand(opts: LabCommandOptions): Promise<number> {
       return await batchCommand('check')(common);
     }
     const v = await validate(common, true);
-    const banner = `demo: ${lab.fleet.length} simulated devices on ${lab.host} (speed ×${lab.clock.speed}; lon-wan-1 loses routes after its reload) · ${dir}`;
+    const banner = `demo: ${fleetCount(lab.fleet, { short: true })} on ${lab.host} (speed ×${lab.clock.speed}; lon-wan-1 loses routes after its reload) · ${dir}`;
     return await runConsole(v, common, banner);
   } finally {
     await lab.stop();

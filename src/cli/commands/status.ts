@@ -1,7 +1,9 @@
 // `upshift status`: what the state database knows, without touching devices
 // and without writing anything (it takes no lock; a run may be writing).
 // Exit 0 when every selected device is done (upgraded, already current,
-// ready, staged or skipped), 1 when any is not, 2 on bad input.
+// ready, staged or skipped), 1 when any is not, 2 on bad input; --md too.
+// A device still `running` while no upshift holds the lock was left mid-way
+// by a run that is gone (a forced quit, a crash): it is listed as needing a look.
 import { existsSync } from 'node:fs';
 import { openWithoutSideFiles } from '../../store/ownership.js';
 import { StateStore, type DeviceState } from '../../store/state.js';
@@ -40,18 +42,24 @@ export async function statusCommand(opts: CommonOptions & { md?: boolean }): Pro
       return 1;
     }
     const store = new StateStore(db);
-    if (opts.md) {
-      write(changeSummary(store, { workbook }));
-      return 0;
-    }
-    const eta = forecastRun(db);
     const states = await selected(store, opts.only ?? []);
-    const counts = new Map<DeviceStatus, number>();
-    for (const s of states) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
-    const attention = states.filter((s) => NEEDS_LOOK.includes(s.status));
-    // The one status table decides: 1 as soon as any device is not where it should be (pending included).
+    // The one status table decides: 1 as soon as any device is not where it should be (pending and running included).
     const exitCode = states.every((s) => !STATUS[s.status].needsLook) ? 0 : 1;
     const holder = readLockHolder(stateLockFile(state));
+    // Running with nobody running: the process that was working on them is gone.
+    const leftMidway = holder ? [] : states.filter((s) => s.status === 'running');
+    if (opts.md) {
+      write(changeSummary(store, { workbook }));
+      if (leftMidway.length > 0) write(midwayMarkdown(leftMidway));
+      return exitCode;
+    }
+    const eta = forecastRun(db);
+    const counts = new Map<DeviceStatus, number>();
+    for (const s of states) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
+    const attention = [
+      ...leftMidway.map((s) => ({ ...s, message: `${LEFT_MIDWAY}${s.message ? ` (last: ${s.message})` : ''}` })),
+      ...states.filter((s) => NEEDS_LOOK.includes(s.status)),
+    ];
     if (opts.json) {
       write(`${JSON.stringify({
         database: stateDb,
@@ -59,6 +67,7 @@ export async function statusCommand(opts: CommonOptions & { md?: boolean }): Pro
         counts: Object.fromEntries(counts),
         attention: attention.map((s) => ({ hostname: s.hostname, status: s.status, step: s.step, message: s.message })),
         running: holder,
+        leftMidway: leftMidway.map((s) => s.hostname),
         exitCode,
         forecast: forecastJson(eta),
       })}\n`);
@@ -68,6 +77,7 @@ export async function statusCommand(opts: CommonOptions & { md?: boolean }): Pro
     write(`${states.length} devices in ${stateDb}\n  ${line || 'no devices'}\n`);
     if (holder) write(`in use now by ${describeHolder(holder)}: these counts are moving\n`);
     for (const l of forecastLines(eta)) write(`${l}\n`);
+    if (leftMidway.length > 0) write(`${leftMidway.length} left mid-way: ${MIDWAY_WHY}\n`);
     if (attention.length > 0) {
       const w = Math.max(...attention.map((s) => s.hostname.length));
       write(`needs a look (${attention.length}):\n`);
@@ -77,6 +87,15 @@ export async function statusCommand(opts: CommonOptions & { md?: boolean }): Pro
   } finally {
     db?.close();
   }
+}
+
+const LEFT_MIDWAY = 'left mid-way by a run that is gone';
+const MIDWAY_WHY = 'no upshift holds this workbook, so the run that was working on them ended without finishing (a forced quit or a crash); the next run resumes them from the journal, looking at each device first';
+
+/** The change summary's closing note on the devices a gone run left mid-way. */
+function midwayMarkdown(devices: DeviceState[]): string {
+  const items = devices.map((s) => `- **${s.hostname}** running${s.step ? ` (${s.step})` : ''}${s.message ? `: ${s.message}` : ''}`);
+  return ['## Left mid-way', '', `${devices.length} device${devices.length === 1 ? '' : 's'} ${LEFT_MIDWAY}: ${MIDWAY_WHY}.`, '', ...items, ''].join('\n') + '\n';
 }
 
 /** The devices --only picks (all of them without it), as the state database knows them. */
