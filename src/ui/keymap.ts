@@ -75,7 +75,7 @@ export const KEYMAP: Binding[] = [
   { id: 'export', scopes: NAV, keys: 'e', match: ch('e'), description: 'export the workbook with status columns and an Audit sheet beside the workbook', hint: 'export', run: act.exportRecord },
   { id: 'help', scopes: NAV, keys: '?', match: ch('?'), description: 'this help', hint: 'help', run: act.openHelp },
   { id: 'quit', scopes: NAV, keys: 'q', match: ch('q'), description: 'quit (asks first when devices are in flight)', hint: 'quit', run: act.quit(false) },
-  { id: 'interrupt', scopes: ALL, keys: 'Ctrl+C', match: (i, k) => k.ctrl && i === 'c', description: 'same as q; a second Ctrl+C while stopping quits at once (the journal is safe)', always: true, run: act.quit(true) },
+  { id: 'interrupt', scopes: ALL, keys: 'Ctrl+C', match: (i, k) => k.ctrl && i === 'c', description: 'same as q (asks, or stops safely); a second Ctrl+C quits at once, steps in flight cut (the journal is safe)', always: true, run: act.quit(true) },
 
   { id: 'filterApply', scopes: ['filter'], keys: 'Enter', match: (_i, k) => k.return, description: 'keep this filter', hint: 'keep', run: act.keepFilter },
   { id: 'filterClear', scopes: ['filter'], keys: 'Esc', match: (_i, k) => k.escape, description: 'clear the filter', hint: 'clear', run: act.clearFilter },
@@ -94,6 +94,10 @@ export const KEYMAP: Binding[] = [
   { id: 'quitConfirm', scopes: ['quit'], keys: 'y', match: ch('y'), description: 'stop safely and quit', hint: 'stop safely and quit', run: act.confirmQuit },
   { id: 'quitStay', scopes: ['quit'], keys: 'Esc/n', match: (i, k) => k.escape || ch('n')(i, k), description: 'stay', hint: 'stay', run: act.stay },
 
+  { id: 'helpDown', scopes: ['help'], keys: '↓/j', match: (i, k) => k.downArrow || ch('j')(i, k), description: 'scroll the help down a line', run: act.scrollHelp(1) },
+  { id: 'helpUp', scopes: ['help'], keys: '↑/k', match: (i, k) => k.upArrow || ch('k')(i, k), description: 'scroll the help up a line', run: act.scrollHelp(-1) },
+  { id: 'helpPageDown', scopes: ['help'], keys: 'PgDn/Space', match: (i, k) => k.pageDown || ch(' ')(i, k), description: 'scroll the help down a page', hint: 'more', run: act.scrollHelp('page') },
+  { id: 'helpPageUp', scopes: ['help'], keys: 'PgUp', match: (_i, k) => k.pageUp, description: 'scroll the help up a page', run: act.scrollHelp('-page') },
   { id: 'helpClose', scopes: ['help'], keys: 'Esc/?/q', match: (i, k) => k.escape || ch('?')(i, k) || ch('q')(i, k), description: 'close the help', hint: 'close', run: act.closeHelp },
 
   { id: 'loginNext', scopes: ['credentials'], keys: 'Enter', match: (_i, k) => k.return, description: 'next field; after the last one (the enable secret, Enter if not needed) the readiness check runs with these credentials', hint: 'next field', run: act.nextLoginField },

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import type { ConsoleInfo } from '../controller.js';
 import { STATUSES, type FleetModel } from '../model.js';
-import { HELP_SECTIONS, hints, KEYMAP, type KeyState, type Scope } from '../keymap.js';
+import { binding, HELP_SECTIONS, hints, KEYMAP, type KeyState, type Scope } from '../keymap.js';
 import { STATUS_TONE } from '../theme.js';
 import { duration, hhmm } from '../format.js';
 import { fitLine, LineView, seg, width, wrapLine, type Line } from './lines.js';
@@ -95,4 +95,18 @@ export function helpLines(state: KeyState, w: number): Line[] {
   const left = wrap(block(first), half - 1);
   const right = wrap(others.flatMap((section) => [...block(section), []]), half - 1);
   return Array.from({ length: Math.max(left.length, right.length) }, (_, i) => [...fitLine(left[i] ?? [], half), seg(' '), ...(right[i] ?? [])]);
+}
+/**
+ * The help cut to `rows` from line `top`: when it does not fit, the last row says how many lines
+ * are below and which keys scroll (from the key table), the title how many are above.
+ */
+export function scrolledHelp(all: Line[], rows: number, top: number): { lines: Line[]; title: Line; total: number } {
+  if (all.length <= rows) return { lines: all, title: [], total: all.length };
+  const shown = Math.max(1, rows - 1);
+  const from = Math.max(0, Math.min(top, all.length - shown));
+  const below = all.length - from - shown;
+  const down = binding('helpPageDown').keys;
+  const up = binding('helpPageUp').keys;
+  const marker: Line = below > 0 ? [seg(`↓ ${below} more`, 'accent', { bold: true }), seg(` – ${binding('helpDown').keys} or ${down}`, 'muted')] : [seg(`end of the keys – ${binding('helpUp').keys} or ${up} back`, 'muted')];
+  return { lines: [...all.slice(from, from + shown), marker], title: from > 0 ? [seg(` ↑ ${from} above`, 'muted')] : [], total: all.length };
 }
