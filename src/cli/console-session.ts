@@ -8,7 +8,7 @@ import { accessOf, summarizeFacts } from '../drivers/registry.js';
 import { PolicyApprover, QueueApprover } from '../engine/gates.js';
 import { runFleet, type RunOutcome } from '../engine/runner.js';
 import type { RunCommand } from '../engine/context.js';
-import type { Credentials } from '../store/credentials.js';
+import type { Credential, Credentials } from '../store/credentials.js';
 import { summaryPath } from '../store/export.js';
 import { changeSummary } from '../store/summary.js';
 import type { JournalEntry } from '../store/state.js';
@@ -66,11 +66,20 @@ export class ConsoleSession implements ConsoleController {
   }
 
   provideCredentials(login: LoginAnswer): void {
-    // One login for every entry the workbook names; kept in memory only.
-    this.credentials = new Map(this.info.credentialNames.map((name) => [name, { username: login.username, password: login.password, enable: login.enable, verifyTls: true }]));
+    // One login for every entry the workbook names; kept in memory only. An entry already known (a credentials
+    // file, or an earlier login) keeps its TLS pinning and key file: only the account's secrets are replaced.
+    const known = this.credentials;
+    this.credentials = new Map(this.info.credentialNames.map((name) => [name, withLogin(known?.get(name), login)]));
     this.state.records.addSecrets(this.credentials);
     this.state.secrets.add(this.credentials);
     this.launch('check');
+  }
+
+  cancelLogin(): string {
+    if (this.model.run.phase !== 'credentials') return 'no login is being asked';
+    if (!this.credentials) return 'there are no credentials yet to go back to: enter them, or Ctrl+C quits';
+    this.model.setRun({ phase: 'idle' });
+    return 'login not changed: the credentials of this session stay as they were';
   }
 
   relogin(): string {
@@ -201,6 +210,17 @@ export class ConsoleSession implements ConsoleController {
     this.model.dispose();
     await this.state.close();
   }
+}
+
+/**
+ * The typed login over an entry: username, password and enable replaced; TLS settings and the SSH key
+ * file kept. An API key is dropped, since it belongs to the account the login replaces (and would be
+ * used before the typed password).
+ */
+export function withLogin(entry: Credential | undefined, login: LoginAnswer): Credential {
+  const { apiKey: _old, ...kept } = entry ?? { verifyTls: true };
+  void _old;
+  return { ...kept, username: login.username, password: login.password, enable: login.enable };
 }
 
 /** Facts stored by an older upshift may have another shape: then no summary until they are read again. */

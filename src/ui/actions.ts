@@ -148,6 +148,11 @@ export const nextLoginField: Handler = ({ ui, setUi, controller }) => {
   controller.provideCredentials({ username: f.username.trim(), password: f.password, enable: f.enable || undefined });
 };
 
+/** Esc at the prompt: what was typed is forgotten; the session says whether there was a login to go back to. */
+export const cancelLogin: Handler = ({ controller, setUi }) => {
+  setUi({ login: EMPTY_LOGIN });
+  controller.model.say(controller.cancelLogin(), 'info');
+};
 export const relogin: Handler = ({ controller }) => controller.model.say(controller.relogin(), 'info');
 
 export const startPause: Handler = ({ controller }) => controller.model.say(controller.toggleRun(), 'info');

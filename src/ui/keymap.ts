@@ -103,6 +103,7 @@ export const KEYMAP: Binding[] = [
   { id: 'loginNext', scopes: ['credentials'], keys: 'Enter', match: (_i, k) => k.return, description: 'next field; after the last one (the enable secret, Enter if not needed) the readiness check runs with these credentials', hint: 'next field', run: act.nextLoginField },
   { id: 'loginErase', scopes: ['credentials'], keys: 'Backspace', match: (_i, k) => k.backspace || k.delete, description: 'erase a character', run: act.eraseLogin },
   { id: 'loginType', scopes: ['credentials'], keys: 'text', match: printable, description: 'type the field (passwords show as *; kept in memory only, for this session)', run: act.typeLogin },
+  { id: 'loginCancel', scopes: ['credentials'], keys: 'Esc', match: (_i, k) => k.escape, description: 'cancel a new login (L): back to the table, the credentials stay as they were', hint: 'cancel', run: act.cancelLogin },
   { id: 'loginQuit', scopes: ['credentials'], keys: 'Ctrl+C', match: (i, k) => k.ctrl && i === 'c', description: 'quit (nothing is running while the credentials are asked)', hint: 'quit', run: act.quit(true) },
 ];
 
