@@ -139,11 +139,10 @@ export class ConsoleSession implements ConsoleController {
     const phase = this.model.run.phase;
     if (cur?.command === 'run' && !ctx) return 'the run is starting';
     if (phase === 'paused' && ctx?.resume()) return 'resumed: devices and steps start again';
-    if (phase === 'running' && ctx?.pause()) return 'paused: no new device or step starts; steps in flight finish (s resumes)';
+    if (phase === 'running' && ctx?.pause()) return 'paused: steps under way finish; no device starts its next step until s resumes';
     if (phase !== 'idle' && phase !== 'finished') return `nothing to start while ${phase}`;
     // A run where this session's check found nothing ready would only fail again: say why instead.
-    const startable = this.model.devices.filter((d) => (d.readiness?.fresh && d.readiness.tone !== 'bad') || d.reason === 'in-progress' || d.status === 'held');
-    if (startable.length === 0) return 'nothing is ready to upgrade: every device failed its check (see READY); fix the cause, or press L to enter the credentials again';
+    if (this.model.startable() === 0) return 'nothing is ready to upgrade: every device failed its check (see READY); fix the cause, or press L to enter the credentials again';
     this.launch('run');
     // Shown at once, so a second s cannot start a second run.
     this.model.setRun({ phase: 'running', command: 'run', wave: 0, waves: 0, waveSize: 0, waveDone: 0, reason: null, outcome: null });

@@ -22,7 +22,9 @@ export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w
     if (left !== null) l1.push(seg(left > 0 ? ` (${duration(left)} left)` : ' (closed)', left > 0 ? (left < 15 * 60_000 ? 'wait' : 'muted') : 'bad'));
   }
   const tone = r.phase === 'running' || r.phase === 'checking' ? 'busy' : r.phase === 'paused' || r.phase === 'stopping' || r.phase === 'credentials' ? 'wait' : r.phase === 'finished' ? (r.outcome === 'ok' ? 'ok' : 'wait') : null;
-  l1.push(seg('  '), seg(PHASE[r.phase] ?? r.phase, tone, { bold: true }));
+  // Ready to start only when the check found something to start; otherwise what can be done.
+  const nothing = r.phase === 'idle' && model.startable() === 0;
+  l1.push(seg('  '), seg(nothing ? `nothing ready – ${binding('login').keys} logs in again and re-checks` : PHASE[r.phase] ?? r.phase, nothing ? 'bad' : tone, { bold: true }));
   if (r.waves > 0 && r.command !== 'check' && (r.phase === 'running' || r.phase === 'paused' || r.phase === 'stopping')) {
     l1.push(seg(` wave ${r.wave}/${r.waves}`), seg(r.waveSize ? ` (${Math.min(r.waveDone, r.waveSize)}/${r.waveSize} done)` : '', 'muted'));
   }
