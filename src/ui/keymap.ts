@@ -41,7 +41,7 @@ const printable = (input: string, key: Key) => input.length > 0 && !key.ctrl && 
 const NAV: Scope[] = ['main', 'details'];
 /** Every scope but the credentials prompt, which has its own way out. */
 const ALL: Scope[] = ['main', 'details', 'filter', 'gate', 'approveAll', 'quit', 'help'];
-const noGate = (s: KeyState) => (s.selectedGate ? null : 'the selected device has no open gate (devices waiting for approval are "held")');
+const noGate = (s: KeyState) => (s.selectedGate ? null : 'the selected device has no open gate; devices waiting for approval are "held"');
 
 export const KEYMAP: Binding[] = [
   { id: 'up', scopes: NAV, keys: '↑/k', match: (i, k) => k.upArrow || ch('k')(i, k), description: 'previous device', hint: 'move', run: act.move(-1) },
