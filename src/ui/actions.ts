@@ -153,7 +153,10 @@ export const cancelLogin: Handler = ({ controller, setUi }) => {
   setUi({ login: EMPTY_LOGIN });
   controller.model.say(controller.cancelLogin(), 'info');
 };
-export const relogin: Handler = ({ controller }) => controller.model.say(controller.relogin(), 'info');
+export const relogin: Handler = ({ controller, setUi }) => {
+  controller.model.say(controller.relogin(), 'info');
+  if (controller.model.run.phase === 'credentials') setUi({ login: { ...EMPTY_LOGIN, again: true } });
+};
 
 export const startPause: Handler = ({ controller }) => controller.model.say(controller.toggleRun(), 'info');
 

@@ -16,6 +16,8 @@ export interface LoginForm {
   password: string;
   enable: string;
   problem: string | null;
+  /** Asked again with `L`: the session has credentials, which Esc keeps. */
+  again?: boolean;
 }
 export const EMPTY_LOGIN: LoginForm = { field: 'username', username: '', password: '', enable: '', problem: null };
 

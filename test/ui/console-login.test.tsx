@@ -18,7 +18,11 @@ describe('L: log in again', () => {
     rig = await startConsole([dev('acc-1', 'cat9300'), dev('fw-1', 'panos')]);
     await checked(rig);
     await rig.press('L');
-    await rig.waitFor('username');
+    const prompt = await rig.waitFor('username');
+    // Asked again, the prompt says what the login replaces and how to keep the current one.
+    expect(prompt).toContain('Log in again');
+    expect(prompt.replace(/[│\n]/g, ' ').replace(/\s+/g, ' ')).toContain('Esc keeps the current credentials');
+    expect(prompt).not.toContain('No credentials file');
     await rig.press('x', 'y');
     await rig.press(KEY.esc);
     const f = await rig.waitFor('Devices[2]');
