@@ -128,3 +128,16 @@ describe('pause', () => {
     expect(f).toBeTruthy();
   });
 });
+
+describe('the header at 80 columns', () => {
+  it('keeps the run state and its key whole: the window comes after it', () => {
+    const m = model();
+    m.run.phase = 'idle';
+    m.apply({ type: 'checks', hostname: 'fw-1', phase: 'pre', checks: [{ name: 'disk', ok: true, detail: 'fine' }], at } as never);
+    const withWindow = { ...info, window: { start: new Date(Date.parse(at) - 3600_000), end: new Date(Date.parse(at) + 7 * 3600_000) } };
+    const first = headerLines(m, withWindow, Date.parse(at), 80)[0].map((s) => s.t).join('');
+    expect(first).toContain('READY – s starts the run');
+    expect(first.length).toBeLessThanOrEqual(80);
+    m.dispose();
+  });
+});

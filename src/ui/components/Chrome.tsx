@@ -15,12 +15,6 @@ const PHASE: Record<string, string> = {
 export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w: number): Line[] {
   const r = model.run;
   const l1: Line = [seg(' upshift ', 'accent', { bold: true, inverse: true }), seg(`  ${basename(info.workbook)}`)];
-  const { start, end } = info.window;
-  if (start || end) {
-    const left = end ? end.getTime() - now : null;
-    l1.push(seg(`  window ${start ? hhmm(start) : '…'}–${end ? hhmm(end) : '…'}`));
-    if (left !== null) l1.push(seg(left > 0 ? ` (${duration(left)} left)` : ' (closed)', left > 0 ? (left < 15 * 60_000 ? 'wait' : 'muted') : 'bad'));
-  }
   const tone = r.phase === 'running' || r.phase === 'checking' ? 'busy' : r.phase === 'paused' || r.phase === 'stopping' || r.phase === 'credentials' ? 'wait' : r.phase === 'finished' ? (r.outcome === 'ok' ? 'ok' : 'wait') : null;
   // Ready to start only when the check found something to start; otherwise what can be done.
   const nothing = r.phase === 'idle' && model.startable() === 0;
@@ -29,6 +23,13 @@ export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w
     l1.push(seg(` wave ${r.wave}/${r.waves}`), seg(r.waveSize ? ` (${Math.min(r.waveDone, r.waveSize)}/${r.waveSize} done)` : '', 'muted'));
   }
   if (r.phase === 'finished' && r.reason) l1.push(seg(` (stopped: ${r.reason})`, 'wait'));
+  // The window after the run state: on a narrow terminal what to press next is not the part cut off.
+  const { start, end } = info.window;
+  if (start || end) {
+    const left = end ? end.getTime() - now : null;
+    l1.push(seg(`  window ${start ? hhmm(start) : '…'}–${end ? hhmm(end) : '…'}`));
+    if (left !== null) l1.push(seg(left > 0 ? ` (${duration(left)} left)` : ' (closed)', left > 0 ? (left < 15 * 60_000 ? 'wait' : 'muted') : 'bad'));
+  }
   l1.push(...etaSegments(model, now));
   l1.push(seg(`  conc ${info.concurrency}`, 'muted'));
   const badges: Line = [];
