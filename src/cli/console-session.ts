@@ -8,7 +8,7 @@ import { accessOf, summarizeFacts } from '../drivers/registry.js';
 import { PolicyApprover, QueueApprover } from '../engine/gates.js';
 import { runFleet, type RunOutcome } from '../engine/runner.js';
 import type { RunCommand } from '../engine/context.js';
-import type { Credentials } from '../store/credentials.js';
+import type { Credential, Credentials } from '../store/credentials.js';
 import { summaryPath } from '../store/export.js';
 import { changeSummary } from '../store/summary.js';
 import type { JournalEntry } from '../store/state.js';
@@ -66,11 +66,20 @@ export class ConsoleSession implements ConsoleController {
   }
 
   provideCredentials(login: LoginAnswer): void {
-    // One login for every entry the workbook names; kept in memory only.
-    this.credentials = new Map(this.info.credentialNames.map((name) => [name, { username: login.username, password: login.password, enable: login.enable, verifyTls: true }]));
+    // One login for every entry the workbook names; kept in memory only. An entry already known (a credentials
+    // file, or an earlier login) keeps its TLS pinning and key file: only the account's secrets are replaced.
+    const known = this.credentials;
+    this.credentials = new Map(this.info.credentialNames.map((name) => [name, withLogin(known?.get(name), login)]));
     this.state.records.addSecrets(this.credentials);
     this.state.secrets.add(this.credentials);
     this.launch('check');
+  }
+
+  cancelLogin(): string {
+    if (this.model.run.phase !== 'credentials') return 'no login is being asked';
+    if (!this.credentials) return 'there are no credentials yet to go back to: enter them, or Ctrl+C quits';
+    this.model.setRun({ phase: 'idle' });
+    return 'login not changed: the credentials of this session stay as they were';
   }
 
   relogin(): string {
@@ -130,11 +139,10 @@ export class ConsoleSession implements ConsoleController {
     const phase = this.model.run.phase;
     if (cur?.command === 'run' && !ctx) return 'the run is starting';
     if (phase === 'paused' && ctx?.resume()) return 'resumed: devices and steps start again';
-    if (phase === 'running' && ctx?.pause()) return 'paused: no new device or step starts; steps in flight finish (s resumes)';
+    if (phase === 'running' && ctx?.pause()) return 'paused: steps under way finish; no device starts its next step until s resumes';
     if (phase !== 'idle' && phase !== 'finished') return `nothing to start while ${phase}`;
     // A run where this session's check found nothing ready would only fail again: say why instead.
-    const startable = this.model.devices.filter((d) => (d.readiness?.fresh && d.readiness.tone !== 'bad') || d.reason === 'in-progress' || d.status === 'held');
-    if (startable.length === 0) return 'nothing is ready to upgrade: every device failed its check (see READY); fix the cause, or press L to enter the credentials again';
+    if (this.model.startable() === 0) return 'nothing is ready to upgrade: every device failed its check (see READY); fix the cause, or press L to enter the credentials again';
     this.launch('run');
     // Shown at once, so a second s cannot start a second run.
     this.model.setRun({ phase: 'running', command: 'run', wave: 0, waves: 0, waveSize: 0, waveDone: 0, reason: null, outcome: null });
@@ -201,6 +209,17 @@ export class ConsoleSession implements ConsoleController {
     this.model.dispose();
     await this.state.close();
   }
+}
+
+/**
+ * The typed login over an entry: username, password and enable replaced; TLS settings and the SSH key
+ * file kept. An API key is dropped, since it belongs to the account the login replaces (and would be
+ * used before the typed password).
+ */
+export function withLogin(entry: Credential | undefined, login: LoginAnswer): Credential {
+  const { apiKey: _old, ...kept } = entry ?? { verifyTls: true };
+  void _old;
+  return { ...kept, username: login.username, password: login.password, enable: login.enable };
 }
 
 /** Facts stored by an older upshift may have another shape: then no summary until they are read again. */

@@ -3,14 +3,16 @@
 import { useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { ConsoleController } from './controller.js';
+import type { ViewInfo } from './actions.js';
 import { lookup } from './keymap.js';
+import { splitChunk } from './chunk.js';
 import { layout, scrollTo } from './layout.js';
 import { INITIAL_UI, select, type UiState } from './selection.js';
 import { DeviceTable } from './components/DeviceTable.js';
 import { DetailPane } from './components/DetailPane.js';
 import { ApprovalsPane } from './components/Approvals.js';
 import { approveAllDialog, gateDialog, quitDialog, type DialogView } from './components/Dialogs.js';
-import { FlashLine, Header, headerLines, helpLines, HintBar } from './components/Chrome.js';
+import { FlashLine, Header, headerLines, helpLines, HintBar, scrolledHelp } from './components/Chrome.js';
 import { CredentialsPrompt } from './components/CredentialsPrompt.js';
 import { Panel, seg, wrapLine } from './components/lines.js';
 
@@ -61,6 +63,7 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
     rerender();
   };
   const offset = useRef(0);
+  const viewRef = useRef<ViewInfo>({ helpLines: 0, helpRows: 0 });
   const ui = uiRef.current;
   void version;
   const sel = select(model, ui);
@@ -68,25 +71,28 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
   const dialogGate = ui.dialog?.type === 'gate' ? model.gates.get(ui.dialog.gateId) ?? null : null;
 
   const { isRawModeSupported } = useStdin();
-  const handle = (input: string, key: Key) => {
+  const handleKey = (input: string, key: Key, burst: number) => {
     const cur = uiRef.current;
     const fresh = select(model, cur);
     const scope = model.run.phase === 'credentials' ? 'credentials' : cur.scope;
-    // Ink hands fast typing over as one chunk: a burst of one navigation key (a held j) moves that many rows.
-    if ((scope === 'main' || scope === 'details') && input.length > 1 && /^([jk])\1+$/.test(input)) {
-      for (const c of input) handle(c, key);
-      return;
-    }
     const b = lookup(scope, input, key);
     if (!b) return;
     // A key held down when a dialog opens must not answer it: early keys and bursts are ignored, and the operator told so.
     if ((scope === 'gate' || scope === 'approveAll') && cur.dialog && !b.always) {
       const early = clock() - cur.dialog.openedAt < guardMs;
-      if (early || input.length > 1) return model.say(`${early ? 'a key came right as the dialog opened' : 'keys came as a burst'}: ignored, so that a key held down never answers a gate; press it again`, 'warn');
+      if (early || burst > 1) return model.say(`${early ? 'a key came as the dialog opened' : `${burst} keys came at once`}: ignored (a held key never answers); press one key`, 'warn');
     }
     const why = b.disabled?.(fresh.keyState);
     if (why) return model.say(why, 'warn');
-    b.run({ controller, ui: cur, setUi, sel: fresh, clock, onQuit }, input);
+    b.run({ controller, ui: cur, setUi, sel: fresh, clock, onQuit, view: viewRef.current }, input);
+  };
+  // Ink hands keys that arrive together (fast typing, tmux send-keys, a paste) over as one chunk: each applies, in order.
+  const handle = (input: string, key: Key) => {
+    const keys = splitChunk(input, key);
+    // The rest of a chunk that opened a dialog is a burst there: dropped, never an answer.
+    for (const k of keys) {
+      handleKey(k.input, k.key, keys.length);
+    }
   };
   useInput(handle, { isActive: isRawModeSupported });
 
@@ -117,7 +123,9 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
   if (model.run.phase === 'credentials') {
     body = <CredentialsPrompt names={info.credentialNames} form={ui.login} state={keyState} />;
   } else if (ui.scope === 'help') {
-    body = <Panel title={[seg('Keys', 'accent', { bold: true }), seg(' (Esc closes)', 'muted')]} w={L.width} rows={L.body - 2} lines={helpLines(keyState, L.width)} focused />;
+    const help = scrolledHelp(helpLines(keyState, L.width), L.body - 2, ui.helpTop);
+    viewRef.current = { helpLines: help.total, helpRows: L.body - 2 };
+    body = <Panel title={[seg('Keys', 'accent', { bold: true }), seg(' (Esc closes)', 'muted'), ...help.title]} w={L.width} rows={L.body - 2} lines={help.lines} focused />;
   } else if (ui.scope === 'details' || (ui.back === 'details' && ui.scope === 'filter')) {
     body = <DetailPane device={device} journal={device ? controller.journal(device.row.hostname) : []} transcript={device ? controller.transcriptTail(device.row.hostname, L.body) : []} w={L.width} rows={L.body - 2} full focused now={now} />;
   } else {

@@ -13,7 +13,12 @@ export interface ActionContext {
   sel: Selection;
   clock: () => number;
   onQuit(forced: boolean): void;
+  /** What the last frame showed, for keys that scroll it. */
+  view: ViewInfo;
 }
+
+/** The `?` help as last drawn: its line count and the rows it had. */
+export interface ViewInfo { helpLines: number; helpRows: number }
 
 export type Handler = (c: ActionContext, input: string) => void;
 
@@ -43,7 +48,14 @@ export const eraseFilter: Handler = ({ ui, setUi }) => setUi({ filter: ui.filter
 export const keepFilter: Handler = ({ ui, setUi }) => setUi({ scope: ui.back });
 export const clearFilter: Handler = ({ ui, setUi }) => setUi({ scope: ui.back, filter: '' });
 
-export const openHelp: Handler = ({ setUi }) => setUi({ scope: 'help' });
+export const openHelp: Handler = ({ setUi }) => setUi({ scope: 'help', helpTop: 0 });
+/** The first help line shown, kept so that the last line can still be reached and no further. */
+export const scrollHelp = (by: 1 | -1 | 'page' | '-page'): Handler => ({ ui, setUi, view }) => {
+  const page = Math.max(1, view.helpRows - 2);
+  const delta = by === 'page' ? page : by === '-page' ? -page : by;
+  const max = Math.max(0, view.helpLines - (view.helpRows - 1));
+  setUi({ helpTop: Math.max(0, Math.min(max, ui.helpTop + delta)) });
+};
 export const closeHelp: Handler = ({ ui, setUi }) => setUi({ scope: ui.back });
 
 /** Opens the gate dialog of the selected gate: `a` to approve, `x` on a gate whose refusal needs its dialog. */
@@ -136,7 +148,15 @@ export const nextLoginField: Handler = ({ ui, setUi, controller }) => {
   controller.provideCredentials({ username: f.username.trim(), password: f.password, enable: f.enable || undefined });
 };
 
-export const relogin: Handler = ({ controller }) => controller.model.say(controller.relogin(), 'info');
+/** Esc at the prompt: what was typed is forgotten; the session says whether there was a login to go back to. */
+export const cancelLogin: Handler = ({ controller, setUi }) => {
+  setUi({ login: EMPTY_LOGIN });
+  controller.model.say(controller.cancelLogin(), 'info');
+};
+export const relogin: Handler = ({ controller, setUi }) => {
+  controller.model.say(controller.relogin(), 'info');
+  if (controller.model.run.phase === 'credentials') setUi({ login: { ...EMPTY_LOGIN, again: true } });
+};
 
 export const startPause: Handler = ({ controller }) => controller.model.say(controller.toggleRun(), 'info');
 
@@ -157,15 +177,24 @@ function quitNow(c: ActionContext): void {
   void c.controller.stop('quit from the console').then(() => c.onQuit(false));
 }
 
-/** `q` and Ctrl+C: asks first when devices are in flight; while a safe stop runs, Ctrl+C quits at once. */
+/**
+ * `q` and Ctrl+C: asks first when devices are in flight, else stops safely. A second Ctrl+C quits
+ * at once, however soon it comes (no guard delays it), unless the operator chose to stay since.
+ */
 export const quit = (interrupt: boolean): Handler => (c) => {
   const { ui } = c;
   const { model } = c.controller;
-  if (ui.quitting) return interrupt ? c.onQuit(true) : undefined;
+  if (interrupt && (ui.quitting || ui.interrupted)) return c.onQuit(true);
+  if (ui.quitting) return;
+  if (interrupt) c.setUi({ interrupted: true });
   if (ui.scope === 'quit') return quitNow(c);
   const busy = model.run.phase === 'running' || model.run.phase === 'paused' || model.run.phase === 'stopping';
-  if (busy && model.inFlight() > 0) return c.setUi({ scope: 'quit' });
+  if (busy && model.inFlight() > 0) {
+    c.setUi({ scope: 'quit' });
+    if (interrupt) model.say('Ctrl+C again quits at once (steps in flight are cut; the journal is safe)', 'warn');
+    return;
+  }
   quitNow(c);
 };
 export const confirmQuit: Handler = (c) => quitNow(c);
-export const stay: Handler = ({ ui, setUi }) => setUi({ scope: ui.back });
+export const stay: Handler = ({ ui, setUi }) => setUi({ scope: ui.back, interrupted: false });

@@ -28,6 +28,8 @@ export interface ConsoleController {
   provideCredentials(login: LoginAnswer): void;
   /** `L`: ask for the credentials again (a wrong password, a changed account); the check runs again after. */
   relogin(): string;
+  /** Esc at the `L` prompt: back to the table, the session's credentials unchanged. */
+  cancelLogin(): string;
   /** `s`: start a run, pause it, or resume it. Returns what to tell the operator. */
   toggleRun(): string;
   /** `c`: no new step for this device (one already disrupted reaches a safe point first). */

@@ -41,7 +41,7 @@ const printable = (input: string, key: Key) => input.length > 0 && !key.ctrl && 
 const NAV: Scope[] = ['main', 'details'];
 /** Every scope but the credentials prompt, which has its own way out. */
 const ALL: Scope[] = ['main', 'details', 'filter', 'gate', 'approveAll', 'quit', 'help'];
-const noGate = (s: KeyState) => (s.selectedGate ? null : 'the selected device has no open gate (devices waiting for approval are "held")');
+const noGate = (s: KeyState) => (s.selectedGate ? null : 'the selected device has no open gate; devices waiting for approval are "held"');
 
 export const KEYMAP: Binding[] = [
   { id: 'up', scopes: NAV, keys: '↑/k', match: (i, k) => k.upArrow || ch('k')(i, k), description: 'previous device', hint: 'move', run: act.move(-1) },
@@ -75,7 +75,7 @@ export const KEYMAP: Binding[] = [
   { id: 'export', scopes: NAV, keys: 'e', match: ch('e'), description: 'export the workbook with status columns and an Audit sheet beside the workbook', hint: 'export', run: act.exportRecord },
   { id: 'help', scopes: NAV, keys: '?', match: ch('?'), description: 'this help', hint: 'help', run: act.openHelp },
   { id: 'quit', scopes: NAV, keys: 'q', match: ch('q'), description: 'quit (asks first when devices are in flight)', hint: 'quit', run: act.quit(false) },
-  { id: 'interrupt', scopes: ALL, keys: 'Ctrl+C', match: (i, k) => k.ctrl && i === 'c', description: 'same as q; a second Ctrl+C while stopping quits at once (the journal is safe)', always: true, run: act.quit(true) },
+  { id: 'interrupt', scopes: ALL, keys: 'Ctrl+C', match: (i, k) => k.ctrl && i === 'c', description: 'same as q (asks, or stops safely); a second Ctrl+C quits at once, steps in flight cut (the journal is safe)', always: true, run: act.quit(true) },
 
   { id: 'filterApply', scopes: ['filter'], keys: 'Enter', match: (_i, k) => k.return, description: 'keep this filter', hint: 'keep', run: act.keepFilter },
   { id: 'filterClear', scopes: ['filter'], keys: 'Esc', match: (_i, k) => k.escape, description: 'clear the filter', hint: 'clear', run: act.clearFilter },
@@ -94,11 +94,16 @@ export const KEYMAP: Binding[] = [
   { id: 'quitConfirm', scopes: ['quit'], keys: 'y', match: ch('y'), description: 'stop safely and quit', hint: 'stop safely and quit', run: act.confirmQuit },
   { id: 'quitStay', scopes: ['quit'], keys: 'Esc/n', match: (i, k) => k.escape || ch('n')(i, k), description: 'stay', hint: 'stay', run: act.stay },
 
+  { id: 'helpDown', scopes: ['help'], keys: '↓/j', match: (i, k) => k.downArrow || ch('j')(i, k), description: 'scroll the help down a line', run: act.scrollHelp(1) },
+  { id: 'helpUp', scopes: ['help'], keys: '↑/k', match: (i, k) => k.upArrow || ch('k')(i, k), description: 'scroll the help up a line', run: act.scrollHelp(-1) },
+  { id: 'helpPageDown', scopes: ['help'], keys: 'PgDn/Space', match: (i, k) => k.pageDown || ch(' ')(i, k), description: 'scroll the help down a page', hint: 'more', run: act.scrollHelp('page') },
+  { id: 'helpPageUp', scopes: ['help'], keys: 'PgUp', match: (_i, k) => k.pageUp, description: 'scroll the help up a page', run: act.scrollHelp('-page') },
   { id: 'helpClose', scopes: ['help'], keys: 'Esc/?/q', match: (i, k) => k.escape || ch('?')(i, k) || ch('q')(i, k), description: 'close the help', hint: 'close', run: act.closeHelp },
 
   { id: 'loginNext', scopes: ['credentials'], keys: 'Enter', match: (_i, k) => k.return, description: 'next field; after the last one (the enable secret, Enter if not needed) the readiness check runs with these credentials', hint: 'next field', run: act.nextLoginField },
   { id: 'loginErase', scopes: ['credentials'], keys: 'Backspace', match: (_i, k) => k.backspace || k.delete, description: 'erase a character', run: act.eraseLogin },
   { id: 'loginType', scopes: ['credentials'], keys: 'text', match: printable, description: 'type the field (passwords show as *; kept in memory only, for this session)', run: act.typeLogin },
+  { id: 'loginCancel', scopes: ['credentials'], keys: 'Esc', match: (_i, k) => k.escape, description: 'cancel a new login (L): back to the table, the credentials stay as they were', hint: 'cancel', run: act.cancelLogin },
   { id: 'loginQuit', scopes: ['credentials'], keys: 'Ctrl+C', match: (i, k) => k.ctrl && i === 'c', description: 'quit (nothing is running while the credentials are asked)', hint: 'quit', run: act.quit(true) },
 ];
 

@@ -88,6 +88,11 @@ export interface ForecastView {
 
 const LOG_LINES = 40;
 
+/** The row already names the device: a message starting with its name (an error's usual form) is shown without it. */
+export function withoutHost(text: string, hostname: string): string {
+  return text.toLowerCase().startsWith(`${hostname.toLowerCase()}: `) ? text.slice(hostname.length + 2) : text;
+}
+
 export class FleetModel {
   readonly devices: DeviceView[];
   readonly counts = new Map<DeviceStatus, number>();
@@ -122,6 +127,13 @@ export class FleetModel {
     return this.byHost.get(hostname.toLowerCase());
   }
 
+  /** Devices a run would take on: checked ready by this session, or left in flight or held by an earlier run. */
+  startable(): number {
+    let n = 0;
+    for (const d of this.devices) if ((d.readiness?.fresh && d.readiness.tone !== 'bad') || d.reason === 'in-progress' || d.status === 'held') n++;
+    return n;
+  }
+
   /** Devices working or waiting at a gate: what a quit would interrupt. */
   inFlight(): number {
     let n = 0;
@@ -145,7 +157,11 @@ export class FleetModel {
 
   private applyRun(e: Extract<Stamped, { type: 'run' }>): void {
     const r = this.run;
-    if (e.phase === 'started') Object.assign(r, { phase: e.command === 'check' ? 'checking' : 'running', command: e.command, wave: 0, waves: e.waves ?? 0, reason: null, outcome: null });
+    if (e.phase === 'started') {
+      Object.assign(r, { phase: e.command === 'check' ? 'checking' : 'running', command: e.command, wave: 0, waves: e.waves ?? 0, reason: null, outcome: null });
+      // A new check (after L) replaces the last one: until it answers, the last answer shows with its age, never as a ✓.
+      if (e.command === 'check') for (const d of this.devices) if (d.readiness?.fresh) [d.readiness, d.pre] = [{ ...d.readiness, fresh: false }, null];
+    }
     else if (e.phase === 'wave') {
       Object.assign(r, { wave: e.wave ?? r.wave, waves: e.waves ?? r.waves, waveSize: e.devices ?? 0, waveDone: 0 });
       this.waveEnded.clear();
@@ -176,7 +192,7 @@ export class FleetModel {
         if (e.status !== 'running') d.progress = null;
         if (e.status === 'already-current') d.readiness = { tone: 'ok', text: '✓ current', fresh: true, at: Date.parse(e.at) };
         // A device that failed before this session checked it is not ready, whatever an earlier check said.
-        else if (STATUS[e.status].failure && !d.readiness?.fresh) d.readiness = { tone: 'bad', text: `✗ ${e.message ?? e.status}`, fresh: true, at: Date.parse(e.at) };
+        else if (STATUS[e.status].failure && !d.readiness?.fresh) d.readiness = { tone: 'bad', text: `✗ ${withoutHost(e.message ?? e.status, d.row.hostname)}`, fresh: true, at: Date.parse(e.at) };
         break;
       case 'step':
         if (e.phase === 'start') {

@@ -16,6 +16,8 @@ export interface LoginForm {
   password: string;
   enable: string;
   problem: string | null;
+  /** Asked again with `L`: the session has credentials, which Esc keeps. */
+  again?: boolean;
 }
 export const EMPTY_LOGIN: LoginForm = { field: 'username', username: '', password: '', enable: '', problem: null };
 
@@ -32,10 +34,14 @@ export interface UiState {
   back: 'main' | 'details';
   /** A safe stop for quitting is under way; a second Ctrl+C quits at once. */
   quitting: boolean;
+  /** Ctrl+C was pressed (and the operator did not choose to stay since): the next one quits at once. */
+  interrupted: boolean;
   login: LoginForm;
+  /** The first line of the `?` help on screen. */
+  helpTop: number;
 }
 
-export const INITIAL_UI: UiState = { scope: 'main', pane: 'devices', host: null, index: 0, approval: 0, filter: '', dialog: null, back: 'main', quitting: false, login: EMPTY_LOGIN };
+export const INITIAL_UI: UiState = { scope: 'main', pane: 'devices', host: null, index: 0, approval: 0, filter: '', dialog: null, back: 'main', quitting: false, interrupted: false, login: EMPTY_LOGIN, helpTop: 0 };
 
 export interface Selection {
   list: DeviceView[];

@@ -34,7 +34,7 @@ describe('console: the change record', () => {
     await rig.waitFor((f) => /upgraded/.test(rowOf(f, 'c-1')));
     const f = await rig.waitFor(/ETA \d\d:\d\d \(\dm\d\ds\) after the window closes: 2 devices would not fit/);
     const header = f.split('\n')[0];
-    expect(header).toMatch(/window \d\d:\d\d–\d\d:\d\d \([\dhms]+ left\)\s+RUNNING wave 1\/3 \(1\/1 done\)\s+ETA/);
+    expect(header).toMatch(/RUNNING wave 1\/3 \(1\/1 done\)\s+window \d\d:\d\d–\d\d:\d\d \([\dhms]+ left\)\s+ETA/);
   }, 60_000);
 
   it('shows the promote gate in the approvals pane; the rest waits until it is approved there; metrics show it waiting', async () => {

@@ -111,12 +111,12 @@ describe('the credentials prompt reads its keys from the key table', () => {
   it('writes its hint line from the bindings, and masks the passwords', () => {
     const form = { field: 'password' as const, username: 'ops', password: 'hunter2', enable: '', problem: null };
     const ui = render(<CredentialsPrompt names={['default']} form={form} state={state} />);
-    expect(ui.lastFrame()).toMatch(/Enter next field · Ctrl\+C quit/);
+    expect(ui.lastFrame()).toMatch(/Enter next field · Esc cancel · Ctrl\+C quit/);
     expect(ui.lastFrame()).toContain('*******');
     expect(ui.lastFrame()).not.toContain('hunter2');
     rebind('loginNext', 'F3', 'on to the next');
     ui.rerender(<CredentialsPrompt names={['default']} form={form} state={state} />);
-    expect(ui.lastFrame()).toMatch(/F3 on to the next · Ctrl\+C quit/);
+    expect(ui.lastFrame()).toMatch(/F3 on to the next · Esc cancel · Ctrl\+C quit/);
     ui.unmount();
   });
 

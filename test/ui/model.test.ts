@@ -87,7 +87,7 @@ describe('readiness on screen', () => {
   it('a device this session could not reach is not ready, whatever an earlier check said', () => {
     const m = new FleetModel([{ row: row(1), readiness: { text: 'ready', at: Date.now() - 60_000 } }], 0);
     m.apply({ type: 'device', hostname: 'sw-1', status: 'failed', step: 'facts', message: 'sw-1: facts: connection refused', reason: 'device-error', at: at() });
-    expect(m.devices[0].readiness).toMatchObject({ fresh: true, tone: 'bad', text: '✗ sw-1: facts: connection refused' });
+    expect(m.devices[0].readiness).toMatchObject({ fresh: true, tone: 'bad', text: '✗ facts: connection refused' });
     m.dispose();
   });
 

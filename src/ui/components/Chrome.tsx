@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import type { ConsoleInfo } from '../controller.js';
 import { STATUSES, type FleetModel } from '../model.js';
-import { HELP_SECTIONS, hints, KEYMAP, type KeyState, type Scope } from '../keymap.js';
+import { binding, HELP_SECTIONS, hints, KEYMAP, type KeyState, type Scope } from '../keymap.js';
 import { STATUS_TONE } from '../theme.js';
 import { duration, hhmm } from '../format.js';
 import { fitLine, LineView, seg, width, wrapLine, type Line } from './lines.js';
@@ -15,18 +15,21 @@ const PHASE: Record<string, string> = {
 export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w: number): Line[] {
   const r = model.run;
   const l1: Line = [seg(' upshift ', 'accent', { bold: true, inverse: true }), seg(`  ${basename(info.workbook)}`)];
+  const tone = r.phase === 'running' || r.phase === 'checking' ? 'busy' : r.phase === 'paused' || r.phase === 'stopping' || r.phase === 'credentials' ? 'wait' : r.phase === 'finished' ? (r.outcome === 'ok' ? 'ok' : 'wait') : null;
+  // Ready to start only when the check found something to start; otherwise what can be done.
+  const nothing = r.phase === 'idle' && model.startable() === 0;
+  l1.push(seg('  '), seg(nothing ? `nothing ready – ${binding('login').keys} logs in again and re-checks` : PHASE[r.phase] ?? r.phase, nothing ? 'bad' : tone, { bold: true }));
+  if (r.waves > 0 && r.command !== 'check' && (r.phase === 'running' || r.phase === 'paused' || r.phase === 'stopping')) {
+    l1.push(seg(` wave ${r.wave}/${r.waves}`), seg(r.waveSize ? ` (${Math.min(r.waveDone, r.waveSize)}/${r.waveSize} done)` : '', 'muted'));
+  }
+  if (r.phase === 'finished' && r.reason) l1.push(seg(` (stopped: ${r.reason})`, 'wait'));
+  // The window after the run state: on a narrow terminal what to press next is not the part cut off.
   const { start, end } = info.window;
   if (start || end) {
     const left = end ? end.getTime() - now : null;
     l1.push(seg(`  window ${start ? hhmm(start) : '…'}–${end ? hhmm(end) : '…'}`));
     if (left !== null) l1.push(seg(left > 0 ? ` (${duration(left)} left)` : ' (closed)', left > 0 ? (left < 15 * 60_000 ? 'wait' : 'muted') : 'bad'));
   }
-  const tone = r.phase === 'running' || r.phase === 'checking' ? 'busy' : r.phase === 'paused' || r.phase === 'stopping' || r.phase === 'credentials' ? 'wait' : r.phase === 'finished' ? (r.outcome === 'ok' ? 'ok' : 'wait') : null;
-  l1.push(seg('  '), seg(PHASE[r.phase] ?? r.phase, tone, { bold: true }));
-  if (r.waves > 0 && r.command !== 'check' && (r.phase === 'running' || r.phase === 'paused' || r.phase === 'stopping')) {
-    l1.push(seg(` wave ${r.wave}/${r.waves}`), seg(r.waveSize ? ` (${Math.min(r.waveDone, r.waveSize)}/${r.waveSize} done)` : '', 'muted'));
-  }
-  if (r.phase === 'finished' && r.reason) l1.push(seg(` (stopped: ${r.reason})`, 'wait'));
   l1.push(...etaSegments(model, now));
   l1.push(seg(`  conc ${info.concurrency}`, 'muted'));
   const badges: Line = [];
@@ -100,4 +103,18 @@ export function helpLines(state: KeyState, w: number): Line[] {
   const left = wrap(block(first), half - 1);
   const right = wrap(others.flatMap((section) => [...block(section), []]), half - 1);
   return Array.from({ length: Math.max(left.length, right.length) }, (_, i) => [...fitLine(left[i] ?? [], half), seg(' '), ...(right[i] ?? [])]);
+}
+/**
+ * The help cut to `rows` from line `top`: when it does not fit, the last row says how many lines
+ * are below and which keys scroll (from the key table), the title how many are above.
+ */
+export function scrolledHelp(all: Line[], rows: number, top: number): { lines: Line[]; title: Line; total: number } {
+  if (all.length <= rows) return { lines: all, title: [], total: all.length };
+  const shown = Math.max(1, rows - 1);
+  const from = Math.max(0, Math.min(top, all.length - shown));
+  const below = all.length - from - shown;
+  const down = binding('helpPageDown').keys;
+  const up = binding('helpPageUp').keys;
+  const marker: Line = below > 0 ? [seg(`↓ ${below} more`, 'accent', { bold: true }), seg(` – ${binding('helpDown').keys} or ${down}`, 'muted')] : [seg(`end of the keys – ${binding('helpUp').keys} or ${up} back`, 'muted')];
+  return { lines: [...all.slice(from, from + shown), marker], title: from > 0 ? [seg(` ↑ ${from} above`, 'muted')] : [], total: all.length };
 }

@@ -15,9 +15,11 @@ export function CredentialsPrompt({ names, form, state }: { names: string[]; for
   const keys = hints('credentials', state).filter((h) => h.enabled).map((h) => `${h.keys} ${h.label}`).join(' · ');
   return (
     <Box flexDirection="column" borderStyle="single" borderColor={color('accent')} paddingX={1}>
-      <Text bold>Credentials</Text>
-      <Text dimColor>No credentials file (--credentials) and no UPSHIFT_USERNAME / UPSHIFT_PASSWORD in the environment.</Text>
-      <Text dimColor>What you type is kept in memory only, for this session; it is used for the workbook's credential entries: {names.join(', ')}.</Text>
+      <Text bold>{form.again ? 'Log in again' : 'Credentials'}</Text>
+      {form.again
+        ? <Text dimColor>The username, password and enable secret you type replace those of the entries {names.join(', ')}; their TLS settings and key files stay. {binding('loginCancel').keys} keeps the current credentials.</Text>
+        : <Text dimColor>No credentials file (--credentials) and no UPSHIFT_USERNAME / UPSHIFT_PASSWORD in the environment.</Text>}
+      <Text dimColor>What you type is kept in memory only, for this session{form.again ? '' : `; it is used for the workbook's credential entries: ${names.join(', ')}`}.</Text>
       <Text> </Text>
       {ORDER.slice(0, at + 1).map((f) => (
         <Text key={f}>

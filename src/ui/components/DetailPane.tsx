@@ -6,7 +6,7 @@ import type { JournalEntry } from '../../store/state.js';
 import type { DeviceView } from '../model.js';
 import { STATUS_TONE } from '../theme.js';
 import { bytes, clockTime, duration } from '../format.js';
-import { Panel, seg, type Line } from './lines.js';
+import { Panel, seg, width, wrapLine, type Line } from './lines.js';
 
 export interface DetailProps {
   device: DeviceView | null;
@@ -41,9 +41,31 @@ function checksLine(label: string, checks: Check[] | null, fallback: string | nu
   return l;
 }
 
-function checkLines(label: string, checks: Check[] | null): Line[] {
+/** The name column of a list of checks: the longest name and a space, so a name never runs into its text. */
+const nameWidth = (names: string[]) => Math.max(0, ...names.map((n) => n.length)) + 1;
+
+/** Continuation rows of a wrapped line start under its text: the label, the mark and the name column. */
+const wrapIndent = new WeakMap<Line, number>();
+const indented = (line: Line, indent: number): Line => (wrapIndent.set(line, indent), line);
+
+function checkLines(label: string, checks: Check[] | null, nameW: number): Line[] {
   if (!checks) return [];
-  return checks.map((c, i) => [seg((i === 0 ? label : '').padEnd(12), 'muted'), seg(c.ok ? '✓ ' : '✗ ', c.ok ? 'ok' : 'bad'), seg(c.name.padEnd(14)), seg(c.detail, c.ok ? 'muted' : 'bad')]);
+  return checks.map((c, i) => indented([seg((i === 0 ? label : '').padEnd(12), 'muted'), seg(c.ok ? '✓ ' : '✗ ', c.ok ? 'ok' : 'bad'), seg(c.name.padEnd(nameW)), seg(c.detail, c.ok ? 'muted' : 'bad')], 14 + nameW));
+}
+
+/**
+ * Lines cut at the pane's edge would lose their end (a failure's reason): while rows are free,
+ * the longest ones wrap into them, first lines first.
+ */
+export function wrapIntoFreeRows(lines: Line[], rows: number, w: number): Line[] {
+  let free = rows - lines.length;
+  return lines.flatMap((l) => {
+    if (free <= 0 || width(l) <= w) return [l];
+    const wrapped = wrapLine(l, w, wrapIndent.get(l) ?? 12);
+    if (wrapped.length - 1 > free) return [l];
+    free -= wrapped.length - 1;
+    return wrapped;
+  });
 }
 
 function timelineLine(journal: JournalEntry[], now: number): Line {
@@ -79,7 +101,9 @@ export function DetailPane({ device: d, journal, transcript, w, rows, full, focu
   const message: Line = [seg('status      ', 'muted'), seg(`${d.status}${d.step && d.status === 'running' ? ` (${d.step})` : ''}${d.message ? `: ${d.message}` : ''}`, STATUS_TONE[d.status])];
   let lines: Line[];
   if (!full) {
-    lines = [message, checksLine('pre-checks', d.pre, d.readiness ? `${d.readiness.fresh ? '' : 'from an earlier check: '}${d.readiness.text}` : null), timelineLine(journal, now), diffLine(d)];
+    // The device's own lines wrap first (a failure's reason), leaving two rows for the log when there is one.
+    const own = [message, checksLine('pre-checks', d.pre, d.readiness ? `${d.readiness.fresh ? '' : 'from an earlier check: '}${d.readiness.text}` : null), timelineLine(journal, now), diffLine(d)];
+    lines = wrapIntoFreeRows(own, rows - Math.min(2, d.log.length + transcript.length), w - 4);
     const room = Math.max(0, rows - lines.length);
     const events = logLines(d, Math.min(2, room));
     lines.push(...events, ...sessionLines(transcript, room - events.length));
@@ -90,19 +114,32 @@ export function DetailPane({ device: d, journal, transcript, w, rows, full, focu
     });
     if (j.length) j[0][0] = seg('timeline    ', 'muted');
     const row = d.row;
-    lines = [
+    const nameW = nameWidth([...(d.pre ?? []), ...(d.post ?? []), ...(d.diff?.items ?? [])].map((c) => c.name));
+    const preCompact = checksLine('pre-checks', d.pre, d.readiness ? `${d.readiness.fresh ? '' : 'from an earlier check: '}${d.readiness.text}` : null);
+    const head = (pre: Line[], timeline: Line[]): Line[] => [
       message,
       [seg('workbook    ', 'muted'), seg([d.port === null ? row.host : `${row.host}:${d.port}`, `target ${row.targetVersion ?? '–'}`, row.image && `image ${row.image}`, row.site && `site ${row.site}`, row.group && `group ${row.group}`, row.haPeer && `HA peer ${row.haPeer}`, row.via && `via ${row.via}`].filter(Boolean).join(' · '))],
       factsLine(d),
-      ...(d.pre ? checkLines('pre-checks', d.pre) : [checksLine('pre-checks', null, d.readiness ? `${d.readiness.fresh ? '' : 'from an earlier check: '}${d.readiness.text}` : null)]),
-      ...checkLines('post-checks', d.post),
-      ...(d.diff ? d.diff.items.map((it, i): Line => [seg((i === 0 ? 'diff' : '').padEnd(12), 'muted'), seg(it.ok ? '✓ ' : '✗ ', it.ok ? 'ok' : 'bad'), seg(it.name.padEnd(14)), seg(it.detail, it.ok ? 'muted' : 'bad')]) : [diffLine(d)]),
-      ...(j.length ? j : [timelineLine([], now)]),
+      ...pre,
+      ...checkLines('post-checks', d.post, nameW),
+      ...(d.diff ? d.diff.items.map((it, i): Line => indented([seg((i === 0 ? 'diff' : '').padEnd(12), 'muted'), seg(it.ok ? '✓ ' : '✗ ', it.ok ? 'ok' : 'bad'), seg(it.name.padEnd(nameW)), seg(it.detail, it.ok ? 'muted' : 'bad')], 14 + nameW)) : [diffLine(d)]),
+      ...timeline,
     ];
-    // What happened last matters most: the log and the session tail keep their room, the timeline's oldest steps give way.
-    const tail = [...logLines(d, 4), ...sessionLines(transcript, Math.max(4, rows - lines.length - Math.min(4, d.log.length)))];
-    const head = Math.max(0, rows - tail.length);
-    lines = [...lines.slice(0, head), ...tail].slice(0, rows);
+    const timeline = j.length ? j : [timelineLine([], now)];
+    // The log and the session tail keep a few rows; the rest goes to the device's own record. When that
+    // is too tall, passed pre-checks fold into one line, then the timeline's oldest steps give way.
+    const tailRows = Math.min(4, d.log.length + transcript.length);
+    const room = Math.max(1, rows - tailRows);
+    const allPassed = !!d.pre && d.pre.every((c) => c.ok);
+    let pre = d.pre ? checkLines('pre-checks', d.pre, nameW) : [preCompact];
+    if (head(pre, timeline).length > room && allPassed) pre = [preCompact];
+    const over = head(pre, timeline).length - room;
+    const shownTimeline = over > 0 && timeline.length > 1 ? timeline.slice(Math.min(timeline.length - 1, over)) : timeline;
+    if (shownTimeline !== timeline) shownTimeline[0] = [seg(`timeline    `, 'muted'), ...shownTimeline[0].slice(1)];
+    lines = wrapIntoFreeRows(head(pre, shownTimeline).slice(0, room), room, w - 4);
+    const free = rows - lines.length;
+    const events = logLines(d, Math.min(4, free));
+    lines = [...lines, ...events, ...sessionLines(transcript, free - events.length)];
   }
   return <Panel title={title} w={w} rows={rows} lines={lines} focused={focused} />;
 }

@@ -15,7 +15,8 @@ const labelled = (label: string, text: string, tone: Parameters<typeof seg>[1] =
 
 export function gateDialogLines(gate: Gate, device: DeviceView | undefined): Line[] {
   const f = device?.facts;
-  const what = [f?.model, f?.redundancy && f.redundancy !== 'standalone' ? `(${f.redundancy})` : null].filter(Boolean).join(' ');
+  // The redundancy may carry its own parentheses ("HA pair (peer active on …)"): a separator, not more of them.
+  const what = [f?.model, f?.redundancy && f.redundancy !== 'standalone' ? f.redundancy : null].filter(Boolean).join(' · ');
   const lines: Line[] = [
     [seg(gate.hostname, 'accent', { bold: true }), seg(what ? `  ${what}` : ''), seg(gate.kind === 'rollback' || gate.kind === 'commit' ? `  running ${device?.current ?? '?'}, which failed its post-checks` : device?.current && device.row.targetVersion ? `  ${device.current} → ${device.row.targetVersion}` : '')],
     ...gate.commands.map((c, i) => labelled(i === 0 ? 'will send:' : '', c, 'accent')),
