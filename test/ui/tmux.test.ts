@@ -28,7 +28,7 @@ describe.skipIf(!hasTmux)('upshift demo under tmux', () => {
     const cmd = `cd ${ROOT} && env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 ${process.execPath} ${BIN} demo --speed 20 --only lon-acc-1 --only lon-wan-1; echo "exit code $?"; sleep 30`;
     tmux('new-session', '-d', '-s', 'demo', '-x', '120', '-y', '40', cmd);
     let p = await waitPane(/READY – s starts the run/);
-    const dir = /· (\/\S+upshift-demo-\S+)/.exec(p)![1];
+    const dir = /demo in (\/\S+upshift-demo-\S+)/.exec(p)![1];
     expect(p).toMatch(/Devices\[2\]/);
     expect(p).toContain('READ-ONLY');
 

@@ -24,7 +24,8 @@ export async function demoCommand(opts: LabCommandOptions): Promise<number> {
       return await batchCommand('check')(common);
     }
     const v = await validate(common, true);
-    const banner = `demo: ${fleetCount(lab.fleet, { short: true })} on ${lab.host} (speed ×${lab.clock.speed}; lon-wan-1 loses routes after its reload) · ${dir}`;
+    // The folder first: a narrow terminal cuts the end of the line, and the folder is where the export lands.
+    const banner = `demo in ${dir} · ${fleetCount(lab.fleet, { short: true })} on ${lab.host} (speed ×${lab.clock.speed}; lon-wan-1 loses routes after its reload)`;
     return await runConsole(v, common, banner);
   } finally {
     await lab.stop();
