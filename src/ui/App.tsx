@@ -17,10 +17,12 @@ import { CredentialsPrompt } from './components/CredentialsPrompt.js';
 import { Panel, seg, wrapLine } from './components/lines.js';
 
 /**
- * Ink's frame limit. Events are coalesced to ~15 frames a second by the model;
- * this bounds how long a key waits behind a frame just drawn (1000/60 ms).
+ * Ink's frame limit. Events are coalesced to ~15 frames a second by the model, so
+ * this only bounds how long a key waits behind a frame just drawn (1000/120 ms).
+ * bench/tui, 10,000 devices with write-back running: key → frame p95 44.6 ms at 60,
+ * 28.8 ms at 120, with the same number of frames drawn.
  */
-export const MAX_FPS = 60;
+export const MAX_FPS = 120;
 
 export interface AppProps {
   controller: ConsoleController;
