@@ -81,17 +81,19 @@ async function timed(label, fn) {
 }
 
 const target = (d) => ({ hostname: d.hostname, host: d.host, port: d.port, platform: 'iosxe', ssh: { username, password, enable } });
-const SETTINGS = { flashMargin: 2.5, cpuMaxPercent: 80, commitAfterPostcheck: true, convertToInstall: false, issu: 'auto' };
+const SETTINGS = { flashMargin: 2.5, cpuMaxPercent: 80, commitAfterPostcheck: true, convertToInstall: false, issu: 'auto', panosCpuMaxPercent: 90, panosSyncToPeer: false, panosHaOrder: 'passive-first', allowDowngrade: false, reloadTimeoutMs: 1_800_000, panoramaRps: 10 };
 const IMAGE = { file: 'cat9k_iosxe.17.09.05.SPA.bin', version: '17.9.5', size: 256 * 1024, md5: null, sha512: null, models: [] };
 
 /** Per device, what the command does: facts alone, or facts with the readiness reads and the pre-checks. */
 const upshift = async (d) => {
   const drv = new IosxeDriver(target(d), { knownHosts: known, acceptNewHostKeys: false });
   try {
-    const f = await drv.facts('facts', mode === 'check');
+    const f = await drv.facts({ step: 'facts', readiness: mode === 'check' });
     if (f.version !== '17.6.5') throw new Error('wrong version');
     if (mode === 'check') {
-      const checks = drv.precheck(f, IMAGE, SETTINGS, drv.planActivation(f, IMAGE, SETTINGS));
+      // The driver contract's pure rules, as the engine calls them.
+      const plan = drv.rules.plan(f, { targetVersion: IMAGE.version, image: IMAGE, settings: SETTINGS });
+      const checks = drv.rules.precheck(f, plan, { settings: SETTINGS, peer: null, switchoverDone: false });
       if (checks.some((c) => !c.ok) || f.configSaved !== true) throw new Error(`not ready: ${JSON.stringify(checks.filter((c) => !c.ok))}`);
     }
   } finally {
