@@ -9,7 +9,7 @@ import type { DeviceRow, DeviceStatus } from '../store/types.js';
 import type { RunContext } from './context.js';
 import { deviceFlow, type PairContext } from './device-flow.js';
 import { Stop, type Reason } from './outcomes.js';
-import { exitCodeOf, RESULTS, STATUS } from './status.js';
+import { exitCodeOf, KEPT_BY_CHECK, RESULTS, STATUS } from './status.js';
 import { DeviceRun } from './steps.js';
 import { TargetError } from './targets.js';
 import { planWaves, type Unit } from './waves.js';
@@ -70,7 +70,7 @@ async function runDevice(ctx: RunContext, row: DeviceRow, pair?: PairContext): P
       reason = 'not-upgradable';
     }
     const step = isA(err, DeviceError) ? err.step : ctx.store.state(row.hostname)?.step ?? null;
-    if ((ctx.options.command === 'check' || ctx.options.dryRun) && !pair?.only && isA(err, DeviceError) && before && RESULTS.has(before.status)) {
+    if ((ctx.options.command === 'check' || ctx.options.dryRun) && !pair?.only && isA(err, DeviceError) && before && KEPT_BY_CHECK.has(before.status)) {
       // A read-only look that did not get through (a wrong password, the device down) says so; how its upgrade ended stands.
       dr.restore(before, `not read by check: ${message}`);
       ctx.bus.log('error', `check could not read it (${message}); its status stays ${before.status}`, row.hostname);

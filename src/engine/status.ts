@@ -45,6 +45,9 @@ export function endsDevice(status: DeviceStatus, command: RunCommand | null): bo
  */
 export const RESULTS: ReadonlySet<DeviceStatus> = new Set(['upgraded', 'already-current', 'rolled-back', 'failed', 'needs-attention']);
 
+/** What a check that cannot read a device keeps: not `failed`, which a newer failure (of this check) replaces. */
+export const KEPT_BY_CHECK: ReadonlySet<DeviceStatus> = new Set(['upgraded', 'already-current', 'rolled-back', 'needs-attention']);
+
 /** Statuses a person should look at before (or instead of) the next run. */
 export const NEEDS_LOOK: DeviceStatus[] = (Object.keys(STATUS) as DeviceStatus[]).filter((s) => STATUS[s].needsLook && s !== 'pending' && s !== 'running');
 

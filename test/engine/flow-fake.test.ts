@@ -73,6 +73,9 @@ describe('engine on fake devices: a normal run', () => {
     expect(rig.state('a')).toMatchObject({ status: 'upgraded', message });
     expect(rig.store.state('a')!.readiness).toBe('not read by check: a: facts: authentication refused');
     expect(rig.store.state('a')!.finished_at).toBe(finishedAt);
+    // What screens and logs are told says it is an earlier result, not fresh news.
+    const said = rig.events.filter((e) => e.type === 'device' && e.hostname === 'a').at(-1) as { message: string };
+    expect(said.message).toBe(`earlier result kept (not read by check: a: facts: authentication refused): ${message}`);
     // No made-up wait for a reload that happened in an earlier run.
     expect(rig.steps('a').slice(-3)).toEqual(['commit:ok', 'facts:ok', 'facts:failed']);
     expect(rig.state('b')).toMatchObject({ status: 'upgraded' });
@@ -80,6 +83,16 @@ describe('engine on fake devices: a normal run', () => {
     await rig.run('run');
     expect(rig.device('a').count('activate')).toBe(1);
     expect(rig.state('a')).toMatchObject({ status: 'upgraded' });
+  });
+
+  it('a failed device a check cannot read shows this check\'s failure, not the one before', async () => {
+    rig = engineRig([fakeRow('a')]);
+    rig.device('a').failNext.set('facts', new DeviceError('a', 'facts', 'auth', 'authentication refused'));
+    await rig.run('check');
+    expect(rig.state('a')).toMatchObject({ status: 'failed', message: 'a: facts: authentication refused' });
+    for (let i = 0; i < 3; i++) rig.device('a').failNext.set('facts', new DeviceError('a', 'facts', 'connect', 'connection refused', undefined, false));
+    await rig.run('check');
+    expect(rig.state('a')).toMatchObject({ status: 'failed', message: 'a: facts: connection refused' });
   });
 
   it('times the upgrade from the run that did it: a check earlier is not part of how long it took', async () => {
