@@ -32,5 +32,7 @@ describe('upshift without a terminal', () => {
     expect(r.code).toBe(1);
     const left = readdirSync(tmpdir()).filter((f) => f.startsWith('upshift-demo-') && !before.has(f));
     expect(left).toEqual([]);
+    // Its last line says the folder its earlier lines named is gone.
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^upshift demo: removed \/\S+upshift-demo-\S+ \(lab workbook, state and credentials\)/);
   });
 });

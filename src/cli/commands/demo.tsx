@@ -41,6 +41,8 @@ function cleanUp(dir: string): void {
   const exported = readdirSync(dir).filter((f) => /-upshift-.*\.xlsx$/.test(f));
   if (exported.length === 0) {
     rmSync(dir, { recursive: true, force: true });
+    // The lines above name files in it: say they are gone (`e` exports a change record the demo keeps).
+    process.stdout.write(`upshift demo: removed ${dir} (lab workbook, state and credentials); export with e to keep a change record\n`);
     return;
   }
   rmSync(join(dir, 'lab-credentials.yaml'), { force: true });
