@@ -56,7 +56,8 @@ export function etaSegments(model: FleetModel, now: number): Line {
   if (f.finishAt === null) {
     const n = f.untimed ?? 0;
     // Some devices not timed yet (the first of their platform has not run): the others give a time it cannot end before.
-    if (f.atLeast) return [seg(`  ETA not before ${hhmm(new Date(f.atLeast))} (${n} device${n === 1 ? '' : 's'} not timed yet)`, 'muted')];
+    // Rounded up to the minute: "not before" must never name a minute already under way.
+    if (f.atLeast) return [seg(`  ETA not before ${hhmm(new Date(Math.ceil(f.atLeast / 60_000) * 60_000))} (${n} device${n === 1 ? '' : 's'} not timed yet)`, 'muted')];
     return [seg('  ETA after the first device', 'muted')];
   }
   const eta = `  ETA ${hhmm(new Date(f.finishAt))} (${duration(Math.max(0, f.finishAt - now))})`;
