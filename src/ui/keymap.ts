@@ -69,7 +69,7 @@ export const KEYMAP: Binding[] = [
   },
   { id: 'cancel', scopes: NAV, keys: 'c', match: ch('c'), description: 'cancel the selected device: no new step starts on it (one already reloading reaches a safe point first)', hint: 'cancel', disabled: (s) => (!s.hasDevice ? 'no device selected' : s.phase === 'idle' || s.phase === 'finished' ? 'nothing is running' : null), run: act.cancelDevice },
   {
-    id: 'login', scopes: NAV, keys: 'L', match: ch('L'), description: 'enter the credentials again (a wrong password, another account); the readiness check runs again after',
+    id: 'login', scopes: NAV, keys: 'L', match: ch('L'), description: 'enter the credentials again (a wrong password, another account); then the readiness check runs again',
     disabled: (s) => (s.phase === 'idle' || s.phase === 'finished' ? null : 'the credentials can be changed when nothing runs'), run: act.relogin,
   },
   { id: 'export', scopes: NAV, keys: 'e', match: ch('e'), description: 'export the workbook with status columns and an Audit sheet beside the workbook', hint: 'export', run: act.exportRecord },
