@@ -48,7 +48,8 @@ export function buildProgram(run: (action: Action, opts: CommonOptions & Record<
   withRecordOptions(add('check', 'import, connect, collect facts, run pre-checks, write readiness back (read-only)', 'read', batchCommand('check')));
   withRecordOptions(add('stage', 'check, back up configs, transfer and verify images (nothing disruptive)', 'all', batchCommand('stage')));
   withRecordOptions(add('run', 'full upgrade: check, stage, gates, activate/reload, post-checks, commit or rollback', 'all', batchCommand('run')));
-  add('plan', 'print every step and command per device; sends nothing', 'read', planCommand)
+  // --serve-address changes the copy commands a run sends, so the plan takes it too.
+  add('plan', 'print every step and command per device; sends nothing', 'read', planCommand, false, { acceptOthers: true, show: ['--serve-address'] })
     .option('--refresh', 'collect facts first (read-only)');
   // Read-only: they take no lock, and accept (and ignore) the options of a pasted run command line.
   add('status', 'summary of the state database: counts per status, devices needing attention, the ETA of a run under way (exit 0 all done, 1 some not)', 'workbook', statusCommand, false, { acceptOthers: true, show: ['--only'] })

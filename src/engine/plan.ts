@@ -9,6 +9,7 @@ import type { DeviceRow, Inventory } from '../store/types.js';
 import { upgradeSettings } from './context.js';
 import type { GateKind } from './gates.js';
 import { isA } from '../common/errors.js';
+import { imageSourceFor } from './transfer.js';
 
 export interface PlanStep { step: string; gate: GateKind | null; commands: string[]; note?: string }
 export interface DevicePlan {
@@ -24,8 +25,11 @@ export interface DevicePlan {
   onStop?: PlanStep[];
 }
 
-/** `hint` stands for the image server's address in copy commands (the real one is known only when a run starts). */
-export function planDevice(row: DeviceRow, facts: Facts | null, inv: Inventory, hint: string, imagesDir = '<images>'): DevicePlan {
+/** Where the plan's copy commands point: `hint` stands for the image server's address, known only when a run starts. */
+export interface PlanImages { hint: string; imagesDir?: string; serveAddress?: string }
+
+export function planDevice(row: DeviceRow, facts: Facts | null, inv: Inventory, images: PlanImages): DevicePlan {
+  const { hint, imagesDir = '<images>', serveAddress } = images;
   const base: DevicePlan = { hostname: row.hostname, platform: row.platform, current: facts?.version ?? null, target: row.targetVersion, kind: null, state: 'planned', steps: [], onFailure: [] };
   if (!isUpgradable(row.platform)) return { ...base, state: 'not-upgradable' };
   if (facts && row.targetVersion && normalizeVersion(facts.version) === normalizeVersion(row.targetVersion)) return { ...base, state: 'already-current' };
@@ -43,7 +47,10 @@ export function planDevice(row: DeviceRow, facts: Facts | null, inv: Inventory, 
   }
   const checks = rules.precheck(facts, plan, { settings, peer: null, switchoverDone: false });
   const seq = rules.sequence(plan, facts);
-  const source: ImageSource | undefined = plan.image ? (inv.settings.transfer === 'scp' ? { method: 'scp', localFile: `${imagesDir}/${plan.image.file}` } : { method: 'http', url: `${hint}/${row.hostname}/${plan.image.file}` }) : undefined;
+  // As the run decides: a device behind a jump host cannot say which address reaches upshift, so without --serve-address it gets SCP.
+  const choice = { transfer: inv.settings.transfer, server: true, address: serveAddress ?? (row.via ? null : '<upshift>') };
+  const file = plan.image?.file;
+  const source: ImageSource | undefined = file ? imageSourceFor(choice, `${imagesDir}/${file}`, () => `${serveAddress ? hint.replace('<upshift>', serveAddress) : hint}/${row.hostname}/${file}`) : undefined;
   const show = (s: StepSpec): PlanStep => ({
     step: s.id, gate: s.gate, note: s.note,
     commands: s.kind === 'stage' ? rules.commandsFor('stage', plan, { source, version: s.version }) : s.commands,

@@ -8,6 +8,7 @@ import type { RunCommand } from './context.js';
 import { gateFor } from './gates.js';
 import { Stop } from './outcomes.js';
 import { planFor, precheckContext, recordFacts } from './planning.js';
+import { imageSourceFor, transferMethod } from './transfer.js';
 import type { DeviceRun } from './steps.js';
 
 export interface Execution {
@@ -47,13 +48,13 @@ async function imageSource(x: Execution): Promise<ImageSource | null> {
   const ctx = dr.ctx;
   if (!plan.image) return null;
   const localFile = join(ctx.options.imagesDir, plan.image.file);
-  if (ctx.settings.transfer === 'scp' || !ctx.imageServer) return { method: 'scp', localFile };
-  const address = ctx.options.serveAddress ?? (await x.driver.localAddress());
-  if (!address) {
+  const server = !!ctx.imageServer;
+  const address = ctx.settings.transfer === 'scp' || !server ? null : ctx.options.serveAddress ?? (await x.driver.localAddress());
+  const choice = { transfer: ctx.settings.transfer, server, address };
+  if (transferMethod(choice) === 'scp' && ctx.settings.transfer === 'http' && server) {
     ctx.bus.log('info', 'upshift cannot tell which of its addresses the device reaches (a jump host?) and no --serve-address is given: pushing the image with SCP', dr.hostname);
-    return { method: 'scp', localFile };
   }
-  return { method: 'http', url: ctx.imageServer.url(address, dr.hostname, plan.image.file) };
+  return imageSourceFor(choice, localFile, (a) => ctx.imageServer!.url(a, dr.hostname, plan.image!.file));
 }
 
 async function wait(x: Execution, spec: StepSpec, version: string): Promise<void> {
@@ -62,7 +63,7 @@ async function wait(x: Execution, spec: StepSpec, version: string): Promise<void
   // Resumed long after the step began, the device was already seen up: it still gets a fair look, not an instant timeout.
   const timeoutMs = Math.max(limit, Date.now() - x.since + Math.min(limit / 4, 60_000));
   const r = await dr.step(spec.id, () => driver.waitForReturn({ version, timeoutMs, since: x.since, pollMs: dr.ctx.options.pollMs, plan: x.plan }));
-  const f = r.data?.facts ?? (await dr.step('facts', () => driver.facts()));
+  const f = r.data?.facts ?? (await dr.read('facts', () => driver.facts()));
   x.facts = f;
   recordFacts(dr, driver, f);
 }
@@ -78,7 +79,7 @@ export async function runStep(x: Execution, spec: StepSpec): Promise<void> {
       return;
     case 'cleanup': {
       await dr.step(spec.id, () => driver.cleanup(x.plan));
-      x.facts = await dr.step('facts', () => driver.facts({ readiness: true }));
+      x.facts = await dr.read('facts', () => driver.facts({ readiness: true }));
       x.plan = planFor(dr, driver, x.facts);
       const still = driver.rules.precheck(x.facts, x.plan, precheckContext(dr, false)).filter((c) => !c.ok && c.remedy === 'cleanup');
       if (still.length > 0) throw new Stop('blocked', 'prechecks-failed', `${still.map((c) => `${c.name}: ${c.detail}`).join('; ')} even after the cleanup`);
@@ -95,18 +96,18 @@ export async function runStep(x: Execution, spec: StepSpec): Promise<void> {
     case 'snapshot': {
       // Saved inside the step: the journal says "done" only once the snapshot is stored, so a crash
       // in between takes a new one instead of leaving the post-check nothing to compare with.
-      await dr.step(spec.id, async () => {
+      await dr.read(spec.id, async () => {
         const pre = await driver.snapshot();
         ctx.store.saveSnapshot(dr.hostname, 'pre', target, ctx.runId, pre);
         return pre;
-      }, { message: (s) => describeSnapshot(s) });
+      }, describeSnapshot);
       return;
     }
     case 'switchover':
     case 'activate':
     case 'rollback': {
       x.since = Date.now();
-      const r = await dr.step(spec.id, () => (spec.kind === 'switchover' ? driver.switchover(x.plan) : spec.kind === 'activate' ? driver.activate(x.plan, spec.version) : driver.rollback(x.plan)), { disruptive: true, detail: spec.kind === 'activate' ? { plan: x.plan } : undefined });
+      const r = await dr.step(spec.id, () => (spec.kind === 'switchover' ? driver.switchover(x.plan) : spec.kind === 'activate' ? driver.activate(x.plan, spec.version) : driver.rollback(x.plan)), { disruptive: spec.disruptive, detail: spec.kind === 'activate' ? { plan: x.plan } : undefined });
       x.reloads = r.data?.reloads !== false;
       return;
     }
@@ -114,18 +115,18 @@ export async function runStep(x: Execution, spec: StepSpec): Promise<void> {
       if (x.reloads === false) return;
       return wait(x, spec, spec.version ?? target);
     case 'postcheck': {
-      x.lastDiff = await dr.step(spec.id, async () => {
+      x.lastDiff = await dr.read(spec.id, async () => {
         const d = await compareWithPre(x);
         if (!d.ok) throw new PostcheckFailed(d);
         return d;
-      }, { message: (d) => d.summary });
+      }, (d) => d.summary);
       return;
     }
     case 'commit': {
       const r = await dr.step(spec.id, () => driver.commit(x.plan));
       // What the console and the records show must be the device after the commit, not before it.
       if (r.outcome === 'ok') {
-        x.facts = await dr.step('facts', () => driver.facts());
+        x.facts = await dr.read('facts', () => driver.facts());
         recordFacts(dr, driver, x.facts);
       }
       return;

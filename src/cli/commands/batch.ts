@@ -59,7 +59,7 @@ export function batchCommand(command: RunCommand) {
           out('\nwhat the rest of the run would send (nothing was sent):');
           for (const row of v.selected) {
             const facts = store.latestFacts<Facts>(row.hostname)?.facts ?? null;
-            out(formatPlan(planDevice(row, facts, v.inventory, 'http://<upshift>:<port>/<token>', v.paths.images)));
+            out(formatPlan(planDevice(row, facts, v.inventory, { hint: 'http://<upshift>:<port>/<token>', imagesDir: v.paths.images, serveAddress: opts.serveAddress })));
           }
         }
         const counts = new Map<string, number>();

@@ -16,7 +16,7 @@ export async function planCommand(opts: CommonOptions & { refresh?: boolean }): 
   const v = await validate(opts, false);
   const store = new StateStore(openDatabase(v.paths.state));
   try {
-    const plans = v.selected.map((row) => planDevice(row, store.latestFacts<Facts>(row.hostname)?.facts ?? null, v.inventory, 'http://<upshift>:<port>/<token>', v.paths.images));
+    const plans = v.selected.map((row) => planDevice(row, store.latestFacts<Facts>(row.hostname)?.facts ?? null, v.inventory, { hint: 'http://<upshift>:<port>/<token>', imagesDir: v.paths.images, serveAddress: opts.serveAddress }));
     if (opts.json) process.stdout.write(`${JSON.stringify(plans)}\n`);
     else process.stdout.write(`${plans.map(formatPlan).join('\n\n')}\n`);
     const missing = plans.filter((p) => p.state === 'no-facts').length;

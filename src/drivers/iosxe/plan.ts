@@ -157,9 +157,25 @@ export function rollbackCommands(p: ActivationPlan, f: IosxeFacts | null = null)
   }
 }
 
+/** The configuration line an SCP push needs on the device (removed again after it, unless it was there before). */
+export const SCP_SERVER = 'ip scp server enable';
+
+/**
+ * What an SCP staging sends: the push, and around it, unless the device already serves SCP,
+ * the SCP server turned on and off again with both configurations read before and after
+ * (docs/devices/iosxe-sessions.md, "SCP staging"). `push` is how the push itself is listed.
+ */
+export function scpStageCommands(input: StageInput, alreadyServing: boolean): string[] {
+  const push = `scp (push) ${input.image.file} → ${input.filesystem}${input.image.file}`;
+  const check = `show running-config | include ^${SCP_SERVER}`;
+  if (alreadyServing) return [check, push];
+  const reads = ['show running-config', 'show startup-config'];
+  return [check, ...reads, SCP_SERVER, push, `no ${SCP_SERVER}`, ...reads];
+}
+
 export function stageCommands(input: StageInput): string[] {
   const dest = `${input.filesystem}${input.image.file}`;
-  return input.method === 'http' ? [`dir ${input.filesystem}`, `copy ${input.url ?? 'http://<image server>/…'} ${dest}`] : [`dir ${input.filesystem}`, `scp (push) ${input.image.file} → ${dest}`];
+  return input.method === 'http' ? [`dir ${input.filesystem}`, `copy ${input.url ?? 'http://<image server>/…'} ${dest}`] : [`dir ${input.filesystem}`, ...scpStageCommands(input, false)];
 }
 
 /** Image and package files of other releases than the running one and the target ("install remove inactive" deletes them). */

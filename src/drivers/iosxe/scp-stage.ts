@@ -10,8 +10,8 @@ import { result } from './disruptive.js';
 import type { IosxeSession } from './session.js';
 import { scpPush } from './transfer.js';
 import type { StageInput } from './types.js';
+import { SCP_SERVER, scpStageCommands } from './plan.js';
 
-const SCP_SERVER = 'ip scp server enable';
 const SCP_SERVER_LINE = /^ip scp server enable\s*$/m;
 
 /** What the step says about the configuration, from the reads before and after. */
@@ -25,12 +25,11 @@ function configNote(before: ConfigComparison, after: ConfigComparison): string {
 }
 
 export async function stageByScp(s: IosxeSession, transport: SshTransport, device: string, input: StageInput, hooks: DriverHooks, step: string): Promise<StepResult> {
-  const pushed = `scp ${input.image.file} → ${input.filesystem}`;
   // Whole lines: the default `no ip scp server enable` is never printed, and a substring would match a comment.
   const already = SCP_SERVER_LINE.test(await s.run(`show running-config | include ^${SCP_SERVER}`, { step }));
   if (already) {
     await scpPush(transport, device, input, hooks, step);
-    return result(`${input.image.file} pushed with SCP to ${input.filesystem}; ${SCP_SERVER} was already configured and is left as it was`, [pushed], '');
+    return result(`${input.image.file} pushed with SCP to ${input.filesystem}; ${SCP_SERVER} was already configured and is left as it was`, scpStageCommands(input, true), '');
   }
   const before = await compareConfigs(s, step);
   await s.configure([SCP_SERVER], step);
@@ -40,6 +39,5 @@ export async function stageByScp(s: IosxeSession, transport: SshTransport, devic
     if (!s.isClosed) await s.configure([`no ${SCP_SERVER}`], step);
   }
   const after = await compareConfigs(s, step);
-  const reads = ['show running-config', 'show startup-config'];
-  return result(`${input.image.file} pushed with SCP to ${input.filesystem}${configNote(before, after)}`, [...reads, SCP_SERVER, pushed, `no ${SCP_SERVER}`, ...reads], '');
+  return result(`${input.image.file} pushed with SCP to ${input.filesystem}${configNote(before, after)}`, scpStageCommands(input, false), '');
 }

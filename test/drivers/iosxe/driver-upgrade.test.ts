@@ -179,7 +179,7 @@ describe('IOS-XE driver: upgrades', () => {
     const withHooks = new IosxeDriver(iosxeTarget(lab, 'scp'), { knownHosts: known, acceptNewHostKeys: false, hooks: { onProgress: (p) => progress.push(p.done) } });
     const r = await withHooks.stage(plan, { method: 'scp', localFile: files.get(image.file)! });
     const reads = ['show running-config', 'show startup-config'];
-    expect(r.sent).toEqual([...reads, 'ip scp server enable', `scp ${image.file} → bootflash:`, 'no ip scp server enable', ...reads]);
+    expect(r.sent).toEqual(['show running-config | include ^ip scp server enable', ...reads, 'ip scp server enable', `scp (push) ${image.file} → bootflash:${image.file}`, 'no ip scp server enable', ...reads]);
     expect(progress.at(-1)).toBe(image.size);
     await withHooks.verify(plan);
     expect(lab.device('scp').state.scpServer).toBe(false);

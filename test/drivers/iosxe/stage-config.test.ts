@@ -89,7 +89,7 @@ describe('IOS-XE driver: SCP staging and the saved configuration', () => {
     st.scpServer = true;
     st.configChanged();
     const { staged, facts, check, image } = await stageThenCheck('kept');
-    expect(staged.sent).toEqual([`scp ${image.file} → flash:`]);
+    expect(staged.sent).toEqual(['show running-config | include ^ip scp server enable', `scp (push) ${image.file} → flash:${image.file}`]);
     expect(staged.message).toContain('ip scp server enable was already configured and is left as it was');
     expect(st.scpServer).toBe(true);
     expect(saves('kept')).toBe(0);
