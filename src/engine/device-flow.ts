@@ -81,7 +81,7 @@ function finished(steps: StepSpec[], v: JournalView): boolean {
 async function precheck(x: Execution, v: JournalView): Promise<Check[]> {
   const { dr, driver, plan, facts: f } = x;
   const ctx = dr.ctx;
-  return dr.step('precheck', async () => {
+  return dr.read('precheck', async () => {
     const checks = driver.rules.precheck(f, plan, precheckContext(dr, stepDone(v, 'switchover')));
     if (plan.image) {
       const file = join(ctx.options.imagesDir, plan.image.file);
@@ -95,7 +95,7 @@ async function precheck(x: Execution, v: JournalView): Promise<Check[]> {
     dr.patch({ precheck: summary(checks), readiness: failing.length === 0 ? 'ready' : remedy ? 'needs cleanup' : `✗ ${reasons}` });
     if (failing.length > 0 && !remedy) throw new Stop('blocked', 'prechecks-failed', reasons);
     return checks;
-  }, { message: (c) => summary(c) });
+  }, summary);
 }
 
 export function summary(checks: Check[]): string {

@@ -57,7 +57,7 @@ async function monitorCanary(ctx: RunContext, row: DeviceRow, until: number): Pr
     const v = journalView(dr);
     if (!v.plan) throw new Stop('needs-attention', 'unexpected-state', 'upgraded, but its activation plan is not in the journal: the canary cannot be checked again');
     const box: { x?: Execution } = {};
-    const diff = await dr.step(MONITOR_STEP, async (): Promise<Diff | null> => {
+    const diff = await dr.read(MONITOR_STEP, async (): Promise<Diff | null> => {
       dr.status('running', MONITOR_STEP, `monitoring until ${clock(until)}, then the post-checks again`, null);
       await watch(ctx, until);
       if (!held && ctx.stopReason) return null;
@@ -65,7 +65,7 @@ async function monitorCanary(ctx: RunContext, row: DeviceRow, until: number): Pr
       recordFacts(dr, driver!, facts);
       box.x = { dr, driver: driver!, plan: v.plan!, facts, since: Date.now(), upTo: 'run' };
       return compareWithPre(box.x);
-    }, { message: (d) => d?.summary ?? `cut short: ${ctx.stopReason}` });
+    }, (d) => d?.summary ?? `cut short: ${ctx.stopReason}`);
     const ex = box.x;
     if (!diff || !ex) result = { status: 'upgraded', reason: 'done', message: `upgraded to ${row.targetVersion}; the canary monitoring was cut short (${ctx.stopReason})` };
     else {

@@ -41,7 +41,7 @@ const hasFacts = (r: { data?: { facts: Facts } }, fallback: () => Promise<Facts>
 /** Facts, waiting for the device if a disruptive step left it rebooting. */
 export async function observe(dr: DeviceRun, driver: Driver, v: JournalView): Promise<Facts> {
   try {
-    return await dr.step('facts', () => driver.facts({ step: 'facts', readiness: true }));
+    return await dr.read('facts', () => driver.facts({ step: 'facts', readiness: true }));
   } catch (err) {
     const inFlight = [...v.last.values()].filter((e) => ['activate', 'switchover', 'rollback'].includes(kindOf(e.step))).sort((a, b) => b.id - a.id)[0];
     // Only a device left rebooting is waited for: once a wait after that step is done, an unreachable
@@ -55,7 +55,7 @@ export async function observe(dr: DeviceRun, driver: Driver, v: JournalView): Pr
     dr.ctx.bus.log('info', `unreachable after an earlier ${inFlight.step}: waiting for it to come back on ${expected}`, dr.hostname);
     const r = await dr.step('wait', () => driver.waitForReturn({ version: expected, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since: Date.parse(inFlight.started_at), pollMs: dr.ctx.options.pollMs, plan: v.plan }));
     dr.patch({ current_version: expected });
-    return hasFacts(r, () => dr.step('facts', () => driver.facts({ step: 'facts', readiness: true })));
+    return hasFacts(r, () => dr.read('facts', () => driver.facts({ step: 'facts', readiness: true })));
   }
 }
 

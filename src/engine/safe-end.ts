@@ -71,7 +71,8 @@ async function rollBack(x: Execution, seq: UpgradeSequence, v: JournalView, fail
       throw new Stop('needs-attention', 'rollback-failed', `${why}; the rollback did not complete: ${messageOf(err)}`);
     }
   }
-  await dr.step('rolled-back', async () => ({ message: `rolled back to ${x.plan.previousVersion}` }));
+  // A mark that closes the campaign (journalView starts afresh after it), with what it says.
+  await dr.read('rolled-back', async () => `rolled back to ${x.plan.previousVersion}`, (m) => m);
   return { status: 'rolled-back', reason: 'rolled-back', message: `${why}; rolled back to ${x.plan.previousVersion}` };
 }
 

@@ -11,11 +11,13 @@ import { Stop, type Reason } from './outcomes.js';
 import { endsDevice } from './status.js';
 import { isA, messageOf } from '../common/errors.js';
 
-export interface StepOptions<T> {
+export interface StepOptions {
   detail?: unknown;
   disruptive?: boolean;
-  message?: (r: T) => string;
 }
+
+/** What the journal keeps of a step's outcome. */
+interface Recorded { skipped: boolean; message: string | null; sent?: string[] }
 
 export class DeviceRun {
   /**
@@ -71,8 +73,20 @@ export class DeviceRun {
     this.ctx.writeback?.request();
   }
 
-  /** Runs one journaled step. `name` is its journal name (a step id of the sequence, or facts/precheck). */
-  async step<T>(name: string, fn: (attempt: number) => Promise<T>, opts: StepOptions<T> = {}): Promise<T> {
+  /** Runs one journaled driver operation (`name`: a step id of the sequence); the journal keeps its message and what it sent. */
+  step<D>(name: string, fn: (attempt: number) => Promise<StepResult<D>>, opts: StepOptions = {}): Promise<StepResult<D>> {
+    return this.journaled(name, fn, opts, (r) => ({ skipped: r.outcome === 'skipped', message: r.message, sent: r.sent }));
+  }
+
+  /**
+   * Runs one journaled read (facts, a snapshot, the pre- or post-checks, a bookkeeping mark):
+   * what it returns is data, which `describe` puts in words for the journal.
+   */
+  read<T>(name: string, fn: (attempt: number) => Promise<T>, describe?: (r: T) => string): Promise<T> {
+    return this.journaled(name, fn, {}, (r) => ({ skipped: false, message: describe?.(r) ?? null }));
+  }
+
+  private async journaled<T>(name: string, fn: (attempt: number) => Promise<T>, opts: StepOptions, record: (r: T) => Recorded): Promise<T> {
     const disruptive = opts.disruptive ?? false;
     if (!this.finishing) {
       if (this.ctx.paused) {
@@ -96,10 +110,8 @@ export class DeviceRun {
       this.ctx.bus.emit({ type: 'step', hostname: this.hostname, step: name, phase: 'start', attempt });
       try {
         const result = await fn(attempt);
-        const r = asStepResult(result);
-        const skipped = r?.outcome === 'skipped';
-        const message = opts.message?.(result) ?? r?.message ?? null;
-        this.ctx.store.endStep(id, skipped ? 'skipped' : 'ok', message, undefined, r?.sent);
+        const { skipped, message, sent } = record(result);
+        this.ctx.store.endStep(id, skipped ? 'skipped' : 'ok', message, undefined, sent);
         this.ctx.bus.emit({ type: 'step', hostname: this.hostname, step: name, phase: 'end', outcome: skipped ? 'skipped' : 'ok', message: message ?? undefined, durationMs: Date.now() - started, attempt });
         return result;
       } catch (err) {
@@ -138,8 +150,4 @@ export class DeviceRun {
     }
     return d;
   }
-}
-
-function asStepResult(x: unknown): StepResult<unknown> | null {
-  return typeof x === 'object' && x !== null && 'outcome' in x && 'sent' in x ? (x as StepResult<unknown>) : null;
 }

@@ -8,7 +8,7 @@ import { DIALOGUES } from './dialogues.js';
 import { waitListening } from '../ssh/listening.js';
 import { activate, NothingSent, result, rollback, switchover } from './disruptive.js';
 import { topologyOf, waitForReturn, widerTopology, type Topology } from './return-watch.js';
-import { collectFacts } from './facts.js';
+import { collectFacts, FACTS_COMMANDS } from './facts.js';
 import { sameRelease, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
 import { iosxeRules } from './rules.js';
 import type { IosxeFacts, StageInput } from './types.js';
@@ -162,7 +162,7 @@ export class IosxeDriver implements Driver {
 
   async waitForReturn(expect: WaitExpectation, step = 'wait'): Promise<StepResult<{ facts: Facts }>> {
     await this.close();
-    return waitForReturn(this.target.hostname, {
+    const r = await waitForReturn(this.target.hostname, {
       facts: async () => {
         try {
           return await this.facts({ step });
@@ -174,6 +174,8 @@ export class IosxeDriver implements Driver {
       // Through a jump host the port cannot be probed from here.
       listening: this.target.via ? undefined : (withinMs, everyMs) => waitListening(this.target.host, this.target.port, withinMs, everyMs),
     }, { ...expect, topology: widerTopology(this.topology, expect.plan?.topology) }, step);
+    // What each poll sent (the facts read), as the plan lists it.
+    return { ...r, sent: [...FACTS_COMMANDS] };
   }
 
   async commit(plan: ActivationPlan, step = 'commit'): Promise<StepResult> {

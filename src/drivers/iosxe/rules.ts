@@ -24,7 +24,8 @@ export function commandsFor(kind: StepKind, plan: ActivationPlan, opts: { source
     case 'postcheck': return SNAPSHOT_COMMANDS;
     case 'activate': return activationCommands(plan);
     case 'switchover': return ['write memory', 'redundancy force-switchover'];
-    case 'wait': return ['show version'];
+    // Each poll until it is back logs in and reads the facts (the port watched while it refuses).
+    case 'wait': return [...FACTS_COMMANDS];
     // The install state is read first: a commit made before an interruption is not made again.
     case 'commit': return plan.kind === 'install' || plan.kind === 'issu' ? ['show install summary', 'install commit'] : [];
     // What the device shows decides (an ISSU stopped before its switchover, the previous image on flash): the driver sends the same.
