@@ -13,6 +13,7 @@ import { summaryPath } from '../store/export.js';
 import { changeSummary } from '../store/summary.js';
 import type { JournalEntry } from '../store/state.js';
 import type { ConsoleController, ConsoleInfo, LoginAnswer } from '../ui/controller.js';
+import { binding } from '../ui/keymap.js';
 import { FleetModel } from '../ui/model.js';
 import { beginRun, type RunHandle, type StateSession, type Validated } from './run-setup.js';
 import { masked } from './masking.js';
@@ -77,7 +78,7 @@ export class ConsoleSession implements ConsoleController {
 
   cancelLogin(): string {
     if (this.model.run.phase !== 'credentials') return 'no login is being asked';
-    if (!this.credentials) return 'there are no credentials yet to go back to: enter them, or Ctrl+C quits';
+    if (!this.credentials) return `there are no credentials yet to go back to: enter them, or ${binding('loginQuit').keys} quits`;
     this.model.setRun({ phase: 'idle' });
     return 'login not changed: the credentials of this session stay as they were';
   }
@@ -139,10 +140,10 @@ export class ConsoleSession implements ConsoleController {
     const phase = this.model.run.phase;
     if (cur?.command === 'run' && !ctx) return 'the run is starting';
     if (phase === 'paused' && ctx?.resume()) return 'resumed: devices and steps start again';
-    if (phase === 'running' && ctx?.pause()) return 'paused: steps under way finish; no device starts its next step until s resumes';
+    if (phase === 'running' && ctx?.pause()) return `paused: steps under way finish; no device starts its next step until ${binding('startPause').keys} resumes`;
     if (phase !== 'idle' && phase !== 'finished') return `nothing to start while ${phase}`;
     // A run where this session's check found nothing ready would only fail again: say why instead.
-    if (this.model.startable() === 0) return 'nothing is ready to upgrade: every device failed its check (see READY); fix the cause, or press L to enter the credentials again';
+    if (this.model.startable() === 0) return `nothing is ready to upgrade: every device failed its check (see READY); fix the cause, or press ${binding('login').keys} to enter the credentials again`;
     this.launch('run');
     // Shown at once, so a second s cannot start a second run.
     this.model.setRun({ phase: 'running', command: 'run', wave: 0, waves: 0, waveSize: 0, waveDone: 0, reason: null, outcome: null });

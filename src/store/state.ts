@@ -6,54 +6,9 @@ import type { DB } from './db.js';
 import { formatLocal } from './dates.js';
 import { mask, maskJson } from '../common/secrets.js';
 import { STATUS_COLUMNS, UPGRADABLE, type DeviceRow, type DeviceStatus, type Inventory, type StatusColumn } from './types.js';
+import type { AuditRow, DeviceState, JournalEntry, StatePatch } from './state-rows.js';
 
-export type DeviceState = {
-  hostname: string;
-  status: DeviceStatus;
-  step: string | null;
-  message: string | null;
-  readiness: string | null;
-  precheck: string | null;
-  postcheck: string | null;
-  current_version: string | null;
-  model: string | null;
-  serial: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-  target_version: string | null;
-  /** Why it ended where it did (an engine reason code). */
-  reason: string | null;
-  updated_at: string;
-};
-
-export type StatePatch = Partial<Omit<DeviceState, 'hostname' | 'updated_at'>>;
-
-export interface JournalEntry {
-  id: number;
-  run_id: number;
-  hostname: string;
-  step: string;
-  idempotency_key: string;
-  target_version: string | null;
-  disruptive: number;
-  started_at: string;
-  ended_at: string | null;
-  outcome: string;
-  message: string | null;
-  detail_json: string | null;
-  /** What the step sent to the device (JSON list of commands, secrets never in it). */
-  sent_json: string | null;
-}
-
-export interface AuditRow {
-  device: string;
-  step: string;
-  start: string;
-  end: string | null;
-  outcome: string;
-  operator: string;
-  message: string;
-}
+export type { AuditRow, DeviceState, JournalEntry, StatePatch } from './state-rows.js';
 
 const now = () => new Date().toISOString();
 

@@ -4,7 +4,7 @@ import { useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'r
 import { Box, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { ConsoleController } from './controller.js';
 import type { ViewInfo } from './actions.js';
-import { lookup } from './keymap.js';
+import { binding, lookup } from './keymap.js';
 import { splitChunk } from './chunk.js';
 import { layout, scrollTo } from './layout.js';
 import { INITIAL_UI, select, type UiState } from './selection.js';
@@ -33,6 +33,8 @@ export interface AppProps {
   /** Keys arriving this soon after a gate dialog opens are ignored (a key held down). */
   guardMs?: number;
   clock?: () => number;
+  /** Tests: told, once its frame is drawn, how many key chunks have been dispatched so far (the rig waits on it, not on time). */
+  onKeysHandled?(count: number): void;
 }
 
 function useTerminalSize(fixed?: { columns: number; rows: number }) {
@@ -48,7 +50,7 @@ function useTerminalSize(fixed?: { columns: number; rows: number }) {
   return fixed ?? size;
 }
 
-export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock = Date.now }: AppProps) {
+export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock = Date.now, onKeysHandled }: AppProps) {
   const { model, info } = controller;
   const version = useSyncExternalStore(model.subscribe, model.getVersion);
   const size = useTerminalSize(fixedSize);
@@ -77,7 +79,7 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
     const cur = uiRef.current;
     const fresh = select(model, cur);
     const scope = model.run.phase === 'credentials' ? 'credentials' : cur.scope;
-    const b = lookup(scope, input, key);
+    const b = lookup(scope, input, key, fresh.keyState);
     if (!b) return;
     // A key held down when a dialog opens must not answer it: early keys and bursts are ignored, and the operator told so.
     if ((scope === 'gate' || scope === 'approveAll') && cur.dialog && !b.always) {
@@ -86,8 +88,10 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
     }
     const why = b.disabled?.(fresh.keyState);
     if (why) return model.say(why, 'warn');
-    b.run({ controller, ui: cur, setUi, sel: fresh, clock, onQuit, view: viewRef.current }, input);
+    b.run({ controller, ui: cur, setUi, sel: fresh, clock, onQuit, view: viewRef.current, keyOf: (id) => binding(id).keys }, input);
   };
+  // Only when a test listens: a render per key chunk, whether or not the key changed anything.
+  const [keysHandled, countKeys] = useReducer((n: number) => n + 1, 0);
   // Ink hands keys that arrive together (fast typing, tmux send-keys, a paste) over as one chunk: each applies, in order.
   const handle = (input: string, key: Key) => {
     const keys = splitChunk(input, key);
@@ -95,8 +99,12 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
     for (const k of keys) {
       handleKey(k.input, k.key, keys.length);
     }
+    if (onKeysHandled) countKeys();
   };
   useInput(handle, { isActive: isRawModeSupported });
+  useEffect(() => {
+    if (keysHandled > 0) onKeysHandled?.(keysHandled);
+  }, [keysHandled]);
 
   // The gate dialog closes by itself when its gate is answered elsewhere or the run stops.
   useEffect(() => {
@@ -127,7 +135,7 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
   } else if (ui.scope === 'help') {
     const help = scrolledHelp(helpLines(keyState, L.width), L.body - 2, ui.helpTop);
     viewRef.current = { helpLines: help.total, helpRows: L.body - 2 };
-    body = <Panel title={[seg('Keys', 'accent', { bold: true }), seg(' (Esc closes)', 'muted'), ...help.title]} w={L.width} rows={L.body - 2} lines={help.lines} focused />;
+    body = <Panel title={[seg('Keys', 'accent', { bold: true }), seg(` (${binding('helpClose').keys} closes)`, 'muted'), ...help.title]} w={L.width} rows={L.body - 2} lines={help.lines} focused />;
   } else if (ui.scope === 'details' || (ui.back === 'details' && ui.scope === 'filter')) {
     body = <DetailPane device={device} journal={device ? controller.journal(device.row.hostname) : []} transcript={device ? controller.transcriptTail(device.row.hostname, L.body) : []} w={L.width} rows={L.body - 2} full focused now={now} />;
   } else {

@@ -15,6 +15,8 @@ export interface ActionContext {
   onQuit(forced: boolean): void;
   /** What the last frame showed, for keys that scroll it. */
   view: ViewInfo;
+  /** A binding's keys as the key table writes them, for messages naming a key (the table imports this file, so it is handed in). */
+  keyOf(id: string): string;
 }
 
 /** The `?` help as last drawn: its line count and the rows it had. */
@@ -171,30 +173,38 @@ export const exportRecord: Handler = ({ controller }) => {
   controller.exportWorkbook().then((file) => model.say(`exported to ${file}`, 'info'), (err: Error) => model.say(`export failed: ${err.message}`, 'error'));
 };
 
+/** How the console names a second Ctrl+C where one was just pressed: "Ctrl+C again", from the key table. */
+const again = (c: ActionContext) => `${c.keyOf('interrupt')} again`;
+
 function quitNow(c: ActionContext): void {
   c.setUi({ quitting: true, scope: 'main' });
-  c.controller.model.say('stopping safely: no new step starts; waiting for devices in flight to reach a safe point (Ctrl+C again quits at once)', 'warn');
+  c.controller.model.say(`stopping safely: no new step starts; waiting for devices in flight to reach a safe point (${again(c)} quits at once)`, 'warn');
   void c.controller.stop('quit from the console').then(() => c.onQuit(false));
 }
 
 /**
- * `q` and Ctrl+C: asks first when devices are in flight, else stops safely. A second Ctrl+C quits
- * at once, however soon it comes (no guard delays it), unless the operator chose to stay since.
+ * `q` and a first Ctrl+C: asks first when devices are in flight, else stops safely. The second
+ * Ctrl+C is its own binding (`forceQuit`), however soon it comes (no dialog guard delays it).
  */
 export const quit = (interrupt: boolean): Handler => (c) => {
   const { ui } = c;
   const { model } = c.controller;
-  if (interrupt && (ui.quitting || ui.interrupted)) return c.onQuit(true);
   if (ui.quitting) return;
   if (interrupt) c.setUi({ interrupted: true });
   if (ui.scope === 'quit') return quitNow(c);
   const busy = model.run.phase === 'running' || model.run.phase === 'paused' || model.run.phase === 'stopping';
   if (busy && model.inFlight() > 0) {
     c.setUi({ scope: 'quit' });
-    if (interrupt) model.say('Ctrl+C again quits at once (steps in flight are cut; the journal is safe)', 'warn');
+    if (interrupt) model.say(`${again(c)} quits at once (steps in flight are cut; the journal is safe)`, 'warn');
     return;
   }
   quitNow(c);
 };
+/**
+ * The second Ctrl+C: the console ends now, without the safe stop. It answers nothing: open gates stay
+ * unanswered and steps in flight stay open in the journal, which the next run reconciles against the
+ * devices before doing anything (docs/architecture.md, "The console").
+ */
+export const forceQuit: Handler = ({ onQuit }) => onQuit(true);
 export const confirmQuit: Handler = (c) => quitNow(c);
 export const stay: Handler = ({ ui, setUi }) => setUi({ scope: ui.back, interrupted: false });

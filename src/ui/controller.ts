@@ -1,7 +1,6 @@
 // What the console asks of the session behind it. The UI only calls these and
 // reads the model; the session (src/cli/console-session.ts) drives the engine.
-import type { Facts } from '../drivers/contract.js';
-import type { JournalEntry } from '../store/state.js';
+import type { Facts, JournalEntry } from '../engine/views.js';
 import type { FleetModel } from './model.js';
 
 export interface ConsoleInfo {

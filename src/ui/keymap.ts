@@ -3,7 +3,7 @@
 // is what keys do. Each binding carries its handler.
 import type { Key } from 'ink';
 import * as act from './actions.js';
-import type { RunPhase } from './model.js';
+import type { RunPhase } from './views.js';
 
 /** Where the keys go: `credentials` while the login is asked (no other key works then). */
 export type Scope = 'main' | 'details' | 'filter' | 'gate' | 'approveAll' | 'quit' | 'help' | 'credentials';
@@ -16,6 +16,8 @@ export interface KeyState {
   pendingGates: number;
   selectedStatus: string | null;
   hasDevice: boolean;
+  /** A Ctrl+C asked to quit, or a safe stop for quitting is under way: another Ctrl+C forces the quit. */
+  quitAsked: boolean;
 }
 
 export interface Binding {
@@ -33,10 +35,13 @@ export interface Binding {
   always?: boolean;
   /** Why the key does nothing now, or null when it is available. */
   disabled?(s: KeyState): string | null;
+  /** The binding applies only in this state; otherwise the next binding of the same key does (the first Ctrl+C asks, the second forces). */
+  when?(s: KeyState): boolean;
   run: act.Handler;
 }
 
 const ch = (c: string) => (input: string, key: Key) => input === c && !key.ctrl && !key.meta;
+const ctrlC = (input: string, key: Key) => key.ctrl && input === 'c';
 const printable = (input: string, key: Key) => input.length > 0 && !key.ctrl && !key.meta && !key.return && !key.tab && !key.escape && !key.backspace && !key.delete && !/[\x00-\x1f]/.test(input);
 const NAV: Scope[] = ['main', 'details'];
 /** Every scope but the credentials prompt, which has its own way out. */
@@ -75,7 +80,14 @@ export const KEYMAP: Binding[] = [
   { id: 'export', scopes: NAV, keys: 'e', match: ch('e'), description: 'export the workbook with status columns and an Audit sheet beside the workbook', hint: 'export', run: act.exportRecord },
   { id: 'help', scopes: NAV, keys: '?', match: ch('?'), description: 'this help', hint: 'help', run: act.openHelp },
   { id: 'quit', scopes: NAV, keys: 'q', match: ch('q'), description: 'quit (asks first when devices are in flight)', hint: 'quit', run: act.quit(false) },
-  { id: 'interrupt', scopes: ALL, keys: 'Ctrl+C', match: (i, k) => k.ctrl && i === 'c', description: 'same as q (asks, or stops safely); a second Ctrl+C quits at once, steps in flight cut (the journal is safe)', always: true, run: act.quit(true) },
+  { id: 'interrupt', scopes: ALL, keys: 'Ctrl+C', match: ctrlC, when: (s) => !s.quitAsked, description: 'quit as q does: asks first when devices are in flight, else stops safely (in the quit dialog: stops safely)', always: true, run: act.quit(true) },
+  // The one key that confirms what it opened (docs/architecture.md, "The console"): getting out is the terminal's
+  // convention for a second Ctrl+C, and it answers no gate; the journal lets the next run observe the devices.
+  // Also in the credentials prompt, ahead of its own Ctrl+C, so a second one there forces too.
+  {
+    id: 'forceQuit', scopes: [...ALL, 'credentials'], keys: 'Ctrl+C twice', match: ctrlC, when: (s) => s.quitAsked, always: true, run: act.forceQuit,
+    description: 'quit at once without the safe stop; the next run observes the devices first',
+  },
 
   { id: 'filterApply', scopes: ['filter'], keys: 'Enter', match: (_i, k) => k.return, description: 'keep this filter', hint: 'keep', run: act.keepFilter },
   { id: 'filterClear', scopes: ['filter'], keys: 'Esc', match: (_i, k) => k.escape, description: 'clear the filter', hint: 'clear', run: act.clearFilter },
@@ -104,7 +116,7 @@ export const KEYMAP: Binding[] = [
   { id: 'loginErase', scopes: ['credentials'], keys: 'Backspace', match: (_i, k) => k.backspace || k.delete, description: 'erase a character', run: act.eraseLogin },
   { id: 'loginType', scopes: ['credentials'], keys: 'text', match: printable, description: 'type the field (passwords show as *; kept in memory only, for this session)', run: act.typeLogin },
   { id: 'loginCancel', scopes: ['credentials'], keys: 'Esc', match: (_i, k) => k.escape, description: 'cancel a new login (L): back to the table, the credentials stay as they were', hint: 'cancel', run: act.cancelLogin },
-  { id: 'loginQuit', scopes: ['credentials'], keys: 'Ctrl+C', match: (i, k) => k.ctrl && i === 'c', description: 'quit (nothing is running while the credentials are asked)', hint: 'quit', run: act.quit(true) },
+  { id: 'loginQuit', scopes: ['credentials'], keys: 'Ctrl+C', match: ctrlC, description: 'quit (nothing is running while the credentials are asked)', hint: 'quit', run: act.quit(true) },
 ];
 
 /** A binding by its id: dialogs and prompts name their keys from it, so they say what the table does. */
@@ -114,8 +126,9 @@ export function binding(id: string): Binding {
   return b;
 }
 
-export function lookup(scope: Scope, input: string, key: Key): Binding | undefined {
-  return KEYMAP.find((b) => b.scopes.includes(scope) && b.match(input, key));
+/** The first binding of this scope that matches the key and applies in this state (see `when`). */
+export function lookup(scope: Scope, input: string, key: Key, s: KeyState): Binding | undefined {
+  return KEYMAP.find((b) => b.scopes.includes(scope) && b.match(input, key) && (!b.when || b.when(s)));
 }
 
 /** The hint bar: the keys of this scope that have a label. */

@@ -3,7 +3,8 @@
 // keys come fast).
 import type { Gate } from '../engine/gates.js';
 import type { KeyState, Scope } from './keymap.js';
-import type { DeviceView, FleetModel } from './model.js';
+import type { FleetModel } from './model.js';
+import type { DeviceView } from './views.js';
 
 export type Dialog =
   | { type: 'gate'; gateId: string; openedAt: number }
@@ -32,7 +33,7 @@ export interface UiState {
   dialog: Dialog | null;
   /** Where Esc and dialogs return to. */
   back: 'main' | 'details';
-  /** A safe stop for quitting is under way; a second Ctrl+C quits at once. */
+  /** A safe stop for quitting is under way; a Ctrl+C now quits at once. */
   quitting: boolean;
   /** Ctrl+C was pressed (and the operator did not choose to stay since): the next one quits at once. */
   interrupted: boolean;
@@ -67,6 +68,6 @@ export function select(model: FleetModel, ui: UiState): Selection {
   const allKind = selectedGate?.kind ?? (kinds.size === 1 ? [...kinds][0] : null);
   return {
     list, index, device, gates, approval, selectedGate, allKind,
-    keyState: { phase: model.run.phase, selectedGate: !!selectedGate, selectedGateKind: allKind, pendingGates: gates.length, selectedStatus: device?.status ?? null, hasDevice: !!device },
+    keyState: { phase: model.run.phase, selectedGate: !!selectedGate, selectedGateKind: allKind, pendingGates: gates.length, selectedStatus: device?.status ?? null, hasDevice: !!device, quitAsked: ui.quitting || ui.interrupted },
   };
 }

@@ -1,6 +1,6 @@
 // Colours by state. NO_COLOR (https://no-color.org) turns every colour off;
 // selection and focus use inverse and bold, which stay readable without colour.
-import type { DeviceStatus } from '../store/types.js';
+import type { DeviceStatus } from '../engine/views.js';
 import { STATUS } from '../engine/status.js';
 
 export const colorEnabled = (env: NodeJS.ProcessEnv = process.env): boolean => !('NO_COLOR' in env && env.NO_COLOR !== '');

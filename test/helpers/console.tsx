@@ -47,7 +47,13 @@ export async function startConsole(fleet: LabDeviceSpec[], o: RigOptions = {}): 
   const quits: boolean[] = [];
   const clock = { now: Date.now() };
   const now = o.manualClock ? () => clock.now : Date.now;
-  const app = (size: { columns: number; rows: number }) => <App controller={session} onQuit={(f) => quits.push(f)} size={size} guardMs={o.guardMs ?? 0} clock={now} />;
+  // Key chunks the App has dispatched and drawn; `press` waits on it instead of on time.
+  const keys = { handled: 0, waiters: new Set<() => void>() };
+  const onKeysHandled = (n: number) => {
+    keys.handled = n;
+    for (const w of [...keys.waiters]) w();
+  };
+  const app = (size: { columns: number; rows: number }) => <App controller={session} onQuit={(f) => quits.push(f)} size={size} guardMs={o.guardMs ?? 0} clock={now} onKeysHandled={onKeysHandled} />;
   const ui = render(app(o.size ?? { columns: 100, rows: 40 }));
   session.begin();
   const frame = () => (ui.lastFrame() ?? '').replace(ANSI, '');
@@ -64,11 +70,27 @@ export async function startConsole(fleet: LabDeviceSpec[], o: RigOptions = {}): 
         await new Promise((r) => setTimeout(r, 10));
       }
     },
-    async press(...keys) {
-      for (const k of keys) {
-        ui.stdin.write(k);
-        // One macrotask lets Ink parse the key and React commit the update.
-        await new Promise((r) => setTimeout(r, 5));
+    async press(...pressed) {
+      // One write per key, each waited for until the App has dispatched it and drawn the frame after it.
+      // Waiting also keeps a lone Esc a key of its own: Ink holds it until its next tick to tell it from
+      // the start of an escape sequence, and a key written before that would join it (Alt+key).
+      for (const k of pressed) {
+        const target = keys.handled + 1;
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            keys.waiters.delete(check);
+            reject(new Error(`the console never handled the key ${JSON.stringify(k)}; last frame:\n${frame()}`));
+          }, 5000);
+          function check() {
+            if (keys.handled < target) return;
+            clearTimeout(timer);
+            keys.waiters.delete(check);
+            resolve();
+          }
+          keys.waiters.add(check);
+          ui.stdin.write(k);
+          check();
+        });
       }
     },
     async close() {

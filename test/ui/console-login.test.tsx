@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dev } from '../helpers/lab-run.js';
 import { KEY, rowOf, startConsole, type ConsoleRig } from '../helpers/console.js';
 import { withLogin } from '../../src/cli/console-session.js';
+import { binding } from '../../src/ui/keymap.js';
 
 let rig: ConsoleRig | null = null;
 afterEach(async () => {
@@ -54,5 +55,21 @@ describe('withLogin', () => {
     const entry = { username: 'old', password: 'old-pw', enable: 'old-en', keyFile: '/k/id_ed25519', passphrase: 'pp', apiKey: 'LUFRPT…', verifyTls: false, tlsFingerprint: 'ab'.repeat(32) };
     expect(withLogin(entry, { username: 'new', password: 'pw', enable: 'en' })).toEqual({ username: 'new', password: 'pw', enable: 'en', keyFile: '/k/id_ed25519', passphrase: 'pp', verifyTls: false, tlsFingerprint: 'ab'.repeat(32) });
     expect(withLogin(undefined, { username: 'u', password: 'p' })).toEqual({ username: 'u', password: 'p', enable: undefined, verifyTls: true });
+  });
+});
+
+describe('the session names the keys it mentions from the key table', () => {
+  it('with no credentials to go back to, says which key quits', async () => {
+    rig = await startConsole([dev('acc-1', 'cat9300')], { withCredentials: false });
+    await rig.waitFor('No credentials file');
+    expect(rig.session.cancelLogin()).toBe('there are no credentials yet to go back to: enter them, or Ctrl+C quits');
+    const quit = binding('loginQuit');
+    const keys = quit.keys;
+    quit.keys = 'F9';
+    try {
+      expect(rig.session.cancelLogin()).toBe('there are no credentials yet to go back to: enter them, or F9 quits');
+    } finally {
+      quit.keys = keys;
+    }
   });
 });

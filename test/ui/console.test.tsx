@@ -105,7 +105,7 @@ describe('console: readiness and navigation', () => {
     rig = await startConsole(fleet(), { size: { columns: 160, rows: 50 } });
     await rig.waitFor('READY – s starts');
     await rig.press('?');
-    const f = await rig.waitFor('Keys (Esc closes)');
+    const f = await rig.waitFor('Keys (Esc/?/q closes)');
     const { KEYMAP } = await import('../../src/ui/keymap.js');
     for (const b of KEYMAP) expect(f, b.id).toContain(b.description.slice(0, 40));
     await rig.press(KEY.esc);

@@ -7,8 +7,11 @@ import type { Key } from 'ink';
 import { KEYMAP, lookup, type Binding } from '../../src/ui/keymap.js';
 import { approveAllDialog, gateDialog, quitDialog, type DialogView } from '../../src/ui/components/Dialogs.js';
 import { CredentialsPrompt } from '../../src/ui/components/CredentialsPrompt.js';
-import { helpLines } from '../../src/ui/components/Chrome.js';
-import { FleetModel, type DeviceView } from '../../src/ui/model.js';
+import { headerLines, helpLines } from '../../src/ui/components/Chrome.js';
+import { DeviceTable } from '../../src/ui/components/DeviceTable.js';
+import type { ConsoleInfo } from '../../src/ui/controller.js';
+import { FleetModel } from '../../src/ui/model.js';
+import type { DeviceView } from '../../src/ui/views.js';
 import type { KeyState } from '../../src/ui/keymap.js';
 import type { Gate, GateKind } from '../../src/engine/gates.js';
 import type { DeviceRow } from '../../src/store/types.js';
@@ -36,7 +39,7 @@ const row: DeviceRow = {
   hostname: 'sw-1', host: '127.0.0.1', port: null, platform: 'iosxe', targetVersion: '17.9.5', image: null, site: null, role: null, group: null,
   wave: null, haPeer: null, via: null, credential: 'default', windowStart: null, windowEnd: null, enabled: true, notes: null, row: 2,
 };
-const state: KeyState = { phase: 'credentials', selectedGate: false, selectedGateKind: null, pendingGates: 0, selectedStatus: null, hasDevice: false };
+const state: KeyState = { phase: 'credentials', selectedGate: false, selectedGateKind: null, pendingGates: 0, selectedStatus: null, hasDevice: false, quitAsked: false };
 const key = (k: Partial<Key>): Key => ({ upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, ...k } as Key);
 
 describe('dialogs name their keys from the key table', () => {
@@ -100,12 +103,12 @@ describe('the commit gate of a member left suspended (no timer)', () => {
 
 describe('the credentials prompt reads its keys from the key table', () => {
   it('dispatches Enter, Backspace, text and Ctrl+C through the credentials bindings', () => {
-    expect(lookup('credentials', '\r', key({ return: true }))?.id).toBe('loginNext');
-    expect(lookup('credentials', '', key({ backspace: true }))?.id).toBe('loginErase');
-    expect(lookup('credentials', 's3cret', key({}))?.id).toBe('loginType');
-    expect(lookup('credentials', 'c', key({ ctrl: true }))?.id).toBe('loginQuit');
+    expect(lookup('credentials', '\r', key({ return: true }), state)?.id).toBe('loginNext');
+    expect(lookup('credentials', '', key({ backspace: true }), state)?.id).toBe('loginErase');
+    expect(lookup('credentials', 's3cret', key({}), state)?.id).toBe('loginType');
+    expect(lookup('credentials', 'c', key({ ctrl: true }), state)?.id).toBe('loginQuit');
     // Keys of the device table mean nothing while the credentials are asked.
-    expect(lookup('credentials', '\t', key({ tab: true }))).toBeUndefined();
+    expect(lookup('credentials', '\t', key({ tab: true }), state)).toBeUndefined();
   });
 
   it('writes its hint line from the bindings, and masks the passwords', () => {
@@ -123,5 +126,65 @@ describe('the credentials prompt reads its keys from the key table', () => {
   it('has its own section in the ? help', () => {
     const help = helpLines(state, 100).map((l) => l.map((s) => s.t).join('')).join('\n');
     expect(help).toMatch(/Credentials prompt[\s\S]*Enter\s+next field/);
+  });
+});
+
+describe('texts that name a key take it from the key table', () => {
+  const info: ConsoleInfo = { workbook: 'fleet.xlsx', stateDir: '.', dryRun: false, concurrency: 1, reloadTimeoutMs: 600_000, window: { start: null, end: null }, credentialNames: ['default'] };
+  const header = (m: FleetModel) => headerLines(m, info, Date.now(), 160)[0].map((x) => x.t).join('');
+
+  it('the header: what starts the run', () => {
+    const m = new FleetModel([{ row, readiness: null }], 0);
+    m.run.phase = 'idle';
+    m.apply({ type: 'checks', hostname: 'sw-1', phase: 'pre', checks: [{ name: 'disk', ok: true, detail: 'fine' }], at: new Date().toISOString() } as never);
+    expect(header(m)).toContain('READY – s starts the run');
+    rebind('startPause', 'F2');
+    expect(header(m)).toContain('READY – F2 starts the run');
+    m.run.phase = 'finished';
+    expect(header(m)).toContain('FINISHED – F2 runs again');
+    m.dispose();
+  });
+
+  it('the device table: what clears a filter that matches nothing', () => {
+    const table = () => render(<DeviceTable rows={[]} offset={0} selected={0} total={3} filter="nope" filtering={false} focused w={100} height={8} clock={{ now: Date.now(), reloadTimeoutMs: 1 }} />);
+    let ui = table();
+    expect(ui.lastFrame()).toContain('no device matches the filter (Esc clears it)');
+    ui.unmount();
+    rebind('filterClear', 'F4');
+    ui = table();
+    expect(ui.lastFrame()).toContain('no device matches the filter (F4 clears it)');
+    ui.unmount();
+  });
+});
+
+describe('the second Ctrl+C is a binding of its own, the one key that confirms what it opened', () => {
+  const ctrlC = key({ ctrl: true });
+  const asked = { ...state, phase: 'running' as const, quitAsked: true };
+  const fresh = { ...state, phase: 'running' as const, quitAsked: false };
+
+  it('a first Ctrl+C asks or stops safely; once a quit was asked, Ctrl+C forces it, in every scope, the credentials prompt too', () => {
+    for (const scope of ['main', 'details', 'filter', 'gate', 'approveAll', 'quit', 'help'] as const) {
+      expect(lookup(scope, 'c', ctrlC, fresh)?.id).toBe('interrupt');
+      expect(lookup(scope, 'c', ctrlC, asked)?.id).toBe('forceQuit');
+    }
+    expect(lookup('credentials', 'c', ctrlC, state)?.id).toBe('loginQuit');
+    expect(lookup('credentials', 'c', ctrlC, { ...state, quitAsked: true })?.id).toBe('forceQuit');
+  });
+
+  it('is no approval: not marked as one, and the ? help lists it with what it leaves', () => {
+    expect(byId('forceQuit').dangerous).toBeFalsy();
+    const help = helpLines(asked, 140).map((l) => l.map((x) => x.t).join('')).join('\n');
+    expect(help).toMatch(/Ctrl\+C twice quit at once without the safe stop; the next run observes the devices first/);
+    expect(help).not.toMatch(/Ctrl\+C twice[^\n]*\[approves\]/);
+  });
+
+  it('the quit dialog shows it on its own line, apart from the answers', () => {
+    const lines = text(quitDialog(1, 1)).split('\n');
+    const forced = lines.findIndex((l) => l.startsWith('Ctrl+C twice quit at once without the safe stop'));
+    expect(forced).toBeGreaterThan(0);
+    expect(lines[forced]).not.toMatch(/stop safely and quit|stay/);
+    expect(lines[forced + 1]).toMatch(/^y stop safely and quit\s+Esc\/n stay$/);
+    rebind('forceQuit', 'F12 F12');
+    expect(text(quitDialog(1, 1))).toMatch(/^F12 F12 quit at once without the safe stop/m);
   });
 });

@@ -1,7 +1,7 @@
 // The approvals queue: open gates, oldest first, then the answers already
 // given as one logged line each (approved/refused, by whom, when).
 import type { Gate } from '../../engine/gates.js';
-import type { Answered } from '../model.js';
+import type { Answered } from '../views.js';
 import { Panel, seg, type Line } from './lines.js';
 
 export function ApprovalsPane({ gates, answered, selected, focused, w, rows }: { gates: Gate[]; answered: Answered[]; selected: number; focused: boolean; w: number; rows: number }) {

@@ -2,14 +2,20 @@
 // the hint bar generated from the key table.
 import { basename } from 'node:path';
 import type { ConsoleInfo } from '../controller.js';
-import { STATUSES, type FleetModel } from '../model.js';
+import type { FleetModel } from '../model.js';
+import { STATUSES } from '../views.js';
 import { binding, HELP_SECTIONS, hints, KEYMAP, type KeyState, type Scope } from '../keymap.js';
 import { STATUS_TONE } from '../theme.js';
 import { duration, hhmm } from '../format.js';
 import { fitLine, LineView, seg, width, wrapLine, type Line } from './lines.js';
 
-const PHASE: Record<string, string> = {
-  credentials: 'CREDENTIALS NEEDED', checking: 'CHECKING', idle: 'READY – s starts the run', running: 'RUNNING', paused: 'PAUSED', stopping: 'STOPPING', finished: 'FINISHED – s runs again',
+/** The run state as the header names it, with the key that starts a run (from the key table). */
+const phaseText = (phase: string): string => {
+  const start = binding('startPause').keys;
+  const text: Record<string, string> = {
+    credentials: 'CREDENTIALS NEEDED', checking: 'CHECKING', idle: `READY – ${start} starts the run`, running: 'RUNNING', paused: 'PAUSED', stopping: 'STOPPING', finished: `FINISHED – ${start} runs again`,
+  };
+  return text[phase] ?? phase;
 };
 
 export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w: number): Line[] {
@@ -18,7 +24,7 @@ export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w
   const tone = r.phase === 'running' || r.phase === 'checking' ? 'busy' : r.phase === 'paused' || r.phase === 'stopping' || r.phase === 'credentials' ? 'wait' : r.phase === 'finished' ? (r.outcome === 'ok' ? 'ok' : 'wait') : null;
   // Ready to start only when the check found something to start; otherwise what can be done.
   const nothing = r.phase === 'idle' && model.startable() === 0;
-  l1.push(seg('  '), seg(nothing ? `nothing ready – ${binding('login').keys} logs in again and re-checks` : PHASE[r.phase] ?? r.phase, nothing ? 'bad' : tone, { bold: true }));
+  l1.push(seg('  '), seg(nothing ? `nothing ready – ${binding('login').keys} logs in again and re-checks` : phaseText(r.phase), nothing ? 'bad' : tone, { bold: true }));
   if (r.waves > 0 && r.command !== 'check' && (r.phase === 'running' || r.phase === 'paused' || r.phase === 'stopping')) {
     l1.push(seg(` wave ${r.wave}/${r.waves}`), seg(r.waveSize ? ` (${Math.min(r.waveDone, r.waveSize)}/${r.waveSize} done)` : '', 'muted'));
   }

@@ -1,9 +1,8 @@
 // The selected device: facts, pre-checks with their reasons, the pre/post
 // diff, the step timeline with durations (from the journal) and the tail of
 // its live log. Compact under the table, full height on Enter.
-import type { Check } from '../../drivers/contract.js';
-import type { JournalEntry } from '../../store/state.js';
-import type { DeviceView } from '../model.js';
+import type { Check, JournalEntry } from '../../engine/views.js';
+import type { DeviceView } from '../views.js';
 import { STATUS_TONE } from '../theme.js';
 import { bytes, clockTime, duration } from '../format.js';
 import { Panel, seg, width, wrapLine, type Line } from './lines.js';

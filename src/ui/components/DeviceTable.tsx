@@ -1,8 +1,9 @@
 // The device table: only the rows on screen are built (virtualized), each as
 // one line; the selected row is drawn inverse, colours follow the status.
-import type { DeviceView } from '../model.js';
+import type { DeviceView } from '../views.js';
 import { STATUS_TONE } from '../theme.js';
 import { bar, bytes, clip, duration, fit } from '../format.js';
+import { binding } from '../keymap.js';
 import { Panel, seg, type Line, type Seg } from './lines.js';
 
 /** `grow`: how many cells a column takes per round when there is room to share. */
@@ -128,7 +129,7 @@ export function DeviceTable({ rows, offset, selected, total, filter, filtering, 
   for (let i = 0; i < visible && offset + i < rows.length; i++) {
     lines.push(deviceLine(rows[offset + i], widths, offset + i === selected, clock));
   }
-  if (rows.length === 0) lines.push([seg(total === 0 ? ' no enabled IOS-XE or PAN-OS device in the workbook' : ' no device matches the filter (Esc clears it)', 'muted')]);
+  if (rows.length === 0) lines.push([seg(total === 0 ? ' no enabled IOS-XE or PAN-OS device in the workbook' : ` no device matches the filter (${binding('filterClear').keys} clears it)`, 'muted')]);
   const title: Line = [seg(`Devices[${rows.length === total ? total : `${rows.length}/${total}`}]`, focused ? 'accent' : null, { bold: true })];
   if (filter || filtering) title.push(seg(' </'), seg(filter, 'wait'), seg(filtering ? '▏' : ''), seg('>'));
   if (rows.length > visible && visible > 0) title.push(seg(` ${offset + 1}–${Math.min(rows.length, offset + visible)}`, 'muted'));

@@ -5,7 +5,7 @@
 // Each returns a title and lines, so the layout knows the dialog's height
 // before drawing it.
 import type { Gate } from '../../engine/gates.js';
-import type { DeviceView } from '../model.js';
+import type { DeviceView } from '../views.js';
 import { binding } from '../keymap.js';
 import { duration, hhmm } from '../format.js';
 import { seg, type Line, type Seg } from './lines.js';
@@ -101,6 +101,7 @@ export function quitDialog(inFlight: number, gates: number, undecided: string[] 
   ];
   // A device waiting for its rollback decision stays on the version that failed its checks, uncommitted.
   if (undecided.length) lines.push([seg(`${undecided.join(', ')}: ${undecided.length === 1 ? 'waits' : 'wait'} for a rollback decision. Quitting leaves ${undecided.length === 1 ? 'it' : 'them'} on the version that failed its post-checks (an uncommitted install reloads back by itself when its auto-abort timer runs out).`, 'bad')]);
-  lines.push([], [...keyed('quitConfirm'), seg('    '), ...keyed('quitStay')]);
+  // The forced quit on its own line, above the answers (a cut dialog keeps its last two lines): it is no answer to the dialog.
+  lines.push([], keyed('forceQuit').map((s) => ({ ...s, tone: 'muted' as const })), [...keyed('quitConfirm'), seg('    '), ...keyed('quitStay')]);
   return { title: [seg('Quit?', 'wait', { bold: true })], lines };
 }
