@@ -13,13 +13,15 @@ beforeAll(async () => {
   lab = await Lab.start({
     speed: 50, imageSize: 256 * 1024,
     fleet: [spec('log1', 'cat9300', ['syslog']), spec('log2', 'cat9300', ['syslog-sticky']), spec('log16', 'cat9300', ['syslog'], { version: '16.12.4' }),
-      spec('quiet1', 'cat9300', []), spec('ts1', 'isr4451', ['timestamps']), spec('hang1', 'cat9300', ['hung']), spec('inst1', 'c8000v', ['syslog'])],
+      spec('quiet1', 'cat9300', []), spec('ts1', 'isr4451', ['timestamps']), spec('hang1', 'cat9300', ['hung']), spec('inst1', 'c8000v', ['syslog']),
+      spec('glue1', 'cat9300', ['syslog']), spec('glue2', 'c8000v', ['syslog'])],
   });
 });
 afterAll(async () => lab?.stop());
 // Messages only where a test asks for them, so that each output below is what the test expects.
 beforeEach(() => {
-  for (const h of ['log1', 'log2', 'log16', 'quiet1', 'inst1']) lab.device(h).state.syslog = { everyMs: 3_600_000, afterPrompt: 0, betweenLines: 0, reprint: 0 };
+  for (const h of ['log1', 'log2', 'log16', 'quiet1', 'inst1']) lab.device(h).state.syslog = { everyMs: 3_600_000, afterPrompt: 0, betweenLines: 0, reprint: 0, glued: false };
+  for (const h of ['glue1', 'glue2']) lab.device(h).state.syslog = { everyMs: 3_600_000, afterPrompt: 0, betweenLines: 0, reprint: 0, glued: true };
 });
 
 async function shell(host: string): Promise<TestShell> {
@@ -122,6 +124,67 @@ describe('IOS-XE lab: terminal monitor', () => {
     lab.device('quiet1').log('SYS-5-CONFIG_I', 'Configured from console by netops on vty1 (192.0.2.50)');
     await q.waitFor(/%SYS-5-CONFIG_I: [^\r]*\r\n$/);
     for (const x of [quiet, sticky, q]) x.end();
+  });
+});
+
+describe('IOS-XE lab: log messages glued to what follows', () => {
+  const LOG = String.raw`(?:\d{6}: |\.)?[A-Z][a-z]{2} [ \d]\d(?: \d{4})? \d\d:\d\d:\d\d\.\d{3} UTC: %[A-Z_]+-\d-[A-Z0-9_]+: `;
+
+  it('is a fixed trait of the device: the same hostname always glues or never does', async () => {
+    const again = await Lab.start({ speed: 50, imageSize: 256 * 1024, fleet: ['glue1', 'log1', 'quiet1', 'ts1'].map((h) => spec(h, 'cat9300', [])) });
+    const fresh = ['glue1', 'log1', 'quiet1', 'ts1'].map((h) => again.device(h).state.syslog.glued);
+    await again.stop();
+    const other = await Lab.start({ speed: 50, imageSize: 256 * 1024, fleet: ['glue1', 'log1', 'quiet1', 'ts1'].map((h) => spec(h, 'cat9300', [])) });
+    expect(['glue1', 'log1', 'quiet1', 'ts1'].map((h) => other.device(h).state.syslog.glued)).toEqual(fresh);
+    await other.stop();
+  });
+
+  it('after a prompt: the message follows a line break, the command typed next echoes at the end of its line', async () => {
+    const s = await shell('glue1');
+    lab.device('glue1').log('LINK-3-UPDOWN', 'Interface GigabitEthernet1/0/7, changed state to down');
+    expect(await s.waitFor(/changed state to down$/)).toMatch(new RegExp(`^\\r\\n${LOG_17.source}$`));
+    const out = await s.cmd('show clock', promptOf('glue1'));
+    expect(out).toMatch(/^show clock\r\n\*?\d\d:\d\d:\d\d\.\d{3} UTC/);
+    expect(s.out).toMatch(/changed state to downshow clock\r\n/);
+    s.end();
+  });
+
+  it('a message right after another starts mid-line, with no line break between them', async () => {
+    const s = await shell('glue1');
+    lab.device('glue1').log('SYS-5-CONFIG_I', 'Configured from console by netops on vty1 (192.0.2.50)');
+    lab.device('glue1').log('LINK-3-UPDOWN', 'Interface GigabitEthernet1/0/7, changed state to down');
+    expect(await s.waitFor(/changed state to down$/)).toMatch(new RegExp(`^\\r\\n${LOG}Configured from console by netops on vty1 \\(192\\.0\\.2\\.50\\)${LOG}Interface GigabitEthernet1/0/7, changed state to down$`));
+    s.end();
+  });
+
+  it('between output lines: the next line of the output continues on the message line, no line is added', async () => {
+    const dev = lab.device('glue1');
+    const s = await shell('glue1');
+    const quiet = (await s.cmd('show ip interface brief', promptOf('glue1'))).split('\r\n');
+    dev.state.syslog.betweenLines = 1;
+    const noisy = (await s.cmd('show ip interface brief', promptOf('glue1'))).split('\r\n');
+    dev.state.syslog.betweenLines = 0;
+    expect(noisy).toHaveLength(quiet.length);
+    const changed = noisy.map((l, i) => [l, quiet[i]]).filter(([a, b]) => a !== b);
+    expect(changed).toHaveLength(1);
+    const [glued, row] = changed[0];
+    expect(glued).toMatch(new RegExp(`^${LOG}.*\\S${row.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    s.end();
+  });
+
+  it('during an install the output after a message continues on its line', async () => {
+    const dev = lab.device('glue2');
+    const img = lab.images().find((i) => i.file.startsWith(dev.state.model.imagePrefix))!;
+    dev.storeFile(img.file, img.bytes);
+    const s = await shell('glue2');
+    s.send(`install add file bootflash:${img.file} activate\n`);
+    await s.waitFor(/Started install activate NONE$/, 20_000);
+    s.send('y\n');
+    await s.waitFor(/--- Starting Activate ---/);
+    dev.log('SYS-6-PRIVCFG_ENCRYPT_SUCCESS', 'Successfully encrypted private config file');
+    await s.waitFor(/SUCCESS: install_add_activate/, 20_000);
+    expect(s.out).toMatch(/%SYS-6-PRIVCFG_ENCRYPT_SUCCESS: Successfully encrypted private config file(?:  \[1\] Activate package|Finished Activate|Install will reload)/);
+    await s.closed;
   });
 });
 

@@ -50,6 +50,12 @@ export interface SyslogBehaviour {
   betweenLines: number;
   /** The prompt and the partly typed line printed again after a message (as `logging synchronous` does). */
   reprint: number;
+  /**
+   * Messages end without a line break: the next output line or echo continues
+   * on the message's line, and a message right after another starts mid-line.
+   * Fixed per device (the line's behaviour, not a per-message draw).
+   */
+  glued: boolean;
 }
 
 /** A configuration change or save, as `! Last configuration change at …` prints it. */
@@ -124,7 +130,7 @@ export class IosxeDeviceState {
   copyAttempts = 0;
   /** Commands whose next run never returns its prompt in time (the `hung` fault, or a test). */
   hangOn: string[] = [];
-  syslog: SyslogBehaviour = { everyMs: 3_000, afterPrompt: 0.3, betweenLines: 0.3, reprint: 0.3 };
+  syslog: SyslogBehaviour;
   /** Sequence number of the last log message (service sequence-numbers). */
   logSeq = 0;
 
@@ -140,6 +146,8 @@ export class IosxeDeviceState {
     this.baseMac = `${h.toString('hex', 4, 6)}.${h.toString('hex', 6, 8)}.${h.toString('hex', 8, 10)}`;
     this.version = cfg.version;
     this.build = cfg.build ?? 'release';
+    // Half the devices print their messages glued to what follows (a hash of the hostname, so always the same ones).
+    this.syslog = { everyMs: 3_000, afterPrompt: 0.3, betweenLines: 0.3, reprint: 0.3, glued: hash(`glue:${cfg.hostname}`)[0] % 2 === 1 };
     this.nvramVersion = cfg.version;
     this.nvramSaved = { at: new Date(Date.now() - (2 + (h[9] % 20)) * 86_400_000), by: cfg.username };
     this.mode = cfg.mode ?? cfg.model.defaultMode;

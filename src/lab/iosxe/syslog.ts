@@ -1,7 +1,8 @@
 // Log messages on a monitoring terminal (`terminal monitor`): formatted as
 // the device's `service timestamps` and `service sequence-numbers` would
 // print them, and sent at any moment, as IOS does without `logging
-// synchronous` (see docs/devices/iosxe-sessions.md).
+// synchronous`; on a device that glues them, without a line break after
+// (see docs/devices/iosxe-sessions.md, section 3.1).
 import { createHash } from 'node:crypto';
 import type { LabClock } from '../clock.js';
 import type { IosxeDeviceState } from './state.js';
@@ -56,12 +57,17 @@ export function randomEvent(d: IosxeDeviceState): string {
   return logLine(d, mnemonic, text);
 }
 
-/** Inserts messages between the lines of an output (a show command's, as it is printed). */
+/**
+ * Inserts a message between the lines of an output (a show command's, as it
+ * is printed): on a line of its own, or, on a device that glues them, with
+ * the next output line continuing on the message's line.
+ */
 export function interleave(d: IosxeDeviceState, text: string): string {
   const lines = text.replace(/\n$/, '').split('\n');
   if (lines.length < 2) return text;
   const at = 1 + Math.floor(Math.random() * (lines.length - 1));
-  lines.splice(at, 0, randomEvent(d));
+  if (d.syslog.glued) lines[at] = randomEvent(d) + lines[at];
+  else lines.splice(at, 0, randomEvent(d));
   return `${lines.join('\n')}\n`;
 }
 
@@ -84,7 +90,7 @@ export class MonitorFeed {
 
   /** A message of an operation in progress (install, reload), shown when monitoring. */
   emit(line: string): void {
-    if (this.on) this.term.logMessage(line, Math.random() < this.d.syslog.reprint);
+    if (this.on) this.term.logMessage(line, Math.random() < this.d.syslog.reprint, this.d.syslog.glued);
   }
 
   /**

@@ -31,6 +31,8 @@ export class Terminal {
   private atLineStart = true;
   /** The command prompt being read at (null while a question waits for its answer). */
   private promptText: string | null = null;
+  /** The last thing written was a log message without a line break after it. */
+  private afterMessage = false;
 
   /**
    * `latencyMs`: a WAN link's one-way delay (real time, not scaled by the lab's
@@ -70,21 +72,28 @@ export class Terminal {
   }
 
   /**
-   * A log message, printed now wherever the cursor is: on a line of its own
-   * (after a line break if the cursor is not at a line start). At a command
-   * prompt the prompt is not printed again unless `reprint` (what `logging
-   * synchronous` does), and then with what was typed so far; at a question
-   * the cursor stays after the message, so the answer's echo lands on its line.
+   * A log message, printed now wherever the cursor is: after a line break if
+   * the cursor is not at a line start. At a command prompt the prompt is not
+   * printed again unless `reprint` (what `logging synchronous` does), and then
+   * with what was typed so far; at a question the cursor stays after the
+   * message, so the answer's echo lands on its line. `glued`: the message ends
+   * without a line break anywhere, so what the device prints next (an output
+   * line, the echo of what is typed) continues on its line, and a message
+   * right after it starts mid-line — the forms of Cisco's VG4x0 install
+   * transcripts (docs/devices/iosxe-sessions.md, section 3.1).
    */
-  logMessage(message: string, reprint: boolean): void {
+  logMessage(message: string, reprint: boolean, glued = false): void {
     if (this.closed) return;
     const atQuestion = this.waiter?.kind === 'line' && this.promptText === null;
-    let out = `${this.atLineStart ? '' : '\n'}${message}`;
-    if (!atQuestion) {
+    const w = this.waiter;
+    const reprinting = reprint && !atQuestion && w?.kind === 'line' && this.promptText !== null;
+    let out = `${this.atLineStart || (glued && this.afterMessage) ? '' : '\n'}${message}`;
+    if (!atQuestion && (!glued || reprinting)) {
       out += '\n';
-      if (reprint && this.waiter?.kind === 'line' && this.promptText !== null) out += `${this.promptText}${this.waiter.echo ? this.line : ''}`;
+      if (reprinting) out += `${this.promptText}${w?.kind === 'line' && w.echo ? this.line : ''}`;
     }
     void this.write(out);
+    this.afterMessage = !out.endsWith('\n');
   }
 
   readKey(): Promise<string | null> {
@@ -113,6 +122,7 @@ export class Terminal {
       }
     }
     if (data) this.atLineStart = data.endsWith('\n');
+    this.afterMessage = false;
     if (!this.slow) {
       this.outbox += data;
       this.flushing ??= new Promise<void>((resolve) => setImmediate(() => {
