@@ -61,6 +61,12 @@ export interface Snapshot {
   sessions: number | null;
   takenAt: string;
   /**
+   * An HA member's part when the snapshot was taken: `active` carries the pair's traffic,
+   * `standby` (passive, suspended, initial…) forwards nothing. Absent outside a pair. A member
+   * whose part changed is compared with the member that carries the traffic now.
+   */
+  haRole?: 'active' | 'standby';
+  /**
    * The same state by item, per named area (routes, arp, bgp, ipsec…): the
    * post-check names each item that went missing. Where both snapshots have
    * an area, it replaces the count of the same name above.
@@ -102,6 +108,13 @@ export interface StepResult<D = undefined> {
   received: string;
   data?: D;
 }
+
+/**
+ * What a disruptive step hands back: whether the device reloads (a wait follows only then), and
+ * when the reload was asked for, where the step did other work first (a PAN-OS rollback installs,
+ * then restarts): the wait's reload_timeout counts from then.
+ */
+export interface Disrupted { reloads: boolean; restartedAt?: number }
 
 /** A long step's progress; `part` says which of several transfers (a base image, then the target) this is. */
 export interface Progress { step: string; done: number; total: number | null; note?: string; part?: { index: number; count: number } }
@@ -184,7 +197,7 @@ export interface PrecheckContext {
   switchoverDone: boolean;
 }
 
-export type StepKind = 'backup' | 'cleanup' | 'stage' | 'verify' | 'snapshot' | 'switchover' | 'activate' | 'wait' | 'postcheck' | 'commit' | 'rollback';
+export type StepKind = 'backup' | 'cleanup' | 'stage' | 'verify' | 'snapshot' | 'install' | 'switchover' | 'activate' | 'wait' | 'postcheck' | 'commit' | 'rollback';
 /** The gates a step may need (the engine adds `promote`, which belongs to no device). */
 export type StepGate = 'reload' | 'switchover' | 'rollback' | 'cleanup';
 /** Where a command stops: `stage` runs the `stage` steps, `run` all of them. */
@@ -287,15 +300,21 @@ export interface Driver {
   /** Copies (or downloads) the software unless a verified copy is already there. */
   stage(plan: ActivationPlan, source: ImageSource | null, version?: string): Promise<StepResult>;
   verify(plan: ActivationPlan, version?: string): Promise<StepResult>;
-  /** Disruptive: reloads (or starts an ISSU on) the device. */
-  activate(plan: ActivationPlan, version?: string): Promise<StepResult<{ reloads: boolean }>>;
+  /**
+   * Not disruptive: installs the software for the next boot where the platform separates that
+   * from the reload (PAN-OS), so that its refusals and retries come before the reload gate.
+   * Only sequences that list an `install` step call it.
+   */
+  install(plan: ActivationPlan, version?: string): Promise<StepResult>;
+  /** Disruptive: reloads (or starts an ISSU on) the device; `restartedAt` when the reload itself came after other work. */
+  activate(plan: ActivationPlan, version?: string): Promise<StepResult<Disrupted>>;
   /** Disruptive: hands the traffic to the standby or HA peer. */
-  switchover(plan: ActivationPlan): Promise<StepResult<{ reloads: boolean }>>;
+  switchover(plan: ActivationPlan): Promise<StepResult<Disrupted>>;
   /** Polls until the device (every member of it) answers on the expected version, or fails after the timeout. */
   waitForReturn(expect: WaitExpectation): Promise<StepResult<{ facts: Facts }>>;
   commit(plan: ActivationPlan): Promise<StepResult>;
   /** Disruptive: undoes an activation. */
-  rollback(plan: ActivationPlan): Promise<StepResult<{ reloads: boolean }>>;
+  rollback(plan: ActivationPlan): Promise<StepResult<Disrupted>>;
   /** Deletes inactive images (gated: it removes files). */
   cleanup(plan: ActivationPlan): Promise<StepResult>;
 }

@@ -93,6 +93,9 @@ export async function runStep(x: Execution, spec: StepSpec): Promise<void> {
     case 'verify':
       await dr.step(spec.id, () => driver.verify(x.plan, spec.version));
       return;
+    case 'install':
+      await dr.step(spec.id, () => driver.install(x.plan, spec.version));
+      return;
     case 'snapshot': {
       // Saved inside the step: the journal says "done" only once the snapshot is stored, so a crash
       // in between takes a new one instead of leaving the post-check nothing to compare with.
@@ -109,6 +112,8 @@ export async function runStep(x: Execution, spec: StepSpec): Promise<void> {
       x.since = Date.now();
       const r = await dr.step(spec.id, () => (spec.kind === 'switchover' ? driver.switchover(x.plan) : spec.kind === 'activate' ? driver.activate(x.plan, spec.version) : driver.rollback(x.plan)), { disruptive: spec.disruptive, detail: spec.kind === 'activate' ? { plan: x.plan } : undefined });
       x.reloads = r.data?.reloads !== false;
+      // The reload_timeout of the wait counts from the reload itself, not from work the step did before it.
+      if (r.data?.restartedAt) x.since = r.data.restartedAt;
       return;
     }
     case 'wait':
@@ -134,21 +139,45 @@ export async function runStep(x: Execution, spec: StepSpec): Promise<void> {
   }
 }
 
+/**
+ * The state the post-check compares with the one before. An HA member that carried the pair's
+ * traffic before and is standby now (suspended for its upgrade, back as passive) forwards
+ * nothing: what must not have regressed is the traffic, so the member carrying it now — its
+ * peer — is what is compared (docs/architecture.md, "Post-checks of an HA pair").
+ */
+async function postState(x: Execution, pre: Snapshot | null): Promise<{ post: Snapshot; on: string | null; unanswered?: Diff }> {
+  const { dr, driver } = x;
+  const ctx = dr.ctx;
+  const own = await driver.snapshot('postcheck');
+  ctx.store.saveSnapshot(dr.hostname, 'post', dr.target, ctx.runId, own);
+  if (!(pre?.haRole === 'active' && own.haRole === 'standby' && dr.row.haPeer)) return { post: own, on: null };
+  const peer = ctx.row(dr.row.haPeer);
+  const pd = ctx.driver(peer);
+  try {
+    const now = await pd.snapshot('postcheck');
+    if (now.haRole === 'active') return { post: now, on: peer.hostname };
+    const unanswered = { ok: false, summary: 'no member of the pair is active', items: [{ name: 'ha', pre: `${dr.hostname} active`, post: 'both standby', ok: false, detail: `neither ${dr.hostname} nor ${peer.hostname} carries the traffic` }] };
+    return { post: now, on: peer.hostname, unanswered };
+  } finally {
+    await pd.close();
+  }
+}
+
 /** The post-check: a snapshot now against the one before the upgrade, within the Settings margins (saved, shown, not judged here). */
 export async function compareWithPre(x: Execution): Promise<Diff> {
-  const { dr, driver } = x;
+  const { dr } = x;
   const ctx = dr.ctx;
   const s = ctx.settings;
   const pre = ctx.store.latestSnapshot<Snapshot>(dr.hostname, 'pre', dr.target);
-  const post = await driver.snapshot('postcheck');
-  ctx.store.saveSnapshot(dr.hostname, 'post', dr.target, ctx.runId, post);
+  const { post, on, unanswered } = await postState(x, pre);
   // Nothing to compare with is not a pass: the upgrade is not committed on no evidence.
-  const d = pre
+  const d = unanswered ?? (pre
     ? diffSnapshots(pre, post, { routePercent: s.routeMarginPercent, arpPercent: s.arpMarginPercent, sessionPercent: s.sessionMarginPercent })
-    : { ok: false, summary: 'not compared: no snapshot from before the upgrade', items: [{ name: 'snapshot', pre: '–', post: '✓', ok: false, detail: 'none from before the upgrade to compare with' }] };
-  ctx.bus.emit({ type: 'diff', hostname: dr.hostname, diff: d });
-  dr.patch({ postcheck: d.summary });
-  return d;
+    : { ok: false, summary: 'not compared: no snapshot from before the upgrade', items: [{ name: 'snapshot', pre: '–', post: '✓', ok: false, detail: 'none from before the upgrade to compare with' }] });
+  const diff = on ? { ...d, seenOn: on, summary: `${d.summary} (traffic now on ${on}, compared with ${dr.hostname} before)` } : d;
+  ctx.bus.emit({ type: 'diff', hostname: dr.hostname, diff });
+  dr.patch({ postcheck: diff.summary });
+  return diff;
 }
 
 function describeSnapshot(s: Snapshot): string {

@@ -54,8 +54,8 @@ describe('PAN-OS upgrade paths, end to end', () => {
     const steps = journal(run, 'hop').filter((e) => e.outcome !== 'started').map((e) => `${e.step} ${e.outcome}`);
     const from = steps.lastIndexOf('backup ok');
     expect(steps.slice(from).filter((s) => !s.startsWith('facts'))).toEqual([
-      'backup ok', 'stage 10.1.14-h9 ok', 'verify 10.1.14-h9 ok', 'snapshot ok', 'activate 10.1.14-h9 ok', 'wait 10.1.14-h9 ok',
-      'stage 11.1.4-h7 ok', 'verify 11.1.4-h7 ok', 'activate 11.1.4-h7 ok', 'wait 11.1.4-h7 ok', 'postcheck ok', 'commit skipped',
+      'backup ok', 'stage 10.1.14-h9 ok', 'verify 10.1.14-h9 ok', 'snapshot ok', 'install 10.1.14-h9 ok', 'activate 10.1.14-h9 ok', 'wait 10.1.14-h9 ok',
+      'stage 11.1.4-h7 ok', 'verify 11.1.4-h7 ok', 'install 11.1.4-h7 ok', 'activate 11.1.4-h7 ok', 'wait 11.1.4-h7 ok', 'postcheck ok', 'commit skipped',
     ]);
     expect(journal(run, 'hop').find((e) => e.step === 'wait 10.1.14-h9')!.message).toBe('back on 10.1.14-h9, chassis ready');
     const db = new Database(join(run.state, 'upshift.db'), { readonly: true });
@@ -85,13 +85,17 @@ describe('PAN-OS upgrade paths, end to end', () => {
     expect(plans.find((p) => p.hostname === 'pathed')!.steps.filter((s) => s.gate === 'reload').map((s) => s.step)).toEqual(['activate 11.1.4-h7', 'activate 12.1.3']);
   });
 
-  it('a busy software manager is waited out inside the activation: refused, tried again, then one restart', () => {
+  it('a busy software manager is waited out in the install step, before the reload gate: refused, tried again, then one restart', () => {
     for (const host of ['busy', 'busy-job']) {
-      const act = journal(run, host).find((e) => e.step === 'activate' && e.outcome === 'ok')!;
-      expect(act.sent.length, host).toBeGreaterThanOrEqual(3);
-      expect(act.sent.at(-1), host).toBe('request restart system');
-      expect(new Set(act.sent.slice(0, -1)), host).toEqual(new Set(['request system software install version 11.1.4-h7']));
-      expect(act.message, host).toMatch(/^11\.1\.4-h7 installed \(after \d+ busy refusals?\); the firewall restarts$/);
+      const steps = journal(run, host);
+      const inst = steps.find((e) => e.step === 'install' && e.outcome === 'ok')!;
+      expect(inst.sent.length, host).toBeGreaterThanOrEqual(2);
+      expect(new Set(inst.sent), host).toEqual(new Set(['request system software install version 11.1.4-h7']));
+      expect(inst.message, host).toMatch(/^11\.1\.4-h7 installed for the next boot \(after \d+ busy refusals?\); nothing restarted$/);
+      // The restart (behind its gate) comes after: the retries never ran down the reload_timeout of its wait.
+      const act = steps.find((e) => e.step === 'activate' && e.outcome === 'ok')!;
+      expect(steps.indexOf(act), host).toBeGreaterThan(steps.indexOf(inst));
+      expect(act.sent, host).toEqual(['request restart system']);
       expect(count(run, host, 'reboot'), host).toBe(1);
     }
   });

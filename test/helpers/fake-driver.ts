@@ -142,6 +142,11 @@ export class FakeDriver implements Driver {
     return result('verified', ['fake verify']);
   }
 
+  async install(): Promise<StepResult> {
+    await this.touch('install');
+    return result('installed', ['fake install']);
+  }
+
   async activate(plan: ActivationPlan): Promise<StepResult<{ reloads: boolean }>> {
     await this.touch('activate');
     this.device.reboot(plan.targetVersion);

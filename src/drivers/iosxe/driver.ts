@@ -139,6 +139,11 @@ export class IosxeDriver implements Driver {
     return result(`${d.algo} of ${filesystem}${image.file} matches the Images sheet`, [`verify /${d.algo} ${filesystem}${image.file}`], `${d.algo} ${d.actual}`);
   }
 
+  /** Never in an IOS-XE sequence: `install add … activate` installs and activates in one command. */
+  async install(_plan: ActivationPlan, _version?: string, step = 'install'): Promise<StepResult> {
+    throw new DeviceError(this.target.hostname, step, 'precondition', 'IOS-XE installs as it activates: there is no separate install step', undefined, false);
+  }
+
   activate(plan: ActivationPlan, _version?: string, step = 'activate'): Promise<StepResult<{ reloads: boolean }>> {
     return this.onceMoreIfNothingSent(step, (s) => activate(s, plan, step));
   }

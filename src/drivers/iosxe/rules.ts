@@ -22,6 +22,8 @@ export function commandsFor(kind: StepKind, plan: ActivationPlan, opts: { source
     case 'verify': return plan.image ? [`verify /${plan.image.sha512 ? 'sha512' : 'md5'} ${plan.filesystem}${plan.image.file}`] : [];
     case 'snapshot':
     case 'postcheck': return SNAPSHOT_COMMANDS;
+    // IOS-XE installs as it activates (install add … activate): no separate install step.
+    case 'install': return [];
     case 'activate': return activationCommands(plan);
     case 'switchover': return ['write memory', 'redundancy force-switchover'];
     // Each poll until it is back logs in and reads the facts (the port watched while it refuses).

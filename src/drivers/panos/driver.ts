@@ -4,7 +4,7 @@
 // connection and says what each step sent.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActivationPlan, Driver, DeviceTarget, DriverHooks, Facts, Snapshot, StepResult, Transcript, WaitExpectation } from '../contract.js';
+import type { ActivationPlan, Disrupted, Driver, DeviceTarget, DriverHooks, Facts, Snapshot, StepResult, Transcript, WaitExpectation } from '../contract.js';
 import { DeviceError } from '../errors.js';
 import { isA } from '../../common/errors.js';
 import { PanosApi } from './client.js';
@@ -163,19 +163,22 @@ export class PanosDriver implements Driver {
     return verify(this.conn, v, from, step);
   }
 
-  async activate(plan: ActivationPlan, version?: string, step = 'activate'): Promise<StepResult<{ reloads: boolean }>> {
+  /** The install job (retried while the software manager is busy), before the reload gate: nothing restarts here. */
+  async install(plan: ActivationPlan, version?: string, step = 'install'): Promise<StepResult> {
     await this.connect(step);
     const { v } = this.hop(plan, version);
-    return this.installAndRestart(v, step);
-  }
-
-  private async installAndRestart(v: string, step: string): Promise<StepResult<{ reloads: boolean }>> {
     const sent = await install(this.conn, v, step, this.jobs);
-    await this.conn.opText(CMD.restart, step);
-    return ok(`${v} installed${sent.length > 1 ? ` (after ${sent.length - 1} busy refusal${sent.length > 2 ? 's' : ''})` : ''}; the firewall restarts`, [...sent, CLI.restart], { reloads: true });
+    return ok(`${v} installed for the next boot${sent.length > 1 ? ` (after ${sent.length - 1} busy refusal${sent.length > 2 ? 's' : ''})` : ''}; nothing restarted`, sent);
   }
 
-  async switchover(_plan: ActivationPlan, step = 'switchover'): Promise<StepResult<{ reloads: boolean }>> {
+  /** The restart into the release the install step installed. */
+  async activate(_plan: ActivationPlan, _version?: string, step = 'activate'): Promise<StepResult<Disrupted>> {
+    await this.connect(step);
+    await this.conn.opText(CMD.restart, step);
+    return ok('the firewall restarts', [CLI.restart], { reloads: true });
+  }
+
+  async switchover(_plan: ActivationPlan, step = 'switchover'): Promise<StepResult<Disrupted>> {
     await this.connect(step);
     return suspend(this.conn, step, this.ha);
   }
@@ -190,9 +193,13 @@ export class PanosDriver implements Driver {
     return commitHa(this.conn, plan, step, this.ha);
   }
 
-  async rollback(plan: ActivationPlan, step = 'rollback'): Promise<StepResult<{ reloads: boolean }>> {
+  /** The previous release installed again (busy refusals retried), then the restart; the wait counts from the restart. */
+  async rollback(plan: ActivationPlan, step = 'rollback'): Promise<StepResult<Disrupted>> {
     await this.connect(step);
-    return this.installAndRestart(plan.previousVersion, step);
+    const sent = await install(this.conn, plan.previousVersion, step, this.jobs);
+    await this.conn.opText(CMD.restart, step);
+    const restartedAt = Date.now();
+    return ok(`${plan.previousVersion} installed again${sent.length > 1 ? ` (after ${sent.length - 1} busy refusal${sent.length > 2 ? 's' : ''})` : ''}; the firewall restarts`, [...sent, CLI.restart], { reloads: true, restartedAt });
   }
 
   async cleanup(): Promise<StepResult> {

@@ -49,7 +49,8 @@ export function commandsFor(kind: StepKind, plan: ActivationPlan, opts: { versio
     case 'snapshot':
     case 'postcheck': return snapshotCalls(false);
     case 'switchover': return [CLI.haSuspend, CLI.haState];
-    case 'activate': return [CLI.install(v), CLI.restart];
+    case 'install': return [CLI.install(v)];
+    case 'activate': return [CLI.restart];
     case 'wait': return [CLI.systemInfo, CLI.chassisReady];
     case 'commit': return [CLI.haState, CLI.haFunctional];
     case 'rollback': return [CLI.install(plan.previousVersion), CLI.restart];
@@ -70,13 +71,13 @@ export function sequence(plan: ActivationPlan, f: PanosFacts): UpgradeSequence {
     // Only the first hop downloads before the window: later ones need the release before them running.
     const phase = i === 0 ? 'stage' : 'upgrade';
     steps.push(step('stage', { version, phase, note: 'downloads as jobs, each followed to the end' }), step('verify', { version, phase }));
-    if (i === 0) {
-      steps.push(step('snapshot', { commands: snap }));
-      // The active member of a pair hands its traffic over before it restarts (it stays suspended across the hops).
-      if (f.ha && (f.pairRole === 'active' || f.pairRole === 'suspended')) steps.push(step('switchover', { gate: 'switchover', disruptive: true, note: 'the HA peer takes over' }));
-    }
+    if (i === 0) steps.push(step('snapshot', { commands: snap }));
+    // Installed before the gates: the job's refusals (the software manager busy) are retried while nothing is disrupted yet.
+    steps.push(step('install', { version, note: 'a job followed to the end, retried while the software manager is busy; nothing restarts' }));
+    // The active member of a pair hands its traffic over before it restarts (it stays suspended across the hops).
+    if (i === 0 && f.ha && (f.pairRole === 'active' || f.pairRole === 'suspended')) steps.push(step('switchover', { gate: 'switchover', disruptive: true, note: 'the HA peer takes over' }));
     steps.push(
-      step('activate', { version, gate: 'reload', disruptive: true, note: `${multi ? `hop ${i + 1} of ${hops.length}: ` : ''}the install is a job followed to the end (retried while the software manager is busy), then the restart` }),
+      step('activate', { version, gate: 'reload', disruptive: true, note: `${multi ? `hop ${i + 1} of ${hops.length}: ` : ''}the restart into the installed release` }),
       step('wait', { version, note: `until ${v} answers and the chassis is ready` }),
     );
   });

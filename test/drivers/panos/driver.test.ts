@@ -65,10 +65,15 @@ describe('PAN-OS driver', () => {
     expect((await d.stage(plan('10.2.9-h1'), null)).outcome).toBe('skipped');
   });
 
-  it('upgrades a standalone firewall: install job, restart, back on the target with the chassis ready', async () => {
+  it('upgrades a standalone firewall: install job (nothing restarts), restart, back on the target with the chassis ready', async () => {
     const d = driver('fw-solo');
+    const installed = await d.install(plan('10.2.9-h1'));
+    expect(installed.sent).toEqual(['request system software install version 11.1.4-h7']);
+    expect(installed.message).toBe('11.1.4-h7 installed for the next boot; nothing restarted');
+    expect(lab.panos.firewall('fw-solo').count('reboot')).toBe(0);
+    expect((await d.facts()).version).toBe('10.2.9-h1');
     const since = Date.now();
-    expect((await d.activate(plan('10.2.9-h1'))).sent).toEqual(['request system software install version 11.1.4-h7', 'request restart system']);
+    expect((await d.activate(plan('10.2.9-h1'))).sent).toEqual(['request restart system']);
     const back = await d.waitForReturn({ version: '11.1.4-h7', timeoutMs: 20_000, since, pollMs: 50 });
     expect(back.message).toBe('back on 11.1.4-h7, chassis ready');
     expect(lab.panos.firewall('fw-solo').count('reboot')).toBe(1);
@@ -78,10 +83,12 @@ describe('PAN-OS driver', () => {
     const b = driver('fw-b', { viaPano: true });
     const a = driver('fw-a', { viaPano: true });
     await b.stage(plan('10.2.9-h1'), null);
+    await b.install(plan('10.2.9-h1'));
     let since = Date.now();
     await b.activate(plan('10.2.9-h1'));
     await b.waitForReturn({ version: '11.1.4-h7', timeoutMs: 20_000, since, pollMs: 50 });
     await a.stage(plan('10.2.9-h1'), null);
+    await a.install(plan('10.2.9-h1'));
     expect((await a.switchover(plan('10.2.9-h1'))).message).toBe('HA suspended here: the peer takes over');
     expect((await b.facts()).ha).toMatchObject({ local: 'active', peer: 'suspended' });
     since = Date.now();
@@ -95,24 +102,26 @@ describe('PAN-OS driver', () => {
     expect(bc.message).toBe('pair verified: this member active, peer passive, configuration synchronized, both on 11.1.4-h7');
   });
 
-  it('waits out a busy software manager inside the activation, before the restart; refused credentials are permanent', async () => {
-    // Refused at once ("busy"), or enqueued and failed by the job ("busy-job"): tried again after a wait, then restarted once.
+  it('waits out a busy software manager in the install step, before any restart; refused credentials are permanent', async () => {
+    // Refused at once ("busy"), or enqueued and failed by the job ("busy-job"): tried again after a wait; the restart comes after.
     for (const host of ['fw-busy', 'fw-busy-job']) {
       const busy = driver(host);
       await busy.stage(plan('10.2.9-h1'), null);
-      const r = await busy.activate(plan('10.2.9-h1'));
-      expect(r.sent.length, host).toBeGreaterThanOrEqual(3);
-      expect(r.sent, host).toEqual([...Array(r.sent.length - 1).fill('request system software install version 11.1.4-h7'), 'request restart system']);
-      expect(r.message, host).toMatch(/^11\.1\.4-h7 installed \(after \d+ busy refusals?\); the firewall restarts$/);
-      expect(lab.panos.requests(host).filter((q) => q.cmd.includes('<install>')).length, host).toBe(r.sent.length - 1);
+      const r = await busy.install(plan('10.2.9-h1'));
+      expect(r.sent.length, host).toBeGreaterThanOrEqual(2);
+      expect(r.sent, host).toEqual(Array(r.sent.length).fill('request system software install version 11.1.4-h7'));
+      expect(r.message, host).toMatch(/^11\.1\.4-h7 installed for the next boot \(after \d+ busy refusals?\); nothing restarted$/);
+      expect(lab.panos.requests(host).filter((q) => q.cmd.includes('<install>')).length, host).toBe(r.sent.length);
+      expect(lab.panos.firewall(host).count('reboot'), host).toBe(0);
+      await busy.activate(plan('10.2.9-h1'));
       await busy.waitForReturn({ version: '11.1.4-h7', timeoutMs: 20_000, since: Date.now(), pollMs: 50 });
       expect(lab.panos.firewall(host).count('reboot'), host).toBe(1);
     }
     // Still busy after the last attempt: a clear error, and nothing restarted.
     const stubborn = driver('fw-busy-long', {}, { busyAttempts: 2, busyBackoffMs: 1 });
     await stubborn.stage(plan('10.2.9-h1'), null);
-    const err = await stubborn.activate(plan('10.2.9-h1')).catch((e) => e);
-    expect(err).toMatchObject({ kind: 'api', transient: false, device: 'fw-busy-long', step: 'activate' });
+    const err = await stubborn.install(plan('10.2.9-h1')).catch((e) => e);
+    expect(err).toMatchObject({ kind: 'api', transient: false, device: 'fw-busy-long', step: 'install' });
     expect(err.message).toMatch(/install of 11\.1\.4-h7 refused 2 times over \d+ s: the software manager stayed busy; nothing was restarted; the device said: The software manager is currently in use/);
     expect(lab.panos.firewall('fw-busy-long').count('reboot')).toBe(0);
     const denied = await driver('fw-deny').facts().catch((e) => e);

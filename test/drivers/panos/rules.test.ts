@@ -96,23 +96,26 @@ describe('the sequence', () => {
     const f = facts({ ha: ha('active', 'passive'), pairRole: 'active', advancedRouting: true });
     const plan = planUpgrade(f, want('11.1.4-h7', { settings: settings({ panosSyncToPeer: true }) }));
     const seq = sequence(plan, f);
-    expect(seq.steps.map((s) => s.id)).toEqual(['backup', 'stage', 'verify', 'snapshot', 'switchover', 'activate', 'wait', 'postcheck', 'commit']);
+    // The install comes before both gates: its busy retries happen while the member still carries the traffic.
+    expect(seq.steps.map((s) => s.id)).toEqual(['backup', 'stage', 'verify', 'snapshot', 'install', 'switchover', 'activate', 'wait', 'postcheck', 'commit']);
+    expect(seq.steps.find((s) => s.id === 'install')!).toMatchObject({ gate: null, disruptive: false, phase: 'upgrade', commands: ['request system software install version 11.1.4-h7'] });
     expect(seq.steps.find((s) => s.id === 'stage')!.commands).toEqual(['request system software check', 'request system software download sync-to-peer yes version 11.1.0', 'request system software download sync-to-peer yes version 11.1.4-h7']);
     expect(seq.steps.find((s) => s.id === 'snapshot')!.commands).toContain('show advanced-routing route');
     expect(seq.onFailure.map((s) => [s.id, s.gate])).toEqual([['rollback', 'rollback'], ['wait-rollback', null], ['commit-rollback', null]]);
   });
 
-  it('several hops: stage, verify, activate (a reload gate) and wait per hop, each carrying its release', () => {
+  it('several hops: stage, verify, install, activate (a reload gate) and wait per hop, each carrying its release', () => {
     const f = facts({ version: '10.0.12' });
     const seq = sequence(planUpgrade(f, want('11.1.4-h7')), f);
     expect(seq.steps.map((s) => s.id)).toEqual([
-      'backup', 'stage 10.1.14-h9', 'verify 10.1.14-h9', 'snapshot', 'activate 10.1.14-h9', 'wait 10.1.14-h9',
-      'stage 11.1.4-h7', 'verify 11.1.4-h7', 'activate 11.1.4-h7', 'wait 11.1.4-h7', 'postcheck', 'commit',
+      'backup', 'stage 10.1.14-h9', 'verify 10.1.14-h9', 'snapshot', 'install 10.1.14-h9', 'activate 10.1.14-h9', 'wait 10.1.14-h9',
+      'stage 11.1.4-h7', 'verify 11.1.4-h7', 'install 11.1.4-h7', 'activate 11.1.4-h7', 'wait 11.1.4-h7', 'postcheck', 'commit',
     ]);
     const byId = new Map(seq.steps.map((s) => [s.id, s]));
     expect(byId.get('stage 10.1.14-h9')!).toMatchObject({ phase: 'stage', version: '10.1.14-h9', commands: ['request system software check', 'request system software download version 10.1.0', 'request system software download version 10.1.14-h9'] });
     expect(byId.get('stage 11.1.4-h7')!).toMatchObject({ phase: 'upgrade', commands: ['request system software check', 'request system software download version 11.1.0', 'request system software download version 11.1.4-h7'] });
-    expect(byId.get('activate 11.1.4-h7')!).toMatchObject({ gate: 'reload', disruptive: true, commands: ['request system software install version 11.1.4-h7', 'request restart system'] });
+    expect(byId.get('install 11.1.4-h7')!).toMatchObject({ gate: null, disruptive: false, commands: ['request system software install version 11.1.4-h7'] });
+    expect(byId.get('activate 11.1.4-h7')!).toMatchObject({ gate: 'reload', disruptive: true, commands: ['request restart system'] });
     expect(gateImpact(byId.get('activate 10.1.14-h9')!, planUpgrade(f, want('11.1.4-h7')), f, { peer: null, reloadTimeoutMs: 1_800_000 }).impact)
       .toBe('fw-1 restarts onto 10.1.14-h9 (hop 1 of 2): traffic through it stops until it is back (up to 30 min)');
   });
