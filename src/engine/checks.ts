@@ -15,7 +15,13 @@ export interface DiffItem {
   /** Each item of the area that was working before and is not (or is gone), with why. */
   missing?: string[];
 }
-export interface Diff { ok: boolean; items: DiffItem[]; summary: string }
+export interface Diff {
+  ok: boolean;
+  items: DiffItem[];
+  summary: string;
+  /** The HA peer whose state was compared (it carries the pair's traffic now), when not the device itself. */
+  seenOn?: string;
+}
 
 /** How many missing items a detail names before "and N more" (the full list is in `missing`). */
 const NAMED = 10;

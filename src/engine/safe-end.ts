@@ -96,6 +96,27 @@ export async function restoreAfterStop(x: Execution, seq: UpgradeSequence, stop:
   throw new Stop(stop.status, stop.reason, `${stop.message}; nothing was installed and ${x.dr.hostname} is back in service after its switchover`);
 }
 
+/**
+ * The post-check of an HA member that is standby now compared the traffic on its peer, and the
+ * traffic regressed there. Rolling this member back would not bring it back (it would return
+ * as the standby, the traffic staying on the peer), so no rollback gate is raised: the member
+ * is made functional again, so that the pair has its standby, and a person decides (roll both
+ * back, or fail the traffic over) with the missing items named.
+ */
+export async function regressedOnPeer(x: Execution, seq: UpgradeSequence, failedAt: StepSpec, failure: PostcheckFailed): Promise<never> {
+  const { dr } = x;
+  const peer = failure.diff.seenOn!;
+  dr.ctx.bus.log('error', `${failure.message} — seen on ${peer}, which carries the traffic now`, dr.hostname);
+  const rest = seq.steps.slice(seq.steps.indexOf(failedAt) + 1).filter((s) => s.kind === 'commit');
+  let standby = 'made functional again as the pair\'s standby';
+  try {
+    for (const spec of rest) await runStep(x, spec);
+  } catch (err) {
+    standby = `not made functional again (${messageOf(err)})`;
+  }
+  throw new Stop('needs-attention', 'postcheck-failed', `${failure.message} on ${peer}, which carries the traffic now; ${dr.hostname} runs ${x.plan.targetVersion}, ${standby}; not rolled back (alone it would return as the standby, the traffic staying on ${peer}): roll both members back, or move the traffic`);
+}
+
 /** "the auto-abort timer reloads it back to 17.6.5 at 04:12 (in 1h58m)" */
 export function abortText(u: NonNullable<Facts['uncommitted']>, previous: string, now = Date.now()): string {
   if (!u.abortsAt) return `its auto-abort timer (${u.autoAbort ?? 'running'}) will reload it back to ${previous}`;

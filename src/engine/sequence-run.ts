@@ -5,7 +5,7 @@ import type { StepSpec, UpgradeSequence } from '../drivers/contract.js';
 import type { Diff } from './checks.js';
 import { Stop, type FlowResult } from './outcomes.js';
 import { journalView, stepDone, type JournalView } from './reconcile.js';
-import { observeFailedActivation, restoreAfterStop, rollBack } from './safe-end.js';
+import { observeFailedActivation, regressedOnPeer, restoreAfterStop, rollBack } from './safe-end.js';
 import { PostcheckFailed, runStep, type Execution } from './step-run.js';
 import { isA, messageOf } from '../common/errors.js';
 
@@ -52,7 +52,7 @@ async function runSteps(x: Execution, seq: UpgradeSequence, v: JournalView, opts
     try {
       await runStep(x, spec);
     } catch (err) {
-      if (isA(err, PostcheckFailed)) return rollBack(x, seq, journalView(dr), err);
+      if (isA(err, PostcheckFailed)) return err.diff.seenOn ? regressedOnPeer(x, seq, spec, err) : rollBack(x, seq, journalView(dr), err);
       if (isA(err, Stop) || !dr.finishing) throw err;
       // A failed activation may have changed nothing, or gone through after all: look before deciding.
       if (spec.kind === 'activate') {

@@ -1,6 +1,7 @@
 // PAN-OS end to end: `upshift run --yes` against the lab's firewalls — HA
 // pairs in both orders, firewalls behind one Panorama within its rate, a
-// post-check that loses BGP peers and rolls back, a refused downgrade.
+// post-check that loses BGP peers (rolled back on a standalone; on an HA pair
+// seen on the member carrying the traffic), a refused downgrade.
 import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,25 +86,50 @@ describe('PAN-OS HA pairs', () => {
     expect(commitMessage(run, 'ha-b')).toBe('HA made functional again; pair verified: this member passive, peer active, configuration synchronized, both on 11.1.4-h7');
   }, 120_000);
 
-  it('a post-check that loses the BGP peers rolls back, names each peer, and leaves HA functional', async () => {
-    const run = (current = await startLabRun([fw('ha-a', { haPeer: 'ha-b', haRole: 'active', faults: ['bgp-down-after-reboot'] }), fw('ha-b', { haPeer: 'ha-a', haRole: 'passive' })]));
+  it('a standalone firewall whose post-check loses the BGP peers rolls back, naming each peer', async () => {
+    const run = (current = await startLabRun([fw('solo', { faults: ['bgp-down-after-reboot'] })]));
     const r = await run.cli(['run', '--yes']);
     expect(r.code).toBe(1);
+    const st = run.statuses().solo;
+    expect(st).toMatchObject({ status: 'rolled-back', current: '10.2.9-h1' });
+    const peers = run.lab.panos.firewall('solo').net.peers.map((p) => `default ${p.name} ${p.address}`);
+    expect(peers.length).toBeGreaterThan(0);
+    expect(st.message).toMatch(/^post-check failed: .*bgp \d+ of \d+ missing: /);
+    for (const p of peers) expect(st.message).toContain(`${p} (Active, was Established)`);
+    expect(count(run, 'solo', 'reboot')).toBe(2);
+    expect(journal(run, 'solo').map((e) => `${e.step} ${e.outcome}`).slice(-4)).toEqual(['postcheck failed', 'rollback ok', 'wait-rollback ok', 'rolled-back ok']);
+  }, 120_000);
+
+  it('an HA member standby after its upgrade is post-checked on the member carrying the traffic: a loss there is named, and HA is left functional', async () => {
+    // ha-b, upgraded first, comes back without its BGP sessions; it shows nothing while it is passive.
+    // Once ha-a is suspended the traffic is on ha-b: ha-a's post-check compares ha-a before with ha-b now.
+    const run = (current = await startLabRun([fw('ha-a', { haPeer: 'ha-b', haRole: 'active' }), fw('ha-b', { haPeer: 'ha-a', haRole: 'passive', faults: ['bgp-down-after-reboot'] })]));
+    const r = await run.cli(['run', '--yes']);
+    expect(r.code).toBe(1);
+    // ha-b's own post-check compared it passive with itself passive: nothing to lose there.
     expect(run.statuses()['ha-b']).toMatchObject({ status: 'upgraded', current: '11.1.4-h7' });
     const a = run.statuses()['ha-a'];
-    expect(a).toMatchObject({ status: 'rolled-back', current: '10.2.9-h1' });
-    const peers = run.lab.panos.firewall('ha-a').net.peers.map((p) => `default ${p.name} ${p.address}`);
+    expect(a).toMatchObject({ status: 'needs-attention', current: '11.1.4-h7' });
+    const peers = run.lab.panos.firewall('ha-b').net.peers.map((p) => `default ${p.name} ${p.address}`);
     expect(peers.length).toBeGreaterThan(0);
     expect(a.message).toMatch(/^post-check failed: .*bgp \d+ of \d+ missing: /);
     for (const p of peers) expect(a.message).toContain(`${p} (Active, was Established)`);
-    // Its peer stays upgraded: the message says the pair now runs two releases.
-    expect(a.message).toMatch(/; rolled back to 10\.2\.9-h1; the HA pair runs split versions: ha-b on 11\.1\.4-h7, ha-a on 10\.2\.9-h1$/);
-    expect(count(run, 'ha-a', 'reboot')).toBe(2);
-    // Suspended for its upgrade, made functional again after the rollback: the pair forwards, with a member each way.
-    expect([run.lab.panos.firewall('ha-a').haState, run.lab.panos.firewall('ha-b').haState].sort()).toEqual(['active', 'passive']);
-    const steps = journal(run, 'ha-a').map((e) => `${e.step} ${e.outcome}`);
-    expect(steps.slice(-6)).toEqual(['postcheck failed', 'rollback ok', 'wait-rollback ok', 'commit-rollback ok', 'facts ok', 'rolled-back ok']);
-    expect(journal(run, 'ha-a').find((e) => e.step === 'commit-rollback')!.message).toBe('HA made functional again; pair verified: this member passive on 10.2.9-h1, peer active on 11.1.4-h7 (after the rollback)');
+    expect(a.message).toMatch(/ on ha-b, which carries the traffic now; ha-a runs 11\.1\.4-h7, made functional again as the pair's standby; not rolled back/);
+    // Not rolled back (one restart), made functional: the pair has its standby again.
+    expect(count(run, 'ha-a', 'reboot')).toBe(1);
+    expect(run.lab.panos.firewall('ha-a').haState).toBe('passive');
+    expect(run.lab.panos.firewall('ha-b').haState).toBe('active');
+    expect(journal(run, 'ha-a').map((e) => `${e.step} ${e.outcome}`).slice(-3)).toEqual(['postcheck failed', 'commit ok', 'facts ok']);
+  }, 120_000);
+
+  it('an HA member whose own forwarding breaks after its upgrade is not blamed while it is the standby', async () => {
+    // ha-a, suspended for its upgrade, comes back without BGP; as the passive member it forwards nothing, so the traffic
+    // (on ha-b, upgraded and healthy) is what its post-check compares: the pair upgrades.
+    const run = (current = await startLabRun([fw('ha-a', { haPeer: 'ha-b', haRole: 'active', faults: ['bgp-down-after-reboot'] }), fw('ha-b', { haPeer: 'ha-a', haRole: 'passive' })]));
+    const r = await run.cli(['run', '--yes']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(run.statuses()['ha-a']).toMatchObject({ status: 'upgraded', current: '11.1.4-h7' });
+    expect(journal(run, 'ha-a').find((e) => e.step === 'postcheck' && e.outcome === 'ok')!.message).toMatch(/\(traffic now on ha-b, compared with ha-a before\)$/);
   }, 120_000);
 });
 

@@ -6,15 +6,16 @@ import type { Snapshot, SnapshotArea } from '../contract.js';
 import { CLI, CMD } from './commands.js';
 import { systemInfo, type Conn } from './facts.js';
 import { bgpItems, parseArp, parseAreBgpPeers, parseAreRoutes, parseBgpPeers, parseInterfaces, parseRoutes, parseSessionCounts, parseTunnels } from './parse-network.js';
-import { parseLicenses } from './parse-system.js';
+import { parseHa, parseLicenses } from './parse-system.js';
 
 /** The calls of a snapshot, in the order they are sent, for the engine it runs. */
 export function snapshotCalls(advancedRouting: boolean): string[] {
-  return [CLI.systemInfo, CLI.sessionInfo, advancedRouting ? CLI.areRoutes : CLI.routes, CLI.arp, CLI.interfaces, advancedRouting ? CLI.areBgpPeers : CLI.bgpPeers, CLI.tunnels, CLI.licenses];
+  return [CLI.systemInfo, CLI.haState, CLI.sessionInfo, advancedRouting ? CLI.areRoutes : CLI.routes, CLI.arp, CLI.interfaces, advancedRouting ? CLI.areBgpPeers : CLI.bgpPeers, CLI.tunnels, CLI.licenses];
 }
 
 export async function takeSnapshot(c: Conn, step: string): Promise<Snapshot> {
   const sys = await systemInfo(c, step);
+  const ha = parseHa(await c.op(CMD.haState, step));
   const are = sys.advancedRouting;
   const sessions = parseSessionCounts(await c.op(CMD.sessionInfo, step));
   const routes = are ? parseAreRoutes(await c.op(CMD.areRoutes, step)) : parseRoutes(await c.op(CMD.routes, step));
@@ -42,5 +43,6 @@ export async function takeSnapshot(c: Conn, step: string): Promise<Snapshot> {
     bgp: peers.map((p) => ({ address: p.address, state: p.state, prefixes: p.prefixes })), ospf: [],
     interfaces: interfaces.map((i) => ({ name: i.key, up: i.up })), sessions: sessions.active ?? null,
     takenAt: new Date().toISOString(), areas,
+    ...(ha ? { haRole: ha.local === 'active' || ha.local.startsWith('active-') ? 'active' as const : 'standby' as const } : {}),
   };
 }

@@ -9,7 +9,7 @@ import { runningConfig, type LabCert } from './config.js';
 import { ContentManager } from './content.js';
 import { functional, goingDown, haStateXml, newHaMember, resolve, suspend, syncToRemote, type HaMember, type HaNode, type HaState } from './ha.js';
 import { JobList } from './jobs.js';
-import { Network } from './network.js';
+import { Network, type Forwarding } from './network.js';
 import { arpXml, areBgpXml, areRoutesXml, bgpPeersXml, interfacesXml, routesXml, sessionInfoXml, tunnelsXml } from './netxml.js';
 import { SoftwareManager, type SoftwareHost } from './software.js';
 import * as sys from './system.js';
@@ -89,7 +89,9 @@ export class Firewall implements SoftwareHost, HaNode {
 
   /** Forwarding state, made when first asked for (a large lab starts faster and smaller). */
   get net(): Network {
-    this.network ??= new Network(this.seed, this.faults);
+    // The members of a pair share their configuration (synchronised), so the same interfaces,
+    // routes, peers and tunnels; and in active/passive the data interfaces' MACs float with the role.
+    this.network ??= new Network(this.peer ? createHash('sha256').update([this.hostname, this.peer.hostname].sort().join('|')).digest() : this.seed, this.faults);
     return this.network;
   }
 
@@ -137,6 +139,11 @@ export class Firewall implements SoftwareHost, HaNode {
   }
 
   // --- state seen from outside ---------------------------------------------
+
+  /** What the forwarding calls show: an HA member that is not active forwards nothing (Network.standby). */
+  get forwarding(): Forwarding {
+    return this.peer && this.haState !== 'active' ? this.net.standby() : this.net;
+  }
 
   /** Pending HA decisions that are due (the member finished booting) are taken before anyone looks. */
   tick(): void {
@@ -231,15 +238,15 @@ export class Firewall implements SoftwareHost, HaNode {
       'request high-availability state suspend': () => suspend(this),
       'request high-availability state functional': () => functional(this),
       'request high-availability sync-to-remote running-config': () => syncToRemote(this),
-      'show routing route': () => (are ? unexpected(['show', 'routing']) : routesXml(this.net)),
-      'show routing protocol bgp peer': () => (are ? unexpected(['show', 'routing']) : bgpPeersXml(this.net)),
-      'show advanced-routing route': () => (are ? areRoutesXml(this.net, sinceBootS()) : unexpected(['show', 'advanced-routing'])),
-      'show advanced-routing bgp peer status': () => (are ? areBgpXml(this.net) : unexpected(['show', 'advanced-routing'])),
-      'show running tunnel flow all': () => tunnelsXml(this.net),
-      'show arp entry': () => arpXml(this.net),
-      'show arp all': () => arpXml(this.net),
-      'show interface': (p) => interfacesXml(this.net, p.text ?? 'hardware'),
-      'show session info': () => sessionInfoXml(this.net),
+      'show routing route': () => (are ? unexpected(['show', 'routing']) : routesXml(this.forwarding)),
+      'show routing protocol bgp peer': () => (are ? unexpected(['show', 'routing']) : bgpPeersXml(this.forwarding)),
+      'show advanced-routing route': () => (are ? areRoutesXml(this.forwarding, sinceBootS()) : unexpected(['show', 'advanced-routing'])),
+      'show advanced-routing bgp peer status': () => (are ? areBgpXml(this.forwarding) : unexpected(['show', 'advanced-routing'])),
+      'show running tunnel flow all': () => tunnelsXml(this.forwarding),
+      'show arp entry': () => arpXml(this.forwarding),
+      'show arp all': () => arpXml(this.forwarding),
+      'show interface': (p) => interfacesXml(this.forwarding, p.text ?? 'hardware'),
+      'show session info': () => sessionInfoXml(this.forwarding),
       'show running resource-monitor minute': (p) => sys.resourceMonitorXml(this, Number(p.last ?? 5)),
     };
   }

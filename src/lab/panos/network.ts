@@ -13,6 +13,9 @@ export interface ArpEntry { iface: string; ip: string; mac: string; ttl: number 
 
 const hex = (n: number) => n.toString(16).padStart(2, '0');
 
+/** What the forwarding calls read: the whole state of an active firewall, or what a standby member shows. */
+export type Forwarding = Pick<Network, 'interfaces' | 'routes' | 'peers' | 'tunnels' | 'arp' | 'sessions'>;
+
 export class Network {
   interfaces: Iface[] = [];
   routes: Route[] = [];
@@ -70,6 +73,24 @@ export class Network {
     this.tunnels = this.pristine.tunnels.map((t) => ({ ...t }));
     this.arp = this.pristine.arp.map((a) => ({ ...a }));
     this.sessions = this.pristine.sessions;
+  }
+
+  /**
+   * What an HA member shows while it is not the active one (passive, suspended, initial,
+   * non-functional): with the default passive link state (shutdown) its data interfaces are down,
+   * so it has no connected routes, no ARP entries, its BGP peers idle and its tunnels down; only a
+   * route that needs no interface (a discard route) stays. It holds the sessions the active
+   * member synchronises to it (docs/devices/panos-api.md, "A member that is not active").
+   */
+  standby(): Forwarding {
+    return {
+      interfaces: this.interfaces.map((i) => ({ ...i, state: 'down' as const })),
+      routes: this.routes.filter((r) => r.iface === '').map((r) => ({ ...r })),
+      peers: this.peers.map((p) => ({ ...p, status: 'Idle', prefixes: 0, upS: 0 })),
+      tunnels: this.tunnels.map((t) => ({ ...t, state: 'init' })),
+      arp: [],
+      sessions: this.sessions,
+    };
   }
 
   /** The state after a restart: everything relearned, except what the faults keep down. */

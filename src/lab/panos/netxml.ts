@@ -1,13 +1,13 @@
 // The XML API answers about forwarding state: routes (legacy engine and
 // advanced routing engine), BGP peers, IPsec tunnels, ARP, interfaces and
 // session counters. Shapes: docs/devices/panos-api.md.
-import type { Network, Route } from './network.js';
+import type { Forwarding, Route } from './network.js';
 import { cdata, success, xmlOf } from './xml.js';
 
 const FLAGS = 'flags: A:active, ?:loose, C:connect, H:host, S:static, ~:internal, R:rip, O:ospf, B:bgp, Oi:ospf intra-area, Oo:ospf inter-area, O1:ospf ext-type-1, O2:ospf ext-type-2, E:ecmp, M:multicast';
 
 /** `show routing route` (legacy routing engine). */
-export function routesXml(net: Network): string {
+export function routesXml(net: Forwarding): string {
   const entries = net.routes.map((r) => ({
     'virtual-router': r.vr, destination: r.destination, nexthop: r.nexthop, metric: r.metric ?? null, flags: `${r.flags} `, age: r.ageS ?? null, interface: r.iface || null, 'route-table': 'unicast',
   }));
@@ -23,7 +23,7 @@ function uptime(s: number): string {
 }
 
 /** `show advanced-routing route`: a JSON document, logical router → prefix → routes. */
-export function areRoutesXml(net: Network, sinceBootS: number): string {
+export function areRoutesXml(net: Forwarding, sinceBootS: number): string {
   const lr: Record<string, unknown[]> = {};
   for (const r of net.routes) {
     const nexthop = r.proto === 'connected' ? { directlyConnected: true, interfaceName: r.iface, active: true, fib: true }
@@ -39,7 +39,7 @@ export function areRoutesXml(net: Network, sinceBootS: number): string {
 }
 
 /** `show routing protocol bgp peer`: one <entry peer= vr=> per peer; no peers is an empty result. */
-export function bgpPeersXml(net: Network): string {
+export function bgpPeersXml(net: Forwarding): string {
   return success(xmlOf({ 'entry*': net.peers.map((p) => ({
     '@peer': p.name, '@vr': 'default', 'peer-group': p.group, 'peer-router-id': p.status === 'Established' ? p.address : '0.0.0.0', 'remote-as': p.remoteAs,
     status: p.status, 'status-duration': p.upS, 'password-set': 'no', passive: 'no', 'multi-hop-ttl': 1, 'peer-address': `${p.address}:${p.status === 'Established' ? 179 : 0}`,
@@ -54,13 +54,13 @@ export function bgpPeersXml(net: Network): string {
 }
 
 /** `show advanced-routing bgp peer status`: JSON per logical router (the lab's reading of the ARE form). */
-export function areBgpXml(net: Network): string {
+export function areBgpXml(net: Forwarding): string {
   const peers = Object.fromEntries(net.peers.map((p) => [p.address, { peerName: p.name, peerGroup: p.group, remoteAs: p.remoteAs, localAs: 65_001, state: p.status, prefixesReceived: p.prefixes, uptime: uptime(p.upS) }]));
   return success(`<json>${cdata(JSON.stringify({ default: { peers } }))}</json>`);
 }
 
 /** `show running tunnel flow all`. */
-export function tunnelsXml(net: Network): string {
+export function tunnelsXml(net: Forwarding): string {
   return success(xmlOf({
     dp: 'dp0', num_ipsec: net.tunnels.length, num_sslvpn: 0, hop: null,
     IPSec: net.tunnels.map((t) => ({ name: t.name, id: t.id, gwid: t.gwid, 'inner-if': t.innerIf, 'outer-if': t.outerIf, localip: t.localip, peerip: t.peerip, state: t.state, mon: 'off', owner: 1 })),
@@ -69,7 +69,7 @@ export function tunnelsXml(net: Network): string {
 }
 
 /** `<show><arp><entry name='all'/></arp></show>`. */
-export function arpXml(net: Network): string {
+export function arpXml(net: Forwarding): string {
   return success(xmlOf({
     dp: 'dp0', timeout: 1800, total: net.arp.length,
     entries: net.arp.map((a) => ({ status: ' c ', ip: a.ip, mac: a.mac, ttl: a.ttl, interface: a.iface, port: a.iface })),
@@ -78,7 +78,7 @@ export function arpXml(net: Network): string {
 }
 
 /** `show interface "hardware"`, or `show interface "all"` (logical interfaces too). */
-export function interfacesXml(net: Network, which: string): string {
+export function interfacesXml(net: Forwarding, which: string): string {
   const hw = net.interfaces.map((i) => ({
     name: i.name, id: i.id, type: 0, mac: i.mac, speed: i.state === 'up' ? '10000' : 'ukn', duplex: i.state === 'up' ? 'full' : 'ukn', state: i.state, mode: '(autoneg)', st: i.state === 'up' ? '10000/full/up' : 'ukn/ukn/down',
   }));
@@ -88,7 +88,7 @@ export function interfacesXml(net: Network, which: string): string {
 }
 
 /** `show session info`: counters (which ones appear varies by release; these are 10.x/11.x's). */
-export function sessionInfoXml(net: Network): string {
+export function sessionInfoXml(net: Forwarding): string {
   const n = net.sessions;
   const fields: Record<string, unknown> = {
     'tmo-sctpshutdown': 60, 'tcp-nonsyn-rej': 'True', 'tmo-tcptimewait': 15, 'age-scan-thresh': 80, 'tmo-tcp-unverif-rst': 30, 'age-scan-ssf': 8, 'tmo-tcpinit': 5,
