@@ -62,6 +62,9 @@ export const PANOS_FAULTS = [
   'ipsec-down-after-reboot', // after a restart the IPsec tunnels stay down (init)
   'routes-lost-after-reboot', // after a restart one static route in five is missing
   'warmup-403', // after a restart every request gets 403 Invalid Credential for a while
+  'restart-error-envelope', // request restart system answers status="error" "Command succeeded with no output" (and restarts)
+  'restart-drop', // request restart system: the connection closes before any answer (and it restarts)
+  'mp-not-ready', // after a restart, for a while, show system info answers error code 22 (session timed out)
   'advanced-routing', // advanced routing engine: show advanced-routing answers, show routing does not
   'multi-dp', // a PA-5220: three data planes
   'multi-vsys', // multi-vsys on

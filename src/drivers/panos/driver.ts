@@ -174,8 +174,25 @@ export class PanosDriver implements Driver {
   /** The restart into the release the install step installed. */
   async activate(_plan: ActivationPlan, _version?: string, step = 'activate'): Promise<StepResult<Disrupted>> {
     await this.connect(step);
-    await this.conn.opText(CMD.restart, step);
-    return ok('the firewall restarts', [CLI.restart], { reloads: true });
+    return ok(await this.restart(step), [CLI.restart], { reloads: true });
+  }
+
+  /**
+   * `request restart system`, sent once. Firewalls answer it with success, with an error envelope
+   * saying "Command succeeded with no output", or not at all (the connection goes with the
+   * restart): none of these is a failure, and the wait after it tells whether it restarted
+   * (docs/devices/panos-api.md, "Restart").
+   */
+  private async restart(step: string): Promise<string> {
+    try {
+      await this.conn.opText(CMD.restart, step);
+      return 'the firewall restarts';
+    } catch (err) {
+      if (!isA(err, DeviceError)) throw err;
+      if (/Command succeeded with no output/i.test(`${err.deviceSaid ?? ''} ${err.detail}`)) return 'the firewall restarts (it answered "Command succeeded with no output" as an error)';
+      if (err.kind === 'connect' && err.transient) return `the firewall restarts, or not: the connection went before its answer (${err.detail}); the wait tells`;
+      throw err;
+    }
   }
 
   async switchover(_plan: ActivationPlan, step = 'switchover'): Promise<StepResult<Disrupted>> {
@@ -197,9 +214,9 @@ export class PanosDriver implements Driver {
   async rollback(plan: ActivationPlan, step = 'rollback'): Promise<StepResult<Disrupted>> {
     await this.connect(step);
     const sent = await install(this.conn, plan.previousVersion, step, this.jobs);
-    await this.conn.opText(CMD.restart, step);
     const restartedAt = Date.now();
-    return ok(`${plan.previousVersion} installed again${sent.length > 1 ? ` (after ${sent.length - 1} busy refusal${sent.length > 2 ? 's' : ''})` : ''}; the firewall restarts`, [...sent, CLI.restart], { reloads: true, restartedAt });
+    const restarted = await this.restart(step);
+    return ok(`${plan.previousVersion} installed again${sent.length > 1 ? ` (after ${sent.length - 1} busy refusal${sent.length > 2 ? 's' : ''})` : ''}; ${restarted}`, [...sent, CLI.restart], { reloads: true, restartedAt });
   }
 
   async cleanup(): Promise<StepResult> {

@@ -1,8 +1,8 @@
 // Waiting for a firewall to come back from a restart. While it is away every
 // failure is expected until the timeout: connections refused or reset, a
 // management server that refuses every key while it warms up (403 "Invalid
-// Credential": a fresh keygen is tried), and through Panorama "<serial> not
-// connected". Done when the expected release answers — after the firewall
+// Credential": a fresh keygen is tried), API errors while its management server
+// starts (code 22 and the like), and through Panorama "<serial> not connected". Done when the expected release answers — after the firewall
 // was seen going away (or its uptime says it restarted) — and
 // `show chassis-ready` says yes.
 import type { StepResult, WaitExpectation } from '../contract.js';
@@ -54,6 +54,10 @@ export async function waitForReturn(c: Conn & { forgetKey(): boolean }, expect: 
       } else if (err.transient) {
         sawDown = true;
         last = err.message;
+      } else if (err.kind === 'api' || err.kind === 'parse') {
+        // A management server just back may answer before it can serve (code 22 "session timed out",
+        // an internal error, a partial document): not final while the restart's time lasts.
+        last = `the management server is not answering fully yet (${err.deviceSaid ?? err.detail})`;
       } else throw err;
     }
     await new Promise((r) => setTimeout(r, Math.max(0, Math.min(poll, deadline - Date.now()))));

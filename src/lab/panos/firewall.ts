@@ -30,6 +30,9 @@ export interface FirewallConfig {
 
 type Handler = (p: Record<string, string>) => string | Promise<string>;
 
+/** Thrown by a handler whose device closes the connection instead of answering (a restart under way). */
+export class DropConnection extends Error {}
+
 export class Firewall implements SoftwareHost, HaNode {
   readonly hostname: string;
   readonly serial: string;
@@ -54,6 +57,8 @@ export class Firewall implements SoftwareHost, HaNode {
   readyAt = 0;
   /** With `warmup-403`, every request is refused with 403 until then. */
   warmupUntil = 0;
+  /** With `mp-not-ready`, operational requests answer error 22 until then. */
+  mpNotReadyUntil = 0;
   pendingChanges: boolean;
   certs: LabCert[] = [];
   host = '127.0.0.1';
@@ -233,6 +238,9 @@ export class Firewall implements SoftwareHost, HaNode {
       'request content upgrade install': (p) => this.content.install(p.version),
       'request restart system': () => {
         this.restart();
+        // Both shapes are seen: pan-os-python tolerates an error envelope with this text (docs/devices/panos-api.md).
+        if (this.faults.has('restart-error-envelope')) return `<response status="error"><msg><line>Command succeeded with no output</line></msg></response>`;
+        if (this.faults.has('restart-drop')) throw new DropConnection();
         return success('Command succeeded with no output');
       },
       'request high-availability state suspend': () => suspend(this),
@@ -278,6 +286,7 @@ export class Firewall implements SoftwareHost, HaNode {
     const now = Date.now();
     this.bootedAt = now;
     this.warmupUntil = this.faults.has('warmup-403') ? now + this.clock.ms(this.timings.panosRebootMs * 0.25) : 0;
+    this.mpNotReadyUntil = this.faults.has('mp-not-ready') ? now + this.clock.ms(this.timings.panosRebootMs * 0.25) : 0;
     this.readyAt = Math.max(now + this.clock.ms(this.timings.panosRebootMs * 0.15), this.warmupUntil);
     this.lifecycle = 'up';
     this.log('boot', this.version);

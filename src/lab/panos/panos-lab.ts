@@ -12,7 +12,7 @@ import type { LabTimings } from '../iosxe/device.js';
 import type { PanosFault } from '../faults.js';
 import type { LabDeviceSpec } from '../fleet.js';
 import { runningConfig, selectXpath, serialize, type LabCert } from './config.js';
-import { Firewall } from './firewall.js';
+import { DropConnection, Firewall } from './firewall.js';
 import { devicesXml, routeTarget } from './panorama.js';
 import { catalogue, trainIndex, TRAINS, trainOf } from './versions.js';
 import { errorMsg, parseOpCommand, success, xmlOf } from './xml.js';
@@ -169,7 +169,20 @@ export class PanosLab {
       if ('error' in routed) return reply(200, routed.error);
       target = routed.fw;
     }
-    reply(200, await this.answer(target, type, params));
+    // Just back from a restart, a management server may answer before it can serve requests (error 22).
+    if (Date.now() < target.mpNotReadyUntil && type === 'op') {
+      target.log('api-error', 'code 22 while the management server starts');
+      return reply(200, '<response status="error" code="22"><msg><line>Session timed out</line></msg></response>');
+    }
+    let body: string;
+    try {
+      body = await this.answer(target, type, params);
+    } catch (err) {
+      // The restart took the connection down before any answer left.
+      if (err instanceof DropConnection) return void req.socket.destroy();
+      throw err;
+    }
+    reply(200, body);
   }
 
   /** 'ok', or the 403 body for a missing or wrong key (an X-PAN-KEY header and Basic auth are accepted too). */

@@ -18,6 +18,7 @@ beforeAll(async () => {
     fleet: [
       fw('fw-a', { haPeer: 'fw-b', haRole: 'active', via: 'pano' }), fw('fw-b', { haPeer: 'fw-a', haRole: 'passive', via: 'pano' }),
       fw('fw-solo'), fw('fw-odd', { faults: ['disk-full', 'pending-changes'] }), fw('fw-busy', { faults: ['busy'] }), fw('fw-busy-job', { faults: ['busy-job'] }), fw('fw-busy-long', { faults: ['busy'] }), fw('fw-deny', { faults: ['auth'] }),
+      fw('fw-rst-err', { faults: ['restart-error-envelope'] }), fw('fw-rst-drop', { faults: ['restart-drop'] }), fw('fw-mp-slow', { faults: ['mp-not-ready'] }),
       { hostname: 'pano', kind: 'panorama', version: '11.1.4-h7', target: null, faults: [], site: 'lab', role: 'pano', group: 'mgmt' },
     ],
   });
@@ -77,6 +78,26 @@ describe('PAN-OS driver', () => {
     const back = await d.waitForReturn({ version: '11.1.4-h7', timeoutMs: 20_000, since, pollMs: 50 });
     expect(back.message).toBe('back on 11.1.4-h7, chassis ready');
     expect(lab.panos.firewall('fw-solo').count('reboot')).toBe(1);
+  });
+
+  it('a restart answered with an error envelope or not answered at all, and a management server answering error 22 at first, all come back', async () => {
+    const cases: [string, RegExp][] = [
+      ['fw-rst-err', /^the firewall restarts \(it answered "Command succeeded with no output" as an error\)$/],
+      ['fw-rst-drop', /^the firewall restarts, or not: the connection went before its answer \(.+\); the wait tells$/],
+      ['fw-mp-slow', /^the firewall restarts$/],
+    ];
+    for (const [host, said] of cases) {
+      const d = driver(host);
+      await d.stage(plan('10.2.9-h1'), null);
+      await d.install(plan('10.2.9-h1'));
+      const since = Date.now();
+      const r = await d.activate(plan('10.2.9-h1'));
+      expect(r.message, host).toMatch(said);
+      expect((await d.waitForReturn({ version: '11.1.4-h7', timeoutMs: 20_000, since, pollMs: 20 })).message, host).toBe('back on 11.1.4-h7, chassis ready');
+      expect(lab.panos.firewall(host).count('reboot'), host).toBe(1);
+    }
+    // The error 22 answers were seen during the wait, not only assumed.
+    expect(lab.panos.firewall('fw-mp-slow').count('api-error')).toBeGreaterThan(0);
   });
 
   it('an HA pair through Panorama: passive first, then suspend the active (switchover), upgrade it, make it functional', async () => {
