@@ -20,6 +20,9 @@ export async function haState(c: Conn, step: string): Promise<PanosHa | null> {
 }
 
 /** Polls HA state until `good` says the pair is where it should be, or the settle time is over; the last state. */
+/** HA states a member passes through on its way to active, passive or suspended. */
+const PASSING = new Set(['initial', 'tentative']);
+
 async function settle(c: Conn, step: string, o: HaOptions, good: (ha: PanosHa | null) => boolean): Promise<PanosHa | null> {
   const deadline = Date.now() + o.settleMs;
   for (;;) {
@@ -72,8 +75,11 @@ function describe(ha: PanosHa): string {
  * a failed verification is a failed step with its reasons.
  */
 export async function commitHa(c: Conn, plan: ActivationPlan, step: string, o: HaOptions): Promise<StepResult> {
-  const first = await haState(c, step);
+  let first = await haState(c, step);
   if (!first) return { ...ok('nothing to commit on a standalone firewall', [CLI.haState]), outcome: 'skipped' };
+  // Just booted, a member passes through initial (or tentative) before it shows where it stands: a
+  // suspended one only says so then, and would otherwise never be made functional.
+  if (PASSING.has(first.local)) first = (await settle(c, step, o, (h) => !!h && !PASSING.has(h.local))) ?? first;
   const sent = [CLI.haState];
   let made = '';
   if (first.local === 'suspended') {
