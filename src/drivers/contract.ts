@@ -154,6 +154,8 @@ export interface ActivationPlan {
   baseImages?: string[];
   /** Downloads are copied to the HA peer as well (PAN-OS `sync-to-peer`, Settings `panos_sync_to_peer`). */
   syncToPeer?: boolean;
+  /** PAN-OS HA: the pair's order (Settings panos_ha_order); the member that carries the traffic at its turn is suspended first. */
+  haOrder?: 'passive-first' | 'active-first';
   /**
    * What the device was made of when planned (IOS-XE): the members a wait must see back. Kept in
    * the journal with the plan, so a run started after a kill knows it even if the device then

@@ -26,7 +26,7 @@ export function planUpgrade(f: PanosFacts, want: UpgradeWant): ActivationPlan {
   const bases = [...new Set(hopBases(f.version, hops).flat())];
   return {
     kind: 'panos', image: null, targetVersion: target, filesystem: '', previousBoot: [], previousVersion: f.version, stack: false,
-    hops, baseImages: bases, syncToPeer: want.settings.panosSyncToPeer && !!f.ha,
+    hops, baseImages: bases, syncToPeer: want.settings.panosSyncToPeer && !!f.ha, ...(f.ha ? { haOrder: want.settings.panosHaOrder } : {}),
   };
 }
 
@@ -74,8 +74,10 @@ export function sequence(plan: ActivationPlan, f: PanosFacts): UpgradeSequence {
     if (i === 0) steps.push(step('snapshot', { commands: snap }));
     // Installed before the gates: the job's refusals (the software manager busy) are retried while nothing is disrupted yet.
     steps.push(step('install', { version, note: 'a job followed to the end, retried while the software manager is busy; nothing restarts' }));
-    // The active member of a pair hands its traffic over before it restarts (it stays suspended across the hops).
-    if (i === 0 && f.ha && (f.pairRole === 'active' || f.pairRole === 'suspended')) steps.push(step('switchover', { gate: 'switchover', disruptive: true, note: 'the HA peer takes over' }));
+    // The member carrying the traffic at its turn hands it over before it restarts (it stays suspended across the hops):
+    // the active one, or, active first, the passive one too (its peer, upgraded first, comes back passive).
+    const carries = f.pairRole === 'active' || f.pairRole === 'suspended' || (plan.haOrder === 'active-first' && f.pairRole === 'passive');
+    if (i === 0 && f.ha && carries) steps.push(step('switchover', { gate: 'switchover', disruptive: true, note: 'the HA peer takes over' }));
     steps.push(
       step('activate', { version, gate: 'reload', disruptive: true, note: `${multi ? `hop ${i + 1} of ${hops.length}: ` : ''}the restart into the installed release` }),
       step('wait', { version, note: `until ${v} answers and the chassis is ready` }),

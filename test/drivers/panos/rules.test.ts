@@ -104,6 +104,13 @@ describe('the sequence', () => {
     expect(seq.onFailure.map((s) => [s.id, s.gate])).toEqual([['rollback', 'rollback'], ['wait-rollback', null], ['commit-rollback', null]]);
   });
 
+  it('active first: the passive member is suspended too at its turn (its peer, upgraded first, comes back passive), as the plan shows it', () => {
+    const f = facts({ ha: ha('passive', 'active'), pairRole: 'passive' });
+    const order = (o: 'passive-first' | 'active-first') => sequence(planUpgrade(f, want('11.1.4-h7', { settings: settings({ panosHaOrder: o }) })), f).steps.map((s) => s.id);
+    expect(order('active-first')).toContain('switchover');
+    expect(order('passive-first')).not.toContain('switchover');
+  });
+
   it('several hops: stage, verify, install, activate (a reload gate) and wait per hop, each carrying its release', () => {
     const f = facts({ version: '10.0.12' });
     const seq = sequence(planUpgrade(f, want('11.1.4-h7')), f);
