@@ -70,7 +70,7 @@ export function describeCertificate(name: string, pem: string): PanosCertificate
   }
 }
 
-/** `type=config get /config/shared/certificate`: each entry's certificate (its PEM is under public-key). */
+/** `type=config show /config/shared/certificate` (running configuration): each entry's certificate (its PEM is under public-key). */
 export function parseCertificates(result: Xml): PanosCertificate[] {
   return list(child(result, 'certificate').entry).map((e) => describeCertificate(String(e['@name'] ?? ''), text(e['public-key'])));
 }

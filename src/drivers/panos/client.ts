@@ -203,9 +203,12 @@ export class PanosApi {
     return (await this.keyed({ type: 'op', cmd }, device, step, target)).body;
   }
 
-  /** type=config action=get of an XPath; {} when nothing matches (code 7). */
-  async configGet(xpath: string, device: string, step: string, target?: string): Promise<Xml> {
-    const { response } = await this.keyed({ type: 'config', action: 'get', xpath }, device, step, target);
+  /**
+   * type=config action=show of an XPath: the running configuration, which the firewall runs on
+   * (action=get would read the candidate); {} when nothing matches (code 7).
+   */
+  async configShow(xpath: string, device: string, step: string, target?: string): Promise<Xml> {
+    const { response } = await this.keyed({ type: 'config', action: 'show', xpath }, device, step, target);
     return resultOf(response);
   }
 

@@ -68,7 +68,7 @@ export const CLI = {
   dpCpu: 'show running resource-monitor minute last 5',
   clock: 'show clock',
   clockMore: 'show clock more',
-  certificates: `show config (type=config get ${CERTIFICATES_XPATH})`,
+  certificates: `show config (type=config show ${CERTIFICATES_XPATH})`,
   sessionInfo: 'show session info',
   routes: 'show routing route',
   areRoutes: 'show advanced-routing route',

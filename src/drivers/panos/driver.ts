@@ -55,7 +55,7 @@ export class PanosDriver implements Driver {
       name,
       op: async (cmd, step) => this.api.op(cmd, name, step, await this.route(step)),
       opText: async (cmd, step) => this.api.opText(cmd, name, step, await this.route(step)),
-      configGet: async (xpath, step) => this.api.configGet(xpath, name, step, await this.route(step)),
+      configShow: async (xpath, step) => this.api.configShow(xpath, name, step, await this.route(step)),
       forgetKey: () => this.api.forgetKey(),
     };
   }

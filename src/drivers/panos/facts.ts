@@ -19,7 +19,7 @@ export interface Conn {
   readonly name: string;
   op(cmd: string, step: string): Promise<Xml>;
   opText(cmd: string, step: string): Promise<string>;
-  configGet(xpath: string, step: string): Promise<Xml>;
+  configShow(xpath: string, step: string): Promise<Xml>;
 }
 
 /** An error answer (not a lost connection): the update server could not be asked, the command is unknown… */
@@ -98,6 +98,6 @@ async function readReadiness(c: Conn, step: string): Promise<PanosReadiness> {
   const dps = parseDataplaneClocks(await c.op(CMD.clockMore, step));
   const clockResolutionS = 1 + Math.ceil((Date.now() - t0) / 1000);
   const clockSkewS = mp === null ? [] : dps.map((t, dp) => ({ dp, skew: Math.round((t - mp) / 1000) }));
-  const certificates = parseCertificates(await c.configGet(CERTIFICATES_XPATH, step));
+  const certificates = parseCertificates(await c.configShow(CERTIFICATES_XPATH, step));
   return { pendingChanges, fullCommitRequired, locks, jobs, licenses, support, ntp, panorama, mpCpuPercent, dpCpuPercent, mpMemoryPercent, clockSkewS, clockResolutionS, certificates };
 }

@@ -125,9 +125,13 @@ export function parseLocks(result: Xml, kind: 'config' | 'commit'): PanosLock[] 
 
 /** `show system resources` (top): MP memory used, percent — the "MiB Mem" line (KiB before 10.1). */
 export function parseMemoryPercent(top: string): number | null {
-  const m = /^(?:MiB|KiB) Mem\s*:\s*([\d.]+) total,\s*([\d.]+) free,\s*([\d.]+) used/m.exec(top);
-  if (!m || Number(m[1]) === 0) return null;
-  return Math.round((Number(m[3]) / Number(m[1])) * 1000) / 10;
+  // By label, not position: newer top prints "MiB Mem : T total, F free, U used", older ones
+  // "KiB Mem:  T total, U used, F free" or "Mem:  4043028k total,  3886168k used, …".
+  const line = /^(?:[KMG]iB )?Mem\s*:(.*)$/m.exec(top)?.[1];
+  const total = line ? /([\d.]+)k? total/.exec(line) : null;
+  const used = line ? /([\d.]+)k? used/.exec(line) : null;
+  if (!total || !used || Number(total[1]) === 0) return null;
+  return Math.round((Number(used[1]) / Number(total[1])) * 1000) / 10;
 }
 
 /** `show system state filter sys.monitor.s*.mp.exports`: the MP's one-minute CPU. */

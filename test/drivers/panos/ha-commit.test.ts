@@ -35,7 +35,7 @@ function member(states: string[]): Conn & { sent: string[] } {
       functional = true;
       return 'Successfully changed HA state to functional';
     },
-    configGet: async () => ({}),
+    configShow: async () => ({}),
   };
 }
 

@@ -140,6 +140,10 @@ describe('readiness answers', () => {
   it('MP memory from the top screen, MP CPU from the system state, DP CPU per data plane', () => {
     expect(parseMemoryPercent(textOf('system-resources/default'))).toBe(62);
     expect(parseMemoryPercent('KiB Mem : 16331469 total, 1861837 free, 10125517 used, 4344115 buff/cache')).toBe(62);
+    // Older top: used before free, with or without the unit, and a "k" after each figure.
+    expect(parseMemoryPercent('KiB Mem:  16330608 total, 13512664 used,  2817944 free,   431360 buffers')).toBe(82.7);
+    expect(parseMemoryPercent('Mem:   4043028k total,  3886168k used,   156860k free,   101308k buffers')).toBe(96.1);
+    expect(parseMemoryPercent('Tasks: 231 total,   1 running')).toBeNull();
     expect(parseMpCpu(textOf('mp-cpu/default'))).toBe(4);
     // One data plane, eight cores over five minutes: (0+28+36+35+25+24+32+40) / 40.
     expect(parseDpCpu(result('resource-monitor/one-dp'))).toEqual([{ dp: 'dp0', percent: 5.5 }]);
