@@ -20,8 +20,8 @@ beforeAll(async () => {
 afterAll(async () => lab?.stop());
 // Messages only where a test asks for them, so that each output below is what the test expects.
 beforeEach(() => {
-  for (const h of ['log1', 'log2', 'log16', 'quiet1', 'inst1']) lab.device(h).state.syslog = { everyMs: 3_600_000, afterPrompt: 0, betweenLines: 0, reprint: 0, glued: false };
-  for (const h of ['glue1', 'glue2']) lab.device(h).state.syslog = { everyMs: 3_600_000, afterPrompt: 0, betweenLines: 0, reprint: 0, glued: true };
+  for (const h of ['log1', 'log2', 'log16', 'quiet1', 'inst1']) lab.device(h).state.syslog = { everyMs: 3_600_000, afterPrompt: 0, afterPromptLater: 0.5, betweenLines: 0, reprint: 0, glued: false };
+  for (const h of ['glue1', 'glue2']) lab.device(h).state.syslog = { everyMs: 3_600_000, afterPrompt: 0, afterPromptLater: 0.5, betweenLines: 0, reprint: 0, glued: true };
 });
 
 async function shell(host: string): Promise<TestShell> {

@@ -3,12 +3,24 @@
 // the pager, the shape of a question nobody declared, and error lines. Each
 // operation passes only the questions it expects; any other fails it.
 import type { Dialogue } from '../ssh/channel.js';
+import { logTailStart } from './session-noise.js';
 
 /** The pager's prompt at the end of a page. */
 export const MORE = /-+ ?More ?-+\s*$/;
 
 /** A last line that asks something: `[…]`, `?`, `Password:`, `Username:`. */
 export const QUESTION = /(\[[^\]\n]*\]|\?|(?:Password|Username):)\s*$/i;
+
+/**
+ * The question a silent device is waiting at, when it is not the prompt: its
+ * text (log messages after it set aside), or null. Called once the device
+ * has been quiet for a while, so that an undeclared question fails the
+ * command then instead of after its whole timeout.
+ */
+export function unansweredQuestion(tail: string, prompt: { test(text: string): boolean }): string | null {
+  const asked = tail.slice(0, logTailStart(tail));
+  return QUESTION.test(asked.split('\n').at(-1) ?? '') && !prompt.test(tail) ? asked : null;
+}
 
 /** A refusal: `% …` (not `%Warning`), `Invalid input detected`, `Command authorization failed`. */
 const ERROR_LINE = /^(%(?!Warning)[^\n]*|.*Invalid input detected.*|.*Command authorization failed.*)$/m;

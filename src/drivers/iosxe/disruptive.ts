@@ -10,10 +10,13 @@ import { DIALOGUES, REFUSED_NO_DROP, WRITE_MEMORY } from './dialogues.js';
 import { activationCommands, previousImage, rollbackCommands } from './plan.js';
 import { parseShowBoot } from './parsers/boot.js';
 import type { IosxeSession } from './session.js';
+import { configure } from './config-mode.js';
 
 const INSTALL_DIALOGUES = [DIALOGUES.proceed, DIALOGUES.saveAndProceed, DIALOGUES.bootConfig];
 
-const FAILURE = /FAILED|%Error|Operation aborted/i;
+// Case matters: the device prints its result as `FAILED:`; `Login failed` in a message kept for its
+// result words (a `SUCCESS:` glued after it, session.ts) is not the install's failure.
+const FAILURE = /FAILED|%Error|Operation aborted/;
 /** An earlier, interrupted attempt added the target after the plan was made (its add went on without upshift). */
 const ALREADY_ADDED = /Super package already added/i;
 
@@ -48,9 +51,11 @@ async function installActivate(s: IosxeSession, command: string, step: string, e
  * boot configuration, saved and read back. A boot variable that did not take stops here.
  */
 async function saveBoot(s: IosxeSession, config: string[], want: string, step: string): Promise<void> {
-  await s.configure(config, step);
+  await configure(s, config, step);
   await s.run('write memory', { step, dialogues: WRITE_MEMORY });
-  const boot = parseShowBoot(await s.run('show boot', { step }));
+  const [shown] = await s.runReadOnly(['show boot'], step);
+  s.failIfRefused('show boot', shown, step);
+  const boot = parseShowBoot(shown);
   // `flash:/x.bin` and `flash:x.bin` name the same file.
   if ((boot.bootVariable[0] ?? '').replace(/:\//, ':') !== want.replace(/:\//, ':')) {
     throw new DeviceError(s.target.hostname, step, 'command', `the boot variable is ${boot.bootVariable.join(';') || 'empty'} after saving, not ${want}; not reloading`, undefined, false);

@@ -66,7 +66,7 @@ export function abortsAt(timer: string | null, now = Date.now()): string | null 
  * without them that rollback stops and says so.
  */
 async function readRollbackIds(s: IosxeSession, step: string): Promise<number[] | null> {
-  const text = await s.run(ROLLBACK_POINTS, { step, allowErrors: true });
+  const [text] = await s.runReadOnly([ROLLBACK_POINTS], step);
   if (refused(text)) return null;
   try {
     return parseInstallRollback(text).points.map((p) => p.id);
@@ -99,7 +99,7 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
   const ver = answer('show version', parseShowVersion, false)!;
   const fs = /^([a-z0-9-]+:)/i.exec(ver.image ?? '')?.[1].toLowerCase() ?? (ver.model?.startsWith('C9') ? 'flash:' : 'bootflash:');
   let dir = answer('dir', (t) => parseDir(t, 'dir'));
-  if (dir?.filesystem?.toLowerCase() !== fs) dir = parsed(`dir ${fs}`, await s.run(`dir ${fs}`, { step, allowErrors: true }), (t) => parseDir(t, `dir ${fs}`), false);
+  if (dir?.filesystem?.toLowerCase() !== fs) dir = parsed(`dir ${fs}`, (await s.runReadOnly([`dir ${fs}`], step))[0], (t) => parseDir(t, `dir ${fs}`), false);
   const install = answer('show install summary', parseInstallSummary);
   const red = answer('show redundancy', parseRedundancy);
   // Only Catalysts have stack or StackWise Virtual members; elsewhere the command is refused.

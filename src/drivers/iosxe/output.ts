@@ -1,22 +1,24 @@
 // The shape of a command's answer in a CLI session: its echo, each output of
 // commands typed ahead, the lines around an error; log messages and the
-// timestamp header taken out (session-noise.ts).
+// timestamp header taken out (session-noise.ts), a message that may hide
+// output marked (DOUBT) for the session to settle.
 import { withoutLog, withoutTimestampHeader } from './session-noise.js';
 
 /**
  * A command's output from everything the device printed for it, up to and
  * including the prompt that ended it (`atPrompt`): without log messages, the
- * echo, the timestamp header and that prompt.
+ * echo, the timestamp header and that prompt; a message inside the output
+ * stays, marked.
  */
 export function commandOutput(answer: string, command: string, promptPrefix: string, atPrompt: boolean): string {
-  let text = withoutLog(answer, promptPrefix);
+  let text = withoutLog(answer, promptPrefix, { commands: [command], mark: true });
   if (atPrompt) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
   return withoutTimestampHeader(stripEcho(text, command));
 }
 
-/** The answer to commands typed ahead, up to and including the last prompt, without log messages and that prompt. */
-export function typedAheadAnswer(answer: string, promptPrefix: string): string {
-  const text = withoutLog(answer, promptPrefix);
+/** The answer to commands typed ahead, up to and including the last prompt, without log messages (those inside an output marked) and that prompt. */
+export function typedAheadAnswer(answer: string, promptPrefix: string, commands: string[]): string {
+  const text = withoutLog(answer, promptPrefix, { commands, mark: true });
   return text.slice(0, Math.max(0, text.lastIndexOf('\n')));
 }
 

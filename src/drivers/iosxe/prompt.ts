@@ -61,7 +61,7 @@ export class PromptMatcher implements Matcher {
       exec: (text) => {
         const last = this.exec(text);
         if (!last) return null;
-        const before = `${withoutLog(text.slice(0, last.index), this.prefix)}\n`;
+        const before = `${withoutLog(text.slice(0, last.index), this.prefix, { commands })}\n`;
         if (echoEnd(before, commands.at(-1)!) < 0) return null;
         const from = echoEnd(before, commands[0]);
         if (from < 0) return null;

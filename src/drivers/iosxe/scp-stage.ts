@@ -8,6 +8,7 @@ import type { SshTransport } from '../ssh/transport.js';
 import { compareConfigs, describeDifference, type ConfigComparison } from './config-compare.js';
 import { result } from './disruptive.js';
 import type { IosxeSession } from './session.js';
+import { configure } from './config-mode.js';
 import { scpPush } from './transfer.js';
 import type { StageInput } from './types.js';
 import { SCP_SERVER, scpStageCommands } from './plan.js';
@@ -26,17 +27,21 @@ function configNote(before: ConfigComparison, after: ConfigComparison): string {
 
 export async function stageByScp(s: IosxeSession, transport: SshTransport, device: string, input: StageInput, hooks: DriverHooks, step: string): Promise<StepResult> {
   // Whole lines: the default `no ip scp server enable` is never printed, and a substring would match a comment.
-  const already = SCP_SERVER_LINE.test(await s.run(`show running-config | include ^${SCP_SERVER}`, { step }));
+  // Read as read-only (again if a log message may hide the line): a line missed here would be removed after the push.
+  const include = `show running-config | include ^${SCP_SERVER}`;
+  const [lines] = await s.runReadOnly([include], step);
+  s.failIfRefused(include, lines, step);
+  const already = SCP_SERVER_LINE.test(lines);
   if (already) {
     await scpPush(transport, device, input, hooks, step);
     return result(`${input.image.file} pushed with SCP to ${input.filesystem}; ${SCP_SERVER} was already configured and is left as it was`, scpStageCommands(input, true), '');
   }
   const before = await compareConfigs(s, step);
-  await s.configure([SCP_SERVER], step);
+  await configure(s, [SCP_SERVER], step);
   try {
     await scpPush(transport, device, input, hooks, step);
   } finally {
-    if (!s.isClosed) await s.configure([`no ${SCP_SERVER}`], step);
+    if (!s.isClosed) await configure(s, [`no ${SCP_SERVER}`], step);
   }
   const after = await compareConfigs(s, step);
   return result(`${input.image.file} pushed with SCP to ${input.filesystem}${configNote(before, after)}`, scpStageCommands(input, false), '');

@@ -11,10 +11,11 @@ import { DEFAULT_TIMEOUTS, MODES, transportOptions, type Mode, type RunOptions, 
 import { SshTransport } from '../ssh/transport.js';
 import type { DeviceTarget } from '../contract.js';
 import { afterEcho, PROMPTISH, PromptMatcher } from './prompt.js';
-import { MORE, QUESTION, refusalAt } from './dialogues.js';
+import { MORE, refusalAt, unansweredQuestion } from './dialogues.js';
 import { commandOutput, context, splitTypedAhead, typedAheadAnswer } from './output.js';
-import { logTailStart, onTail, pastLogTail, withoutLog } from './session-noise.js';
-import { stoppedAt, typedAheadComplete } from './typeahead.js';
+import { onTail, pastLogTail, settled, withoutLog } from './session-noise.js';
+import { readClear } from './read-again.js';
+import { timedOutAt, typedAheadComplete } from './typeahead.js';
 
 export type { Mode, RunOptions, SessionOptions, Timeouts } from './session-options.js';
 
@@ -126,8 +127,8 @@ export class IosxeSession {
       return;
     }
     // Judged on "terminal length 0" alone where the answer splits per command.
-    const parts = splitTypedAhead(typedAheadAnswer(r.text, this.hostname.slice(0, 20)), this.prompt, commands);
-    this.pagingOff = !/%|authorization failed/i.test(parts ? parts[0] : r.text);
+    const parts = splitTypedAhead(typedAheadAnswer(r.text, this.hostname.slice(0, 20), commands), this.prompt, commands);
+    this.pagingOff = !/%|authorization failed/i.test(parts ? settled(parts[0], 'results') : withoutLog(r.text));
   }
 
   /**
@@ -154,8 +155,20 @@ export class IosxeSession {
     }
   }
 
-  /** Runs one command and returns its output without the echo, the prompt, log messages and the timestamp header. */
+  /**
+   * Runs one command and returns its output without the echo, the prompt, log
+   * messages and the timestamp header. A message that may have output glued
+   * after it goes, unless what follows its header holds a result word
+   * (FAILED, SUCCESS, Error…): an install's outcome stays searchable.
+   */
   async run(command: string, opts: RunOptions = {}): Promise<string> {
+    const text = settled(await this.answer(command, opts), 'results');
+    if (!opts.allowErrors) this.failIfRefused(command, text, opts.step ?? 'command');
+    return text;
+  }
+
+  /** One command's output, messages inside it marked (session-noise.ts). */
+  private async answer(command: string, opts: RunOptions): Promise<string> {
     const step = opts.step ?? 'command';
     if (this.abandoned) throw new DeviceError(this.target.hostname, step, 'closed', `the session was closed earlier (${this.abandoned}); "${command}" was not sent`);
     const timeoutMs = typeof opts.timeout === 'number' ? opts.timeout : this.timeouts[opts.timeout ?? 'command'];
@@ -175,12 +188,8 @@ export class IosxeSession {
         r = await this.read(patterns, command, step, timeoutMs, {
           sofar: answer,
           onIdle: (tail) => {
-            // The question may be followed by log messages: judge the line before them.
-            const asked = tail.slice(0, logTailStart(tail));
-            const last = asked.split('\n').at(-1) ?? '';
-            if (QUESTION.test(last) && !this.promptRe.test(tail)) {
-              throw new DeviceError(this.target.hostname, step, 'unknown-prompt', `"${command}" asked a question upshift has no answer for`, mask(asked, this.secrets), false);
-            }
+            const asked = unansweredQuestion(tail, this.promptRe);
+            if (asked !== null) throw new DeviceError(this.target.hostname, step, 'unknown-prompt', `"${command}" asked a question upshift has no answer for`, mask(asked, this.secrets), false);
           },
         });
       } catch (err) {
@@ -193,8 +202,8 @@ export class IosxeSession {
       if (r.index === 0) {
         answer += r.text;
         this.setMode(r.matched[1]);
-        // A reload often comes seconds after the prompt: wait for the drop.
-        if (opts.expectClose && !opts.noDropIf?.test(answer)) await this.waitForClose(this.timeouts.drop);
+        // A reload often comes seconds after the prompt: wait for the drop (not after a refusal, judged without messages).
+        if (opts.expectClose && !opts.noDropIf?.test(settled(commandOutput(answer, command, prefix, true), 'results'))) await this.waitForClose(this.timeouts.drop);
         break;
       }
       if (r.index === 1) {
@@ -215,9 +224,7 @@ export class IosxeSession {
       this.channel.write(`${d.answer}\n`, d.hidden);
       this.sent.push(d.hidden ? `(${d.name}: ******)` : `(${d.name}: ${d.answer || 'Enter'})`);
     }
-    const text = commandOutput(answer, command, prefix, true);
-    if (!opts.allowErrors) this.failIfRefused(command, text, step);
-    return text;
+    return commandOutput(answer, command, prefix, true);
   }
 
   /** Throws the device's "% …" error (or "Invalid input") found in a command's output. */
@@ -233,13 +240,19 @@ export class IosxeSession {
    * lines as keystrokes) and at the privileged prompt. The answer is split
    * at each echoed prompt and command. A device that echoes type-ahead
    * otherwise goes quiet at a prompt instead: then the commands are run
-   * again one at a time, and so is the rest of the session.
+   * again one at a time, and so is the rest of the session. An output with a
+   * log message that may hide output is read again (read-again.ts).
    * Outputs as `run(…, { allowErrors: true })` gives them.
    */
-  async runReadOnly(commands: string[], step: string, timeout: 'command' | 'operation' = 'command'): Promise<string[]> {
+  runReadOnly(commands: string[], step: string, timeout: 'command' | 'operation' = 'command'): Promise<string[]> {
+    return readClear(commands, (some) => this.readTogether(some, step, timeout));
+  }
+
+  /** Read-only commands typed ahead (or one at a time), their outputs with messages marked. */
+  private async readTogether(commands: string[], step: string, timeout: 'command' | 'operation'): Promise<string[]> {
     const one = async () => {
       const out: string[] = [];
-      for (const c of commands) out.push(await this.run(c, { step, allowErrors: true, timeout }));
+      for (const c of commands) out.push(await this.answer(c, { step, allowErrors: true, timeout }));
       return out;
     };
     const promptRe = this.promptRe;
@@ -256,14 +269,10 @@ export class IosxeSession {
           if (promptRe.test(tail)) throw quietAtPrompt;
         },
       });
-      parts = splitTypedAhead(typedAheadAnswer(r.text, promptRe.prefix), prompt, commands);
+      parts = splitTypedAhead(typedAheadAnswer(r.text, promptRe.prefix, commands), prompt, commands);
     } catch (err) {
       if (err instanceof ChannelClosed) throw new DeviceError(this.target.hostname, step, 'closed', `the session closed during "${commands.join('", "')}" (${err.message})`, tailOf(mask(this.channel.peek(), this.secrets)));
-      if (err instanceof DeviceError && err.kind === 'timeout') {
-        // Name the command the device stopped at, not the whole list.
-        const at = stoppedAt(this.channel.peek(), prompt, commands);
-        throw new DeviceError(err.device, err.step, 'timeout', err.detail.replace(`"${commands.join('", "')}"`, `"${at}" (typed ahead with ${commands.length - 1} other read-only commands)`), err.deviceSaid);
-      }
+      if (err instanceof DeviceError && err.kind === 'timeout') throw timedOutAt(err, this.channel.peek(), prompt, commands);
       if (err !== quietAtPrompt) throw err;
     }
     if (parts) return parts;
@@ -281,17 +290,6 @@ export class IosxeSession {
       throw err;
     }
     return false;
-  }
-
-  /** Runs configuration lines in config mode and returns to privileged mode. */
-  async configure(lines: string[], step: string): Promise<string> {
-    let out = await this.run(MODES.config.command!, { step });
-    try {
-      for (const line of lines) out += await this.run(line, { step });
-    } finally {
-      if (!this.channel.isClosed) out += await this.run('end', { step, allowErrors: true });
-    }
-    return out;
   }
 
   get isClosed(): boolean {

@@ -28,6 +28,36 @@ const UPTIME = String.raw`\d+[ywdh]\d+[wdhms](?:\d+[hms])?`;
  */
 export const LOG_LINE = new RegExp(String.raw`^(?:\d{1,10}:[ \t]*)?[*.]?(?:(?:${DATETIME}|${TIME}|${UPTIME}):[ \t]*)?%[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*-[0-7]-[A-Za-z0-9_]+[ \t]*:`);
 
+/**
+ * A message that starts inside a line (right after another message that
+ * ended without a line break, or text it interrupted). Only with a clock:
+ * a bare `%X-5-Y:` inside a line is too common in other text to cut at.
+ */
+const LOG_INSIDE = new RegExp(String.raw`(?:\d{1,10}:[ \t]*)?[*.]?(?:${DATETIME}|${TIME}|${UPTIME}):[ \t]*%[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*-[0-7]-[A-Za-z0-9_]+[ \t]*:`, 'g');
+
+/** Where a log message starts inside a line (after its first character, and after a message the line starts with), or -1. */
+export function logInsideAt(line: string): number {
+  if (!line.includes('%')) return -1;
+  const head = LOG_LINE.exec(line);
+  LOG_INSIDE.lastIndex = head ? head[0].length : 1;
+  const m = LOG_INSIDE.exec(line);
+  return m ? m.index : -1;
+}
+
+/** The text of a log line after its `…%FACILITY-SEVERITY-MNEMONIC:` header: the message, and whatever was printed after it on the line. */
+export function afterLogHeader(line: string): string {
+  const head = LOG_LINE.exec(line);
+  return head ? line.slice(head[0].length).trim() : line;
+}
+
+/**
+ * The words of a result or refusal (`FAILED:`, `SUCCESS: install_…`,
+ * `%Error …`, `Invalid input detected`): after a message's header they may
+ * belong to the device's own output glued after the message.
+ */
+// Not word-bounded: glued text starts right after the message's last character (`…SPA.binFAILED: …`).
+export const RESULT_WORDS = /FAILED|SUCCESS|Error|Invalid input|[Aa]uthorization failed|Operation aborted/;
+
 /** Whether a text may hold log messages at all (the cheap test before a line scan). */
 export const mayHoldLog = (text: string): boolean => text.includes('%');
 

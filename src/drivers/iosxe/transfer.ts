@@ -17,7 +17,7 @@ import type { IosxeSession } from './session.js';
 export async function deviceDigest(s: IosxeSession, image: ImageSpec, filesystem: string, step: string): Promise<{ algo: 'md5' | 'sha512'; expected: string; actual: string }> {
   const algo = image.sha512 ? 'sha512' : 'md5';
   const expected = (image.sha512 ?? image.md5 ?? '').toLowerCase();
-  const out = await s.run(`verify /${algo} ${filesystem}${image.file}`, { step, timeout: 'operation', allowErrors: true });
+  const [out] = await s.runReadOnly([`verify /${algo} ${filesystem}${image.file}`], step, 'operation');
   try {
     return { algo, expected, actual: parseVerify(out, algo) };
   } catch (err) {
@@ -26,7 +26,9 @@ export async function deviceDigest(s: IosxeSession, image: ImageSpec, filesystem
 }
 
 export async function presentAndVerified(s: IosxeSession, input: StageInput, step: string): Promise<'verified' | 'absent' | 'different'> {
-  const listing = parseDir(await s.run(`dir ${input.filesystem}`, { step }), `dir ${input.filesystem}`);
+  const [dir] = await s.runReadOnly([`dir ${input.filesystem}`], step);
+  s.failIfRefused(`dir ${input.filesystem}`, dir, step);
+  const listing = parseDir(dir, `dir ${input.filesystem}`);
   const file = listing.files.find((f) => f.name === input.image.file);
   if (!file) return 'absent';
   if (input.image.size !== null && file.size !== input.image.size) return 'different';

@@ -2,6 +2,7 @@
 // command a device that stopped answering was at. Pure functions over the
 // text received; the session does the writing and reading.
 import type { Matcher } from '../ssh/channel.js';
+import { DeviceError } from '../errors.js';
 import { withoutLog } from './session-noise.js';
 import { mayHoldLog } from './terminal-lines.js';
 import type { PromptMatcher } from './prompt.js';
@@ -22,7 +23,8 @@ export function typedAheadComplete(prompt: string, promptRe: PromptMatcher, last
         echoAt = text.indexOf(lastEcho, Math.max(0, searched - lastEcho.length));
         searched = text.length;
         // A message between the prompt and the echo splits the echo's line: look again without messages.
-        if (echoAt < 0 && mayHoldLog(text) && withoutLog(text, promptRe.prefix).includes(lastEcho)) echoAt = Math.max(0, text.lastIndexOf(`\n${lastCommand}\n`));
+        // (Or the echo was glued at the end of the message's line.)
+        if (echoAt < 0 && mayHoldLog(text) && withoutLog(text, promptRe.prefix, { commands: [lastCommand] }).includes(lastEcho)) echoAt = Math.max(0, text.lastIndexOf(`${lastCommand}\n`) - 1);
         if (echoAt < 0) return null;
       }
       const from = Math.max(echoAt + 1, text.lastIndexOf('\n', text.length - 512));
@@ -35,7 +37,13 @@ export function typedAheadComplete(prompt: string, promptRe: PromptMatcher, last
 
 /** The command a typed-ahead answer stopped at: the last one whose echo arrived (the first if none did). */
 export function stoppedAt(text: string, prompt: string, commands: string[]): string {
-  const clean = withoutLog(text, prompt.replace(/[>#]$/, ''));
+  const clean = withoutLog(text, prompt.replace(/[>#]$/, ''), { commands });
   for (let i = commands.length - 1; i > 0; i--) if (clean.includes(`\n${prompt}${commands[i]}\n`)) return commands[i];
   return commands[0];
+}
+
+/** A typed-ahead read's timeout, naming the command the device stopped at rather than the whole list. */
+export function timedOutAt(err: DeviceError, text: string, prompt: string, commands: string[]): DeviceError {
+  const detail = err.detail.replace(`"${commands.join('", "')}"`, `"${stoppedAt(text, prompt, commands)}" (typed ahead with ${commands.length - 1} other read-only commands)`);
+  return new DeviceError(err.device, err.step, 'timeout', detail, err.deviceSaid);
 }

@@ -46,6 +46,8 @@ export interface SyslogBehaviour {
   everyMs: number;
   /** A message right after a prompt. */
   afterPrompt: number;
+  /** Of those, the share that comes a moment later rather than in the prompt's own packet (what is typed ahead may echo first). */
+  afterPromptLater: number;
   /** A message between the lines of a show output. */
   betweenLines: number;
   /** The prompt and the partly typed line printed again after a message (as `logging synchronous` does). */
@@ -147,7 +149,7 @@ export class IosxeDeviceState {
     this.version = cfg.version;
     this.build = cfg.build ?? 'release';
     // Half the devices print their messages glued to what follows (a hash of the hostname, so always the same ones).
-    this.syslog = { everyMs: 3_000, afterPrompt: 0.3, betweenLines: 0.3, reprint: 0.3, glued: hash(`glue:${cfg.hostname}`)[0] % 2 === 1 };
+    this.syslog = { everyMs: 3_000, afterPrompt: 0.3, afterPromptLater: 0.5, betweenLines: 0.3, reprint: 0.3, glued: hash(`glue:${cfg.hostname}`)[0] % 2 === 1 };
     this.nvramVersion = cfg.version;
     this.nvramSaved = { at: new Date(Date.now() - (2 + (h[9] % 20)) * 86_400_000), by: cfg.username };
     this.mode = cfg.mode ?? cfg.model.defaultMode;

@@ -99,7 +99,7 @@ export class MonitorFeed {
    */
   afterPrompt(): void {
     if (!this.on || !this.noisy || Math.random() >= this.d.syslog.afterPrompt) return;
-    if (Math.random() < 0.5) return this.emit(randomEvent(this.d));
+    if (Math.random() >= this.d.syslog.afterPromptLater) return this.emit(randomEvent(this.d));
     const t = setTimeout(() => this.emit(randomEvent(this.d)), Math.floor(Math.random() * 3));
     t.unref?.();
   }

@@ -18,7 +18,7 @@ const spec = (hostname: string, kind: string, faults: string[], extra: Partial<L
  * milliseconds; the prompt never printed again after a message (the case that stalls a
  * reader waiting for a prompt at the end), or half the time.
  */
-const NOISY = { everyMs: 400, afterPrompt: 0.7, betweenLines: 0.7, reprint: 0 };
+const NOISY = { everyMs: 400, afterPrompt: 0.7, afterPromptLater: 0.5, betweenLines: 0.7, reprint: 0, glued: false };
 
 let lab: Lab;
 let known: KnownHosts;

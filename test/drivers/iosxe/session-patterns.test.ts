@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROMPTISH, PromptMatcher } from '../../../src/drivers/iosxe/prompt.js';
 import { DIALOGUES, QUESTION, refusalAt } from '../../../src/drivers/iosxe/dialogues.js';
-import { logTailStart, pastLogTail } from '../../../src/drivers/iosxe/session-noise.js';
+import { doubtfulLines, logTailStart, pastLogTail, settled } from '../../../src/drivers/iosxe/session-noise.js';
 import { commandOutput, splitTypedAhead, typedAheadAnswer } from '../../../src/drivers/iosxe/output.js';
 import { typedAheadComplete } from '../../../src/drivers/iosxe/typeahead.js';
 
@@ -43,9 +43,12 @@ describe('questions at the end of the text', () => {
 });
 
 describe('outputs kept from an answer', () => {
+  // `doubtful`: the lines that started with a message within the output (text may be glued after it);
+  // `settle`: what the session keeps of them (drop for a read, results for an install).
   it.each(of('outputs'))('%s', (name, c) => {
-    const got = commandOutput(text('outputs', `${name}.txt`), c.command as string, c.prefix as string, c.atPrompt as boolean);
-    expect(got).toBe(text('outputs', c.expected as string));
+    const got = commandOutput(text('outputs', (c.input as string | undefined) ?? `${name}.txt`), c.command as string, c.prefix as string, c.atPrompt as boolean);
+    expect(doubtfulLines(got)).toBe(c.doubtful ?? 0);
+    expect(settled(got, (c.settle as 'drop' | 'results' | 'keep' | undefined) ?? 'drop')).toBe(text('outputs', c.expected as string));
   });
 });
 
@@ -64,7 +67,10 @@ describe('answers to commands typed ahead', () => {
     const matcher = new PromptMatcher(prompt.slice(0, -1));
     const done = typedAheadComplete(prompt, matcher, commands.at(-1)!).exec(t);
     expect(done !== null).toBe(c.complete);
-    if (done) expect(splitTypedAhead(typedAheadAnswer(t, matcher.prefix), prompt, commands)).toEqual(c.parts);
+    if (!done) return;
+    const parts = splitTypedAhead(typedAheadAnswer(t, matcher.prefix, commands), prompt, commands);
+    expect(parts?.map((p) => settled(p, 'drop')) ?? null).toEqual(c.parts);
+    expect(parts?.map(doubtfulLines)).toEqual(c.doubtful ?? commands.map(() => 0));
   });
 
   it.each(of('settings'))('terminal settings: %s', (name, c) => {
