@@ -8,8 +8,12 @@ import { logTailStart } from './session-noise.js';
 /** The pager's prompt at the end of a page. */
 export const MORE = /-+ ?More ?-+\s*$/;
 
-/** A last line that asks something: `[…]`, `?`, `Password:`, `Username:`. */
-export const QUESTION = /(\[[^\]\n]*\]|\?|(?:Password|Username):)\s*$/i;
+/**
+ * A last line that asks something: `[…]` (also `[yes/no]:`, `[yes]:`), `?`,
+ * `Password:`, `Username:`. Not `[OK]` or `[OK - 1234 bytes]`: what `write
+ * memory` and a copy print when they are done.
+ */
+export const QUESTION = /(\[(?!OK(?: - \d+ bytes)?\])[^\]\n]*\]:?|\?|(?:Password|Username):)\s*$/i;
 
 /**
  * The question a silent device is waiting at, when it is not the prompt: its

@@ -7,6 +7,7 @@ import { utils } from 'ssh2';
 import { Lab } from '../../../src/lab/lab.js';
 import type { LabDeviceSpec } from '../../../src/lab/fleet.js';
 import { IosxeDriver } from '../../../src/drivers/iosxe/driver.js';
+import { DIALOGUES } from '../../../src/drivers/iosxe/dialogues.js';
 import { IosxeSession } from '../../../src/drivers/iosxe/session.js';
 import { splitTypedAhead } from '../../../src/drivers/iosxe/output.js';
 import { DeviceError } from '../../../src/drivers/errors.js';
@@ -146,6 +147,18 @@ describe('IOS-XE driver: sessions', () => {
     expect(q).toMatchObject({ kind: 'unknown-prompt', transient: false });
     expect(q.deviceSaid).toContain('Delete filename [nothing.bin]?');
     s.close();
+  });
+
+  it('fails a question ending in "]:" that the operation did not declare after the idle time, not its operation timeout', async () => {
+    const dev = lab.device('sw1').state;
+    dev.configDirty = true;
+    const s = await IosxeSession.open(iosxeTarget(lab, 'sw1'), { knownHosts: known, acceptNewHostKeys: false, timeouts: { idle: 400 } });
+    // Only the reload question is declared: the save question (P5) is not, and the operation timeout is 45 min.
+    const q = await s.run('reload', { step: 'probe', timeout: 'operation', dialogues: [DIALOGUES.reload] }).catch((e) => e);
+    expect(q).toMatchObject({ kind: 'unknown-prompt', transient: false });
+    expect(q.deviceSaid).toMatch(/Save\? \[yes\/no\]: ?$/);
+    expect(dev.reloads).toBe(0);
+    dev.configDirty = false;
   });
 
   it('types read-only commands ahead in one write and splits the answer per command; one at a time with paging on', async () => {
