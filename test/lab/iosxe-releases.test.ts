@@ -13,7 +13,7 @@ beforeAll(async () => {
   lab = await Lab.start({
     speed: 50,
     fleet: [spec('den1', 'cat9300-stack', '16.3.7'), spec('eve1', 'cat9300', '16.6.4'), spec('fuj1', 'cat9300', '16.9.4'), spec('gib1', 'cat9300-stack', '16.12.4'),
-      spec('cup1', 'cat9300-stack', '17.9.4'), spec('eng1', 'cat9300', '17.9.4', { build: 'engineering' }), spec('eng2', 'isr4451', '17.6.5', { build: 'engineering' }),
+      spec('cup1', 'cat9300-stack', '17.9.4'), spec('eng1', 'cat9300', '17.9.4', { build: 'engineering' }), spec('eng2', 'isr4451', '17.6.5', { build: 'engineering' }), spec('eng3', 'cat9400', '17.6.5', { build: 'engineering' }),
       spec('r16', 'isr4451', '16.12.4'), spec('r17', 'isr4451', '17.6.5'), spec('sup16', 'cat9400', '16.12.4'), spec('cfg1', 'c8000v', '17.6.5')],
   });
 });
@@ -75,6 +75,16 @@ describe('IOS-XE lab: engineering builds', () => {
     const [rver] = await run('eng2', ['show version']);
     expect(rver).toContain('Version BLD_V176_THROTTLE_LATEST_');
     expect(rver).not.toMatch(/Version 17\.6\.5[,\s]/);
+  });
+
+  it('on a dual supervisor (no switch table): no release anywhere; show redundancy names each processor\'s image as show version does', async () => {
+    const [ver, red] = await run('eng3', ['show version', 'show redundancy']);
+    expect(ver).not.toMatch(/^Switch Ports Model/m);
+    expect(ver).not.toMatch(/17\.0?6\.0?5/);
+    const banner = /^(Cisco IOS Software \[.*Experimental Version .*)\r$/m.exec(ver)![1];
+    const images = [...red.matchAll(/Image Version = (.*)\r$/gm)].map((m) => m[1]);
+    expect(images).toEqual([banner, banner]);
+    expect(red).not.toMatch(/17\.0?6\.0?5/);
   });
 });
 

@@ -3,7 +3,7 @@
 import type { IosxeFacts, Member } from './types.js';
 import { DeviceError } from '../errors.js';
 import type { IosxeSession } from './session.js';
-import { parseShowVersion } from './parsers/version.js';
+import { buildLabelOf, parseShowVersion } from './parsers/version.js';
 import { parseDir } from './parsers/dir.js';
 import { parseInstallSummary } from './parsers/install.js';
 import { parseInstallRollback } from './parsers/rollback.js';
@@ -97,6 +97,12 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
   const outputs = await s.runReadOnly(commands, step);
   const answer = <T>(command: string, parse: (t: string) => T, optional = true) => parsed(command, outputs[commands.indexOf(command)], parse, optional);
   const ver = answer('show version', parseShowVersion, false)!;
+  const build = buildLabelOf(outputs[commands.indexOf('show version')]);
+  if (ver.version === null) {
+    // An engineering or special build on a chassis without a switch table (9400, 9500 SVL, 9600, routers) names no
+    // release anywhere: without it nothing can be planned or verified, so it is said here, with what the device printed.
+    throw new DeviceError(s.target.hostname, step, 'parse', `show version names no release number${build ? ` (an engineering or special build: ${build.label})` : ''}, so upshift cannot tell which release runs; upgrade it by hand or onto a release first`, build?.banner, false);
+  }
   const fs = /^([a-z0-9-]+:)/i.exec(ver.image ?? '')?.[1].toLowerCase() ?? (ver.model?.startsWith('C9') ? 'flash:' : 'bootflash:');
   let dir = answer('dir', (t) => parseDir(t, 'dir'));
   if (dir?.filesystem?.toLowerCase() !== fs) dir = parsed(`dir ${fs}`, (await s.runReadOnly([`dir ${fs}`], step))[0], (t) => parseDir(t, `dir ${fs}`), false);
@@ -142,7 +148,7 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
     platform: 'iosxe',
     model: ver.model,
     serial: ver.serial,
-    version: ver.version!,
+    version: ver.version,
     image: ver.image,
     bootMode: ver.bootMode,
     uptimeSeconds: ver.uptimeSeconds,
@@ -160,6 +166,7 @@ export async function collectFacts(s: IosxeSession, step = 'facts', readiness = 
     cpu5min: cpu?.fiveMinutes ?? null,
     rollbackIds,
     pagingOff: s.pagingOff,
+    buildLabel: build?.label ?? null,
     pairRole: null,
     uncommitted: install?.uncommitted || install?.autoAbortTimer ? { detail: 'an activated, uncommitted install', autoAbort: install.autoAbortTimer, abortsAt: abortsAt(install.autoAbortTimer) } : null,
     collectedAt: new Date().toISOString(),

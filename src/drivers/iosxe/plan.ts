@@ -14,7 +14,7 @@ export type IosxeSettings = Pick<UpgradeSettings, 'flashMargin' | 'cpuMaxPercent
 const GB = 1024 ** 3;
 const size = (n: number) => (n >= GB ? `${(n / GB).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`);
 
-/** ISSU rules (docs/devices/iosxe-sessions.md, section 8): same major train, between Extended Maintenance releases, upwards only. */
+/** ISSU rules (docs/devices/iosxe-sessions.md, section 8): same major train, between Extended Maintenance releases, upwards only; release builds only (planActivation). */
 export function issuAllowed(from: string, to: string): boolean {
   const [fMaj, fMin] = normalizeVersion(from).split('.').map(Number);
   const [tMaj, tMin] = normalizeVersion(to).split('.').map(Number);
@@ -33,7 +33,7 @@ export function planActivation(f: IosxeFacts, image: ImageSpec, s: IosxeSettings
   const added = f.bootMode === 'install' && (f.install?.packages ?? []).some((p) => p.state === 'I' && sameRelease(p.version, image.version));
   let kind: ActivationPlan['kind'];
   if (f.bootMode === 'bundle') kind = s.convertToInstall ? 'convert' : 'bundle';
-  else if (ha && s.issu === 'auto' && issuAllowed(f.version, image.version) && f.redundancy.peerState === 'STANDBY HOT') kind = 'issu';
+  else if (ha && s.issu === 'auto' && !f.buildLabel && issuAllowed(f.version, image.version) && f.redundancy.peerState === 'STANDBY HOT') kind = 'issu';
   else kind = s.commitAfterPostcheck || added ? 'install' : 'install-oneshot';
   return {
     kind, image, targetVersion: image.version, filesystem: f.filesystem ?? 'flash:', previousBoot: bootsStagedTarget(f, image) ? [f.image!] : [...f.bootVariable],
@@ -80,6 +80,8 @@ export function precheck(f: IosxeFacts, image: ImageSpec, s: IosxeSettings, plan
     checks.push({ name: 'install-state', ok: clean, detail: clean ? 'no uncommitted package, no auto-abort timer' : `${f.install.uncommitted ? 'an activated, uncommitted package' : ''}${f.install.autoAbortTimer ? `${f.install.uncommitted ? '; ' : ''}auto-abort timer ${f.install.autoAbortTimer}` : ''}: commit or abort it first` });
   }
   const r = f.redundancy;
+  // Not a failure, the reason ISSU was not planned: Cisco supports ISSU on release builds only.
+  if ((r.kind === 'dual-sup' || r.kind === 'svl') && s.issu === 'auto' && f.buildLabel) checks.push({ name: 'issu', ok: true, detail: `no ISSU from the engineering or special build ${f.buildLabel}: both ${r.kind === 'svl' ? 'chassis' : 'supervisors'} reload` });
   if (r.kind === 'dual-sup' || r.kind === 'svl') {
     const ok = r.peerState === 'STANDBY HOT' && (r.operatingMode === 'sso' || r.operatingMode === 'Stateful Switchover');
     checks.push({ name: 'redundancy', ok, detail: `${r.operatingMode ?? 'unknown'} mode, peer ${r.peerState ?? 'unknown'}${ok ? '' : ' (needs SSO with the peer STANDBY HOT)'}` });

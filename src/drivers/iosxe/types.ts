@@ -23,6 +23,8 @@ export interface IosxeFacts extends BaseFacts {
   rollbackIds?: number[] | null;
   /** `terminal length 0` was taken (paging off). */
   pagingOff: boolean;
+  /** An engineering or special build: the label `show version` prints instead of its release (`BLD_…`); null or absent on a release. */
+  buildLabel?: string | null;
 }
 
 /** An image transfer: where the image comes from and where it goes. */

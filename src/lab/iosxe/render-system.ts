@@ -41,16 +41,23 @@ export function timestampHeader(d: IosxeDeviceState): string {
   return `Load for five secs: ${c + 2}%/0%; one minute: ${c + 1}%; five minutes: ${c}%\n${source}\n\n`;
 }
 
-function versionLines(d: IosxeDeviceState): string[] {
-  const m = d.model;
-  const v = d.version;
+/**
+ * The IOS banner of release `v` as this device's build prints it: `show
+ * version` and each processor's `Image Version` in `show redundancy` alike.
+ * An engineering build names a date, not the release.
+ */
+function iosBanner(d: IosxeDeviceState, v: string): string {
   if (d.build === 'engineering') {
-    const label = buildLabel(v);
     const [maj, min] = v.split('.');
-    return [`Cisco IOS XE Software, Version ${label}`,
-      `Cisco IOS Software [${codename(v)}], ${m.software}, Experimental Version ${maj}.${min}.20240611:0313 [${label.replace(/_V\d+_\d+_\d+_\d+$/, '')}:/nobackup/mcpre/s2c-build-ws 101]`];
+    return `Cisco IOS Software [${codename(v)}], ${d.model.software}, Experimental Version ${maj}.${min}.20240611:0313 [${buildLabel(v).replace(/_V\d+_\d+_\d+_\d+$/, '')}:/nobackup/mcpre/s2c-build-ws 101]`;
   }
-  const ios = `Cisco IOS Software [${codename(v)}], ${m.software}, Version ${v}, RELEASE SOFTWARE (fc${release16(v) ? 3 : 1})`;
+  return `Cisco IOS Software [${codename(v)}], ${d.model.software}, Version ${v}, RELEASE SOFTWARE (fc${release16(v) ? 3 : 1})`;
+}
+
+function versionLines(d: IosxeDeviceState): string[] {
+  const v = d.version;
+  if (d.build === 'engineering') return [`Cisco IOS XE Software, Version ${buildLabel(v)}`, iosBanner(d, v)];
+  const ios = iosBanner(d, v);
   // Before 16.6 the first line with the IOS XE version was not printed.
   return release16(v) && minorOf(v) < 6 ? [ios] : [`Cisco IOS XE Software, Version ${paddedVersion(v)}`, ios];
 }
@@ -148,7 +155,7 @@ export function showRedundancy(d: IosxeDeviceState): string {
   const present = (ha || stack) && peer !== 'DISABLED';
   const where = (m: Member | undefined) => (svl || stack ? `Switch ${m?.number ?? 2}` : `slot ${m?.number ?? 2}`);
   const up = formatUptime(d.uptimeMs());
-  const image = (v: string) => `Cisco IOS Software [${codename(v)}], ${d.model.software}, Version ${v}, RELEASE SOFTWARE (fc1)`;
+  const image = (v: string) => iosBanner(d, v);
   const extra17 = release16(d.version) ? [] : ['             Fast Switchover   = Enabled', '                Initial Garp   = Enabled'];
   const lines = [
     'Redundant System Information :', '------------------------------',

@@ -10,7 +10,8 @@ import { IosxeDriver } from '../../../src/drivers/iosxe/driver.js';
 import { ImageServer } from '../../../src/engine/image-server.js';
 import type { KnownHosts } from '../../../src/drivers/ssh/known-hosts.js';
 import type { Transcript } from '../../../src/drivers/ssh/channel.js';
-import { imageFiles, imageFor, imageSpec, iosxeTarget, labKnownHosts, SETTINGS } from '../../helpers/lab-targets.js';
+import { ALONE, imageFiles, imageFor, imageSpec, iosxeTarget, labKnownHosts, SETTINGS } from '../../helpers/lab-targets.js';
+import { DeviceError } from '../../../src/drivers/errors.js';
 
 const spec = (hostname: string, kind: string, extra: Partial<LabDeviceSpec> = {}): LabDeviceSpec => ({ hostname, kind, version: '17.6.5', target: '17.9.5', faults: [], site: 'lab', role: 't', group: 't', ...extra });
 
@@ -20,7 +21,7 @@ let server: ImageServer;
 beforeAll(async () => {
   lab = await Lab.start({
     speed: 50, imageSize: 256 * 1024,
-    fleet: [spec('svl', 'cat9500-svl', { faults: ['syslog'] }), spec('svl2', 'cat9500-svl'), spec('sup', 'cat9400'), spec('sup2', 'cat9400'), spec('stk', 'cat9300-stack', { faults: ['drop-early', 'syslog'] })],
+    fleet: [spec('svl', 'cat9500-svl', { faults: ['syslog'] }), spec('svl2', 'cat9500-svl'), spec('sup', 'cat9400'), spec('sup2', 'cat9400'), spec('sup3', 'cat9400'), spec('supeng', 'cat9400', { build: 'engineering' }), spec('stk', 'cat9300-stack', { faults: ['drop-early', 'syslog'] })],
   });
   known = labKnownHosts(lab);
   server = new ImageServer({ files: imageFiles(lab), listen: '127.0.0.1' });
@@ -140,5 +141,34 @@ describe('IOS-XE driver: stack install that drops the session early', () => {
     await d.commit(plan);
     await d.close();
     expect([1, 2, 3].map((n) => dev.memberReloads(n))).toEqual([1, 1, 1]);
+  });
+});
+
+describe('IOS-XE driver: engineering and special builds on dual supervisors', () => {
+  it('a build whose show version names no release fails its facts with a DeviceError saying so and quoting the device, never a TypeError', async () => {
+    const { d, sent } = driver('supeng');
+    const err = await d.facts({ readiness: true }).catch((e) => e);
+    await d.close();
+    expect(err).toBeInstanceOf(DeviceError);
+    expect(err).toMatchObject({ device: 'supeng', step: 'facts', kind: 'parse', transient: false });
+    expect(err.message).toMatch(/^supeng: facts: show version names no release number \(an engineering or special build: BLD_V176_THROTTLE_LATEST_\d{8}_\d{6}_V17_6_5_\d+\), so upshift cannot tell which release runs/);
+    expect(err.deviceSaid).toMatch(/^Cisco IOS XE Software, Version BLD_V176_\S+\nCisco IOS Software \[Bengaluru\], .*Experimental Version 17\.6\.\d{8}:\d{4} /);
+    // Stopped at the facts: nothing disruptive, no further read.
+    expect(sent.join('')).not.toMatch(/^(?:install |reload)/m);
+  });
+
+  it('no ISSU from a build label, where ISSU would be planned from the same facts on a release build', async () => {
+    const { d } = driver('sup3');
+    const f = await d.facts({ readiness: true });
+    await d.close();
+    const image = imageSpec(imageFor(lab, 'sup3'));
+    const want = { targetVersion: image.version, image, settings: SETTINGS };
+    expect(d.rules.plan(f, want).kind).toBe('issu');
+    const special = { ...f, buildLabel: 'V176_5_SR70021882_1' };
+    const plan = d.rules.plan(special, want);
+    expect(plan.kind).toBe('install');
+    const checks = d.rules.precheck(special, plan, ALONE);
+    expect(checks.find((c) => c.name === 'issu')).toEqual({ name: 'issu', ok: true, detail: 'no ISSU from the engineering or special build V176_5_SR70021882_1: both supervisors reload' });
+    expect(f.buildLabel).toBeNull();
   });
 });

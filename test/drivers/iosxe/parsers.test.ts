@@ -3,7 +3,8 @@
 // the project's own making. Whole outputs per command and variant are in
 // own-fixtures.test.ts; the captured samples are read only by conformance.test.ts.
 import { describe, expect, it } from 'vitest';
-import { parseShowVersion } from '../../../src/drivers/iosxe/parsers/version.js';
+import { buildLabelOf, parseShowVersion } from '../../../src/drivers/iosxe/parsers/version.js';
+import { readFileSync } from 'node:fs';
 import { parseDir } from '../../../src/drivers/iosxe/parsers/dir.js';
 import { parseRedundancy } from '../../../src/drivers/iosxe/parsers/redundancy.js';
 import { parseShowBoot } from '../../../src/drivers/iosxe/parsers/boot.js';
@@ -198,6 +199,25 @@ describe('show version', () => {
     expect(parseShowVersion(head + other + block('Switch 01', 'FDO11111111') + block('Switch 02', 'FDO22222222')).switches.map((m) => [m.number, m.serial])).toEqual([
       [1, 'FDO11111111'], [2, 'FDO22222222'],
     ]);
+  });
+});
+
+describe('show version: engineering and special builds', () => {
+  const sample = (name: string) => readFileSync(new URL(`../../fixtures/iosxe/show_version/${name}.txt`, import.meta.url), 'utf8');
+  it.each([
+    ['c9606r-engineering-build-noise', 'BLD_V1712_THROTTLE_LATEST_20241104_031522', null],
+    ['c9300-engineering-build-switch-table', 'BLD_POLARIS_DEV_LATEST_20230815_004412', '17.13.1'],
+    ['asr1001x-special-build', 'V1712_3_SR70021882_1', '17.12.3'],
+  ])('%s: the build label, with the banner lines, whether or not a release is found elsewhere', (name, label, version) => {
+    const text = sample(name);
+    expect(parseShowVersion(text).version).toBe(version);
+    const b = buildLabelOf(text);
+    expect(b?.label).toBe(label);
+    expect(b?.banner).toMatch(new RegExp(`^Cisco IOS XE Software, Version ${label}\nCisco IOS Software \\[`));
+  });
+
+  it('a release build has none', () => {
+    expect(buildLabelOf(sample('c8000v-17.15-banner-abbrev-syslog'))).toBeNull();
   });
 });
 

@@ -83,6 +83,31 @@ export function parseShowVersion(text: string, command = 'show version'): ShowVe
   return r.done(out);
 }
 
+/**
+ * What an engineering or special build prints instead of its release (the
+ * `BLD_…` label, or the date of an `Experimental Version`), with the banner
+ * lines that say so; null for a release build. ISSU is not supported on such
+ * builds (docs/devices/iosxe-sessions.md, section 8).
+ */
+export function buildLabelOf(text: string): { label: string; banner: string } | null {
+  const banner: string[] = [];
+  let label: string | null = null;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    let m: RegExpExecArray | null;
+    if ((m = XE_BANNER.exec(line))) {
+      banner.push(line);
+      const v = m[1].replace(/,$/, '');
+      if (!isRelease(v)) label ??= v;
+    } else if ((m = IOS_BANNER.exec(line))) {
+      banner.push(line);
+      if (m[1]) label ??= m[2];
+    }
+    if (banner.length === 2) break;
+  }
+  return label === null ? null : { label, banner: banner.join('\n') };
+}
+
 /** A line upshift reads, or the licensing status: either ends a licence section. */
 function isField(line: string): boolean {
   return /^(?:Smart Licensing Status|\S+ uptime is |System image file is |[Cc]isco \S+ \(|Processor board ID |Configuration register is )/.test(line);
