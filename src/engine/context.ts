@@ -170,7 +170,7 @@ export class RunContext {
   /** Stops starting work (a paused run is released so it can wind down). */
   stop(reason: string): void {
     this.stopReason ??= reason;
-    this.bus.emit({ type: 'run', phase: 'stopping', command: this.options.command, runId: this.runId, reason: this.stopReason });
+    this.bus.emit({ type: 'run', phase: 'stopping', command: this.options.command, runId: this.runId, stop: 'stopped', reason: this.stopReason });
     const gate = this.pauseGate;
     this.pauseGate = null;
     gate?.release();
@@ -206,7 +206,7 @@ export class RunContext {
     if (!this.breakerTripped && this.failed > 0 && percent > this.settings.maxFailurePercent) {
       this.breakerTripped = true;
       const why = `${this.failed} of ${this.started} devices failed (${percent.toFixed(0)}% > ${this.settings.maxFailurePercent}%)`;
-      this.bus.emit({ type: 'run', phase: 'breaker', command: this.options.command, runId: this.runId, reason: why });
+      this.bus.emit({ type: 'run', phase: 'breaker', command: this.options.command, runId: this.runId, stop: 'breaker', reason: why });
       this.bus.log('error', `circuit breaker: ${why}; no new devices start`);
     }
   }

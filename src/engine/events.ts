@@ -10,8 +10,13 @@ import type { Reason } from './outcomes.js';
 
 export type { Check, Facts, FactsSummary } from '../drivers/contract.js';
 
+/** Why a run stopped short: a stop asked for (Ctrl-C, quit, SIGTERM, a closed stdout), the circuit breaker, the window closing. */
+export type RunStop = 'stopped' | 'breaker' | 'window';
+/** How a run ended, as its exit code says: 0 ok, 1 attention, 3 stopped. */
+export type RunEnd = 'ok' | 'attention' | 'stopped';
+
 export type EngineEvent =
-  | { type: 'run'; phase: 'started' | 'wave' | 'paused' | 'resumed' | 'stopping' | 'breaker' | 'finished'; command: RunCommand; runId: number; wave?: number; waves?: number; devices?: number; outcome?: string; reason?: string }
+  | { type: 'run'; phase: 'started' | 'wave' | 'paused' | 'resumed' | 'stopping' | 'breaker' | 'finished'; command: RunCommand; runId: number; wave?: number; waves?: number; devices?: number; outcome?: RunEnd; stop?: RunStop; reason?: string }
   | { type: 'device'; hostname: string; status: DeviceStatus; step: string | null; message: string | null; reason: Reason | null }
   | { type: 'step'; hostname: string; step: string; phase: 'start' | 'end'; outcome?: 'ok' | 'failed' | 'skipped'; message?: string; durationMs?: number; attempt?: number }
   | { type: 'progress'; hostname: string; step: string; done: number; total: number | null; rate?: number; note?: string; part?: { index: number; count: number } }

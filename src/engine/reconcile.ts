@@ -80,8 +80,16 @@ export async function reconcile(dr: DeviceRun, driver: Driver, entry: JournalEnt
       f = await driver.facts({ step: 'reconcile', readiness: true });
     } catch (err) {
       if (!(isA(err, DeviceError) && err.transient) || !expected) throw err;
-      // Unreachable: it is rebooting. Wait for it, up to reload_timeout from the step's start.
-      const r = await driver.waitForReturn({ version: expected, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since, pollMs: dr.ctx.options.pollMs, plan: v.plan });
+      // Unreachable: it is rebooting. Wait for it, up to reload_timeout from the step's start; one that
+      // never answers is in between, as a device lost after its reload is: a person must look.
+      let r;
+      try {
+        r = await driver.waitForReturn({ version: expected, timeoutMs: dr.ctx.settings.reloadTimeoutMs, since, pollMs: dr.ctx.options.pollMs, plan: v.plan });
+      } catch (waitErr) {
+        if (!isA(waitErr, DeviceError)) throw waitErr;
+        // The entry stays open: whether the step happened is still unknown, and the next run looks again.
+        throw new Stop('needs-attention', 'device-error', `${entry.step} was interrupted and the device is not back: ${waitErr.message}`);
+      }
       dr.ctx.store.endStep(entry.id, 'reconciled', `${entry.step} completed while upshift was stopped: ${r.message}`);
       return hasFacts(r, () => driver.facts({ step: 'reconcile', readiness: true }));
     }

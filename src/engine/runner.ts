@@ -9,6 +9,7 @@ import type { DeviceRow, DeviceStatus } from '../store/types.js';
 import type { RunContext } from './context.js';
 import { deviceFlow, type PairContext } from './device-flow.js';
 import { Stop, type Reason } from './outcomes.js';
+import type { RunEnd, RunStop } from './events.js';
 import { exitCodeOf, KEPT_BY_CHECK, RESULTS, STATUS } from './status.js';
 import { DeviceRun } from './steps.js';
 import { TargetError } from './targets.js';
@@ -164,7 +165,8 @@ function tellSplit(ctx: RunContext, r: DeviceRow, before: DeviceRow[]): void {
   new DeviceRun(ctx, r).status(st.status, st.step, `${st.message ? `${st.message}; ` : ''}${split}`, st.reason as Reason | null);
 }
 
-export interface RunOutcome { exitCode: 0 | 1 | 3; stopped: string | null; statuses: Map<string, DeviceStatus> }
+/** `stop` is the reason code when the run stopped short; `stopped` says it in words. */
+export interface RunOutcome { exitCode: 0 | 1 | 3; stop: RunStop | null; stopped: string | null; statuses: Map<string, DeviceStatus> }
 
 export async function runFleet(ctx: RunContext, selected: DeviceRow[]): Promise<RunOutcome> {
   const waves = planWaves(selected, ctx.settings);
@@ -231,9 +233,11 @@ export async function runFleet(ctx: RunContext, selected: DeviceRow[]): Promise<
   }
   const statuses = new Map(selected.map((r) => [r.hostname, ctx.store.state(r.hostname)?.status ?? 'pending']));
   // "Stopped" means work was left undone because of it, not that a last failure tripped the breaker.
-  const stopped = ctx.stopReason ?? (ctx.breakerTripped && notStarted > 0 ? 'circuit breaker' : ctx.windowStops > 0 ? 'maintenance window' : null);
+  const stop: RunStop | null = ctx.stopReason ? 'stopped' : ctx.breakerTripped && notStarted > 0 ? 'breaker' : ctx.windowStops > 0 ? 'window' : null;
+  const stopped = stop === 'stopped' ? ctx.stopReason : stop === 'breaker' ? 'circuit breaker' : stop === 'window' ? 'maintenance window' : null;
   // A check that could not read a device whose earlier result it kept did not do its job.
-  const exitCode = stopped ? 3 : ctx.unread > 0 ? 1 : exitCodeOf(statuses.values(), ctx.options.dryRun ? 'check' : ctx.options.command);
-  ctx.bus.emit({ type: 'run', phase: 'finished', command: ctx.options.command, runId: ctx.runId, outcome: exitCode === 0 ? 'ok' : exitCode === 3 ? 'stopped' : 'attention', reason: stopped ?? undefined });
-  return { exitCode, stopped, statuses };
+  const exitCode = stop ? 3 : ctx.unread > 0 ? 1 : exitCodeOf(statuses.values(), ctx.options.dryRun ? 'check' : ctx.options.command);
+  const outcome: RunEnd = exitCode === 0 ? 'ok' : exitCode === 3 ? 'stopped' : 'attention';
+  ctx.bus.emit({ type: 'run', phase: 'finished', command: ctx.options.command, runId: ctx.runId, outcome, ...(stop ? { stop } : {}), reason: stopped ?? undefined });
+  return { exitCode, stop, stopped, statuses };
 }

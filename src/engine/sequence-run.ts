@@ -34,7 +34,9 @@ export async function runSequence(x: Execution, seq: UpgradeSequence, v: Journal
 async function runSteps(x: Execution, seq: UpgradeSequence, v: JournalView, opts: { resume: boolean; cleanup: boolean }): Promise<FlowResult> {
   const { dr } = x;
   const command = x.upTo;
-  if (opts.resume && lastDone(seq.onFailure, v)) return rollBack(x, seq, v, null);
+  // A way back once begun (a rollback done, or started and interrupted before it reached the device) is
+  // taken to its end, its gate asked again where not done: the failed post-check is not run again to undo it.
+  if (opts.resume && (lastDone(seq.onFailure, v) || seq.onFailure.some((s) => v.last.has(s.id)))) return rollBack(x, seq, v, null);
   let from = 0;
   if (opts.resume) {
     const last = lastDone(seq.steps, v);

@@ -118,8 +118,11 @@ describe('engine on fake devices: a normal run', () => {
     rig = engineRig([fakeRow('a', { windowEnd: new Date(Date.now() - 60_000) })]);
     const out = await rig.run('run');
     expect(out.exitCode).toBe(3);
+    expect(out.stop).toBe('window');
     expect(rig.state('a')).toMatchObject({ status: 'held', reason: 'window' });
     expect(rig.device('a').count('activate')).toBe(0);
+    // The run says why it stopped as a code, not only in words.
+    expect(rig.events.filter((e) => e.type === 'run' && e.phase === 'finished').at(-1)).toMatchObject({ outcome: 'stopped', stop: 'window', reason: 'maintenance window' });
   });
 
   it('a dry run and a check change nothing; the check looks at every device even when most fail', async () => {
@@ -138,6 +141,8 @@ describe('engine on fake devices: a normal run', () => {
     rig.device('a').failNext.set('facts', new DeviceError('a', 'facts', 'auth', 'login refused', undefined, false));
     const out = await rig.run('run');
     expect(out.exitCode).toBe(3);
+    expect(out.stop).toBe('breaker');
+    expect(rig.events.find((e) => e.type === 'run' && e.phase === 'breaker')).toMatchObject({ stop: 'breaker' });
     expect(rig.state('b')).toMatchObject({ status: 'pending', reason: 'not-started' });
   });
 
@@ -354,6 +359,55 @@ describe('engine on fake devices: after a crash (reconcile)', () => {
     expect(rig.device('a').count('rollback')).toBe(0);
     expect(rig.device('a').count('activate')).toBe(0);
     expect(rig.state('a')).toMatchObject({ status: 'rolled-back' });
+  });
+
+  it('a switchover that took place while upshift was down is reconciled: no second switchover, the upgrade goes on', async () => {
+    rig = engineRig([fakeRow('a')]);
+    for (const step of ['backup', 'stage', 'verify', 'snapshot']) doneStep(rig, 'a', step);
+    openStep(rig, 'a', 'switchover', 3000);
+    Object.assign(rig.device('a'), { pairActive: true, suspended: true });
+    await rig.run('run');
+    expect(rig.steps('a')).toContain('switchover:reconciled');
+    expect(rig.device('a').count('switchover')).toBe(0);
+    expect(rig.device('a').count('activate')).toBe(1);
+    expect(rig.state('a').status).toBe('upgraded');
+  });
+
+  it('a switchover that never reached the device is gated and run again, once (a switchover keeps the uptime: no reload is read into it)', async () => {
+    rig = engineRig([fakeRow('a')]);
+    for (const step of ['backup', 'stage', 'verify', 'snapshot']) doneStep(rig, 'a', step);
+    openStep(rig, 'a', 'switchover', 3000);
+    Object.assign(rig.device('a'), { pairActive: true, bootedAt: Date.now() - 1000 });
+    await rig.run('run');
+    expect(rig.steps('a')).toContain('switchover:interrupted');
+    expect(rig.device('a').count('switchover')).toBe(1);
+    expect(rig.state('a').status).toBe('upgraded');
+  });
+
+  it('a rollback interrupted before it reached the device is gated and run again, once, not talked out of by a new post-check', async () => {
+    rig = engineRig([fakeRow('a')]);
+    doneStep(rig, 'a', 'activate', 'ok', true);
+    doneStep(rig, 'a', 'wait');
+    doneStep(rig, 'a', 'postcheck', 'failed');
+    openStep(rig, 'a', 'rollback', 1);
+    Object.assign(rig.device('a'), { version: '17.9.5', uncommitted: true });
+    await rig.run('run');
+    expect(rig.steps('a')).toContain('rollback:interrupted');
+    // Its post-check is not run again to talk it out of the rollback that was approved.
+    expect(rig.steps('a').slice(3)).not.toContain('postcheck:ok');
+    expect(rig.device('a').count('rollback')).toBe(1);
+    expect(rig.state('a')).toMatchObject({ status: 'rolled-back' });
+  });
+
+  it('a device that does not come back after an interrupted activation ends needing a person, nothing sent again', async () => {
+    rig = engineRig([fakeRow('a')]);
+    openStep(rig, 'a', 'activate');
+    Object.assign(rig.device('a'), { downUntil: Date.now() + 60_000, neverReturns: true });
+    await rig.run('run');
+    expect(rig.state('a')).toMatchObject({ status: 'needs-attention', reason: 'device-error' });
+    expect(rig.state('a').message).toMatch(/did not come back on 17\.9\.5/);
+    expect(rig.steps('a')).toEqual(['activate:started']);
+    expect(rig.device('a').count('activate')).toBe(0);
   });
 
   it('an HA pair one of whose members an earlier run upgraded: the other goes on (the pair is not blocked)', async () => {

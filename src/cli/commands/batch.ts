@@ -65,7 +65,7 @@ export function batchCommand(command: RunCommand) {
         const counts = new Map<string, number>();
         for (const s of outcome.statuses.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
         const summary = [...counts].map(([s, n]) => `${s} ${n}`).join('  ');
-        if (opts.json) out(JSON.stringify({ type: 'summary', counts: Object.fromEntries(counts), exitCode: outcome.exitCode, stopped: outcome.stopped }));
+        if (opts.json) out(JSON.stringify({ type: 'summary', counts: Object.fromEntries(counts), exitCode: outcome.exitCode, stop: outcome.stop, stopped: outcome.stopped }));
         else out(`\n${command}: ${summary || 'no devices'}${outcome.stopped ? `  (stopped: ${outcome.stopped}; the next run resumes)` : ''}`);
         // A device left activated and uncommitted undoes the upgrade by itself later: say so last, where it is seen.
         for (const row of v.selected) {
