@@ -221,6 +221,20 @@ export interface StepSpec {
   onlyAsRemedy?: boolean;
 }
 
+/**
+ * A step's journal name: its kind, and for one hop of several the release it works on
+ * (`activate 11.0.2`). Rules build ids with `stepId`; the engine reads them back with
+ * `stepOfId` (reconcile after a crash: what kind of step was open, and for which release).
+ */
+export function stepId(kind: StepKind, version?: string): string {
+  return version ? `${kind} ${version}` : kind;
+}
+
+export function stepOfId(id: string): { kind: string; version: string | null } {
+  const at = id.indexOf(' ');
+  return at < 0 ? { kind: id, version: null } : { kind: id.slice(0, at), version: id.slice(at + 1) };
+}
+
 export interface UpgradeSequence {
   steps: StepSpec[];
   /** What undoes the upgrade after a failed post-check (each gated where it disrupts). */

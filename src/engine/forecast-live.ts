@@ -4,6 +4,7 @@
 // starts; this run's steps and devices come from the events as they happen.
 // `upshift status`, in another process, reads everything from the database
 // instead (forecast-data.ts); both feed the same forecast().
+import { stepOfId } from '../drivers/contract.js';
 import type { DB } from '../store/db.js';
 import { runRecord } from '../store/records.js';
 import { latestPlanKind } from '../store/step-history.js';
@@ -51,7 +52,7 @@ export class LiveForecast {
         if (e.durationMs !== undefined) this.durations.set(`${d.hostname}\u0000${d.done.length}`, e.durationMs);
         // The plan kind is journaled with the activation: read it once, when that step ends,
         // and the steps before it count for that kind from then on.
-        if (e.step.split(' ')[0] === 'activate' && !d.kind) {
+        if (stepOfId(e.step).kind === 'activate' && !d.kind) {
           d.kind = this.kindOf(d.hostname);
           d.done.forEach((step, i) => this.sample(d, step, i + 1));
         } else this.sample(d, e.step, d.done.length);

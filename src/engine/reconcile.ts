@@ -1,7 +1,7 @@
 // After a crash, a kill or Ctrl-C: what did an interrupted disruptive step do?
 // Observe the device (version, uptime, members), never repeat blindly
 // (docs/architecture.md, "Resume").
-import type { ActivationPlan, Driver, Facts, StepKind } from '../drivers/contract.js';
+import { stepOfId, type ActivationPlan, type Driver, type Facts, type StepKind } from '../drivers/contract.js';
 import { DeviceError } from '../drivers/errors.js';
 import type { JournalEntry } from '../store/state.js';
 import { Stop } from './outcomes.js';
@@ -33,7 +33,7 @@ export function stepDone(v: JournalView, step: string): boolean {
 
 /** The step kind of a journal name ("activate 11.0.2" is an activate). */
 export function kindOf(step: string): string {
-  return step.split(' ')[0];
+  return stepOfId(step).kind;
 }
 
 const hasFacts = (r: { data?: { facts: Facts } }, fallback: () => Promise<Facts>) => r.data?.facts ?? fallback();
@@ -69,7 +69,7 @@ export async function reconcile(dr: DeviceRun, driver: Driver, entry: JournalEnt
   const since = Date.parse(entry.started_at);
   const kind = kindOf(entry.step) as StepKind;
   const target = dr.target!;
-  const expected = kind === 'rollback' ? v.plan?.previousVersion ?? null : entry.step.includes(' ') ? entry.step.split(' ')[1] : target;
+  const expected = kind === 'rollback' ? v.plan?.previousVersion ?? null : stepOfId(entry.step).version ?? target;
   // A confirmed reload takes seconds to start: keep looking for a grace period before concluding it did not happen.
   const grace = Math.min(90_000, dr.ctx.settings.reloadTimeoutMs / 10);
   const poll = dr.ctx.options.pollMs ?? 2000;

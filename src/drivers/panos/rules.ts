@@ -3,7 +3,7 @@
 // restart (a reload gate) and wait, each hop verified before the next; the
 // active member of a pair suspended first (a switchover gate); post-check;
 // HA functional and the pair verified. And the way back.
-import type { ActivationPlan, Facts, GateImpact, PlatformRules, StepKind, StepSpec, UpgradeSequence, UpgradeWant } from '../contract.js';
+import { stepId, type ActivationPlan, type Facts, type GateImpact, type PlatformRules, type StepKind, type StepSpec, type UpgradeSequence, type UpgradeWant } from '../contract.js';
 import { normalizeVersion } from '../../common/versions.js';
 import { DeviceError } from '../errors.js';
 import { isA } from '../../common/errors.js';
@@ -62,7 +62,7 @@ export function sequence(plan: ActivationPlan, f: PanosFacts): UpgradeSequence {
   const multi = hops.length > 1;
   const snap = snapshotCalls(f.advancedRouting);
   const step = (kind: StepKind, extra: Partial<StepSpec> = {}): StepSpec => ({
-    id: multi && extra.version ? `${kind} ${extra.version}` : kind, kind, gate: null, disruptive: false, phase: 'upgrade',
+    id: stepId(kind, multi ? extra.version : undefined), kind, gate: null, disruptive: false, phase: 'upgrade',
     commands: commandsFor(kind, plan, { version: extra.version }), ...extra,
   });
   const steps: StepSpec[] = [step('backup', { phase: 'stage' })];
