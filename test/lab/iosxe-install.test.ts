@@ -14,7 +14,7 @@ beforeAll(async () => {
   lab = await Lab.start({
     speed: 40, imageSize: 512 * 1024,
     fleet: [spec('inst1', 'cat9300'), spec('inst2', 'cat9300'), spec('rtr1', 'isr4451'), spec('bun1', 'cat9300', { mode: 'bundle' }),
-      spec('conv1', 'cat9300', { mode: 'bundle' }), spec('tmr1', 'c8000v')],
+      spec('conv1', 'cat9300', { mode: 'bundle' }), spec('tmr1', 'c8000v'), spec('sup1', 'cat9400'), spec('stk1', 'cat9300-stack'), spec('svl1', 'cat9500-svl')],
   });
   http = await serveImages(lab.images());
 });
@@ -205,5 +205,34 @@ describe('IOS-XE lab: auto-abort', () => {
       await srv.close();
       await fast.stop();
     }
+  });
+});
+
+describe('IOS-XE lab: install add on systems of several members', () => {
+  it('dual supervisors: copied to the standby, added on Active/Standby, passed on [R0 R1]', async () => {
+    const file = await stage('sup1');
+    const s = await shell('sup1');
+    const out = await s.cmd(`install add file bootflash:${file}`, promptOf('sup1'));
+    s.end();
+    expect(out).toContain(`Copying image file: bootflash:/${file} to standby\r\nInfo: Finished copying bootflash:/${file} to standby\r\n--- Starting Add ---\r\nPerforming Add on Active/Standby\r\n  [1] Add package(s) on R0\r\n  [1] Add package(s) on R1\r\n`);
+    expect(out).toContain('Add: Passed on [R0 R1]');
+    expect(out).not.toContain('initial file syncing');
+    expect(out).toMatch(/SUCCESS: install_add\s/);
+  });
+
+  it('a stack syncs the file to its members and passes on their numbers; StackWise Virtual on chassis/R0 tags', async () => {
+    const file = await stage('stk1');
+    const s = await shell('stk1');
+    const out = await s.cmd(`install add file flash:${file}`, promptOf('stk1'));
+    s.end();
+    expect(out).toContain('--- Starting initial file syncing ---');
+    expect(out).toContain('Performing Add on all members');
+    expect(out).toContain('Add: Passed on [1 2 3]');
+    const svlFile = await stage('svl1');
+    const v = await shell('svl1');
+    const svl = await v.cmd(`install add file bootflash:${svlFile}`, promptOf('svl1'));
+    v.end();
+    expect(svl).toContain(`[1]: Copying bootflash:${svlFile} from Chassis 1/R0 to Chassis 1/R0 Chassis 2/R0`);
+    expect(svl).toContain('Add: Passed on [1/R0 2/R0]');
   });
 });

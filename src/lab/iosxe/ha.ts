@@ -18,6 +18,31 @@ const tagOf = (dev: IosxeSimDevice, m: Member) => dev.tag(dev.state.members.inde
 interface IssuFinish { pkg: InstallPackage; commit: boolean; abortMinutes: number | null }
 
 /**
+ * The lab's stand-ins: Cisco's wording of the Catalyst 9000 ISSU activate
+ * and abort phases is not in any source we could read (iosxe.md 1.7, "not
+ * found"; docs/devices/iosxe-sessions.md, section 8), so these lines are the
+ * lab's own. The driver must judge an ISSU by what is documented — the
+ * questions, `FAILED` and `SUCCESS` lines, the prompt and the drop at the
+ * switchover — never by these (a test checks the driver's sources for them).
+ */
+export const ISSU_STAND_INS = {
+  activate: '--- Starting ISSU Activate ---',
+  onStandby: 'Performing ISSU Activate on the standby',
+  standbyReloads: 'Standby reloads with',
+  waitingHot: 'Waiting for the standby to reach STANDBY HOT',
+  standbyHot: 'Standby is STANDBY HOT on',
+  activated: 'Finished ISSU Activate on the standby',
+  switchover: '--- Starting ISSU Switchover ---',
+  switchingOver: 'Switching over to the upgraded standby; this unit reloads with',
+  abort: '--- Starting ISSU Abort ---',
+  abortOnStandby: 'Performing ISSU Abort on the standby',
+  aborted: 'Finished ISSU Abort',
+  abortedBy: 'ISSU aborted by install abort issu',
+  noIssu: 'No ISSU operation is in progress',
+} as const;
+const T = ISSU_STAND_INS;
+
+/**
  * The active unit reloads and the standby takes over: every session drops,
  * connections are refused for the failover delay, then the new active
  * answers on the same address; the old active rejoins as standby after its boot.
@@ -110,7 +135,7 @@ export async function issuActivate(dev: IosxeSimDevice, s: CliSession, op: strin
   const woken = new Promise<void>((resolve) => (run.wake = resolve));
   d.issu = { version: pkg.version, phase: 'standby' };
   d.log('install', `issu ${pkg.version}${finish.commit ? ' commit' : ''}`);
-  await s.write(`--- Starting ISSU Activate ---\nPerforming ISSU Activate on the standby\n  [${tagOf(dev, standby)}] Activate package(s) on ${tagOf(dev, standby)}\n  [${tagOf(dev, standby)}] Standby reloads with ${v}\n`);
+  await s.write(`${T.activate}\n${T.onStandby}\n  [${tagOf(dev, standby)}] Activate package(s) on ${tagOf(dev, standby)}\n  [${tagOf(dev, standby)}] ${T.standbyReloads} ${v}\n`);
   standby.state = 'Removed';
   d.peerState = 'DISABLED';
   d.log('member-reload', `member ${standby.number}: ISSU, from ${standby.version}`);
@@ -122,15 +147,15 @@ export async function issuActivate(dev: IosxeSimDevice, s: CliSession, op: strin
     d.log('member-back', `member ${standby.number} on ${pkg.version}`);
     if (d.faults.has('issu-standby-sync')) {
       d.peerState = 'STANDBY COLD';
-      await s.write(`  [${tagOf(dev, standby)}] Waiting for the standby to reach STANDBY HOT\n`);
+      await s.write(`  [${tagOf(dev, standby)}] ${T.waitingHot}\n`);
       await woken;
     }
   }
-  if (run.aborted) return s.write(`FAILED: ${op} : ISSU aborted by install abort issu ${installStamp()}\n`);
+  if (run.aborted) return s.write(`FAILED: ${op} : ${T.abortedBy} ${installStamp()}\n`);
   runs.delete(dev);
   d.peerState = 'STANDBY HOT';
   dev.log('RF-5-RF_TERMINAL_STATE', 'Terminal state reached for (SSO)');
-  await s.write(`  [${tagOf(dev, standby)}] Standby is STANDBY HOT on ${v}\nFinished ISSU Activate on the standby\n--- Starting ISSU Switchover ---\n  [${tagOf(dev, active)}] Switching over to the upgraded standby; this unit reloads with ${v}\n`);
+  await s.write(`  [${tagOf(dev, standby)}] ${T.standbyHot} ${v}\n${T.activated}\n${T.switchover}\n  [${tagOf(dev, active)}] ${T.switchingOver} ${v}\n`);
   d.issu.phase = 'switchover';
   switchOver(dev, { pkg, ...finish });
   await s.term.flush();
@@ -145,7 +170,7 @@ export async function issuActivate(dev: IosxeSimDevice, s: CliSession, op: strin
 export async function issuAbort(dev: IosxeSimDevice, s: CliSession): Promise<void> {
   const d = dev.state;
   const run = runs.get(dev);
-  if (!d.issu || d.issu.phase !== 'standby' || !run) return s.write(d.issu ? issuBusy('install_abort') : 'FAILED: install_abort : No ISSU operation is in progress\n');
+  if (!d.issu || d.issu.phase !== 'standby' || !run) return s.write(d.issu ? issuBusy('install_abort') : `FAILED: install_abort : ${T.noIssu}\n`);
   const a = await s.ask('This operation may require a reload of the system. Do you want to proceed? [y/n]');
   if (a === null) return;
   if (a.trim().toLowerCase() !== 'y') return s.write('install_abort: Operation aborted by user\n');
@@ -155,7 +180,7 @@ export async function issuAbort(dev: IosxeSimDevice, s: CliSession): Promise<voi
   run.wake();
   runs.delete(dev);
   d.log('install', `abort issu ${d.issu.version}`);
-  await s.write(`--- Starting ISSU Abort ---\nPerforming ISSU Abort on the standby\n  [${tagOf(dev, standby)}] Standby reloads with ${paddedVersion(active.version)}\n`);
+  await s.write(`${T.abort}\n${T.abortOnStandby}\n  [${tagOf(dev, standby)}] ${T.standbyReloads} ${paddedVersion(active.version)}\n`);
   standby.state = 'Removed';
   d.peerState = 'DISABLED';
   d.log('member-reload', `member ${standby.number}: ISSU abort, from ${standby.version}`);
@@ -165,7 +190,7 @@ export async function issuAbort(dev: IosxeSimDevice, s: CliSession): Promise<voi
   d.peerState = 'STANDBY HOT';
   d.issu = null;
   d.log('member-back', `member ${standby.number} on ${standby.version}`);
-  await s.write(`Finished ISSU Abort\nSUCCESS: install_abort  ${installStamp()}\n`);
+  await s.write(`${T.aborted}\nSUCCESS: install_abort  ${installStamp()}\n`);
 }
 
 /** Refusal while an ISSU runs: nothing else may change the install state (wording as genielibs records it). */

@@ -91,9 +91,15 @@ async function add(s: CliSession, fileArg: string, o: Options): Promise<void> {
   if (needKb > freeKb) {
     return s.write(`[1] ${s.device.tag(0)} FAILED: /${d.fs.replace(':', '')} requires ${needKb} KB of free space, but only ${freeKb} KB is available\nFAILED: ${op} /${d.fs.replace(':', '')}/${name} ${installStamp()}\n`);
   }
-  const members = d.members.map((m) => m.number).join(' ');
-  if (d.members.length > 1) await s.write(`--- Starting initial file syncing ---\n[1]: Copying ${d.fs}${name} from ${s.device.tag(0)} to ${s.device.tags().join(' ')}\nInfo: Finished copying ${d.fs}${name} to the selected ${d.model.redundancy === 'svl' ? 'Chassis' : 'Switch'}\nFinished initial file syncing\n`);
-  await s.write(`--- Starting Add ---\nPerforming Add on all members\n`);
+  // How the members are named in the result: `[1 2 3]` on a stack, `[R0 R1]` on dual supervisors, `[1/R0 2/R0]` on SVL.
+  const members = d.model.redundancy === 'dual-sup' ? s.device.tags().join(' ') : d.model.redundancy === 'svl' ? d.members.map((m) => `${m.number}/R0`).join(' ') : d.members.map((m) => m.number).join(' ');
+  if (d.model.redundancy === 'dual-sup') {
+    // Dual supervisors copy to the standby and add on both (iosxe.md 1.7/1.9: the genielibs C9400 mock, the allieddigital capture).
+    await s.write(`Copying image file: ${d.fs}/${name} to standby\nInfo: Finished copying ${d.fs}/${name} to standby\n--- Starting Add ---\nPerforming Add on Active/Standby\n`);
+  } else {
+    if (d.members.length > 1) await s.write(`--- Starting initial file syncing ---\n[1]: Copying ${d.fs}${name} from ${s.device.tag(0)} to ${s.device.tags().join(' ')}\nInfo: Finished copying ${d.fs}${name} to the selected ${d.model.redundancy === 'svl' ? 'Chassis' : 'Switch'}\nFinished initial file syncing\n`);
+    await s.write(`--- Starting Add ---\nPerforming Add on all members\n`);
+  }
   for (const t of s.device.tags()) await s.write(`  [1] Add package(s) on ${t}\n`);
   await s.device.clock.sleep((s.device.timings.installAddMs * 2) / 3);
   for (const t of s.device.tags()) await s.write(`  [1] Finished Add on ${t}\n`);

@@ -12,6 +12,10 @@ import type { KnownHosts } from '../../../src/drivers/ssh/known-hosts.js';
 import type { Transcript } from '../../../src/drivers/ssh/channel.js';
 import { ALONE, imageFiles, imageFor, imageSpec, iosxeTarget, labKnownHosts, SETTINGS } from '../../helpers/lab-targets.js';
 import { DeviceError } from '../../../src/drivers/errors.js';
+import { ISSU_STAND_INS } from '../../../src/lab/iosxe/ha.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const spec = (hostname: string, kind: string, extra: Partial<LabDeviceSpec> = {}): LabDeviceSpec => ({ hostname, kind, version: '17.6.5', target: '17.9.5', faults: [], site: 'lab', role: 't', group: 't', ...extra });
 
@@ -170,5 +174,15 @@ describe('IOS-XE driver: engineering and special builds on dual supervisors', ()
     const checks = d.rules.precheck(special, plan, ALONE);
     expect(checks.find((c) => c.name === 'issu')).toEqual({ name: 'issu', ok: true, detail: 'no ISSU from the engineering or special build V176_5_SR70021882_1: both supervisors reload' });
     expect(f.buildLabel).toBeNull();
+  });
+});
+
+describe('IOS-XE driver: what an ISSU is judged by', () => {
+  it('none of the lab\'s stand-in ISSU texts (wording no source shows) appears in the driver: it goes by the questions, FAILED/SUCCESS, the prompt and the drop', () => {
+    const root = fileURLToPath(new URL('../../../src/drivers/iosxe', import.meta.url));
+    const sources = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => [f, readFileSync(join(root, f), 'utf8')] as const);
+    expect(sources.length).toBeGreaterThan(10);
+    const found = sources.flatMap(([f, text]) => Object.values(ISSU_STAND_INS).filter((p) => text.includes(p)).map((p) => `${f}: ${p}`));
+    expect(found).toEqual([]);
   });
 });
