@@ -12,6 +12,8 @@ export interface StatusInfo {
   ends: 'always' | 'never' | RunCommand[];
   /** Exit code 1: the device failed, was blocked or held, or a person must look. */
   needsLook: boolean;
+  /** Exit code 1 after these commands too: the device did not get where they take it (ready after a run). */
+  shortOf?: RunCommand[];
   /** Counts as a failure for the circuit breaker. */
   failure: boolean;
   tone: StatusTone;
@@ -19,9 +21,9 @@ export interface StatusInfo {
 
 export const STATUS: Record<DeviceStatus, StatusInfo> = {
   pending: { ends: 'never', needsLook: true, failure: false, tone: null },
-  ready: { ends: ['check'], needsLook: false, failure: false, tone: 'ok' },
+  ready: { ends: ['check'], needsLook: false, shortOf: ['stage', 'run'], failure: false, tone: 'ok' },
   blocked: { ends: 'always', needsLook: true, failure: false, tone: 'blocked' },
-  staged: { ends: ['stage'], needsLook: false, failure: false, tone: 'info' },
+  staged: { ends: ['stage'], needsLook: false, shortOf: ['run'], failure: false, tone: 'info' },
   held: { ends: 'always', needsLook: true, failure: false, tone: 'wait' },
   running: { ends: 'never', needsLook: true, failure: false, tone: 'busy' },
   upgraded: { ends: 'always', needsLook: false, failure: false, tone: 'ok' },
@@ -51,13 +53,15 @@ export const KEPT_BY_CHECK: ReadonlySet<DeviceStatus> = new Set(['upgraded', 'al
 /** Statuses a person should look at before (or instead of) the next run. */
 export const NEEDS_LOOK: DeviceStatus[] = (Object.keys(STATUS) as DeviceStatus[]).filter((s) => STATUS[s].needsLook && s !== 'pending' && s !== 'running');
 
-/** The exit code of a set of device statuses, for a command that was not stopped (docs/commands.md). */
-export function exitCodeOf(statuses: Iterable<DeviceStatus>, command: RunCommand): 0 | 1 {
+/**
+ * The exit code of a set of device statuses, from the table alone: after a command that was
+ * not stopped, or (command null) for `upshift status`, which judges where devices stand
+ * whatever ran last (docs/commands.md).
+ */
+export function exitCodeOf(statuses: Iterable<DeviceStatus>, command: RunCommand | null): 0 | 1 {
   for (const s of statuses) {
-    if (STATUS[s].needsLook) return 1;
-    // A device only ready after a stage or a run did not get where the command takes it.
-    if (s === 'ready' && command !== 'check') return 1;
-    if (s === 'staged' && command === 'run') return 1;
+    const info = STATUS[s];
+    if (info.needsLook || (command !== null && info.shortOf?.includes(command))) return 1;
   }
   return 0;
 }

@@ -9,7 +9,7 @@ import { openWithoutSideFiles } from '../../store/ownership.js';
 import { StateStore, type DeviceState } from '../../store/state.js';
 import { describeHolder, readLockHolder } from '../../store/lock.js';
 import { DEVICE_STATUSES, type DeviceStatus } from '../../store/types.js';
-import { NEEDS_LOOK, STATUS } from '../../engine/status.js';
+import { exitCodeOf, NEEDS_LOOK } from '../../engine/status.js';
 import { UsageError } from '../errors.js';
 import { resolvePaths, type CommonOptions } from '../options.js';
 import { stateLockFile } from '../session-lock.js';
@@ -44,7 +44,7 @@ export async function statusCommand(opts: CommonOptions & { md?: boolean }): Pro
     const store = new StateStore(db);
     const states = await selected(store, opts.only ?? []);
     // The one status table decides: 1 as soon as any device is not where it should be (pending and running included).
-    const exitCode = states.every((s) => !STATUS[s.status].needsLook) ? 0 : 1;
+    const exitCode = exitCodeOf(states.map((s) => s.status), null);
     const holder = readLockHolder(stateLockFile(state));
     // Running with nobody running: the process that was working on them is gone.
     const leftMidway = holder ? [] : states.filter((s) => s.status === 'running');
