@@ -6,13 +6,13 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { X509Certificate } from 'node:crypto';
-import selfsigned from 'selfsigned';
 import type { LabClock } from '../clock.js';
 import type { LabTimings } from '../iosxe/device.js';
 import type { PanosFault } from '../faults.js';
 import type { LabDeviceSpec } from '../fleet.js';
 import { runningConfig, selectXpath, serialize, type LabCert } from './config.js';
 import { DropConnection, Firewall } from './firewall.js';
+import { selfSignedCertificate } from '../certificate.js';
 import { devicesXml, routeTarget } from './panorama.js';
 import { catalogue, trainIndex, TRAINS, trainOf } from './versions.js';
 import { errorMsg, parseOpCommand, success, xmlOf } from './xml.js';
@@ -54,11 +54,9 @@ export class PanosLab {
 
   async start(specs: (LabDeviceSpec & { faults: PanosFault[] })[], ports: { next(bind: (port: number) => Promise<void>): Promise<number> }): Promise<void> {
     if (specs.length === 0) return;
-    const pems = await selfsigned.generate([{ name: 'commonName', value: 'upshift-lab' }], {
-      keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notAfterDate: new Date(Date.now() + 365 * 86_400_000), extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: this.host }, { type: 2, value: 'localhost' }] }],
-    });
+    const pems = selfSignedCertificate({ commonName: 'upshift-lab', key: { type: 'ec' }, hash: 'sha256', days: 365, altNames: [this.host, 'localhost'] });
     const fingerprint256 = new X509Certificate(pems.cert).fingerprint256.replace(/:/g, '').toLowerCase();
-    this.tls = { key: pems.private, cert: pems.cert, fingerprint256 };
+    this.tls = { key: pems.key, cert: pems.cert, fingerprint256 };
     const certs = await this.deviceCerts(pems.cert, specs.some((s) => s.faults.includes('cert-weak')));
     for (const spec of specs) {
       const managedBy = spec.via && specs.some((s) => s.hostname === spec.via && s.kind === 'panorama') ? { hostname: spec.via, address: this.host } : null;
@@ -87,7 +85,7 @@ export class PanosLab {
   private async deviceCerts(strongPem: string, weak: boolean): Promise<{ strong: LabCert; weak?: LabCert }> {
     const strong = { name: 'mgmt-web-ui', pem: strongPem };
     if (!weak) return { strong };
-    const w = await selfsigned.generate([{ name: 'commonName', value: 'legacy-vpn' }], { keyType: 'rsa', keySize: 1024, algorithm: 'sha1', notAfterDate: new Date(Date.now() + 200 * 86_400_000) });
+    const w = selfSignedCertificate({ commonName: 'legacy-vpn', key: { type: 'rsa', bits: 1024 }, hash: 'sha1', days: 200 });
     return { strong, weak: { name: 'legacy-vpn-1024', pem: w.cert } };
   }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import selfsigned from 'selfsigned';
+import { selfSignedCertificate } from '../../../src/lab/certificate.js';
 import { child, messageOf, parseXml, rawConfig, resultOf, type Xml } from '../../../src/drivers/panos/xml.js';
 import { envelopeError, isBusy } from '../../../src/drivers/panos/client.js';
 import {
@@ -167,7 +167,7 @@ describe('readiness answers', () => {
     const certs = parseCertificates(shared);
     expect(certs).toHaveLength(1);
     expect(certs[0]).toMatchObject({ name: 'mgmt-web-ui', algorithm: 'EC', keyBits: 256, signatureHash: 'sha256' });
-    const weak = await selfsigned.generate([{ name: 'commonName', value: 'old' }], { keyType: 'rsa', keySize: 1024, algorithm: 'sha1' });
+    const weak = selfSignedCertificate({ commonName: 'old', key: { type: 'rsa', bits: 1024 }, hash: 'sha1', days: 30 });
     expect(describeCertificate('old', weak.cert)).toMatchObject({ algorithm: 'RSA', keyBits: 1024, signatureHash: 'sha1' });
     expect(describeCertificate('junk', 'not a certificate')).toEqual({ name: 'junk', algorithm: null, keyBits: null, signatureHash: null, notAfter: null });
   });
