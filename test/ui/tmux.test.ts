@@ -92,7 +92,14 @@ describe.skipIf(!hasTmux)('upshift demo under tmux', () => {
     await type('q');
     await waitPane(/exit code 1/);
     expect(existsSync(exported)).toBe(true);
-    expect(Object.keys(openpyxlCells(exported))).toContain('Audit');
+    const record = openpyxlCells(exported);
+    expect(Object.keys(record)).toContain('Audit');
+    // The change record says the install was left to its auto-abort timer, and when it fires: in the row and the summary.
+    const rows = record.Devices;
+    const col = (name: string) => Object.keys(rows).find((k) => /^[A-Z]+1$/.test(k) && rows[k] === name)!.replace(/1$/, '');
+    const row = Object.keys(rows).find((k) => /^A\d+$/.test(k) && rows[k] === 'lon-wan-1')!.slice(1);
+    expect(rows[`${col('message')}${row}`]).toMatch(/left uncommitted: its auto-abort timer reloads it back to 17\.6\.5 at \d\d:\d\d/);
+    expect(readFileSync(exported.replace(/\.xlsx$/, '.md'), 'utf8')).toMatch(/lon-wan-1.*auto-abort timer reloads it back to 17\.6\.5 at \d\d:\d\d/);
 
     const db = new Database(join(dir, '.upshift', 'lab', 'upshift.db'), { readonly: true });
     try {
