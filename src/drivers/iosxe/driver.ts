@@ -187,7 +187,7 @@ export class IosxeDriver implements Driver {
     if (plan.kind !== 'install' && plan.kind !== 'issu') return { ...result(`nothing to commit (${plan.kind})`, [], ''), outcome: 'skipped' };
     const s = await this.open(step);
     // Observe first: a commit interrupted after the device made it must not be made again.
-    const summary = await s.run('show install summary', { step, allowErrors: true });
+    const [summary] = await s.runReadOnly(['show install summary'], step);
     const packages = /Installed Package/.test(summary) ? parseInstallSummary(summary).packages : [];
     if (packages.length > 0 && !packages.some((p) => p.state === 'U') && packages.some((p) => p.state === 'C' && sameRelease(p.version, plan.targetVersion))) {
       return { ...result(`${plan.targetVersion} is already committed`, ['show install summary'], ''), outcome: 'skipped' };
