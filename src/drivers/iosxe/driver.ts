@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { ActivationPlan, Driver, DeviceTarget, DriverHooks, Facts, ImageSource, Snapshot, StepResult, WaitExpectation } from '../contract.js';
 import { DeviceError, mask } from '../errors.js';
 import { DIALOGUES } from './dialogues.js';
+import { ParseError } from './parsers/common.js';
+import { tailOf } from '../ssh/channel.js';
 import { waitListening } from '../ssh/listening.js';
 import { activate, NothingSent, result, rollback, switchover } from './disruptive.js';
 import { topologyOf, waitForReturn, widerTopology, type Topology } from './return-watch.js';
@@ -77,7 +79,15 @@ export class IosxeDriver implements Driver {
     const optional = <T>(i: number, parse: (t: string) => T): T | null => {
       const out = outputs[i];
       if (out.trim() === '') return null;
-      return /^\s*%/m.test(out) && !/Route Source|Neighbor|Protocol|Interface/.test(out) ? null : parse(out);
+      if (/^\s*%/m.test(out) && !/Route Source|Neighbor|Protocol|Interface/.test(out)) return null;
+      try {
+        return parse(out);
+      } catch (err) {
+        // An output that lacks what the command always prints: said as the device's error, naming the command.
+        // Transient: on a terminal whose log messages garble every read, a later attempt may read it clean.
+        if (err instanceof ParseError) throw new DeviceError(this.target.hostname, step, 'parse', `"${SNAPSHOT_COMMANDS[i]}": ${err.message}`, s.masked(tailOf(out)) || undefined, true);
+        throw err;
+      }
     };
     const routes = optional(0, parseRouteSummary);
     const arp = optional(1, parseArp);
