@@ -125,7 +125,12 @@ function haChecks(f: PanosFacts, plan: ActivationPlan, ctx: PrecheckContext): Ch
   const roles = ['active', 'passive'];
   const healthy = (roles.includes(ha.local) || suspendedByUs) && roles.includes(ha.peer) && ha.local !== ha.peer && ha.peerConnected && (ha.mode ?? 'Active-Passive') === 'Active-Passive';
   const peerName = ctx.peer?.hostname ?? 'the peer';
-  const out = [check('ha', healthy, `${ha.mode ?? 'HA'}: local ${ha.local}, peer ${ha.peer}${ha.peerConnected ? '' : ' (not connected)'}${suspendedByUs ? ' (suspended by upshift for this upgrade)' : ''}${ha.mode && ha.mode !== 'Active-Passive' ? ': only active/passive pairs are upgraded' : ''}`)];
+  // A peer held non-functional once it runs the target (a plugin differs until both match): handing it the
+  // traffic would leave no member forwarding, so this member's upgrade would be an outage of the pair.
+  const stuckPeer = ha.peer === 'non-functional' && peerAhead
+    ? `: ${peerName} already runs ${target} and stays non-functional until this member does (a plugin or version mismatch); suspending this member would leave no member forwarding, so its upgrade is an outage — do it by hand, or make ${peerName} functional first`
+    : '';
+  const out = [check('ha', healthy, `${ha.mode ?? 'HA'}: local ${ha.local}, peer ${ha.peer}${ha.peerConnected ? '' : ' (not connected)'}${suspendedByUs ? ' (suspended by upshift for this upgrade)' : ''}${ha.mode && ha.mode !== 'Active-Passive' ? ': only active/passive pairs are upgraded' : ''}${stuckPeer}`)];
   const synced = !ha.syncEnabled || ha.sync === 'synchronized';
   out.push(check('ha-sync', synced || peerAhead, `configuration ${ha.syncEnabled ? ha.sync || 'sync unknown' : 'sync disabled'}${!synced && peerAhead ? ` (expected: ${peerName} already runs ${target})` : ''}`));
   if (ha.peerVersion) {

@@ -202,5 +202,8 @@ describe('readiness', () => {
     // Suspended by upshift's own switchover (a resumed run): still healthy.
     expect(failing(pair(ha('suspended', 'active')), ctx({ switchoverDone: true }))).toEqual([]);
     expect(failing(pair(ha('suspended', 'active')))).toEqual(['ha: Active-Passive: local suspended, peer active']);
+    // The peer upgraded first and held non-functional by a mismatch: handing it the traffic would be an outage; the reason says so.
+    const stuck = failing(pair(ha('active', 'non-functional', '11.1.4-h7', { sync: 'not synchronized' })), ctx({ peer: { hostname: 'fw-2', onTarget: true } }));
+    expect(stuck).toEqual(['ha: Active-Passive: local active, peer non-functional: fw-2 already runs 11.1.4-h7 and stays non-functional until this member does (a plugin or version mismatch); suspending this member would leave no member forwarding, so its upgrade is an outage — do it by hand, or make fw-2 functional first']);
   });
 });
