@@ -6,8 +6,8 @@ import type { Credentials } from '../store/credentials.js';
 import type { StateStore } from '../store/state.js';
 import type { DeviceRow, Inventory, Settings } from '../store/types.js';
 import type { DebouncedWriteBack } from '../store/writeback.js';
-import type { Driver, DeviceTarget, DriverHooks, UpgradeSettings } from '../drivers/contract.js';
-import { createDriver, KnownHosts, type DriverOptions, type Timeouts, type Transcript } from '../drivers/registry.js';
+import type { Driver, DeviceTarget, DriverHooks, PlatformRules, UpgradeSettings } from '../drivers/contract.js';
+import { createDriver, isUpgradable, KnownHosts, rulesFor, type DriverOptions, type Timeouts, type Transcript } from '../drivers/registry.js';
 import type { EventBus } from './events.js';
 import type { Approver } from './gates.js';
 import type { ImageServer } from './image-server.js';
@@ -38,6 +38,8 @@ export interface EngineOptions {
   startSpacingMs?: number;
   /** Makes the drivers (tests give a fake one); the platform's real driver otherwise. */
   driverFactory?: (target: DeviceTarget, opts: DriverOptions) => Driver;
+  /** The platform rules without a driver (tests give the fake driver's). */
+  rulesFactory?: (platform: string) => PlatformRules;
 }
 
 /** The Settings keys drivers decide from. */
@@ -92,6 +94,12 @@ export class RunContext {
     const r = this.inventory.devices.find((d) => d.hostname.toLowerCase() === hostname.toLowerCase());
     if (!r) throw new Error(`no device ${hostname} in the workbook`);
     return r;
+  }
+
+  /** A row's platform rules, for deciding before any connection (what a pair's members will ask). */
+  rules(row: DeviceRow): PlatformRules | null {
+    if (this.options.rulesFactory) return this.options.rulesFactory(row.platform);
+    return isUpgradable(row.platform) ? rulesFor(row.platform) : null;
   }
 
   driver(row: DeviceRow): Driver {

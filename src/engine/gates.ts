@@ -47,6 +47,11 @@ export interface GateDecision {
 
 export interface Approver {
   decide(gate: Gate): Promise<GateDecision>;
+  /**
+   * Known before any gate opens: whether gates of this kind will be held (a batch run whose
+   * --yes / --approve do not cover them). False where a person may still approve (the console).
+   */
+  holds?(kind: GateKind): boolean;
 }
 
 export function osUser(): string {
@@ -63,6 +68,10 @@ export class PolicyApprover implements Approver {
 
   async decide(gate: Gate): Promise<GateDecision> {
     return this.answer(gate);
+  }
+
+  holds(kind: GateKind): boolean {
+    return !(POLICY_GATE_KINDS as readonly string[]).includes(kind) || (!this.yes && !this.kinds.includes(kind));
   }
 
   answer(gate: Gate): GateDecision {

@@ -12,6 +12,7 @@ import { Stop, type Reason } from './outcomes.js';
 import type { RunEnd, RunStop } from './events.js';
 import { exitCodeOf, KEPT_BY_CHECK, RESULTS, STATUS } from './status.js';
 import { DeviceRun } from './steps.js';
+import { wantFor } from './planning.js';
 import { TargetError } from './targets.js';
 import { planWaves, type Unit } from './waves.js';
 import type { RunPlan } from './forecast.js';
@@ -101,6 +102,20 @@ function notStartedHere(ctx: RunContext, hostname: string): void {
   new DeviceRun(ctx, ctx.row(hostname)).status('pending', null, why + left, 'not-started');
 }
 
+/** The gates a member's sequence will ask, planned from the facts its check just read (none when it cannot be planned). */
+function plannedGates(ctx: RunContext, r: DeviceRow): string[] {
+  const f = ctx.store.latestFacts<Facts>(r.hostname)?.facts;
+  if (!f) return [];
+  try {
+    const want = wantFor(new DeviceRun(ctx, r));
+    const rules = ctx.rules(r);
+    if (!rules) return [];
+    return rules.sequence(rules.plan(f, want), f).steps.flatMap((s) => (s.gate ? [s.gate] : []));
+  } catch {
+    return [];
+  }
+}
+
 const isActive = (ctx: RunContext, r: DeviceRow) => ctx.store.latestFacts<Facts>(r.hostname)?.facts.pairRole === 'active';
 
 /**
@@ -145,6 +160,15 @@ async function runPair(ctx: RunContext, rows: DeviceRow[]): Promise<void> {
   const activeFirst = ctx.settings.panosHaOrder === 'active-first';
   const rest = todo.sort((a, b) => (Number(isActive(ctx, a)) - Number(isActive(ctx, b))) * (activeFirst ? -1 : 1));
   const order = [...inProgress, ...rest];
+  // A pair one of whose members must hand its traffic over, in a run that will hold switchover gates:
+  // upgrading the other member first would leave the pair split at that gate. Nothing is restarted.
+  const needsSwitchover = order.some((r) => plannedGates(ctx, r).includes('switchover'));
+  if (needsSwitchover && ctx.options.approver.holds?.('switchover') && !inProgress.length) {
+    for (const r of order) {
+      new DeviceRun(ctx, r).status('held', null, 'held before its pair is touched: the pair needs a switchover gate, which this run\'s approvals do not cover (add switchover to --approve, or --yes); upgrading one member alone would leave the pair split', 'gate-held');
+    }
+    return;
+  }
   for (const [i, r] of order.entries()) {
     const status = await runDevice(ctx, r, { peer: peerOf(r) });
     if (status !== 'upgraded' && status !== 'already-current') {

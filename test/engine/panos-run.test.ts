@@ -33,6 +33,22 @@ describe('PAN-OS HA pairs', () => {
     expect([run.lab.panos.firewall('ha-a').haState, run.lab.panos.firewall('ha-b').haState].sort()).toEqual(['active', 'passive']);
   }, 120_000);
 
+  it('a run whose approvals cover reloads but not switchovers holds the pair before touching it (never split at the switchover gate)', async () => {
+    const run = (current = await startLabRun([fw('ha-a', { haPeer: 'ha-b', haRole: 'active' }), fw('ha-b', { haPeer: 'ha-a', haRole: 'passive' })]));
+    const r = await run.cli(['run', '--approve', 'reload']);
+    expect(r.code, r.stdout).toBe(1);
+    for (const h of ['ha-a', 'ha-b']) {
+      expect(run.statuses()[h], h).toMatchObject({ status: 'held', current: '10.2.9-h1' });
+      expect(run.statuses()[h].message, h).toMatch(/the pair needs a switchover gate, which this run's approvals do not cover/);
+      expect(count(run, h, 'reboot'), h).toBe(0);
+    }
+    expect([run.lab.panos.firewall('ha-a').haState, run.lab.panos.firewall('ha-b').haState].sort()).toEqual(['active', 'passive']);
+    // With the switchover covered too, the same pair upgrades.
+    const again = await run.cli(['run', '--approve', 'reload,switchover']);
+    expect(again.code, again.stdout).toBe(0);
+    for (const h of ['ha-a', 'ha-b']) expect(run.statuses()[h], h).toMatchObject({ status: 'upgraded', current: '11.1.4-h7' });
+  }, 120_000);
+
   it('passive first: the passive member, then the active one suspended before its restart; both functional, the pair verified, one restart each; sync-to-peer downloads once', async () => {
     const run = (current = await startLabRun([fw('ha-a', { haPeer: 'ha-b', haRole: 'active' }), fw('ha-b', { haPeer: 'ha-a', haRole: 'passive' })], { settings: { panos_sync_to_peer: 'yes' } }));
     const r = await run.cli(['run', '--yes']);

@@ -9,7 +9,7 @@ import { openDatabase } from '../../src/store/db.js';
 import { StateStore } from '../../src/store/state.js';
 import { DEFAULT_SETTINGS } from '../../src/store/settings.js';
 import type { DeviceRow, Inventory, Settings } from '../../src/store/types.js';
-import { FakeDevice, FakeDriver } from './fake-driver.js';
+import { FakeDevice, FakeDriver, fakeRules } from './fake-driver.js';
 import { tempDir } from './workbooks.js';
 
 export const fakeRow = (hostname: string, extra: Partial<DeviceRow> = {}): DeviceRow => ({
@@ -47,6 +47,7 @@ export function engineRig(rows: DeviceRow[], settings: Partial<Settings> = {}): 
       knownHostsFile: join(dir, 'known_hosts'), stateDir: join(dir, 'state'), imagesDir: join(dir, 'images'),
       retry: { attempts: 3, baseMs: 5 }, pollMs: 5, transcripts: false, startSpacingMs: 0,
       driverFactory: (target) => new FakeDriver(target, devices.get(target.hostname)!),
+      rulesFactory: () => fakeRules,
     };
     const runId = store.startRun(command, 'tester', {});
     const ctx = new RunContext(inventory, store, bus, credentials, options, runId, 'tester', null, null);
