@@ -42,6 +42,9 @@ export interface EngineOptions {
   rulesFactory?: (platform: string) => PlatformRules;
 }
 
+/** Refusals of one credentials entry after which it is not tried on more devices. */
+export const SPARE_AFTER = 3;
+
 /** The Settings keys drivers decide from. */
 export function upgradeSettings(s: Settings): UpgradeSettings {
   return {
@@ -61,6 +64,12 @@ export class RunContext {
   failed = 0;
   /** Devices a check could not read whose earlier result it kept (exit code 1). */
   unread = 0;
+  /**
+   * Per credentials entry, the devices that refused it in this run, cleared by a login it
+   * gets through: from SPARE_AFTER refusals on, it is not tried on more devices, so a wrong
+   * password does not lock the account out at the AAA server (docs/commands.md).
+   */
+  private readonly refusedBy = new Map<string, string[]>();
   /** Devices the operator cancelled: they start no new step (a disrupted one still reaches a safe point). */
   private readonly cancelled = new Set<string>();
   private pauseGate: { promise: Promise<void>; release: () => void } | null = null;
@@ -204,6 +213,21 @@ export class RunContext {
     if (row.windowStart && now < row.windowStart) return { reason: 'window', message: `the maintenance window opens at ${fmt(row.windowStart)}` };
     if (row.windowEnd && now >= row.windowEnd) return { reason: 'window', message: `the maintenance window closed at ${fmt(row.windowEnd)}` };
     return null;
+  }
+
+  /** A login with this credentials entry was refused (true) or got through (false). */
+  noteLogin(credential: string, hostname: string, refused: boolean): void {
+    if (!refused) return void this.refusedBy.delete(credential);
+    const list = this.refusedBy.get(credential) ?? [];
+    if (!list.includes(hostname)) list.push(hostname);
+    this.refusedBy.set(credential, list);
+  }
+
+  /** Why this credentials entry is no longer tried, or null. */
+  spared(credential: string): string | null {
+    const by = this.refusedBy.get(credential) ?? [];
+    if (by.length < SPARE_AFTER) return null;
+    return `not tried: the credentials entry "${credential}" was refused by ${by.length} devices (${by.slice(0, 3).join(', ')}${by.length > 3 ? ', …' : ''}); upshift stops using it so the account is not locked out — correct it and run again`;
   }
 
   /** Counts a finished device and, in a run, trips the breaker above max_failure_percent (check and stage look at every device). */

@@ -56,9 +56,15 @@ async function runDevice(ctx: RunContext, row: DeviceRow, pair?: PairContext): P
   let status: DeviceStatus = 'failed';
   let driver: Driver | null = null;
   const before = ctx.store.state(row.hostname);
+  const credential = row.credential || 'default';
+  let tried = false;
   try {
+    const spared = ctx.spared(credential);
+    if (spared) throw new DeviceError(row.hostname, 'connect', 'auth', spared, undefined, false);
+    tried = true;
     driver = ctx.driver(row);
     const r = await deviceFlow(dr, driver, pair);
+    ctx.noteLogin(credential, row.hostname, false);
     status = r.status;
     dr.status(r.status, null, r.message, r.reason);
   } catch (err) {
@@ -72,10 +78,16 @@ async function runDevice(ctx: RunContext, row: DeviceRow, pair?: PairContext): P
       reason = 'not-upgradable';
     }
     const step = isA(err, DeviceError) ? err.step : ctx.store.state(row.hostname)?.step ?? null;
-    if ((ctx.options.command === 'check' || ctx.options.dryRun) && !pair?.only && isA(err, DeviceError) && before && KEPT_BY_CHECK.has(before.status)) {
-      // A read-only look that did not get through (a wrong password, the device down) says so; how its upgrade ended stands.
-      dr.restore(before, `not read by check: ${message}`);
-      ctx.bus.log('error', `check could not read it (${message}); its status stays ${before.status}`, row.hostname);
+    // A refused login counts against its credentials entry; an end past the login shows one that got through.
+    const atLogin = isA(err, DeviceError) && (step === 'facts' || step === 'connect');
+    if (tried && !dr.finishing && atLogin && (err as DeviceError).kind === 'auth') ctx.noteLogin(credential, row.hostname, true);
+    else if (tried && !atLogin) ctx.noteLogin(credential, row.hostname, false);
+    // A look that did not get through (a wrong password, the device down) — a check's, or any command's before it
+    // did anything — says so; how an earlier upgrade ended stands. Not a failure of this run: nothing happened.
+    const onlyLooked = ctx.options.command === 'check' || ctx.options.dryRun || (!dr.finishing && (step === 'facts' || step === 'connect'));
+    if (onlyLooked && !pair?.only && isA(err, DeviceError) && before && KEPT_BY_CHECK.has(before.status)) {
+      dr.restore(before, `not read by ${ctx.options.command}: ${message}`);
+      ctx.bus.log('error', `${ctx.options.command} could not read it (${message}); its status stays ${before.status}`, row.hostname);
       ctx.unread++;
       return before.status;
     }

@@ -127,13 +127,37 @@ describe('engine on fake devices: a normal run', () => {
 
   it('a dry run and a check change nothing; the check looks at every device even when most fail', async () => {
     rig = engineRig(['a', 'b', 'c', 'd'].map((h) => fakeRow(h)), { canary: 1, batchSize: { count: 1 } });
-    for (const h of ['a', 'b', 'c']) rig.device(h).failNext.set('facts', new DeviceError(h, 'facts', 'auth', 'login refused', undefined, false));
+    // Unreachable or refusing: every device is still looked at (refusals of one credentials entry stay under the point where it is spared).
+    rig.device('a').failNext.set('facts', new DeviceError('a', 'facts', 'auth', 'login refused', undefined, false));
+    for (const h of ['b', 'c']) rig.device(h).failNext.set('facts', new DeviceError(h, 'facts', 'host-key', 'host key changed', undefined, false));
     const out = await rig.run('check');
     expect(out.exitCode).toBe(1);
     expect(['a', 'b', 'c', 'd'].map((h) => rig.state(h).status)).toEqual(['failed', 'failed', 'failed', 'ready']);
     expect((await rig.run('run', { dryRun: true })).exitCode).toBe(0);
     expect(rig.state('a')).toMatchObject({ status: 'ready', reason: 'done' });
     expect([...rig.devices.values()].reduce((n, d) => n + d.count('activate') + d.count('stage'), 0)).toBe(0);
+  });
+
+  it('credentials refused by three devices are not tried on more: the account is spared, each device says why', async () => {
+    rig = engineRig(['a', 'b', 'c', 'd', 'e'].map((h) => fakeRow(h)), { canary: 1, batchSize: { count: 1 } });
+    for (const h of ['a', 'b', 'c', 'd', 'e']) rig.device(h).failNext.set('facts', new DeviceError(h, 'facts', 'auth', 'login refused', undefined, false));
+    expect((await rig.run('check')).exitCode).toBe(1);
+    expect(['a', 'b', 'c'].map((h) => rig.state(h).message)).toEqual(['a: facts: login refused', 'b: facts: login refused', 'c: facts: login refused']);
+    for (const h of ['d', 'e']) {
+      expect(rig.state(h)).toMatchObject({ status: 'failed', reason: 'device-error' });
+      expect(rig.state(h).message).toBe(`${h}: connect: not tried: the credentials entry "default" was refused by 3 devices (a, b, c); upshift stops using it so the account is not locked out — correct it and run again`);
+      expect(rig.device(h).count('facts')).toBe(0);
+    }
+  });
+
+  it('a run that cannot log in to a device an earlier run upgraded keeps it upgraded: nothing happened to it', async () => {
+    rig = engineRig([fakeRow('a')]);
+    await rig.run('run');
+    expect(rig.state('a').status).toBe('upgraded');
+    rig.device('a').failNext.set('facts', new DeviceError('a', 'facts', 'auth', 'login refused', undefined, false));
+    expect((await rig.run('run')).exitCode).toBe(1);
+    expect(rig.state('a')).toMatchObject({ status: 'upgraded' });
+    expect(rig.store.state('a')!.readiness).toBe('not read by run: a: facts: login refused');
   });
 
   it('the breaker stops later waves of a run, marking them not-started', async () => {
