@@ -17,7 +17,7 @@ export type RunEnd = 'ok' | 'attention' | 'stopped';
 
 export type EngineEvent =
   | { type: 'run'; phase: 'started' | 'wave' | 'paused' | 'resumed' | 'stopping' | 'breaker' | 'finished'; command: RunCommand; runId: number; wave?: number; waves?: number; devices?: number; outcome?: RunEnd; stop?: RunStop; reason?: string }
-  | { type: 'device'; hostname: string; status: DeviceStatus; step: string | null; message: string | null; reason: Reason | null }
+  | { type: 'device'; hostname: string; status: DeviceStatus; step: string | null; message: string | null; reason: Reason | null; /** An earlier result put back: this command could not read the device, and why. */ kept?: { readiness: string } }
   | { type: 'step'; hostname: string; step: string; phase: 'start' | 'end'; outcome?: 'ok' | 'failed' | 'skipped'; message?: string; durationMs?: number; attempt?: number }
   | { type: 'progress'; hostname: string; step: string; done: number; total: number | null; rate?: number; note?: string; part?: { index: number; count: number } }
   | { type: 'gate'; hostname: string; gate: Gate; phase: 'opened' | 'answered'; decision?: GateDecision }

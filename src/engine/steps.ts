@@ -64,7 +64,7 @@ export class DeviceRun {
     const { hostname: _h, updated_at: _u, ...state } = before;
     this.ctx.store.updateState(this.hostname, { ...state, readiness });
     // The event says it is an earlier result, so no screen or log line reads it as fresh news.
-    this.ctx.bus.emit({ type: 'device', hostname: this.hostname, status: before.status, step: before.step, message: `earlier result kept (${readiness}): ${before.message ?? before.status}`, reason: before.reason as Reason | null });
+    this.ctx.bus.emit({ type: 'device', hostname: this.hostname, status: before.status, step: before.step, message: `earlier result kept (${readiness}): ${before.message ?? before.status}`, reason: before.reason as Reason | null, kept: { readiness } });
     this.ctx.writeback?.request();
   }
 

@@ -114,7 +114,9 @@ export class FleetModel {
         if (e.step !== d.step) d.stepStartedAt = Date.parse(e.at);
         d.step = e.step;
         if (e.status !== 'running') d.progress = null;
-        if (e.status === 'already-current') d.readiness = { tone: 'ok', text: '✓ current', fresh: true, at: Date.parse(e.at) };
+        // Kept from an earlier run because this one could not read it: not ready, whatever it was.
+        if (e.kept) d.readiness = { tone: 'bad', text: `✗ ${withoutHost(e.kept.readiness, d.row.hostname)}`, fresh: true, at: Date.parse(e.at) };
+        else if (e.status === 'already-current') d.readiness = { tone: 'ok', text: '✓ current', fresh: true, at: Date.parse(e.at) };
         // A device that failed before this session checked it is not ready, whatever an earlier check said.
         else if (STATUS[e.status].failure && !d.readiness?.fresh) d.readiness = { tone: 'bad', text: `✗ ${withoutHost(e.message ?? e.status, d.row.hostname)}`, fresh: true, at: Date.parse(e.at) };
         break;

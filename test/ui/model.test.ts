@@ -91,6 +91,16 @@ describe('readiness on screen', () => {
     m.dispose();
   });
 
+  it('a device whose earlier result a check kept (it could not read it) is not ready, and says why; nothing is ready to start', () => {
+    const m = new FleetModel([{ row: row(1), readiness: null }], 0);
+    m.apply({ type: 'run', phase: 'started', command: 'check', runId: 1, at: at() });
+    m.apply({ type: 'device', hostname: 'sw-1', status: 'upgraded', step: null, message: 'earlier result kept (not read by check: sw-1: facts: login refused): upgraded to 17.9.5', reason: 'done', kept: { readiness: 'not read by check: sw-1: facts: login refused' }, at: at() });
+    expect(m.devices[0].status).toBe('upgraded');
+    expect(m.devices[0].readiness).toMatchObject({ fresh: true, tone: 'bad', text: '✗ not read by check: sw-1: facts: login refused' });
+    expect(m.startable()).toBe(0);
+    m.dispose();
+  });
+
   it('every status the status table counts as a failure marks a device not ready, not only failed and needs-attention', () => {
     const m = new FleetModel([{ row: row(1), readiness: { text: 'ready', at: Date.now() - 60_000 } }, { row: row(2), readiness: { text: 'ready', at: Date.now() - 60_000 } }], 0);
     // Resumed after a crash: this session rolled the device back without checking it first.
