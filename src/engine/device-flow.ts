@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Check, Driver, Facts, StepSpec } from '../drivers/contract.js';
 import type { RunCommand } from './context.js';
-import { Stop, type FlowResult } from './outcomes.js';
+import { Stop, type FlowResult, type Reason } from './outcomes.js';
 import { planFor, precheckContext, recordFacts, sameVersion } from './planning.js';
 import { journalView, kindOf, observe, reconcile, stepDone, type JournalView } from './reconcile.js';
 import { lastDone, runSequence, type Execution } from './sequence-run.js';
@@ -48,13 +48,16 @@ export async function deviceFlow(dr: DeviceRun, driver: Driver, pair?: PairConte
     // Finished earlier (every step after the last disruptive one done): upgraded, by an earlier run of this campaign.
     if (onTarget && finished(seq.steps, v) && !f.uncommitted) {
       dr.patch({ readiness: 'already current' });
-      return { status: 'upgraded', reason: 'done', message: `upgraded to ${f.version} (by an earlier run)` };
+      return { status: 'upgraded', reason: 'done', message: `upgraded to ${f.version} (by an earlier run)`, earlier: true };
     }
     const last = lastDone(seq.onFailure, v) ?? lastDone(seq.steps, v);
     if (last && !driver.rules.stepHappened(last.kind, f, plan, last.version ?? target)) {
       throw new Stop('needs-attention', 'unexpected-state', `was activated on ${target} but runs ${f.version} (auto-abort timer, failed boot or a manual change?)`);
     }
     if (upTo !== 'run') {
+      // Ended by an earlier run as needing a person (a refused rollback and commit, say): a look does not reopen it.
+      const before = dr.before;
+      if (before?.status === 'needs-attention') return { status: 'needs-attention', reason: (before.reason as Reason | null) ?? 'unexpected-state', message: before.message ?? 'needs attention', earlier: true };
       return { status: 'held', reason: 'in-progress', message: `upgrade in progress (${last?.id ?? 'activate'} done): finish it with upshift run` };
     }
     dr.finishing = true;

@@ -35,4 +35,5 @@ export class Stop extends Error {
 }
 
 /** What a device's flow returns when it ends normally. */
-export interface FlowResult { status: DeviceStatus; reason: Reason; message: string }
+/** `earlier`: the result is how an earlier run ended (this command found it so): its times stand. */
+export interface FlowResult { status: DeviceStatus; reason: Reason; message: string; earlier?: true }

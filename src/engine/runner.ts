@@ -66,7 +66,9 @@ async function runDevice(ctx: RunContext, row: DeviceRow, pair?: PairContext): P
     const r = await deviceFlow(dr, driver, pair);
     ctx.noteLogin(credential, row.hostname, false);
     status = r.status;
-    dr.status(r.status, null, r.message, r.reason);
+    // How an earlier run ended, found so again: the times of that run stand (the change record's durations).
+    const times = r.earlier && before ? { started_at: before.started_at, finished_at: before.finished_at } : {};
+    dr.status(r.status, null, r.message, r.reason, times);
   } catch (err) {
     const message = messageOf(err);
     let reason: Reason = 'device-error';

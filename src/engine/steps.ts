@@ -30,7 +30,12 @@ export class DeviceRun {
   /** Whether started_at is set for this device's current part (decided once, then kept here). */
   private startedAt: boolean | null = null;
 
-  constructor(readonly ctx: RunContext, readonly row: DeviceRow) {}
+  /** The device's state when this command came to it: how an earlier run left it. */
+  readonly before: DeviceState | null;
+
+  constructor(readonly ctx: RunContext, readonly row: DeviceRow) {
+    this.before = ctx.store.state(row.hostname) ?? null;
+  }
 
   get hostname(): string {
     return this.row.hostname;
@@ -50,7 +55,7 @@ export class DeviceRun {
       if (!this.startedAt) patch.started_at = new Date().toISOString();
       this.startedAt = true;
     }
-    if (endsDevice(status, this.ctx.options.command) && reason !== 'waiting-approval') patch.finished_at = new Date().toISOString();
+    if (endsDevice(status, this.ctx.options.command) && reason !== 'waiting-approval' && !('finished_at' in extra)) patch.finished_at = new Date().toISOString();
     this.ctx.store.updateState(this.hostname, patch);
     this.ctx.bus.emit({ type: 'device', hostname: this.hostname, status, step, message, reason });
     this.ctx.writeback?.request();

@@ -5,6 +5,7 @@ export const IOSXE_FAULTS = [
   'disconnect-copy', // the first image copy drops the session half way
   'corrupt', // copied images are stored with damaged bytes
   'flash-full', // flash has almost no free space
+  'old-images', // the bundle of an older release is still on flash (install remove inactive deletes it): with flash-full, a cleanup frees room
   'never-returns', // after a reload the device never answers again
   'old-version', // after a reload the device comes back on the version it had
   'rommon', // after a reload the device stops in ROMmon: no SSH

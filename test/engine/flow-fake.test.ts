@@ -150,6 +150,27 @@ describe('engine on fake devices: a normal run', () => {
     }
   });
 
+  it('a later check or run that finds a device upgraded by an earlier run keeps that run\'s times (the change record\'s durations)', async () => {
+    rig = engineRig([fakeRow('a')]);
+    await rig.run('run');
+    const { started_at, finished_at } = rig.store.state('a')!;
+    await new Promise((r) => setTimeout(r, 20));
+    await rig.run('check');
+    await rig.run('run');
+    expect(rig.store.state('a')).toMatchObject({ status: 'upgraded', started_at, finished_at });
+    expect(rig.state('a').message).toBe('upgraded to 17.9.5 (by an earlier run)');
+  });
+
+  it('a check does not reopen a device an earlier run left needing a person', async () => {
+    rig = engineRig([fakeRow('a')]);
+    rig.device('a').routesAfterReboot = 50;
+    await rig.run('run', { approver: new PolicyApprover(false, ['reload']) });
+    // Refuse what is left: the install stays uncommitted, the device needs a person.
+    rig.store.updateState('a', { status: 'needs-attention', reason: 'uncommitted', message: 'left uncommitted by the operator' });
+    await rig.run('check');
+    expect(rig.state('a')).toMatchObject({ status: 'needs-attention', reason: 'uncommitted', message: 'left uncommitted by the operator' });
+  });
+
   it('a run that cannot log in to a device an earlier run upgraded keeps it upgraded: nothing happened to it', async () => {
     rig = engineRig([fakeRow('a')]);
     await rig.run('run');

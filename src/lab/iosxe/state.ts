@@ -158,6 +158,8 @@ export class IosxeDeviceState {
     const fs = cfg.model.fs;
     const current = catalog.fileFor(cfg.model, cfg.version);
     this.addFile(current.name, current.size, current.blob, new Date(Date.UTC(2025, 2, 3, 9, 12)));
+    // The release before, never removed: what fleets keep until someone runs install remove inactive.
+    if (this.faults.has('old-images')) this.addFile(current.name.replace(/\.\d\d\.\d\d\.\d\d[a-z]?\./i, '.17.03.05.'), Math.round(cfg.targetImageSize * 1.5), null, new Date(Date.UTC(2023, 5, 12, 8, 40)));
     if (this.mode === 'install') {
       this.writeInstallFiles(cfg.version, current.size);
       this.packages = [{ version: cfg.version, state: 'C', file: current.name }];
