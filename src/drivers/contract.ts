@@ -66,6 +66,8 @@ export interface Snapshot {
    * whose part changed is compared with the member that carries the traffic now.
    */
   haRole?: 'active' | 'standby';
+  /** Whose state this is when not the device's own: the HA peer a standby member was compared through. */
+  of?: string;
   /**
    * The same state by item, per named area (routes, arp, bgp, ipsec…): the
    * post-check names each item that went missing. Where both snapshots have

@@ -149,12 +149,16 @@ async function postState(x: Execution, pre: Snapshot | null): Promise<{ post: Sn
   const { dr, driver } = x;
   const ctx = dr.ctx;
   const own = await driver.snapshot('postcheck');
-  ctx.store.saveSnapshot(dr.hostname, 'post', dr.target, ctx.runId, own);
-  if (!(pre?.haRole === 'active' && own.haRole === 'standby' && dr.row.haPeer)) return { post: own, on: null };
+  if (!(pre?.haRole === 'active' && own.haRole === 'standby' && dr.row.haPeer)) {
+    ctx.store.saveSnapshot(dr.hostname, 'post', dr.target, ctx.runId, own);
+    return { post: own, on: null };
+  }
   const peer = ctx.row(dr.row.haPeer);
   const pd = ctx.driver(peer);
   try {
-    const now = await pd.snapshot('postcheck');
+    const now: Snapshot = { ...(await pd.snapshot('postcheck')), of: peer.hostname };
+    // What the post-check compared is what the record keeps: the traffic, on the peer.
+    ctx.store.saveSnapshot(dr.hostname, 'post', dr.target, ctx.runId, now);
     if (now.haRole === 'active') return { post: now, on: peer.hostname };
     const unanswered = { ok: false, summary: 'no member of the pair is active', items: [{ name: 'ha', pre: `${dr.hostname} active`, post: 'both standby', ok: false, detail: `neither ${dr.hostname} nor ${peer.hostname} carries the traffic` }] };
     return { post: now, on: peer.hostname, unanswered };

@@ -41,6 +41,8 @@ interface StoredSnapshot {
   bgp: { address: string; state: string }[];
   ospf: { routerId: string; state: string }[];
   interfaces: { name: string; up: boolean }[];
+  /** The HA peer whose state a standby member's post-check compared (it carries the traffic). */
+  of?: string;
 }
 
 /** The items that moved between two snapshots: counts, and the neighbours, peers and interfaces lost. */
@@ -137,7 +139,9 @@ export function changeSummary(store: StateStore, opts: SummaryOptions): string {
     const sn = snaps.get(s.hostname);
     if (!sn?.pre || !sn.post) continue;
     // The post-check's verdict once per device, on its first row.
-    for (const [i, m] of movedItems(sn.pre, sn.post).entries()) moved.push([s.hostname, m.item, m.before, m.after, m.detail, i === 0 ? s.postcheck : '″']);
+    // A standby member's post-check compared the traffic on its peer: the record says where the "after" was read.
+    const where = sn.post.of ? ` (after: on ${sn.post.of}, carrying the traffic)` : '';
+    for (const [i, m] of movedItems(sn.pre, sn.post).entries()) moved.push([s.hostname, `${m.item}${where}`, m.before, m.after, m.detail, i === 0 ? s.postcheck : '″']);
   }
   if (moved.length === 0) out.push('Nothing moved between the pre- and post-upgrade snapshots.', '');
   else out.push(...table(['device', 'item', 'before', 'after', 'change', 'post-check'], moved), '');

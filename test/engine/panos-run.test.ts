@@ -68,6 +68,9 @@ describe('PAN-OS HA pairs', () => {
     expect([run.lab.panos.firewall('ha-a').haState, run.lab.panos.firewall('ha-b').haState].sort()).toEqual(['active', 'passive']);
     expect(commitMessage(run, 'ha-b')).toBe('pair verified: this member passive on 11.1.4-h7, peer active on 10.2.9-h1 (the pair is verified in full once the peer runs the same release)');
     expect(commitMessage(run, 'ha-a')).toBe('HA made functional again; pair verified: this member passive, peer active, configuration synchronized, both on 11.1.4-h7');
+    // The change record reports no loss for a clean pair upgrade: the suspended member's "after" is the traffic on its peer.
+    const md = (await run.cli(['status', '--md'])).stdout;
+    expect(md).toContain('Nothing moved between the pre- and post-upgrade snapshots.');
     // Staged together: ha-a downloaded with sync-to-peer, ha-b got both images from it and downloaded nothing.
     expect(a.filter((e) => e.startsWith('download'))).toEqual(['download 11.1.0', 'download 11.1.4-h7']);
     expect(b.filter((e) => e.startsWith('download'))).toEqual([]);
