@@ -68,12 +68,15 @@ async function rollBack(x: Execution, seq: UpgradeSequence, v: JournalView, fail
       await runStep(x, spec);
     } catch (err) {
       if (isA(err, Stop) && (err.reason === 'gate-held' || err.reason === 'gate-refused')) return notRolledBack(x, why, err);
+      // Rolled back, but what was lost did not come back with the release it had: a person must look.
+      if (isA(err, PostcheckFailed)) throw new Stop('needs-attention', 'postcheck-failed', `${why}; rolled back to ${x.plan.previousVersion}, but the post-check after it fails too: ${err.diff.summary}`);
       throw new Stop('needs-attention', 'rollback-failed', `${why}; the rollback did not complete: ${messageOf(err)}`);
     }
   }
   // A mark that closes the campaign (journalView starts afresh after it), with what it says.
   await dr.read('rolled-back', async () => `rolled back to ${x.plan.previousVersion}`, (m) => m);
-  return { status: 'rolled-back', reason: 'rolled-back', message: `${why}; rolled back to ${x.plan.previousVersion}` };
+  const checked = x.lastDiff && seq.onFailure.some((s) => s.kind === 'postcheck') ? ` (after it: ${x.lastDiff.summary})` : '';
+  return { status: 'rolled-back', reason: 'rolled-back', message: `${why}; rolled back to ${x.plan.previousVersion}${checked}` };
 }
 
 /**

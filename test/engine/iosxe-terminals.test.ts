@@ -20,7 +20,8 @@ beforeAll(async () => {
     dev('dist-sup', 'cat9400'),
     dev('stk-drop', 'cat9300-stack', { faults: ['drop-early'] }),
     dev('sw-hung', 'cat9300', { faults: ['hung'] }),
-  ], { speed: 40, settings: { canary: 6, concurrency: 6, command_timeout: '3 s' } });
+  // The hung command's late output comes after 15 s at this speed: well past the 3 s command timeout, however loaded the machine.
+  ], { speed: 40, timings: { hungMs: 600_000 }, settings: { canary: 6, concurrency: 6, command_timeout: '3 s' } });
   const state = join(run.dir, 'state');
   const r = await run.cli(['run', '--yes', '--state', state, '--known-hosts', run.files.knownHosts], 240_000);
   stdout = r.stdout;

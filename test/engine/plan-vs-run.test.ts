@@ -37,7 +37,7 @@ function planThenRun(fleet: LabDeviceSpec[], settings: Record<string, string | n
 const normal = (c: string) => c.replace(/http:\/\/[^/\s]+\/[^/\s]+\//, 'http://<server>/');
 
 /** Journal steps that read (facts, checks, snapshots, marks): the engine records what they found, not what they sent. */
-const READS = new Set(['facts', 'precheck', 'snapshot', 'postcheck', 'rolled-back']);
+const READS = new Set(['facts', 'precheck', 'snapshot', 'postcheck', 'postcheck-rollback', 'rolled-back']);
 
 function comparePlanAndRun(out: ReturnType<typeof planThenRun>, host: string, path: 'upgrade' | 'rollback' = 'upgrade'): void {
   const plan = out.plans.find((p) => p.hostname === host)!;

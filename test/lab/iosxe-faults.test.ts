@@ -184,14 +184,24 @@ describe('IOS-XE lab faults', () => {
     expect(await keyOf()).not.toBe(before);
   });
 
-  it('regression: fewer routes, ARP entries and neighbours after a reload', async () => {
+  it('regression: fewer routes, ARP entries and neighbours after a reload onto the new release, none back on the old one', async () => {
     const s = await priv('f-regress');
     const total = (t: string) => Number(/^Total\s+0\s+(\d+)/m.exec(t)![1]);
     const routes = total(await s.cmd('show ip route summary', promptOf('f-regress')));
     const bgp = await s.cmd('show ip bgp summary', promptOf('f-regress'));
     s.end();
+    // Reloaded on the release it runs: as before.
     await reload('f-regress');
     await waitBoot('f-regress', 1);
+    const same = await priv('f-regress');
+    expect(total(await same.cmd('show ip route summary', promptOf('f-regress')))).toBe(routes);
+    same.end();
+    // Then onto another release (as an install activate leaves it: the new package activated, uncommitted).
+    const st = lab.device('f-regress').state;
+    expect(st.mode).toBe('install');
+    st.packages.push({ version: '17.9.5', state: 'U', file: 'isr4400-universalk9.17.09.05.SPA.bin' });
+    await reload('f-regress');
+    await waitBoot('f-regress', 2);
     const b = await priv('f-regress');
     expect(total(await b.cmd('show ip route summary', promptOf('f-regress')))).toBeLessThan(routes * 0.7);
     const bgpAfter = await b.cmd('show ip bgp summary', promptOf('f-regress'));

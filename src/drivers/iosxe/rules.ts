@@ -62,6 +62,8 @@ export function sequence(plan: ActivationPlan, facts: Facts): UpgradeSequence {
     onFailure: [
       step(plan, 'rollback', { gate: 'rollback', disruptive: true }, facts),
       step(plan, 'wait', { id: 'wait-rollback', version: plan.previousVersion, note: `reconnect until it runs ${plan.previousVersion} again` }),
+      // Back on the release it had: is it forwarding as before the upgrade? (A rollback that brought nothing back needs a person.)
+      step(plan, 'postcheck', { id: 'postcheck-rollback', note: 'compared with the snapshot from before the upgrade' }),
     ],
   };
 }

@@ -92,6 +92,8 @@ export function sequence(plan: ActivationPlan, f: PanosFacts): UpgradeSequence {
     step('wait', { id: 'wait-rollback', version: plan.previousVersion, commands: commandsFor('wait', plan), note: `until ${plan.previousVersion} answers again` }),
   ];
   if (f.ha) onFailure.push(step('commit', { id: 'commit-rollback', note: 'HA functional again after the rollback, then the pair verified' }));
+  // Back on the release it had: is the traffic as before the upgrade? (A rollback that brought nothing back needs a person.)
+  onFailure.push(step('postcheck', { id: 'postcheck-rollback', commands: snap, note: 'compared with the snapshot from before the upgrade' }));
   const switches = steps.some((s) => s.kind === 'switchover');
   const restore = switches ? [step('commit', { id: 'restore', note: 'HA functional again (nothing was installed), then the pair verified' })] : undefined;
   return { steps, onFailure, restore };

@@ -209,11 +209,19 @@ export class IosxeSimDevice {
     d.lastReloadReason = reason;
     d.issu = null;
     this.bootedWith = [...d.bootSaved];
+    // A regression belongs to the release it came with: booted back onto the one it had, it forwards as before.
     if (d.faults.has('regression')) {
-      d.routes = Object.fromEntries(Object.entries(d.routes).map(([k, v]) => [k, k === 'connected' ? v : Math.floor(v * 0.6)]));
-      d.arpCount = Math.floor(d.arpCount * 0.5);
-      if (d.bgp.length > 0) d.bgp[0] = { ...d.bgp[0], state: 'Active', prefixes: 0 };
-      if (d.ospf.length > 0) d.ospf.pop();
+      const o = d.original;
+      d.routes = { ...o.routes };
+      d.arpCount = o.arpCount;
+      d.bgp = o.bgp.map((b) => ({ ...b }));
+      d.ospf = o.ospf.map((n) => ({ ...n }));
+      if (d.version !== o.version) {
+        d.routes = Object.fromEntries(Object.entries(d.routes).map(([k, v]) => [k, k === 'connected' ? v : Math.floor(v * 0.6)]));
+        d.arpCount = Math.floor(d.arpCount * 0.5);
+        if (d.bgp.length > 0) d.bgp[0] = { ...d.bgp[0], state: 'Active', prefixes: 0 };
+        if (d.ospf.length > 0) d.ospf.pop();
+      }
     }
     if (d.faults.has('hung')) d.hangOn.push('show install summary');
     if (d.faults.has('host-key')) this.server.renewHostKey();

@@ -121,6 +121,8 @@ export class IosxeDeviceState {
   arpCount: number;
   bgp: Neighbor[];
   ospf: OspfNeighbor[];
+  /** The release it ran when the lab started, and what it forwarded then (a `regression` is the new release's). */
+  readonly original: { version: string; routes: Record<string, number>; arpCount: number; bgp: Neighbor[]; ospf: OspfNeighbor[] };
   interfaces: Iface[];
   cpu5: number;
 
@@ -196,6 +198,7 @@ export class IosxeDeviceState {
     this.arpCount = 20 + scale * 25;
     this.bgp = cfg.model.family === 'cat9k' ? [] : Array.from({ length: 2 + (h[15] % 3) }, (_, i) => ({ address: `10.255.${h[16] % 200}.${i * 4 + 1}`, asn: 65000 + i, state: 'Established', prefixes: scale * 30 + i }));
     this.ospf = Array.from({ length: 1 + (h[17] % 3) }, (_, i) => ({ routerId: `10.254.${h[18] % 200}.${i + 1}`, state: i === 0 ? 'FULL/DR' : 'FULL/BDR', address: `10.1.${h[19] % 200}.${i + 2}`, iface: cfg.model.family === 'cat9k' ? `Vlan${100 + i}` : `GigabitEthernet0/0/${i}` }));
+    this.original = { version: cfg.version, routes: { ...this.routes }, arpCount: this.arpCount, bgp: this.bgp.map((b) => ({ ...b })), ospf: this.ospf.map((o) => ({ ...o })) };
     this.interfaces = this.makeInterfaces();
     this.cpu5 = this.faults.has('cpu') ? 95 : 3 + (h[20] % 20);
 

@@ -55,6 +55,8 @@ export class Firewall implements SoftwareHost, HaNode {
   bootedAt: number;
   /** `show chassis-ready` says yes from then on. */
   readyAt = 0;
+  /** The release it ran when the lab started: the faults after a restart belong to any other. */
+  private readonly originalVersion: string;
   /** With `warmup-403`, every request is refused with 403 until then. */
   warmupUntil = 0;
   /** With `mp-not-ready`, operational requests answer error 22 until then. */
@@ -82,6 +84,7 @@ export class Firewall implements SoftwareHost, HaNode {
     this.key = createHash('sha256').update(`${credentialsSeed}:${cfg.hostname}`).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 40);
     this.managedBy = cfg.managedBy ?? null;
     this.version = cfg.version;
+    this.originalVersion = cfg.version;
     this.bootedAt = Date.now() - ((40 + (h[4] % 200)) * 86_400_000) / clock.speed;
     this.pendingChanges = this.faults.has('pending-changes');
     this.jobs = new JobList(17 + (h[6] % 400));
@@ -282,7 +285,7 @@ export class Firewall implements SoftwareHost, HaNode {
     }
     const next = this.software.boot();
     if (next && !this.faults.has('old-version')) this.version = next;
-    this.net.afterReboot(this.faults);
+    this.net.afterReboot(this.faults, this.version === this.originalVersion);
     const now = Date.now();
     this.bootedAt = now;
     this.warmupUntil = this.faults.has('warmup-403') ? now + this.clock.ms(this.timings.panosRebootMs * 0.25) : 0;

@@ -93,9 +93,13 @@ export class Network {
     };
   }
 
-  /** The state after a restart: everything relearned, except what the faults keep down. */
-  afterReboot(faults: Set<PanosFault>): void {
+  /**
+   * The state after a restart: everything relearned, except what the faults keep down — the
+   * new release's faults: booted back onto the release it had (a rollback), it forwards as before.
+   */
+  afterReboot(faults: Set<PanosFault>, onOriginal = false): void {
     this.restore();
+    if (onOriginal) return;
     if (faults.has('bgp-down-after-reboot')) {
       for (const p of this.peers) Object.assign(p, { status: 'Active', prefixes: 0, upS: 0 });
       this.routes = this.routes.filter((r) => r.proto !== 'bgp');

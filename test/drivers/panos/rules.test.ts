@@ -101,7 +101,7 @@ describe('the sequence', () => {
     expect(seq.steps.find((s) => s.id === 'install')!).toMatchObject({ gate: null, disruptive: false, phase: 'upgrade', commands: ['request system software install version 11.1.4-h7'] });
     expect(seq.steps.find((s) => s.id === 'stage')!.commands).toEqual(['request system software check', 'request system software download sync-to-peer yes version 11.1.0', 'request system software download sync-to-peer yes version 11.1.4-h7']);
     expect(seq.steps.find((s) => s.id === 'snapshot')!.commands).toContain('show advanced-routing route');
-    expect(seq.onFailure.map((s) => [s.id, s.gate])).toEqual([['rollback', 'rollback'], ['wait-rollback', null], ['commit-rollback', null]]);
+    expect(seq.onFailure.map((s) => [s.id, s.gate])).toEqual([['rollback', 'rollback'], ['wait-rollback', null], ['commit-rollback', null], ['postcheck-rollback', null]]);
   });
 
   it('active first: the passive member is suspended too at its turn (its peer, upgraded first, comes back passive), as the plan shows it', () => {
