@@ -6,13 +6,13 @@ import type { ConsoleController } from './controller.js';
 import type { ViewInfo } from './actions.js';
 import { binding, lookup } from './keymap.js';
 import { splitChunk } from './chunk.js';
-import { layout, scrollTo } from './layout.js';
+import { layout, queueSize, scrollTo } from './layout.js';
 import { INITIAL_UI, select, type UiState } from './selection.js';
 import { DeviceTable } from './components/DeviceTable.js';
 import { DetailPane } from './components/DetailPane.js';
 import { ApprovalsPane } from './components/Approvals.js';
-import { approveAllDialog, gateDialog, quitDialog, type DialogView } from './components/Dialogs.js';
-import { FlashLine, Header, headerLines, helpLines, HintBar, scrolledHelp } from './components/Chrome.js';
+import { approveAllDialog, dialogIndent, gateDialog, quitDialog, type DialogView } from './components/Dialogs.js';
+import { flashLines, FlashLines, Header, headerLines, helpLines, HintBar, scrolledHelp } from './components/Chrome.js';
 import { CredentialsPrompt } from './components/CredentialsPrompt.js';
 import { Panel, seg, wrapLine } from './components/lines.js';
 
@@ -68,16 +68,21 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
   };
   const offset = useRef(0);
   const viewRef = useRef<ViewInfo>({ helpLines: 0, helpRows: 0 });
+  // The size that would show the approvals queue, when this frame has no room for it (null when drawn): keys never go to a pane that is not.
+  const queueRef = useRef<string | null>(null);
   const ui = uiRef.current;
   void version;
-  const sel = select(model, ui);
+  const base = headerLines(model, info, now, size.columns).length;
+  const queueHiddenBelow = layout(size.columns, size.rows, base, null).approvalsWidth > 0 ? null : `${queueSize(base).columns}×${queueSize(base).rows}`;
+  queueRef.current = queueHiddenBelow;
+  const sel = select(model, ui, queueHiddenBelow);
   const { list, index, device, gates, approval, keyState } = sel;
   const dialogGate = ui.dialog?.type === 'gate' ? model.gates.get(ui.dialog.gateId) ?? null : null;
 
   const { isRawModeSupported } = useStdin();
   const handleKey = (input: string, key: Key, burst: number) => {
     const cur = uiRef.current;
-    const fresh = select(model, cur);
+    const fresh = select(model, cur, queueRef.current);
     const scope = model.run.phase === 'credentials' ? 'credentials' : cur.scope;
     const b = lookup(scope, input, key, fresh.keyState);
     if (!b) return;
@@ -111,14 +116,18 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
     if (ui.scope === 'gate' && !dialogGate) setUi({ scope: uiRef.current.back, dialog: null });
   }, [ui.scope, dialogGate]);
 
-  const head = headerLines(model, info, now, size.columns);
+  const head = headerLines(model, info, now, size.columns, queueHiddenBelow);
   let dialog: DialogView | null = null;
   if (ui.scope === 'gate' && dialogGate) dialog = gateDialog(dialogGate, model.device(dialogGate.hostname), now - (ui.dialog?.openedAt ?? 0) < guardMs, now);
   else if (ui.scope === 'approveAll' && ui.dialog?.type === 'all') dialog = approveAllDialog(ui.dialog.kind, ui.dialog.ids.map((id) => model.gates.get(id)).filter((g) => !!g), ui.dialog.typed);
   else if (ui.scope === 'quit') dialog = quitDialog(model.inFlight(), gates.length, gates.filter((g) => g.kind === 'rollback' || g.kind === 'commit').map((g) => g.hostname));
   // Long commands and impacts wrap under their label instead of being cut at the edge.
-  if (dialog) dialog = { ...dialog, lines: dialog.lines.flatMap((l) => wrapLine(l, Math.max(40, size.columns) - 4, 12)) };
-  const L = layout(size.columns, size.rows, head.length, dialog ? dialog.lines.length + 2 : null);
+  if (dialog) dialog = { ...dialog, lines: dialog.lines.flatMap((l) => wrapLine(l, Math.max(40, size.columns) - 4, dialogIndent(l))) };
+  const dialogRows = dialog ? dialog.lines.length + 2 : null;
+  // A flash longer than the width wraps into rows the table leaves empty (two at least, three at most).
+  const first = layout(size.columns, size.rows, head.length, dialogRows);
+  const flash = flashLines(model, now, first.width, dialog ? 2 : 1 + Math.min(2, Math.max(1, first.table - 3 - list.length)));
+  const L = flash.length > 1 ? layout(size.columns, size.rows, head.length, dialogRows, flash.length) : first;
   // A dialog taller than the room keeps its head and its last two lines (what to press).
   const room = L.bottom - 2;
   if (dialog && dialog.lines.length > room && room >= 5) {
@@ -126,7 +135,7 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
     dialog = { ...dialog, lines: [...dialog.lines.slice(0, room - 3), [seg(`… ${cut} more line${cut === 1 ? '' : 's'}`, 'muted')], ...dialog.lines.slice(-2)] };
   }
   const clockInfo = { now, reloadTimeoutMs: info.reloadTimeoutMs };
-  const tableFocused = ui.pane === 'devices' && ui.scope !== 'details';
+  const tableFocused = sel.pane === 'devices' && ui.scope !== 'details';
   offset.current = scrollTo(index, offset.current, L.table - 3, list.length);
 
   let body: React.ReactNode;
@@ -145,7 +154,7 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
         {dialog ? <Panel title={dialog.title} w={L.width} rows={L.bottom - 2} lines={dialog.lines} focused /> : (L.bottom > 2 && (
           <Box>
             <DetailPane device={device} journal={device ? controller.journal(device.row.hostname) : []} transcript={device ? controller.transcriptTail(device.row.hostname, L.bottom) : []} w={L.width - L.approvalsWidth} rows={L.bottom - 2} full={false} focused={false} now={now} />
-            {L.approvalsWidth > 0 && <ApprovalsPane gates={gates} answered={model.answered} selected={approval} focused={ui.pane === 'approvals'} w={L.approvalsWidth} rows={L.bottom - 2} />}
+            {L.approvalsWidth > 0 && <ApprovalsPane gates={gates} answered={model.answered} selected={approval} focused={sel.pane === 'approvals'} w={L.approvalsWidth} rows={L.bottom - 2} />}
           </Box>
         ))}
       </>
@@ -155,7 +164,7 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
     <Box flexDirection="column" width={L.width}>
       <Header lines={head} />
       {body}
-      <FlashLine model={model} w={L.width} now={now} />
+      <FlashLines lines={flash} />
       <HintBar scope={model.run.phase === 'credentials' ? 'credentials' : ui.scope} state={keyState} w={L.width} />
     </Box>
   );

@@ -28,7 +28,7 @@ const PAGE = 10;
 
 /** Moves in the device table, or in the approvals queue when it has the focus. */
 export const move = (delta: number | 'top' | 'bottom'): Handler => ({ ui, sel, setUi }) => {
-  const inQueue = ui.pane === 'approvals' && ui.scope === 'main';
+  const inQueue = sel.pane === 'approvals' && ui.scope === 'main';
   const from = inQueue ? sel.approval : sel.index;
   const count = inQueue ? sel.gates.length : sel.list.length;
   const to = Math.max(0, Math.min(count - 1, delta === 'top' ? 0 : delta === 'bottom' ? count - 1 : from + delta));
@@ -39,10 +39,10 @@ export const pageUp = move(-PAGE);
 export const pageDown = move(PAGE);
 
 export const openDetails: Handler = ({ ui, sel, setUi }) =>
-  setUi({ scope: 'details', back: 'details', host: ui.pane === 'approvals' ? sel.gates[sel.approval]?.hostname ?? ui.host : sel.list[sel.index]?.row.hostname ?? null });
+  setUi({ scope: 'details', back: 'details', host: sel.pane === 'approvals' ? sel.gates[sel.approval]?.hostname ?? ui.host : sel.list[sel.index]?.row.hostname ?? null });
 export const backToTable: Handler = ({ setUi }) => setUi({ scope: 'main', back: 'main' });
 export const switchPane: Handler = ({ ui, sel, setUi }) =>
-  setUi({ pane: ui.pane === 'devices' ? 'approvals' : 'devices', host: ui.pane === 'devices' ? sel.gates[sel.approval]?.hostname ?? ui.host : ui.host });
+  setUi({ pane: sel.pane === 'devices' ? 'approvals' : 'devices', host: sel.pane === 'devices' ? sel.gates[sel.approval]?.hostname ?? ui.host : ui.host });
 
 export const openFilter: Handler = ({ setUi }) => setUi({ scope: 'filter' });
 export const typeFilter: Handler = ({ ui, setUi }, input) => setUi({ filter: ui.filter + input, index: 0 });
@@ -162,8 +162,8 @@ export const relogin: Handler = ({ controller, setUi }) => {
 
 export const startPause: Handler = ({ controller }) => controller.model.say(controller.toggleRun(), 'info');
 
-export const cancelDevice: Handler = ({ controller, ui, sel }) => {
-  const host = ui.pane === 'approvals' ? sel.gates[sel.approval]?.hostname : sel.list[sel.index]?.row.hostname;
+export const cancelDevice: Handler = ({ controller, sel }) => {
+  const host = sel.pane === 'approvals' ? sel.gates[sel.approval]?.hostname : sel.list[sel.index]?.row.hostname;
   if (host) controller.model.say(controller.cancel(host), 'warn');
 };
 

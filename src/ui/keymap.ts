@@ -18,6 +18,8 @@ export interface KeyState {
   hasDevice: boolean;
   /** A Ctrl+C asked to quit, or a safe stop for quitting is under way: another Ctrl+C forces the quit. */
   quitAsked: boolean;
+  /** The approvals queue is not on screen: the terminal size that would show it ("90×26"). */
+  queueHiddenBelow?: string | null;
 }
 
 export interface Binding {
@@ -46,6 +48,9 @@ const printable = (input: string, key: Key) => input.length > 0 && !key.ctrl && 
 const NAV: Scope[] = ['main', 'details'];
 /** Every scope but the credentials prompt, which has its own way out. */
 const ALL: Scope[] = ['main', 'details', 'filter', 'gate', 'approveAll', 'quit', 'help'];
+/** Tab never moves the keys to a pane that is not drawn; gates stay answerable from the table. */
+const queueHidden = (s: KeyState) =>
+  s.queueHiddenBelow ? `the approvals queue needs a terminal of ${s.queueHiddenBelow} or more; ${binding('approve').keys} on a held device answers its gate (${binding('filter').keys}held lists them)` : null;
 const noGate = (s: KeyState) => (s.selectedGate ? null : 'the selected device has no open gate; devices waiting for approval are "held"');
 
 export const KEYMAP: Binding[] = [
@@ -57,7 +62,7 @@ export const KEYMAP: Binding[] = [
   { id: 'pageDown', scopes: NAV, keys: 'PgDn', match: (_i, k) => k.pageDown, description: 'one page down', run: act.pageDown },
   { id: 'details', scopes: ['main'], keys: 'Enter', match: (_i, k) => k.return, description: 'details of the selected device: facts, pre-checks, diff, timeline, log', hint: 'details', disabled: (s) => (s.hasDevice ? null : 'no device selected'), run: act.openDetails },
   { id: 'back', scopes: ['details'], keys: 'Esc', match: (_i, k) => k.escape, description: 'back to the device table', hint: 'back', run: act.backToTable },
-  { id: 'pane', scopes: ['main'], keys: 'Tab', match: (_i, k) => k.tab, description: 'switch between the device table and the approvals queue', hint: 'pane', run: act.switchPane },
+  { id: 'pane', scopes: ['main'], keys: 'Tab', match: (_i, k) => k.tab, description: 'switch between the device table and the approvals queue', hint: 'pane', disabled: queueHidden, run: act.switchPane },
   { id: 'filter', scopes: NAV, keys: '/', match: ch('/'), description: 'filter: words match hostname, site, group or status; key=value matches one field (site=lon status=held)', hint: 'filter', run: act.openFilter },
   { id: 'approve', scopes: NAV, keys: 'a', match: ch('a'), description: 'open the approval dialog of the selected gate', hint: 'approve', dangerous: true, disabled: noGate, run: act.openGate },
   {

@@ -9,18 +9,31 @@ export interface Layout {
   body: number;
   table: number;
   bottom: number;
+  /** 0 when the approvals queue is not on screen (a narrow or short terminal). */
   approvalsWidth: number;
 }
 
-/** `dialogRows`: the height of an open dialog, borders included. */
-export function layout(columns: number, rows: number, headerRows: number, dialogRows: number | null): Layout {
+/** Narrower than this, the detail pane takes the bottom row alone. */
+const QUEUE_COLUMNS = 90;
+/** Fewer body rows than this and the table keeps the room; the detail pane is one Enter away. */
+const PANES_BODY = 20;
+
+/** `dialogRows`: the height of an open dialog, borders included; `flashRows`: the flash message's lines. */
+export function layout(columns: number, rows: number, headerRows: number, dialogRows: number | null, flashRows = 1): Layout {
   const width = Math.max(40, columns);
   const frame = Math.max(12, rows - 1);
-  const body = Math.max(6, frame - headerRows - 2);
-  // Below ~22 rows the table keeps the room; the detail pane is one Enter away.
-  const panes = dialogRows !== null ? dialogRows : body >= 20 ? Math.min(11, Math.floor(body * 0.4)) : 0;
+  // Which panes show is decided as for a one-line flash: a longer message takes its rows from the table.
+  const roomy = frame - headerRows - 2 >= PANES_BODY;
+  const body = Math.max(6, frame - headerRows - flashRows - 1);
+  const panes = dialogRows !== null ? dialogRows : roomy ? Math.min(11, Math.floor((frame - headerRows - 2) * 0.4)) : 0;
   const bottom = Math.min(panes, body - 4);
-  return { width, header: headerRows, body, table: body - bottom, bottom, approvalsWidth: width >= 90 ? Math.min(44, Math.max(36, Math.floor(width * 0.32))) : 0 };
+  const queue = width >= QUEUE_COLUMNS && roomy;
+  return { width, header: headerRows, body, table: body - bottom, bottom, approvalsWidth: queue ? Math.min(44, Math.max(36, Math.floor(width * 0.32))) : 0 };
+}
+
+/** The smallest terminal that shows the approvals queue, with this header and a one-line flash. */
+export function queueSize(headerRows: number): { columns: number; rows: number } {
+  return { columns: QUEUE_COLUMNS, rows: PANES_BODY + headerRows + 3 };
 }
 
 /** Keeps `index` inside the visible window [offset, offset + visible). */

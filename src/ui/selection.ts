@@ -45,6 +45,8 @@ export interface UiState {
 export const INITIAL_UI: UiState = { scope: 'main', pane: 'devices', host: null, index: 0, approval: 0, filter: '', dialog: null, back: 'main', quitting: false, interrupted: false, login: EMPTY_LOGIN, helpTop: 0 };
 
 export interface Selection {
+  /** The pane keys act on: the devices whenever the approvals queue is not on screen. */
+  pane: UiState['pane'];
   list: DeviceView[];
   index: number;
   device: DeviceView | null;
@@ -56,18 +58,23 @@ export interface Selection {
   keyState: KeyState;
 }
 
-export function select(model: FleetModel, ui: UiState): Selection {
+/**
+ * `queueHiddenBelow`: the terminal size that would show the approvals queue, when the last layout
+ * drawn had no room for it (null when it is on screen); a pane not on screen never has the keys.
+ */
+export function select(model: FleetModel, ui: UiState, queueHiddenBelow: string | null = null): Selection {
+  const pane = queueHiddenBelow === null ? ui.pane : 'devices';
   const list = model.filtered(ui.filter);
   let index = ui.host ? list.findIndex((d) => d.row.hostname === ui.host) : -1;
   if (index < 0) index = Math.min(ui.index, Math.max(0, list.length - 1));
   const device = list[index] ?? null;
   const gates = [...model.gates.values()];
   const approval = Math.min(ui.approval, Math.max(0, gates.length - 1));
-  const selectedGate = ui.pane === 'approvals' ? gates[approval] ?? null : device?.gate ?? null;
+  const selectedGate = pane === 'approvals' ? gates[approval] ?? null : device?.gate ?? null;
   const kinds = new Set(gates.map((g) => g.kind));
   const allKind = selectedGate?.kind ?? (kinds.size === 1 ? [...kinds][0] : null);
   return {
-    list, index, device, gates, approval, selectedGate, allKind,
-    keyState: { phase: model.run.phase, selectedGate: !!selectedGate, selectedGateKind: allKind, pendingGates: gates.length, selectedStatus: device?.status ?? null, hasDevice: !!device, quitAsked: ui.quitting || ui.interrupted },
+    pane, list, index, device, gates, approval, selectedGate, allKind,
+    keyState: { queueHiddenBelow, phase: model.run.phase, selectedGate: !!selectedGate, selectedGateKind: allKind, pendingGates: gates.length, selectedStatus: device?.status ?? null, hasDevice: !!device, quitAsked: ui.quitting || ui.interrupted },
   };
 }

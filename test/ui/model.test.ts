@@ -151,7 +151,11 @@ describe('presentation helpers', () => {
       if (inner >= 56) expect(w.has('ready') && w.has('progress')).toBe(true);
     }
     expect([...columnWidths(76).keys()]).toEqual(['host', 'version', 'ready', 'status', 'progress']);
-    expect(columnWidths(96).size).toBe(8);
+    // At 100 columns PLATFORM gives way so that VERSION holds a PAN-OS hop and STEP a whole gate label.
+    expect([...columnWidths(96).keys()]).toEqual(['host', 'site', 'version', 'ready', 'status', 'step', 'progress']);
+    expect(columnWidths(96).get('version')).toBe('10.2.9-h1 → 11.1.4-h7'.length);
+    expect(columnWidths(96).get('step')).toBe('switchover (gate)'.length);
+    expect(columnWidths(116).size).toBe(8);
     expect(fit('needs-attention!', 15)).toBe('needs-attentio…');
     expect(fit('ok', 4)).toBe('ok  ');
   });

@@ -7,7 +7,7 @@ import { STATUSES } from '../views.js';
 import { binding, HELP_SECTIONS, hints, KEYMAP, type KeyState, type Scope } from '../keymap.js';
 import { STATUS_TONE } from '../theme.js';
 import { duration, hhmm } from '../format.js';
-import { fitLine, LineView, seg, width, wrapLine, type Line } from './lines.js';
+import { cutLine, fitLine, LineView, seg, width, wrapLine, type Line } from './lines.js';
 
 /** The run state as the header names it, with the key that starts a run (from the key table). */
 const phaseText = (phase: string): string => {
@@ -18,7 +18,8 @@ const phaseText = (phase: string): string => {
   return text[phase] ?? phase;
 };
 
-export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w: number): Line[] {
+/** `queueHiddenBelow`: the size that shows the approvals queue when this terminal has no room for it. */
+export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w: number, queueHiddenBelow: string | null = null): Line[] {
   const r = model.run;
   const l1: Line = [seg(' upshift ', 'accent', { bold: true, inverse: true }), seg(`  ${basename(info.workbook)}`)];
   const tone = r.phase === 'running' || r.phase === 'checking' ? 'busy' : r.phase === 'paused' || r.phase === 'stopping' || r.phase === 'credentials' ? 'wait' : r.phase === 'finished' ? (r.outcome === 'ok' ? 'ok' : 'wait') : null;
@@ -31,26 +32,36 @@ export function headerLines(model: FleetModel, info: ConsoleInfo, now: number, w
   if (r.phase === 'finished' && r.reason) l1.push(seg(` (stopped: ${r.reason})`, 'wait'));
   // The window after the run state: on a narrow terminal what to press next is not the part cut off.
   const { start, end } = info.window;
+  // What follows the run state goes whole or not at all, the least needed first: the concurrency,
+  // the time left, the ETA (a late one last), the window.
+  const extras: { segs: Line; rank: number }[] = [];
   if (start || end) {
     const left = end ? end.getTime() - now : null;
-    l1.push(seg(`  window ${start ? hhmm(start) : '…'}–${end ? hhmm(end) : '…'}`));
-    if (left !== null) l1.push(seg(left > 0 ? ` (${duration(left)} left)` : ' (closed)', left > 0 ? (left < 15 * 60_000 ? 'wait' : 'muted') : 'bad'));
+    extras.push({ segs: [seg(`  window ${start ? hhmm(start) : '…'}–${end ? hhmm(end) : '…'}`)], rank: 1 });
+    if (left !== null) extras.push({ segs: [seg(left > 0 ? ` (${duration(left)} left)` : ' (closed)', left > 0 ? (left < 15 * 60_000 ? 'wait' : 'muted') : 'bad')], rank: left > 0 && left >= 15 * 60_000 ? 3 : 1 });
   }
-  l1.push(...etaSegments(model, now));
-  l1.push(seg(`  conc ${info.concurrency}`, 'muted'));
+  const eta = etaSegments(model, now);
+  extras.push({ segs: eta, rank: eta.some((x) => x.tone === 'bad') ? 1 : 2 }, { segs: [seg(`  conc ${info.concurrency}`, 'muted')], rank: 4 });
   const badges: Line = [];
   if (info.dryRun) badges.push(seg(' DRY-RUN ', 'wait', { inverse: true, bold: true }), seg(' '));
   if (r.command === null || r.command === 'check') badges.push(seg(' READ-ONLY ', 'info', { inverse: true, bold: true }));
-  const room = w - badges.reduce((n, s) => n + s.t.length, 0);
-  const head = fitLine(l1, Math.max(0, room));
-  const l2: Line = [seg(' ')];
-  for (const s of STATUSES) {
-    const n = model.counts.get(s) ?? 0;
-    if (n === 0 && !['ready', 'running', 'held', 'upgraded', 'failed'].includes(s)) continue;
-    l2.push(seg(`${s} `, n ? STATUS_TONE[s] : 'muted'), seg(`${n}  `, n ? null : 'muted', { bold: n > 0 }));
-  }
+  const room = Math.max(0, w - badges.reduce((n, s) => n + s.t.length, 0));
+  let kept = extras;
+  for (const rank of [4, 3, 2, 1]) if (width([...l1, ...kept.flatMap((e) => e.segs)]) > room) kept = kept.filter((e) => e.rank < rank);
+  const head = fitLine([...l1, ...kept.flatMap((e) => e.segs)], room);
+  const counts = STATUSES.map((s) => ({ s, n: model.counts.get(s) ?? 0 })).filter(({ s, n }) => n > 0 || ['ready', 'running', 'held', 'upgraded', 'failed'].includes(s));
+  const countLine = (cs: typeof counts): Line => [seg(' '), ...cs.flatMap(({ s, n }, i) => [seg(`${s} `, n ? STATUS_TONE[s] : 'muted'), seg(i < cs.length - 1 ? `${n}  ` : `${n}`, n ? null : 'muted', { bold: n > 0 })])];
+  // Too narrow for every count: the zeros give way, so no count is cut from its name.
+  const l2 = width(countLine(counts)) > w ? countLine(counts.filter(({ n }) => n > 0)) : countLine(counts);
   const out = [[...head, ...badges], fitLine(l2, w)];
   if (info.banner) out.push(fitLine([seg(` ${info.banner}`, 'muted')], w));
+  const waiting = model.gates.size;
+  // No queue on screen: the header says that gates wait and how to answer them from the table.
+  if (queueHiddenBelow && waiting > 0) {
+    const how = ` ${waiting} gate${waiting === 1 ? '' : 's'} waiting: ${binding('approve').keys} on a held device answers it, ${binding('filter').keys}held lists them`;
+    const more = `; the queue shows at ${queueHiddenBelow}`;
+    out.push(fitLine([seg(how, 'wait', { bold: true }), seg(how.length + more.length <= w ? more : '', 'muted')], w));
+  }
   return out;
 }
 
@@ -76,11 +87,24 @@ export function Header({ lines }: { lines: Line[] }) {
   return <>{lines.map((l, i) => <LineView key={i} line={l} />)}</>;
 }
 
-export function FlashLine({ model, w, now }: { model: FleetModel; w: number; now: number }) {
+/**
+ * The flash message as lines of `w`: one when it fits, else wrapped (a path breaks where it must)
+ * into at most `max`, the last cut with `…`. The layout gives it the rows it takes.
+ */
+export function flashLines(model: FleetModel, now: number, w: number, max: number): Line[] {
   const f = model.flash;
   // A message stays a minute; warnings and errors stay until replaced.
   const show = f && (f.tone !== 'info' || now - f.at < 60_000);
-  return <LineView line={fitLine(show ? [seg(` ${f.text}`, f.tone === 'error' ? 'bad' : f.tone === 'warn' ? 'wait' : 'info')] : [], w)} />;
+  if (!show) return [fitLine([], w)];
+  const lines = wrapLine([seg(` ${f.text}`, f.tone === 'error' ? 'bad' : f.tone === 'warn' ? 'wait' : 'info')], w, 1);
+  const kept = lines.slice(0, Math.max(1, max));
+  const last = kept[kept.length - 1];
+  if (lines.length > kept.length) kept[kept.length - 1] = width(last) < w ? [...last, { ...last[last.length - 1], t: '…' }] : cutLine(last, w - 1);
+  return kept.map((l) => fitLine(l, w));
+}
+
+export function FlashLines({ lines }: { lines: Line[] }) {
+  return <>{lines.map((l, i) => <LineView key={i} line={l} />)}</>;
 }
 
 export function HintBar({ scope, state, w }: { scope: Scope; state: KeyState; w: number }) {

@@ -13,10 +13,12 @@ const COLS: Col[] = [
   { key: 'host', title: 'HOST', base: 11, max: 24, grow: 1 },
   { key: 'platform', title: 'PLATFORM', base: 8, max: 8, grow: 0 },
   { key: 'site', title: 'SITE', base: 4, max: 6, grow: 1 },
-  { key: 'version', title: 'VERSION → TARGET', base: 16, max: 21, grow: 2 },
+  // Wide enough for a PAN-OS hop ("10.2.9-h1 → 11.1.4-h7") and a whole gate label ("switchover (gate)"):
+  // below that the version or the step read as another one; on a narrower terminal the column goes whole.
+  { key: 'version', title: 'VERSION → TARGET', base: 21, max: 21, grow: 0 },
   { key: 'ready', title: 'READY', base: 8, max: 40, grow: 2 },
   { key: 'status', title: 'STATUS', base: 15, max: 15, grow: 0 },
-  { key: 'step', title: 'STEP', base: 15, max: 16, grow: 1 },
+  { key: 'step', title: 'STEP', base: 17, max: 17, grow: 0 },
   { key: 'progress', title: 'PROGRESS', base: 10, max: 30, grow: 2 },
 ];
 
@@ -52,7 +54,8 @@ export interface RowClock { now: number; reloadTimeoutMs: number }
 
 /** The PROGRESS cell: transfer bytes and rate, reload countdown, percent of a job, else time in the step. */
 export function progressText(d: DeviceView, w: number, clock: RowClock): { text: string; tone: Seg['tone'] } {
-  if (d.status !== 'running') return { text: d.gate ? 'waiting for approval' : '', tone: d.gate ? 'wait' : null };
+  // A gate in a narrow column says so in fewer words rather than being cut ("waiting for…").
+  if (d.status !== 'running') return { text: d.gate ? ['waiting for approval', 'needs approval', 'to approve'].find((t) => t.length <= w) ?? 'to approve' : '', tone: d.gate ? 'wait' : null };
   if (d.reason === 'paused') return { text: d.message ?? 'paused', tone: 'wait' };
   const p = d.progress;
   const elapsed = d.stepStartedAt ? clock.now - d.stepStartedAt : 0;

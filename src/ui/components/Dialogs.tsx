@@ -29,6 +29,15 @@ export function gateDialogLines(gate: Gate, device: DeviceView | undefined): Lin
 
 export interface DialogView { title: Line; lines: Line[] }
 
+/**
+ * Where a dialog line's wrapped rows start: under the text of a labelled line ("will send:", "impact:",
+ * an answer's key), at the left edge for a sentence of its own (the quit dialog's).
+ */
+export function dialogIndent(line: Line): number {
+  const first = line[0]?.t ?? '';
+  return first.length === LABEL && /^\S*\s+$/.test(first) ? LABEL : 0;
+}
+
 /** A key and what it does, as the key table writes them. */
 const keyed = (id: string, label?: string): Seg[] => {
   const b = binding(id);
@@ -96,8 +105,8 @@ export function approveAllDialog(kind: string, gates: Gate[], typed: string): Di
 export function quitDialog(inFlight: number, gates: number, undecided: string[] = []): DialogView {
   const lines: Line[] = [
     [seg(`${inFlight} device${inFlight === 1 ? ' is' : 's are'} in flight${gates ? `, ${gates} gate${gates === 1 ? '' : 's'} waiting` : ''}.`)],
-    [seg('Quitting stops safely: no new step starts, open gates stay held (nothing disruptive),')],
-    [seg('devices already reloading reach a safe point, then the workbook and the state are saved.')],
+    // One line: it wraps at the dialog's edge, however wide the terminal is.
+    [seg('Quitting stops safely: no new step starts, open gates stay held (nothing disruptive), devices already reloading reach a safe point, then the workbook and the state are saved.')],
   ];
   // A device waiting for its rollback decision stays on the version that failed its checks, uncommitted.
   if (undecided.length) lines.push([seg(`${undecided.join(', ')}: ${undecided.length === 1 ? 'waits' : 'wait'} for a rollback decision. Quitting leaves ${undecided.length === 1 ? 'it' : 'them'} on the version that failed its post-checks (an uncommitted install reloads back by itself when its auto-abort timer runs out).`, 'bad')]);

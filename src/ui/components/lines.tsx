@@ -147,7 +147,10 @@ export function Panel({ title, w, rows, lines, focused = false }: { title: Line;
   return (
     <Box flexDirection="column" width={w} flexShrink={0}>
       <LineView line={fitLine(top, w)} />
-      <Box flexDirection="column" width={w} height={rows + 1} borderStyle={focused ? 'double' : 'single'} borderTop={false} borderColor={color(edge)} paddingX={1}>
+      {/* Keyed by focus: Ink applies only the changed style props, and a changed borderStyle without
+          borderTop among them sets a top border again (vadimdemedes/ink#685, open): a blank row at the
+          top, the last line pushed into the bottom border. A new box gets every prop at once. */}
+      <Box key={focused ? 'focused' : 'plain'} flexDirection="column" width={w} height={rows + 1} borderStyle={focused ? 'double' : 'single'} borderTop={false} borderColor={color(edge)} paddingX={1}>
         {Array.from({ length: Math.min(rows, lines.length) }, (_, i) => <LineView key={i} line={cutLine(lines[i], inner - 2)} />)}
       </Box>
     </Box>
