@@ -40,7 +40,10 @@ export function formatEvent(e: Stamped, level: Level): string | null {
       return `${t} ${pad(e.hostname, 18)} ${pad(e.step, 15)} ${e.outcome}${e.durationMs !== undefined ? ` (${(e.durationMs / 1000).toFixed(1)} s)` : ''}${e.message ? ` ${e.message}` : ''}`;
     case 'gate':
       if (e.phase === 'opened') return lv >= 2 ? `${t} ${pad(e.hostname, 18)} ${pad(`gate ${e.gate.kind}`, 15)} ${e.gate.commands.join('; ')}` : null;
-      return `${t} ${pad(e.hostname, 18)} ${pad(`gate ${e.gate.kind}`, 15)} ${e.decision!.decision} by ${e.decision!.by} (${e.decision!.source})`;
+      // Held is nobody's answer: the gate stays open because this run cannot approve it.
+      return e.decision!.decision === 'held'
+        ? `${t} ${pad(e.hostname, 18)} ${pad(`gate ${e.gate.kind}`, 15)} held: not approved (${e.decision!.source})`
+        : `${t} ${pad(e.hostname, 18)} ${pad(`gate ${e.gate.kind}`, 15)} ${e.decision!.decision} by ${e.decision!.by} (${e.decision!.source})`;
     case 'checks':
       return lv >= 3 ? `${t} ${pad(e.hostname, 18)} ${pad('checks', 15)} ${e.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`).join('; ')}` : null;
     case 'diff':

@@ -232,6 +232,9 @@ export function stepId(kind: StepKind, version?: string): string {
   return version ? `${kind} ${version}` : kind;
 }
 
+/** The id of the post-check after a rollback (both platforms' way back ends with it). */
+export const AFTER_ROLLBACK_CHECK = 'postcheck-rollback';
+
 export function stepOfId(id: string): { kind: string; version: string | null } {
   const at = id.indexOf(' ');
   return at < 0 ? { kind: id, version: null } : { kind: id.slice(0, at), version: id.slice(at + 1) };

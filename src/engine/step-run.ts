@@ -2,7 +2,8 @@
 // operation journaled, what it hands back recorded (snapshots, facts, the
 // post-check's diff) — docs/architecture.md, "A device's flow".
 import { join } from 'node:path';
-import type { ActivationPlan, Driver, Facts, ImageSource, Snapshot, StepSpec } from '../drivers/contract.js';
+import { AFTER_ROLLBACK_CHECK, type ActivationPlan, type Driver, type Facts, type ImageSource, type Snapshot, type StepSpec } from '../drivers/contract.js';
+import type { SnapshotPhase } from '../store/state.js';
 import { diffSnapshots, type Diff } from './checks.js';
 import type { RunCommand } from './context.js';
 import { gateFor } from './gates.js';
@@ -121,7 +122,8 @@ export async function runStep(x: Execution, spec: StepSpec): Promise<void> {
       return wait(x, spec, spec.version ?? target);
     case 'postcheck': {
       x.lastDiff = await dr.read(spec.id, async () => {
-        const d = await compareWithPre(x);
+        // After a rollback the snapshot is kept apart: the record's post snapshot stays the one that failed.
+        const d = await compareWithPre(x, spec.id === AFTER_ROLLBACK_CHECK ? 'after-rollback' : 'post');
         if (!d.ok) throw new PostcheckFailed(d);
         return d;
       }, (d) => d.summary);
@@ -145,12 +147,12 @@ export async function runStep(x: Execution, spec: StepSpec): Promise<void> {
  * nothing: what must not have regressed is the traffic, so the member carrying it now — its
  * peer — is what is compared (docs/architecture.md, "Post-checks of an HA pair").
  */
-async function postState(x: Execution, pre: Snapshot | null): Promise<{ post: Snapshot; on: string | null; unanswered?: Diff }> {
+async function postState(x: Execution, pre: Snapshot | null, phase: SnapshotPhase): Promise<{ post: Snapshot; on: string | null; unanswered?: Diff }> {
   const { dr, driver } = x;
   const ctx = dr.ctx;
   const own = await driver.snapshot('postcheck');
   if (!(pre?.haRole === 'active' && own.haRole === 'standby' && dr.row.haPeer)) {
-    ctx.store.saveSnapshot(dr.hostname, 'post', dr.target, ctx.runId, own);
+    ctx.store.saveSnapshot(dr.hostname, phase, dr.target, ctx.runId, own);
     return { post: own, on: null };
   }
   const peer = ctx.row(dr.row.haPeer);
@@ -158,7 +160,7 @@ async function postState(x: Execution, pre: Snapshot | null): Promise<{ post: Sn
   try {
     const now: Snapshot = { ...(await pd.snapshot('postcheck')), of: peer.hostname };
     // What the post-check compared is what the record keeps: the traffic, on the peer.
-    ctx.store.saveSnapshot(dr.hostname, 'post', dr.target, ctx.runId, now);
+    ctx.store.saveSnapshot(dr.hostname, phase, dr.target, ctx.runId, now);
     if (now.haRole === 'active') return { post: now, on: peer.hostname };
     const unanswered = { ok: false, summary: 'no member of the pair is active', items: [{ name: 'ha', pre: `${dr.hostname} active`, post: 'both standby', ok: false, detail: `neither ${dr.hostname} nor ${peer.hostname} carries the traffic` }] };
     return { post: now, on: peer.hostname, unanswered };
@@ -168,19 +170,19 @@ async function postState(x: Execution, pre: Snapshot | null): Promise<{ post: Sn
 }
 
 /** The post-check: a snapshot now against the one before the upgrade, within the Settings margins (saved, shown, not judged here). */
-export async function compareWithPre(x: Execution): Promise<Diff> {
+export async function compareWithPre(x: Execution, phase: SnapshotPhase = 'post'): Promise<Diff> {
   const { dr } = x;
   const ctx = dr.ctx;
   const s = ctx.settings;
   const pre = ctx.store.latestSnapshot<Snapshot>(dr.hostname, 'pre', dr.target);
-  const { post, on, unanswered } = await postState(x, pre);
+  const { post, on, unanswered } = await postState(x, pre, phase);
   // Nothing to compare with is not a pass: the upgrade is not committed on no evidence.
   const d = unanswered ?? (pre
     ? diffSnapshots(pre, post, { routePercent: s.routeMarginPercent, arpPercent: s.arpMarginPercent, sessionPercent: s.sessionMarginPercent })
     : { ok: false, summary: 'not compared: no snapshot from before the upgrade', items: [{ name: 'snapshot', pre: '–', post: '✓', ok: false, detail: 'none from before the upgrade to compare with' }] });
   const diff = on ? { ...d, seenOn: on, summary: `${d.summary} (traffic now on ${on}, compared with ${dr.hostname} before)` } : d;
   ctx.bus.emit({ type: 'diff', hostname: dr.hostname, diff });
-  dr.patch({ postcheck: diff.summary });
+  if (phase === 'post') dr.patch({ postcheck: diff.summary });
   return diff;
 }
 

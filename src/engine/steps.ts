@@ -144,7 +144,8 @@ export class DeviceRun {
     this.ctx.bus.emit({ type: 'gate', hostname: this.hostname, gate, phase: 'opened' });
     const d = await this.ctx.options.approver.decide(gate);
     this.ctx.bus.emit({ type: 'gate', hostname: this.hostname, gate, phase: 'answered', decision: d });
-    if (d.decision !== 'held') {
+    // Held (a batch run that cannot approve it, a quit) is recorded too: the change record says why the device stopped there.
+    {
       this.ctx.store.recordApproval({ runId: this.ctx.runId, hostname: this.hostname, kind: gate.kind, step: gate.step, decision: d.decision, operator: d.by, source: d.source, commands: gate.commands });
     }
     if (!this.finishing) {

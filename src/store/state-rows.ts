@@ -50,3 +50,6 @@ export interface AuditRow {
   operator: string;
   message: string;
 }
+
+/** When a snapshot was taken: before the upgrade, after it (what the post-check compared), after a rollback. */
+export type SnapshotPhase = 'pre' | 'post' | 'after-rollback';

@@ -6,9 +6,9 @@ import type { DB } from './db.js';
 import { formatLocal } from './dates.js';
 import { mask, maskJson } from '../common/secrets.js';
 import { STATUS_COLUMNS, UPGRADABLE, type DeviceRow, type DeviceStatus, type Inventory, type StatusColumn } from './types.js';
-import type { AuditRow, DeviceState, JournalEntry, StatePatch } from './state-rows.js';
+import type { AuditRow, DeviceState, JournalEntry, SnapshotPhase, StatePatch } from './state-rows.js';
 
-export type { AuditRow, DeviceState, JournalEntry, StatePatch } from './state-rows.js';
+export type { AuditRow, DeviceState, JournalEntry, SnapshotPhase, StatePatch } from './state-rows.js';
 
 const now = () => new Date().toISOString();
 
@@ -208,18 +208,18 @@ export class StateStore {
     return this.sql('SELECT * FROM journal WHERE hostname = ? AND step = ? AND target_version IS ? ORDER BY id DESC LIMIT 1').get(hostname, step, targetVersion) as JournalEntry | undefined;
   }
 
-  recordApproval(a: { runId: number; hostname: string; kind: string; step: string; decision: 'approved' | 'refused'; operator: string; source: string; commands: string[] }): void {
+  recordApproval(a: { runId: number; hostname: string; kind: string; step: string; decision: 'approved' | 'refused' | 'held'; operator: string; source: string; commands: string[] }): void {
     // An approval carries its run's change ticket.
     this.db.transaction(() => this.sql('INSERT INTO approvals (run_id, hostname, kind, step, decision, operator, source, at, commands_json, seq, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT change_id FROM runs WHERE id = ?))')
       .run(a.runId, a.hostname, a.kind, a.step, a.decision, a.operator, a.source, now(), this.json(a.commands), this.nextSeq(), a.runId))();
   }
 
-  saveSnapshot(hostname: string, phase: 'pre' | 'post', targetVersion: string | null, runId: number | null, data: unknown): void {
+  saveSnapshot(hostname: string, phase: SnapshotPhase, targetVersion: string | null, runId: number | null, data: unknown): void {
     this.sql('INSERT INTO snapshots (run_id, hostname, phase, target_version, taken_at, data_json) VALUES (?, ?, ?, ?, ?, ?)')
       .run(runId, hostname, phase, targetVersion, now(), this.json(data));
   }
 
-  latestSnapshot<T>(hostname: string, phase: 'pre' | 'post', targetVersion: string | null): T | null {
+  latestSnapshot<T>(hostname: string, phase: SnapshotPhase, targetVersion: string | null): T | null {
     const row = this.sql('SELECT data_json FROM snapshots WHERE hostname = ? AND phase = ? AND target_version IS ? ORDER BY id DESC LIMIT 1').get(hostname, phase, targetVersion) as { data_json: string } | undefined;
     return row ? (JSON.parse(row.data_json) as T) : null;
   }

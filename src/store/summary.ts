@@ -69,7 +69,7 @@ export function movedItems(pre: StoredSnapshot, post: StoredSnapshot): { item: s
 function latestSnapshots(db: DB): Map<string, { pre?: StoredSnapshot; post?: StoredSnapshot }> {
   const out = new Map<string, { pre?: StoredSnapshot; post?: StoredSnapshot }>();
   const rows = db.prepare(`SELECT s.hostname, s.phase, s.data_json FROM snapshots s JOIN device_state d ON d.hostname = s.hostname
-    WHERE s.target_version IS d.target_version ORDER BY s.id`).all() as { hostname: string; phase: 'pre' | 'post'; data_json: string }[];
+    WHERE s.target_version IS d.target_version AND s.phase IN ('pre', 'post') ORDER BY s.id`).all() as { hostname: string; phase: 'pre' | 'post'; data_json: string }[];
   for (const r of rows) {
     const k = r.hostname;
     const e = out.get(k) ?? {};
@@ -104,7 +104,8 @@ export function changeSummary(store: StateStore, opts: SummaryOptions): string {
   const ranBy = new Map<string, number>();
   for (const r of runs) ranBy.set(r.user, (ranBy.get(r.user) ?? 0) + 1);
   const approvedBy = new Map<string, number>();
-  for (const a of approvals) approvedBy.set(a.operator, (approvedBy.get(a.operator) ?? 0) + 1);
+  // A held gate is nobody's answer: it is listed below, not counted as one.
+  for (const a of approvals) if (a.decision !== 'held') approvedBy.set(a.operator, (approvedBy.get(a.operator) ?? 0) + 1);
   const operators = [...new Set([...ranBy.keys(), ...approvedBy.keys()])].map((u) => `${u} (${[ranBy.get(u) ? `${ranBy.get(u)} run${ranBy.get(u) === 1 ? '' : 's'}` : null, approvedBy.get(u) ? `${approvedBy.get(u)} gate answer${approvedBy.get(u) === 1 ? '' : 's'}` : null].filter(Boolean).join(', ')})`);
   const facts: [string, string][] = [
     ['change', changes.join(', ') || 'none given (--change or Settings change_id)'],

@@ -74,7 +74,7 @@ describe('the change record of a run', () => {
       const run = db.prepare(`SELECT id, change_id, host, pid, os_user FROM runs WHERE command = 'run'`).get() as { id: number; change_id: string; host: string; pid: number; os_user: string };
       expect(run).toMatchObject({ change_id: CHANGE, host: hostname() });
       const approvals = db.prepare('SELECT hostname, kind, decision, operator, change_id FROM approvals ORDER BY id').all() as { hostname: string; kind: string; decision: string; operator: string; change_id: string }[];
-      expect(approvals.map((a) => `${a.hostname} ${a.kind} ${a.decision}`)).toEqual(['fw-b reload approved', 'fw-a switchover approved', 'fw-a reload approved', 'old-1 reload approved', 'regress-1 reload approved', 'regress-1 rollback approved']);
+      expect(approvals.map((a) => `${a.hostname} ${a.kind} ${a.decision}`)).toEqual(['fw-b reload approved', 'fw-a switchover approved', 'fw-a reload approved', 'full-1 cleanup held', 'old-1 reload approved', 'regress-1 reload approved', 'regress-1 rollback approved']);
       expect(approvals.every((a) => a.change_id === CHANGE)).toBe(true);
 
       // Notifications: each kind once, in the order things happened, none carrying a secret.
@@ -115,6 +115,8 @@ describe('the change record of a run', () => {
       expect(md).toContain('| fw-b | panos | 10.2.9-h1 → 11.1.4-h7 | upgraded |');
       expect(md).toContain('| regress-1 | iosxe | 17.6.5 (unchanged) | rolled-back |');
       expect(md).toMatch(new RegExp(`\\| ${run.os_user} \\| rollback \\(rollback\\) \\| regress-1 \\| approved \\| --approve rollback \\| ${CHANGE} \\|`));
+      // The gate nobody could approve in this run is in the record too, and why.
+      expect(md).toMatch(new RegExp(`\\| ${run.os_user} \\| cleanup \\(cleanup\\) \\| full-1 \\| held \\| batch \\(no approval given\\) \\| ${CHANGE} \\|`));
       expect(md).toMatch(/\| regress-1 \| routes \| \d+ \| \d+ \| -\d+\.\d% \| routes \d+ → \d+ ✗/);
       for (const h of ['bad-1', 'old-1', 'regress-1', 'full-1', 'late-1']) {
         const s = state(h);

@@ -33,7 +33,7 @@ describe('canary promotion against the lab', () => {
     lab = await startLabRun([dev('c-1', 'cat9300'), dev('n-1', 'cat9300'), dev('n-2', 'isr4451')], { settings: { canary: 1, batch_size: 2, promote: 'manual' } });
     const held = await lab.cli(['run', '--approve', 'reload']);
     expect(held.code).toBe(1);
-    expect(held.stdout).toMatch(/wave 1 \(canary\)\s+gate promote\s+held by \S+ \(batch \(no approval given\)\)/);
+    expect(held.stdout).toMatch(/wave 1 \(canary\)\s+gate promote\s+held: not approved \(batch \(no approval given\)\)/);
     const st = lab.statuses();
     expect(st['c-1']).toMatchObject({ status: 'upgraded', current: '17.9.5' });
     for (const h of ['n-1', 'n-2']) {

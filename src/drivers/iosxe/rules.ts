@@ -2,7 +2,7 @@
 // sending which commands — `upshift plan` prints it and the engine runs it
 // (docs/architecture.md). Also what a gate says and what shows, after a
 // crash, that a disruptive step took place.
-import type { ActivationPlan, Facts, GateImpact, ImageSource, PlatformRules, StepKind, StepSpec, UpgradeSequence } from '../contract.js';
+import { AFTER_ROLLBACK_CHECK, type ActivationPlan, type Facts, type GateImpact, type ImageSource, type PlatformRules, type StepKind, type StepSpec, type UpgradeSequence } from '../contract.js';
 import { DeviceError } from '../errors.js';
 import { normalizeVersion } from '../../common/versions.js';
 import { activationCommands, issuUnderWay, planActivation, precheck, rollbackCommands, sameRelease, SNAPSHOT_COMMANDS, stageCommands } from './plan.js';
@@ -63,7 +63,7 @@ export function sequence(plan: ActivationPlan, facts: Facts): UpgradeSequence {
       step(plan, 'rollback', { gate: 'rollback', disruptive: true }, facts),
       step(plan, 'wait', { id: 'wait-rollback', version: plan.previousVersion, note: `reconnect until it runs ${plan.previousVersion} again` }),
       // Back on the release it had: is it forwarding as before the upgrade? (A rollback that brought nothing back needs a person.)
-      step(plan, 'postcheck', { id: 'postcheck-rollback', note: 'compared with the snapshot from before the upgrade' }),
+      step(plan, 'postcheck', { id: AFTER_ROLLBACK_CHECK, note: 'compared with the snapshot from before the upgrade' }),
     ],
   };
 }

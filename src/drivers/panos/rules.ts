@@ -3,7 +3,7 @@
 // restart (a reload gate) and wait, each hop verified before the next; the
 // active member of a pair suspended first (a switchover gate); post-check;
 // HA functional and the pair verified. And the way back.
-import { stepId, type ActivationPlan, type Facts, type GateImpact, type PlatformRules, type StepKind, type StepSpec, type UpgradeSequence, type UpgradeWant } from '../contract.js';
+import { AFTER_ROLLBACK_CHECK, stepId, type ActivationPlan, type Facts, type GateImpact, type PlatformRules, type StepKind, type StepSpec, type UpgradeSequence, type UpgradeWant } from '../contract.js';
 import { normalizeVersion } from '../../common/versions.js';
 import { DeviceError } from '../errors.js';
 import { isA } from '../../common/errors.js';
@@ -93,7 +93,7 @@ export function sequence(plan: ActivationPlan, f: PanosFacts): UpgradeSequence {
   ];
   if (f.ha) onFailure.push(step('commit', { id: 'commit-rollback', note: 'HA functional again after the rollback, then the pair verified' }));
   // Back on the release it had: is the traffic as before the upgrade? (A rollback that brought nothing back needs a person.)
-  onFailure.push(step('postcheck', { id: 'postcheck-rollback', commands: snap, note: 'compared with the snapshot from before the upgrade' }));
+  onFailure.push(step('postcheck', { id: AFTER_ROLLBACK_CHECK, commands: snap, note: 'compared with the snapshot from before the upgrade' }));
   const switches = steps.some((s) => s.kind === 'switchover');
   const restore = switches ? [step('commit', { id: 'restore', note: 'HA functional again (nothing was installed), then the pair verified' })] : undefined;
   return { steps, onFailure, restore };
