@@ -147,7 +147,15 @@ export class ConsoleSession implements ConsoleController {
     this.launch('run');
     // Shown at once, so a second s cannot start a second run.
     this.model.setRun({ phase: 'running', command: 'run', wave: 0, waves: 0, waveSize: 0, waveDone: 0, reason: null, outcome: null });
-    return this.opts.dryRun ? 'dry run started: read-only checks and the plan, nothing is changed' : `run started on ${this.v.selected.length} devices: every reload, switchover and rollback waits for your approval`;
+    return this.opts.dryRun ? 'dry run started: read-only checks and the plan, nothing is changed' : `run started on ${this.v.selected.length} device${this.v.selected.length === 1 ? '' : 's'}: ${this.approvalsText()}`;
+  }
+
+  /** What the run will ask, as the command line decided it (--yes, --approve). */
+  private approvalsText(): string {
+    if (this.opts.yes) return 'every gate is approved by --yes, none waits for you';
+    const given = this.opts.approve ?? [];
+    if (given.length === 0) return 'every reload, switchover and rollback waits for your approval';
+    return `${given.join(', ')} approved in advance by --approve; the other gates wait for your approval`;
   }
 
   cancel(hostname: string): string {

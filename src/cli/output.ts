@@ -39,7 +39,8 @@ export function formatEvent(e: Stamped, level: Level): string | null {
       if (lv < 2) return null;
       return `${t} ${pad(e.hostname, 18)} ${pad(e.step, 15)} ${e.outcome}${e.durationMs !== undefined ? ` (${(e.durationMs / 1000).toFixed(1)} s)` : ''}${e.message ? ` ${e.message}` : ''}`;
     case 'gate':
-      if (e.phase === 'opened') return lv >= 2 ? `${t} ${pad(e.hostname, 18)} ${pad(`gate ${e.gate.kind}`, 15)} ${e.gate.commands.join('; ')}` : null;
+      // A gate that sends nothing (promote) says what approving it does instead.
+      if (e.phase === 'opened') return lv >= 2 ? `${t} ${pad(e.hostname, 18)} ${pad(`gate ${e.gate.kind}`, 15)} ${e.gate.commands.length ? e.gate.commands.join('; ') : e.gate.impact}` : null;
       // Held is nobody's answer: the gate stays open because this run cannot approve it.
       return e.decision!.decision === 'held'
         ? `${t} ${pad(e.hostname, 18)} ${pad(`gate ${e.gate.kind}`, 15)} held: not approved (${e.decision!.source})`

@@ -25,7 +25,7 @@ export interface Notification {
   status: string | null;
   reason: string | null;
   at: string;
-  gate?: { kind: string; step: string; impact: string };
+  gate?: { kind: string; step: string; impact: string; why?: string };
   counts?: Record<string, number>;
 }
 
@@ -114,7 +114,8 @@ export class WebhookNotifier {
       this.notify(DEVICE_KINDS[e.status], `${e.hostname} ${verb}: ${e.message ?? e.reason ?? ''}`, { hostname: e.hostname, status: e.status, reason: e.reason }, `${e.hostname}:${e.status}`);
     } else if (e.type === 'gate') {
       const g = e.gate;
-      const waiting = () => this.notify('gate-waiting', `${g.hostname}: ${g.kind} gate waiting for approval (${g.impact})`, { hostname: g.hostname, status: 'held', reason: 'waiting-approval', gate: { kind: g.kind, step: g.step, impact: g.impact } }, g.id);
+      const why = g.why ? `${g.why}; ` : '';
+      const waiting = () => this.notify('gate-waiting', `${g.hostname}: ${g.kind} gate waiting for approval (${why}${g.impact})`, { hostname: g.hostname, status: 'held', reason: 'waiting-approval', gate: { kind: g.kind, step: g.step, impact: g.impact, ...(g.why ? { why: g.why } : {}) } }, g.id);
       if (e.phase === 'opened' && this.o.mode === 'console') {
         // Gates the policy approves at once never wait for anyone.
         this.openGates.set(g.id, setTimeout(() => {

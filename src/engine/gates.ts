@@ -30,6 +30,8 @@ export interface Gate {
   rollback: string | null;
   /** What refusing leaves, where that is more than "the step is not done" (a commit gate). */
   ifRefused?: string;
+  /** Why the gate is asked, where it follows a failure (a rollback: what the post-check found lost). */
+  why?: string;
 }
 
 /** The gate in front of a device step: its exact commands, and what the driver says of its impact. */

@@ -60,6 +60,7 @@ async function rollBack(x: Execution, seq: UpgradeSequence, v: JournalView, fail
   const { dr } = x;
   const why = failure?.message ?? 'post-check failed';
   if (failure) dr.ctx.bus.log('error', failure.message, dr.hostname);
+  x.failure = failure?.message;
   const last = lastDone(seq.onFailure, v);
   const from = last ? seq.onFailure.indexOf(last) + 1 : 0;
   for (const spec of seq.onFailure.slice(from)) {
@@ -148,7 +149,7 @@ async function notRolledBack(x: Execution, why: string, stop: Stop): Promise<nev
   const gate = {
     id: `${dr.hostname}:commit-kept:${Date.now()}`, hostname: dr.hostname, kind: 'commit' as const, step: 'commit-kept', commands,
     impact: `keeps ${plan.targetVersion} for good, although it failed its post-checks${suspended ? ' (HA made functional again)' : ''}; refusing leaves it ${state}`,
-    blastRadius: [], rollback: null, ifRefused: `nothing is sent now; ${dr.hostname} is left ${state}`,
+    blastRadius: [], rollback: null, ifRefused: `nothing is sent now; ${dr.hostname} is left ${state}`, why,
   };
   const d = await dr.gate(gate);
   if (d.decision !== 'approved') {

@@ -8,6 +8,7 @@ import { journalView, stepDone, type JournalView } from './reconcile.js';
 import { observeFailedActivation, regressedOnPeer, restoreAfterStop, rollBack } from './safe-end.js';
 import { PostcheckFailed, runStep, type Execution } from './step-run.js';
 import { isA, messageOf } from '../common/errors.js';
+import { compareVersions } from '../common/versions.js';
 
 export type { Execution } from './step-run.js';
 export { compareWithPre } from './step-run.js';
@@ -49,7 +50,7 @@ async function runSteps(x: Execution, seq: UpgradeSequence, v: JournalView, opts
     if (spec.onlyAsRemedy && !opts.cleanup) continue;
     if (opts.resume && stepDone(v, spec.id)) continue;
     if (spec.kind === 'commit' && commitWaitsForPromotion(x)) {
-      return { status: 'running', reason: 'in-progress', message: `upgraded to ${dr.target}${x.lastDiff ? ` (${x.lastDiff.summary})` : ''}; the commit waits for the canary monitoring` };
+      return { status: 'running', reason: 'in-progress', message: `${movedTo(x)}${x.lastDiff ? ` (${x.lastDiff.summary})` : ''}; the commit waits for the canary monitoring` };
     }
     try {
       await runStep(x, spec);
@@ -66,7 +67,13 @@ async function runSteps(x: Execution, seq: UpgradeSequence, v: JournalView, opts
     }
   }
   if (command === 'stage') return { status: 'staged', reason: 'done', message: `${x.plan.targetVersion} staged and verified` };
-  return { status: 'upgraded', reason: 'done', message: `upgraded to ${dr.target}${x.lastDiff ? ` (${x.lastDiff.summary})` : ''}` };
+  return { status: 'upgraded', reason: 'done', message: `${movedTo(x)}${x.lastDiff ? ` (${x.lastDiff.summary})` : ''}` };
+}
+
+/** The status stays `upgraded` (done), but the words say which way it went (Settings allow_downgrade). */
+function movedTo(x: Execution): string {
+  const back = !!x.dr.target && !!x.plan.previousVersion && compareVersions(x.dr.target, x.plan.previousVersion) < 0;
+  return `${back ? 'downgraded' : 'upgraded'} to ${x.dr.target}`;
 }
 
 /**
@@ -103,7 +110,7 @@ export async function commitAfterMonitoring(x: Execution, seq: UpgradeSequence, 
       throw new Stop('needs-attention', 'device-error', `upgraded and monitored, but the commit failed: ${messageOf(err)}`);
     }
   }
-  return { status: 'upgraded', reason: 'done', message: `upgraded to ${dr.target} and kept through the canary monitoring (${diff.summary})` };
+  return { status: 'upgraded', reason: 'done', message: `${movedTo(x)} and kept through the canary monitoring (${diff.summary})` };
 }
 
 /** A regression found after the post-check passed (the canary monitoring): the same way back as a failed post-check. */

@@ -25,6 +25,8 @@ export interface Execution {
   reloads?: boolean;
   /** The post-check's diff, for the final message. */
   lastDiff?: Diff;
+  /** What made the way back begin (the failed post-check), shown at its gates. */
+  failure?: string;
 }
 
 /** A post-check that found a regression: the way back follows. */
@@ -38,7 +40,8 @@ export class PostcheckFailed extends Error {
 async function approve(x: Execution, spec: StepSpec): Promise<void> {
   if (!spec.gate) return;
   const { dr } = x;
-  const d = await dr.gate(gateFor({ ...spec, gate: spec.gate }, dr.row, x.driver, x.facts, x.plan, dr.ctx.settings.reloadTimeoutMs));
+  const gate = gateFor({ ...spec, gate: spec.gate }, dr.row, x.driver, x.facts, x.plan, dr.ctx.settings.reloadTimeoutMs);
+  const d = await dr.gate(x.failure && spec.gate === 'rollback' ? { ...gate, why: x.failure } : gate);
   if (d.decision === 'approved') return;
   if (d.decision === 'held') throw new Stop('held', 'gate-held', `waiting for approval of the ${spec.gate} (${d.source})`);
   throw new Stop(spec.gate === 'rollback' ? 'needs-attention' : 'held', 'gate-refused', `${spec.gate} refused by ${d.by}`);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { BIN, runCli } from '../helpers/cli.js';
@@ -62,6 +62,7 @@ describe('upshift lab', () => {
     const code = await new Promise<number | null>((r) => child!.on('close', r));
     expect(code).toBe(0);
     expect(stdout).toContain('lab stopped');
+    expect(existsSync(creds)).toBe(false); // the lab's passwords do not outlive it
     expect(await isListening('127.0.0.1', port)).toBe(false);
   });
 

@@ -47,10 +47,13 @@ describe('upshift status and export', () => {
     const exp = await runCli(['export', '--workbook', workbook, '--out', out]);
     expect(exp.code).toBe(0);
     // One step, then one result row per device.
-    expect(exp.stdout).toContain(`wrote ${out}: 4 device rows updated, 5 audit rows`);
+    expect(exp.stdout).toContain(`wrote ${out}: 4 device rows brought up to date, 5 audit rows`);
     expect(exp.stdout).toContain(`wrote ${join(dir, 'change.md')}: the change summary`);
     expect(readFileSync(join(dir, 'change.md'), 'utf8')).toMatch(/\| sw-2 \| iosxe \| .* \| blocked \|/);
     expect(sha256(workbook)).toBe(before);
+    const nowhere = await runCli(['export', '--workbook', workbook, '--out', join(dir, 'no-such-folder', 'c.xlsx')]);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain(`the folder ${join(dir, 'no-such-folder')} does not exist`);
     const cells = openpyxlCells(out);
     expect(cells.Devices.Q1).toBe('status');
     expect(cells.Devices.Q2).toBe('upgraded');

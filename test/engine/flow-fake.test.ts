@@ -53,6 +53,14 @@ describe('engine on fake devices: a normal run', () => {
     expect(rig.store.journal('a').find((j) => j.step === 'activate')!.sent_json).toBe('["fake activate"]');
   });
 
+  it('a downgrade the operator allowed ends upgraded (done), in words that say it went back', async () => {
+    rig = engineRig([fakeRow('a')], { allowDowngrade: true });
+    rig.device('a').version = '17.12.4';
+    expect((await rig.run('run')).exitCode).toBe(0);
+    expect(rig.state('a')).toMatchObject({ status: 'upgraded', reason: 'done' });
+    expect(rig.store.state('a')!.message).toMatch(/^downgraded to 17\.9\.5/);
+  });
+
   it('a check after a finished upgrade says the device was upgraded, not that an upgrade is in progress', async () => {
     rig = engineRig([fakeRow('a')]);
     await rig.run('run');

@@ -33,6 +33,8 @@ describe('canary promotion against the lab', () => {
     lab = await startLabRun([dev('c-1', 'cat9300'), dev('n-1', 'cat9300'), dev('n-2', 'isr4451')], { settings: { canary: 1, batch_size: 2, promote: 'manual' } });
     const held = await lab.cli(['run', '--approve', 'reload']);
     expect(held.code).toBe(1);
+    // A gate that sends nothing says what approving it does.
+    expect(held.stdout).toMatch(/wave 1 \(canary\)\s+gate promote\s+the rest of the run starts/);
     expect(held.stdout).toMatch(/wave 1 \(canary\)\s+gate promote\s+held: not approved \(batch \(no approval given\)\)/);
     const st = lab.statuses();
     expect(st['c-1']).toMatchObject({ status: 'upgraded', current: '17.9.5' });

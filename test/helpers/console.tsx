@@ -18,6 +18,8 @@ export interface ConsoleRig {
   run: LabRun;
   session: ConsoleSession;
   frame(): string;
+  /** Every frame drawn so far, in order (what flashed by between two waits). */
+  frames(): string[];
   /** Resolves once the frame satisfies `test` (a substring or a predicate); fails with the last frame. */
   waitFor(test: string | RegExp | ((frame: string) => boolean), timeoutMs?: number): Promise<string>;
   press(...keys: string[]): Promise<void>;
@@ -59,6 +61,7 @@ export async function startConsole(fleet: LabDeviceSpec[], o: RigOptions = {}): 
   const frame = () => (ui.lastFrame() ?? '').replace(ANSI, '');
   return {
     run, session, quits, clock, frame,
+    frames: () => ui.frames.map((f) => f.replace(ANSI, '')),
     resize: (columns, rows) => ui.rerender(app({ columns, rows })),
     async waitFor(test, timeoutMs = 20_000) {
       const ok = typeof test === 'function' ? test : (f: string) => (typeof test === 'string' ? f.includes(test) : test.test(f));

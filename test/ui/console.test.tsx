@@ -189,9 +189,13 @@ describe('console: gates', () => {
     rig = await startConsole([dev('wan-1', 'isr4451', { faults: ['regression'] })], { options: { approve: ['reload'] } });
     await runToGate(rig, 'wan-1', 'rollback');
     expect(rig.frame()).toMatch(/diff\s+routes \d+ → \d+/);
+    // What the start said matches the command line: the reload was approved in advance, the rollback waits.
+    expect(rig.frames().join('\n')).toContain('run started on 1 device: reload approved in advance by --approve; the other gates wait for your');
     await rig.press('x');
     const f = await rig.waitFor('Approve ROLLBACK');
     expect(f).toMatch(/running 17\.9\.5, which failed its post-checks/);
+    // What was lost, where the decision is made.
+    expect(f).toMatch(/why:\s+post-check failed: routes \d+ → \d+/);
     expect(rig.session.approver.pending()).toHaveLength(1);
     // The key that opened the dialog never confirms what it opened.
     await rig.press('x');
@@ -203,6 +207,7 @@ describe('console: gates', () => {
     // One stray x must not decide it: x opens the commit dialog, which says what each answer does.
     await rig.press('x');
     const c = await rig.waitFor('Approve COMMIT, or leave it to the auto-abort timer');
+    expect(c).toMatch(/why:\s+post-check failed: routes/);
     expect(c).toMatch(/y\s+commit now: wan-1 stays on 17\.9\.5 for good/);
     expect(c).toMatch(/n\s+leave it: nothing is sent now; wan-1 reloads back by itself at \d\d:\d\d \(in [\dhms]+\)/);
     expect(rig.frame()).toContain('refusing the commit lets the auto-abort timer reload the device back later: answer in the dialog');

@@ -1,5 +1,6 @@
 // `upshift lab`: start the simulated devices, write the files that point at
 // them, and stay in the foreground until Ctrl-C.
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Lab } from '../../lab/lab.js';
 import { DEFAULT_MIX } from '../../lab/fleet.js';
@@ -55,7 +56,9 @@ export async function labCommand(opts: LabCommandOptions): Promise<number> {
   });
   process.stdout.write('stopping the lab…\n');
   await lab.stop();
-  process.stdout.write('lab stopped\n');
+  // Its passwords were this lab's only: the file is of no use once it stops, and a secret left on disk.
+  rmSync(files.credentials, { force: true });
+  process.stdout.write(`lab stopped; ${files.credentials} removed\n`);
   return 0;
 }
 

@@ -9,7 +9,7 @@ import { newestRollbackId } from './parsers/rollback.js';
 /** The read-only commands of a pre or post snapshot, in the order they are sent. */
 export const SNAPSHOT_COMMANDS = ['show ip route summary', 'show ip arp', 'show ip bgp summary', 'show ip ospf neighbor', 'show ip interface brief'];
 
-export type IosxeSettings = Pick<UpgradeSettings, 'flashMargin' | 'cpuMaxPercent' | 'commitAfterPostcheck' | 'convertToInstall' | 'issu'>;
+export type IosxeSettings = Pick<UpgradeSettings, 'flashMargin' | 'cpuMaxPercent' | 'commitAfterPostcheck' | 'convertToInstall' | 'issu'> & Partial<Pick<UpgradeSettings, 'allowDowngrade'>>;
 
 const GB = 1024 ** 3;
 const size = (n: number) => (n >= GB ? `${(n / GB).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`);
@@ -62,6 +62,12 @@ function bootsStagedTarget(f: IosxeFacts, image: ImageSpec): boolean {
 
 export function precheck(f: IosxeFacts, image: ImageSpec, s: IosxeSettings, plan: ActivationPlan): Check[] {
   const checks: Check[] = [];
+  // Settings allow_downgrade: going back to an older release is a choice the operator states, never a typo's effect.
+  if (f.version && compareVersions(plan.targetVersion, f.version) < 0) {
+    checks.push(s.allowDowngrade
+      ? { name: 'upgrade-path', ok: true, detail: `${plan.targetVersion} is older than the running ${normalizeVersion(f.version)}: a downgrade, allowed by Settings allow_downgrade` }
+      : { name: 'upgrade-path', ok: false, detail: `${plan.targetVersion} is older than the running ${normalizeVersion(f.version)}: a downgrade is refused unless Settings allow_downgrade is yes` });
+  }
   const present = f.files.find((x) => x.name === image.file && x.size === image.size);
   const installLike = plan.kind !== 'bundle';
   const imageSize = image.size ?? 0;

@@ -4,7 +4,7 @@
 // into typed errors that say whether trying again can help.
 import { createHash } from 'node:crypto';
 import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
-import { DeviceError, mask } from '../errors.js';
+import { DeviceError, mask, maskXmlSecrets } from '../errors.js';
 import type { ApiAuth, Transcript } from '../contract.js';
 import { acquire, release, type PoolEntry } from './pool.js';
 import { messageOf, parseXml, resultOf, type Xml } from './xml.js';
@@ -134,7 +134,7 @@ export class PanosApi {
   private record(res: AxiosResponse, sizeOnly: boolean): void {
     if (!this.transcript) return;
     const body = typeof res.data === 'string' ? res.data : Buffer.from(res.data as ArrayBuffer).toString('utf8');
-    this.transcript.write('received', sizeOnly ? `HTTP ${res.status}, ${Buffer.byteLength(body)} bytes (not recorded)\n` : `HTTP ${res.status} ${mask(body, this.secrets()).trimEnd()}\n`);
+    this.transcript.write('received', sizeOnly ? `HTTP ${res.status}, ${Buffer.byteLength(body)} bytes (not recorded)\n` : `HTTP ${res.status} ${maskXmlSecrets(mask(body, this.secrets())).trimEnd()}\n`);
   }
 
   /** One call; the <response> element when its status is success, otherwise a typed error. */

@@ -42,7 +42,7 @@ export function parseHa(result: Xml): PanosHa | null {
     local: text(local.state), localVersion: localVersion ? normalizeVersion(localVersion) : null, peer: text(peer.state) || 'unknown', peerVersion: peerVersion ? normalizeVersion(peerVersion) : null,
     sync: text(group['running-sync']), syncEnabled: yesNo(group['running-sync-enabled']) ?? true, peerConnected: text(peer['conn-status']) === 'up',
     mode: text(group.mode) || text(local.mode) || null, preemptive: yesNo(local.preemptive), peerPreemptive: yesNo(peer.preemptive),
-    priority: num(local.priority), buildCompat: text(local['build-compat']) || null, peerSerial: text(peer.serial) || null,
+    priority: num(local.priority), peerPriority: num(peer.priority), buildCompat: text(local['build-compat']) || null, peerSerial: text(peer.serial) || null,
   };
 }
 

@@ -103,11 +103,25 @@ function limitText(ms: number): string {
   return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
+/**
+ * With preemption on both members, the one of higher priority (the lower number) takes the active
+ * role back when it returns: a second failover. Of lower priority, it leaves its peer active.
+ */
+function preemptionText(f: PanosFacts, peer: string): string {
+  const ha = f.ha;
+  if (!ha || !ha.preemptive || ha.peerPreemptive === false) return '';
+  const mine = ha.priority;
+  const theirs = ha.peerPriority ?? null;
+  if (mine === null || theirs === null) return `; preemption is on: when ${f.hostname} returns it may take the active role back from ${peer} (a second failover; the priorities could not be read)`;
+  if (mine < theirs) return `; preemption is on and ${f.hostname} has the higher priority (${mine} < ${theirs}): when it returns it takes the active role back from ${peer} (a second failover)`;
+  if (mine === theirs) return `; preemption is on with equal priorities (${mine}): the member with the lower serial number takes the active role when ${f.hostname} returns (maybe a second failover)`;
+  return `; preemption is on, but ${peer} has the higher priority (${theirs} < ${mine}): it stays active when ${f.hostname} returns`;
+}
+
 export function gateImpact(spec: StepSpec, plan: ActivationPlan, f: PanosFacts, ctx: { peer: string | null; reloadTimeoutMs: number }): GateImpact {
   const peer = ctx.peer ?? 'its HA peer';
   const ha = f.ha;
-  // With preemption on both members, the higher-priority one takes the active role back when it returns: a second failover.
-  const preempt = ha && ha.preemptive && ha.peerPreemptive !== false ? `; preemption is on: when ${f.hostname} returns it may take the active role back from ${peer} (a second failover)` : '';
+  const preempt = preemptionText(f, peer);
   if (spec.kind === 'switchover') return { impact: `${f.hostname} suspends its HA role: ${peer} takes over the traffic${preempt}`, blastRadius: [`HA peer ${peer} becomes active`], rollback: `request high-availability state functional on ${f.hostname}` };
   const hops = plan.hops ?? [plan.targetVersion];
   const v = spec.kind === 'rollback' ? plan.previousVersion : spec.version ?? plan.targetVersion;

@@ -21,6 +21,8 @@ export interface PanosHa {
   preemptive: boolean | null;
   peerPreemptive: boolean | null;
   priority: number | null;
+  /** The peer's device priority (a lower number is the higher priority; it decides preemption). */
+  peerPriority?: number | null;
   /** build-compat: Match, Mismatch, Unknown. */
   buildCompat: string | null;
   peerSerial: string | null;

@@ -19,6 +19,7 @@ export function gateDialogLines(gate: Gate, device: DeviceView | undefined): Lin
   const what = [f?.model, f?.redundancy && f.redundancy !== 'standalone' ? f.redundancy : null].filter(Boolean).join(' · ');
   const lines: Line[] = [
     [seg(gate.hostname, 'accent', { bold: true }), seg(what ? `  ${what}` : ''), seg(gate.kind === 'rollback' || gate.kind === 'commit' ? `  running ${device?.current ?? '?'}, which failed its post-checks` : device?.current && device.row.targetVersion ? `  ${device.current} → ${device.row.targetVersion}` : '')],
+    ...(gate.why ? [labelled('why:', gate.why, 'bad')] : []),
     ...gate.commands.map((c, i) => labelled(i === 0 ? 'will send:' : '', c, 'accent')),
     labelled('impact:', gate.impact, 'wait'),
     ...gate.blastRadius.map((b, i) => labelled(i === 0 ? 'also:' : '', b, 'wait')),

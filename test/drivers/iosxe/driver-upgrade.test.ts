@@ -218,6 +218,15 @@ describe('IOS-XE driver: faults', () => {
     expect(flash.detail).toMatch(/^[\d.]+ MB free < [\d.]+ MB needed \(image × 2\.5\)$/);
   });
 
+  it('a target older than the running release is refused unless Settings allow_downgrade', async () => {
+    const { d, f, plan } = await prepare('full');
+    await d.close();
+    const back = { ...plan, targetVersion: '17.3.8' };
+    expect(d.rules.precheck(f, back, ALONE).find((c) => c.name === 'upgrade-path')).toEqual({ name: 'upgrade-path', ok: false, detail: '17.3.8 is older than the running 17.6.5: a downgrade is refused unless Settings allow_downgrade is yes' });
+    expect(d.rules.precheck(f, back, { ...ALONE, settings: { ...SETTINGS, allowDowngrade: true } }).find((c) => c.name === 'upgrade-path')?.ok).toBe(true);
+    expect(d.rules.precheck(f, plan, ALONE).some((c) => c.name === 'upgrade-path')).toBe(false);
+  });
+
   it('never returns: not-returned after the reload timeout', async () => {
     const { d, since } = await stageAndActivate('gone');
     const err = await waitBack(d, '17.9.5', since, 2500).catch((e) => e);

@@ -196,6 +196,17 @@ describe('PAN-OS driver', () => {
     expect(closed).toBe(1);
   });
 
+  it('records the certificates read for readiness with their private keys masked', async () => {
+    const lines: string[] = [];
+    const d = driver('fw-solo', { auth: auth() }, { transcript: { write: (dir, text) => lines.push(`${dir} ${text}`), close: () => {} } });
+    await d.facts({ readiness: true });
+    await d.close();
+    const text = lines.join('');
+    expect(text).toContain('<public-key>-----BEGIN CERTIFICATE-----');
+    expect(text).toContain('<private-key>******</private-key>');
+    expect(text).not.toContain('lab-placeholder-not-a-key');
+  });
+
   it('reads base images and disk space as PAN-OS prints them', () => {
     expect(baseImage('11.1.4-h7', '10.2.9-h1')).toBe('11.1.0');
     expect(baseImage('10.2.10', '10.2.9-h1')).toBeNull();

@@ -36,7 +36,7 @@ describe('system info', () => {
 describe('HA state', () => {
   it.each([
     ['ha-state/standalone', null],
-    ['ha-state/active', { local: 'active', localVersion: '10.2.9-h1', peer: 'passive', peerVersion: '10.2.9-h1', sync: 'synchronized', syncEnabled: true, peerConnected: true, mode: 'Active-Passive', preemptive: false, peerPreemptive: false, priority: 100, buildCompat: 'Match' }],
+    ['ha-state/active', { local: 'active', localVersion: '10.2.9-h1', peer: 'passive', peerVersion: '10.2.9-h1', sync: 'synchronized', syncEnabled: true, peerConnected: true, mode: 'Active-Passive', preemptive: false, peerPreemptive: false, priority: 100, peerPriority: 110, buildCompat: 'Match' }],
     ['ha-state/peer-down', { local: 'active', peer: 'unknown', peerConnected: false, sync: 'not synchronized', buildCompat: 'Unknown' }],
     ['ha-state/suspended', { local: 'suspended', peer: 'active', peerConnected: true, sync: 'synchronized' }],
   ])('%s', (name, want) => {

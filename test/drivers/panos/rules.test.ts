@@ -32,7 +32,7 @@ function facts(extra: Partial<PanosFacts> = {}): PanosFacts {
 }
 
 const ha = (local: string, peer: string, peerVersion = '10.2.9-h1', extra = {}) => ({
-  local, localVersion: '10.2.9-h1', peer, peerVersion, sync: 'synchronized', syncEnabled: true, peerConnected: true, mode: 'Active-Passive', preemptive: false, peerPreemptive: false, priority: 100, buildCompat: 'Match', peerSerial: null, ...extra,
+  local, localVersion: '10.2.9-h1', peer, peerVersion, sync: 'synchronized', syncEnabled: true, peerConnected: true, mode: 'Active-Passive', preemptive: false, peerPreemptive: false, priority: 100, peerPriority: 110, buildCompat: 'Match', peerSerial: null, ...extra,
 });
 
 const settings = (extra: Partial<UpgradeSettings> = {}): UpgradeSettings => ({ ...SETTINGS, ...extra });
@@ -132,7 +132,14 @@ describe('the sequence', () => {
     const plan = planUpgrade(f, want('11.1.4-h7'));
     const sw = sequence(plan, f).steps.find((s) => s.kind === 'switchover')!;
     expect(gateImpact(sw, plan, f, { peer: 'fw-2', reloadTimeoutMs: 60_000 }).impact)
-      .toBe('fw-1 suspends its HA role: fw-2 takes over the traffic; preemption is on: when fw-1 returns it may take the active role back from fw-2 (a second failover)');
+      .toBe('fw-1 suspends its HA role: fw-2 takes over the traffic; preemption is on and fw-1 has the higher priority (100 < 110): when it returns it takes the active role back from fw-2 (a second failover)');
+    // Who takes the active role back is the priorities' decision, not a guess.
+    const low = facts({ ha: ha('active', 'passive', '10.2.9-h1', { preemptive: true, peerPreemptive: true, priority: 120, peerPriority: 110 }), pairRole: 'active' });
+    expect(gateImpact(sw, plan, low, { peer: 'fw-2', reloadTimeoutMs: 60_000 }).impact).toMatch(/preemption is on, but fw-2 has the higher priority \(110 < 120\): it stays active when fw-1 returns$/);
+    const unread = facts({ ha: ha('active', 'passive', '10.2.9-h1', { preemptive: true, peerPreemptive: true, peerPriority: null }), pairRole: 'active' });
+    expect(gateImpact(sw, plan, unread, { peer: 'fw-2', reloadTimeoutMs: 60_000 }).impact).toMatch(/it may take the active role back from fw-2 \(a second failover; the priorities could not be read\)$/);
+    const none = facts({ ha: ha('active', 'passive', '10.2.9-h1', { preemptive: true, peerPreemptive: false }), pairRole: 'active' });
+    expect(gateImpact(sw, plan, none, { peer: 'fw-2', reloadTimeoutMs: 60_000 }).impact).toBe('fw-1 suspends its HA role: fw-2 takes over the traffic');
     // Its restart comes after the switchover: the gate says it is suspended then, and the traffic stays on its peer.
     const act = sequence(plan, f).steps.find((s) => s.kind === 'activate')!;
     expect(gateImpact(act, plan, f, { peer: 'fw-2', reloadTimeoutMs: 60_000 }).impact).toMatch(/^fw-1 \(suspended\) restarts onto 11\.1\.4-h7; traffic stays on fw-2/);
