@@ -3,7 +3,7 @@
 // text received; the session does the writing and reading.
 import type { Matcher } from '../ssh/channel.js';
 import { DeviceError } from '../errors.js';
-import { withoutLog } from './session-noise.js';
+import { tailWindowStart, withoutLog } from './session-noise.js';
 import { mayHoldLog } from './terminal-lines.js';
 import type { PromptMatcher } from './prompt.js';
 
@@ -27,7 +27,8 @@ export function typedAheadComplete(prompt: string, promptRe: PromptMatcher, last
         if (echoAt < 0 && mayHoldLog(text) && withoutLog(text, promptRe.prefix, { commands: [lastCommand] }).includes(lastEcho)) echoAt = Math.max(0, text.lastIndexOf(`${lastCommand}\n`) - 1);
         if (echoAt < 0) return null;
       }
-      const from = Math.max(echoAt + 1, text.lastIndexOf('\n', text.length - 512));
+      // The last lines only (a long output is not rescanned), but never fewer than the messages after a prompt.
+      const from = Math.max(echoAt + 1, tailWindowStart(text, 512));
       const end = promptRe.exec(text.slice(from));
       if (end) end.index += from;
       return end;

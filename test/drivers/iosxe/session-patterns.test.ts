@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROMPTISH, PromptMatcher } from '../../../src/drivers/iosxe/prompt.js';
 import { DIALOGUES, refusalAt, unansweredQuestion } from '../../../src/drivers/iosxe/dialogues.js';
-import { doubtfulLines, logTailStart, pastLogTail, settled } from '../../../src/drivers/iosxe/session-noise.js';
+import { doubtfulLines, logTailStart, onTail, pastLogTail, settled } from '../../../src/drivers/iosxe/session-noise.js';
 import { commandOutput, splitTypedAhead, typedAheadAnswer } from '../../../src/drivers/iosxe/output.js';
 import { typedAheadComplete } from '../../../src/drivers/iosxe/typeahead.js';
 
@@ -70,6 +70,28 @@ describe('answers to commands typed ahead', () => {
     const parts = splitTypedAhead(typedAheadAnswer(t, matcher.prefix, commands), prompt, commands);
     expect(parts?.map((p) => settled(p, 'drop')) ?? null).toEqual(c.parts);
     expect(parts?.map(doubtfulLines)).toEqual(c.doubtful ?? commands.map(() => 0));
+  });
+
+  // A line that keeps logging after the last prompt (a line ignoring terminal no monitor): the
+  // prompt is found at whatever point the messages after it were cut, however many came.
+  it('finds the last prompt wherever a long run of messages after it was cut', () => {
+    const t = text('typeahead', 'logging-without-pause.txt');
+    const promptEnd = t.indexOf('\nacc-7#\n') + '\nacc-7#'.length;
+    let cuts = 0;
+    for (let p = promptEnd + 1; p <= t.length; p++) {
+      const sofar = t.slice(0, p);
+      const last = sofar.slice(sofar.lastIndexOf('\n') + 1);
+      // Each chunk is looked at as it comes: a cut where the message header is whole, or at a line end.
+      if (!(last === '' ? sofar.length > promptEnd + 1 : /%[A-Z_]+-\d-[A-Z_]+:/.test(last))) continue;
+      cuts++;
+      const done = typedAheadComplete('acc-7#', new PromptMatcher('acc-7'), 'show boot').exec(sofar);
+      expect(done?.index, `cut at ${p}`).toBe(promptEnd - 'acc-7#'.length - 1);
+      const one = onTail(new PromptMatcher('acc-7'), 2048).exec(sofar);
+      expect(one?.[1], `cut at ${p}`).toBe('acc-7#');
+    }
+    // Well past the 512 and 2048 characters the matchers scan at the end of a text.
+    expect(t.length - promptEnd).toBeGreaterThan(4096);
+    expect(cuts).toBeGreaterThan(1000);
   });
 
   it.each(of('settings'))('terminal settings: %s', (name, c) => {

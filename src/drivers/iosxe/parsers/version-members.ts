@@ -33,9 +33,11 @@ export class MemberReader {
         this.rows.push({ number: Number(m[2]), active: m[1] === '*', model: m[4], version: m[5], mode: m[7] ? (m[7].toLowerCase() as 'install' | 'bundle') : null });
         return true;
       }
-      this.inTable = false;
+      // Any other line (a log message's text kept where it interrupted the table) leaves the
+      // table open: only the blank line after it, or a member block, ends it.
     }
     if ((m = BLOCK_TITLE.exec(line))) {
+      this.inTable = false;
       this.blocks.push({ number: Number(m[1]), model: null, serial: null });
       return true;
     }
