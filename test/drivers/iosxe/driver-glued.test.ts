@@ -79,7 +79,8 @@ describe('IOS-XE driver: output glued after a log message', () => {
     expect(reads).toHaveLength(1 + REREADS);
     expect(reads.at(-1)).toContain('show ip interface brief');
     // A line the output always prints glued every time (a short output's table header): the parse refuses rather than guess.
-    if (got instanceof Error) return expect(got.message).toMatch(/^show ip \w+( \w+)*: not the output of this command: no /);
+    // The error names the device, the step and the command (a DeviceError), then what the parser missed.
+    if (got instanceof Error) return expect(got.message).toMatch(/^glr: snapshot: "show ip [\w ]+": show ip \w+( \w+)*: not the output of this command: no /);
     const snap = withoutTime(got);
     // What was glued after a message is not read as an entry: no interface, neighbour or peer the device does not have.
     const names = (xs: { name: string }[]) => xs.map((x) => x.name);
