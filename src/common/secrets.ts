@@ -19,13 +19,3 @@ export function maskJson(json: string, secrets: readonly string[]): string {
   return mask(json, secrets.flatMap((s) => { const e = JSON.stringify(s).slice(1, -1); return e === s ? [s] : [s, e]; }));
 }
 
-/**
- * Elements of a PAN-OS answer that hold key material or password hashes whatever the
- * operator's secrets are (a certificate's private key, an admin's phash): their text is
- * replaced wherever an answer is recorded.
- */
-const SECRET_ELEMENTS = /<(private-key|phash|password-hash|key|secret|psk|pre-shared-key)>[^<]*<\/\1>/g;
-
-export function maskXmlSecrets(xml: string): string {
-  return xml.replace(SECRET_ELEMENTS, '<$1>******</$1>');
-}

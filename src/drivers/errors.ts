@@ -27,4 +27,4 @@ function oneLine(text: string): string {
   return t.length > 400 ? `${t.slice(0, 400)}…` : t;
 }
 
-export { mask, maskXmlSecrets, MASKED_FROM } from '../common/secrets.js';
+export { mask, MASKED_FROM } from '../common/secrets.js';

@@ -124,9 +124,10 @@ export function App({ controller, onQuit, size: fixedSize, guardMs = 350, clock 
   // Long commands and impacts wrap under their label instead of being cut at the edge.
   if (dialog) dialog = { ...dialog, lines: dialog.lines.flatMap((l) => wrapLine(l, Math.max(40, size.columns) - 4, dialogIndent(l))) };
   const dialogRows = dialog ? dialog.lines.length + 2 : null;
-  // A flash longer than the width wraps into rows the table leaves empty (two at least, three at most).
+  // A flash longer than the width wraps into rows the table leaves empty (two at least, four at most:
+  // an export names two files, whose paths alone may fill a line each at 80 columns).
   const first = layout(size.columns, size.rows, head.length, dialogRows);
-  const flash = flashLines(model, now, first.width, dialog ? 2 : 1 + Math.min(2, Math.max(1, first.table - 3 - list.length)));
+  const flash = flashLines(model, now, first.width, dialog ? 2 : 1 + Math.min(3, Math.max(1, first.table - 3 - list.length)));
   const L = flash.length > 1 ? layout(size.columns, size.rows, head.length, dialogRows, flash.length) : first;
   // A dialog taller than the room keeps its head and its last two lines (what to press).
   const room = L.bottom - 2;

@@ -55,9 +55,12 @@ export async function labCommand(opts: LabCommandOptions): Promise<number> {
     process.once('SIGTERM', stop);
   });
   process.stdout.write('stopping the lab…\n');
-  await lab.stop();
-  // Its passwords were this lab's only: the file is of no use once it stops, and a secret left on disk.
-  rmSync(files.credentials, { force: true });
+  try {
+    await lab.stop();
+  } finally {
+    // Its passwords were this lab's only: the file is of no use once it stops, and a secret left on disk.
+    rmSync(files.credentials, { force: true });
+  }
   process.stdout.write(`lab stopped; ${files.credentials} removed\n`);
   return 0;
 }

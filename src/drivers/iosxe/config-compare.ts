@@ -38,7 +38,7 @@ export interface ConfigComparison { running: string; startup: string; /** null: 
 
 /** Reads both configurations together (typed ahead) and compares them. */
 export async function compareConfigs(s: IosxeSession, step: string): Promise<ConfigComparison> {
-  const [running, startup] = await s.runReadOnly(['show running-config', 'show startup-config'], step);
+  const [running, startup] = await s.readConfigurations(step);
   if (refused(running) || refused(startup)) return { running, startup, same: null, difference: [] };
   const difference = configDifference(running, startup);
   return { running, startup, same: difference.length === 0, difference };

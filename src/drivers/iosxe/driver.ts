@@ -111,7 +111,7 @@ export class IosxeDriver implements Driver {
     // The pre-check read both moments ago on this session and nothing was sent since: that read is the backup.
     const read = s.configRead && s.configRead.afterSent === s.sent.length && Date.now() - s.configRead.at < CONFIG_READ_FRESH_MS ? s.configRead : null;
     s.configRead = null;
-    const [running, startup] = read ? [read.running, read.startup] : await s.runReadOnly(['show running-config', 'show startup-config'], step, 'operation');
+    const [running, startup] = read ? [read.running, read.startup] : await s.readConfigurations(step, 'operation');
     s.failIfRefused('show running-config', running, step);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const folder = join(dir, this.target.hostname);

@@ -92,10 +92,21 @@ export function echoEnd(text: string, command: string): number {
 export function afterEcho(prompt: Matcher, command: string): Matcher {
   const echo = `${command.slice(-20)}\n`;
   let seen = false;
+  let echoAt = -1;
+  let searched = 0;
   return {
     exec(text: string) {
-      seen ||= text.includes(echo);
-      return seen ? prompt.exec(text) : null;
+      // A read that consumed the text (a question answered) goes on with what came after: the echo is behind it.
+      if (text.length < searched) [echoAt, searched] = [-1, 0];
+      if (echoAt < 0) {
+        echoAt = text.indexOf(echo, Math.max(0, searched - echo.length));
+        searched = text.length;
+        seen ||= echoAt >= 0;
+      }
+      if (!seen) return null;
+      const r = prompt.exec(text);
+      // A bare prompt before the echo, followed only by messages, is the one the command was typed at.
+      return r && echoAt >= 0 && r.index < echoAt ? null : r;
     },
   };
 }

@@ -14,10 +14,10 @@ const PROMPT_START = new RegExp(`^(${PROMPT})`);
  * followed only by messages ("sw1#\n*Mar  1 …: %LINK-3-UPDOWN: …\n") ends at
  * the returned index. The text's length when it does not end in messages.
  */
-export function logTailStart(text: string, maxLines = TAIL_LINES): number {
+export function logTailStart(text: string): number {
   let cut = text.length;
   let pos = text.endsWith('\n') ? text.length - 1 : text.length;
-  for (let n = 0; n < maxLines; n++) {
+  for (;;) {
     const nl = text.lastIndexOf('\n', pos - 1);
     if (nl < 0) break;
     if (!isLogLine(text.slice(nl + 1, pos))) break;
@@ -25,25 +25,6 @@ export function logTailStart(text: string, maxLines = TAIL_LINES): number {
     pos = nl;
   }
   return cut;
-}
-
-/**
- * How many messages back from the end a prompt is looked for. Each chunk is
- * looked at as it comes, so a prompt is seen a few messages after it at most;
- * the bound keeps a long quiet operation on a logging line from rescanning
- * every message at every chunk.
- */
-const TAIL_LINES = 256;
-
-/**
- * Where to start scanning a text for an end-anchored pattern: `size`
- * characters before the messages that end it, so that a prompt followed by
- * more messages than fit in `size` is still in view.
- */
-export function tailWindowStart(text: string, size: number): number {
-  if (text.length <= size) return 0;
-  const end = mayHoldLog(text) ? logTailStart(text) : text.length;
-  return end <= size ? 0 : text.lastIndexOf('\n', end - size) + 1;
 }
 
 /**
@@ -236,20 +217,4 @@ export function withoutTimestampHeader(output: string): string {
   if (TIME_SOURCE_LINE.test(lines[i] ?? '')) i++;
   if ((lines[i] ?? 'x').trim() === '') i++;
   return lines.slice(i).join('\n');
-}
-
-/** A matcher run on the last `size` characters only (from a line start): an end-anchored pattern need not rescan a long output at every chunk. */
-export function onTail(m: Matcher, size: number): Matcher {
-  return {
-    exec(text: string) {
-      const from = tailWindowStart(text, size);
-      if (from === 0) return m.exec(text);
-      const r = m.exec(text.slice(from));
-      if (r) {
-        r.index += from;
-        r.input = text;
-      }
-      return r;
-    },
-  };
 }

@@ -13,7 +13,8 @@ import type { DeviceTarget } from '../contract.js';
 import { afterEcho, PROMPTISH, PromptMatcher } from './prompt.js';
 import { MORE, refusalAt, unansweredQuestion } from './dialogues.js';
 import { commandOutput, context, splitTypedAhead, typedAheadAnswer } from './output.js';
-import { onTail, pastLogTail, settled, withoutLog } from './session-noise.js';
+import { pastLogTail, settled, withoutLog } from './session-noise.js';
+import { onTail } from './log-tail.js';
 import { readClear } from './read-again.js';
 import { timedOutAt, typedAheadComplete } from './typeahead.js';
 
@@ -246,6 +247,22 @@ export class IosxeSession {
    */
   runReadOnly(commands: string[], step: string, timeout: 'command' | 'operation' = 'command'): Promise<string[]> {
     return readClear(commands, (some) => this.readTogether(some, step, timeout));
+  }
+
+  /**
+   * The whole running and startup configurations: as runReadOnly, but the
+   * transcript records their answer by its size only — they hold the device's
+   * own secrets (type 7 passwords, SNMP communities, TACACS and RADIUS keys),
+   * which the session pane and the transcripts folder must not show.
+   */
+  async readConfigurations(step: string, timeout: 'command' | 'operation' = 'command'): Promise<[string, string]> {
+    this.channel.recordSizesOnly('running and startup configuration');
+    try {
+      const [running, startup] = await this.runReadOnly(['show running-config', 'show startup-config'], step, timeout);
+      return [running, startup];
+    } finally {
+      this.channel.recordSizesOnly(null);
+    }
   }
 
   /** Read-only commands typed ahead (or one at a time), their outputs with messages marked. */

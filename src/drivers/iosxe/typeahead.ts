@@ -3,7 +3,8 @@
 // text received; the session does the writing and reading.
 import type { Matcher } from '../ssh/channel.js';
 import { DeviceError } from '../errors.js';
-import { tailWindowStart, withoutLog } from './session-noise.js';
+import { withoutLog } from './session-noise.js';
+import { onTail } from './log-tail.js';
 import { mayHoldLog } from './terminal-lines.js';
 import type { PromptMatcher } from './prompt.js';
 
@@ -17,6 +18,8 @@ export function typedAheadComplete(prompt: string, promptRe: PromptMatcher, last
   const lastEcho = `\n${prompt}${lastCommand}\n`;
   let echoAt = -1;
   let searched = 0;
+  // The final prompt: in the last lines before the messages that end the text, and after the last echo.
+  const end = onTail(promptRe, 512, { from: () => echoAt + 1 });
   return {
     exec: (text) => {
       if (echoAt < 0) {
@@ -27,11 +30,7 @@ export function typedAheadComplete(prompt: string, promptRe: PromptMatcher, last
         if (echoAt < 0 && mayHoldLog(text) && withoutLog(text, promptRe.prefix, { commands: [lastCommand] }).includes(lastEcho)) echoAt = Math.max(0, text.lastIndexOf(`${lastCommand}\n`) - 1);
         if (echoAt < 0) return null;
       }
-      // The last lines only (a long output is not rescanned), but never fewer than the messages after a prompt.
-      const from = Math.max(echoAt + 1, tailWindowStart(text, 512));
-      const end = promptRe.exec(text.slice(from));
-      if (end) end.index += from;
-      return end;
+      return end.exec(text);
     },
   };
 }

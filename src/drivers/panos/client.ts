@@ -4,7 +4,8 @@
 // into typed errors that say whether trying again can help.
 import { createHash } from 'node:crypto';
 import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
-import { DeviceError, mask, maskXmlSecrets } from '../errors.js';
+import { DeviceError, mask } from '../errors.js';
+import { maskXmlSecrets } from './xml-secrets.js';
 import type { ApiAuth, Transcript } from '../contract.js';
 import { acquire, release, type PoolEntry } from './pool.js';
 import { messageOf, parseXml, resultOf, type Xml } from './xml.js';

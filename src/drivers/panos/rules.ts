@@ -114,7 +114,7 @@ function preemptionText(f: PanosFacts, peer: string): string {
   const theirs = ha.peerPriority ?? null;
   if (mine === null || theirs === null) return `; preemption is on: when ${f.hostname} returns it may take the active role back from ${peer} (a second failover; the priorities could not be read)`;
   if (mine < theirs) return `; preemption is on and ${f.hostname} has the higher priority (${mine} < ${theirs}): when it returns it takes the active role back from ${peer} (a second failover)`;
-  if (mine === theirs) return `; preemption is on with equal priorities (${mine}): the member with the lower serial number takes the active role when ${f.hostname} returns (maybe a second failover)`;
+  if (mine === theirs) return `; preemption is on with equal priorities (${mine}): the member with the lower HA1 MAC address takes the active role when ${f.hostname} returns (maybe a second failover)`;
   return `; preemption is on, but ${peer} has the higher priority (${theirs} < ${mine}): it stays active when ${f.hostname} returns`;
 }
 

@@ -99,6 +99,10 @@ export class Channel {
    * completes is masked whole, never written in two unmasked halves.
    */
   private transcribe(data: string): void {
+    if (this.unrecorded) {
+      this.unrecorded.bytes += Buffer.byteLength(data);
+      return;
+    }
     this.unwritten += data;
     let cut = this.unwritten.length - this.holdBack;
     if (cut <= 0) return;
@@ -120,8 +124,21 @@ export class Channel {
     this.unwritten = this.unwritten.slice(cut);
   }
 
+  /** What arrives while set is recorded by its size only (a configuration: the device's own secrets are in it). */
+  private unrecorded: { label: string; bytes: number } | null = null;
+
+  /** From now until called with null, the transcript records what is received by its size only, under `label`. */
+  recordSizesOnly(label: string | null): void {
+    this.flushTranscript();
+    this.unrecorded = label ? { label, bytes: 0 } : null;
+  }
+
   /** Writes what was held back: nothing more will complete it (the session ended, or upshift is about to send). */
   private flushTranscript(): void {
+    if (this.unrecorded && this.unrecorded.bytes > 0) {
+      this.transcript.write('received', `(${this.unrecorded.label}: ${this.unrecorded.bytes} bytes, not recorded)\n`);
+      this.unrecorded.bytes = 0;
+    }
     if (this.unwritten === '') return;
     this.transcript.write('received', mask(this.unwritten, this.secrets));
     this.unwritten = '';

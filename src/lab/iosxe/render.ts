@@ -128,6 +128,11 @@ function configHeader(d: IosxeDeviceState, saved: boolean): string[] {
     `! NVRAM config last updated at ${changeStamp(d.nvramSaved)}`];
 }
 
+/** A secret of the device's own configuration, fixed per device (tests look for it in what upshift writes). */
+export function deviceSecret(d: IosxeDeviceState, what: 'tacacs' | 'snmp'): string {
+  return what === 'tacacs' ? `0${d.serial.length}${Buffer.from(d.serial).toString('hex').toUpperCase().slice(0, 18)}` : `lab-${d.serial.slice(-6).toLowerCase()}-ro`;
+}
+
 export function showRunningConfig(d: IosxeDeviceState, which: 'running' | 'startup' = 'running'): string {
   const saved = which === 'startup';
   const boot = saved ? d.bootSaved : d.bootConfig;
@@ -137,7 +142,9 @@ export function showRunningConfig(d: IosxeDeviceState, which: 'running' | 'start
     '!', `version ${d.version.split('.').slice(0, 2).join('.')}`, 'service timestamps debug datetime msec', 'service timestamps log datetime msec',
     'service password-encryption', '!', `hostname ${d.hostname}`, '!', 'boot-start-marker',
     ...boot.map((b) => (d.model.redundancy === 'stack' && b.endsWith('.bin') ? `boot system switch all ${b}` : `boot system ${b}`)),
+    // The device's own secrets, as real configurations carry them (a reversible type 7 key, an SNMP community).
     'boot-end-marker', '!', 'enable secret 9 $9$lab$REDACTED', '!', 'aaa new-model', '!', 'ip domain name lab.example.net',
+    `tacacs server lab-aaa`, ' address ipv4 192.0.2.49', ` key 7 ${deviceSecret(d, 'tacacs')}`, '!', `snmp-server community ${deviceSecret(d, 'snmp')} RO`, '!',
     ...(scp ? ['ip scp server enable'] : []), 'ip ssh version 2', '!',
     `logging buffered ${saved ? d.loggingBufferedSaved : d.loggingBuffered}`, '!',
     ...d.interfaces.slice(0, 4).flatMap((i) => [`interface ${i.name}`, i.address === 'unassigned' ? ' no ip address' : ` ip address ${i.address} 255.255.255.0`, '!']),

@@ -9,6 +9,7 @@ import { ImageServer } from '../../../src/engine/image-server.js';
 import type { KnownHosts } from '../../../src/drivers/ssh/known-hosts.js';
 import type { ActivationPlan } from '../../../src/drivers/contract.js';
 import type { Transcript } from '../../../src/drivers/ssh/channel.js';
+import { deviceSecret } from '../../../src/lab/iosxe/render.js';
 import { ALONE, imageFiles, imageFor, imageSpec, iosxeTarget, labKnownHosts, SETTINGS } from '../../helpers/lab-targets.js';
 import { tempDir } from '../../helpers/workbooks.js';
 
@@ -81,7 +82,8 @@ describe('IOS-XE driver: upgrades', () => {
   it('tells a saved configuration from its header lines without reading it whole; the backup reads both configurations in one exchange', async () => {
     const reads = () => lab.device('cfg').state.journal.filter((e) => e.kind === 'command' && /show (running|startup)-config$/.test(e.detail)).length;
     const sent: string[] = [];
-    const transcript: Transcript = { write: (dir, text) => void (dir === 'sent' && sent.push(text)) };
+    const received: string[] = [];
+    const transcript: Transcript = { write: (dir, text) => void (dir === 'sent' ? sent : received).push(text) };
     const d = new IosxeDriver(iosxeTarget(lab, 'cfg'), { knownHosts: known, acceptNewHostKeys: false, transcript });
     expect((await d.facts({ readiness: true })).configSaved).toBe(true);
     expect(reads()).toBe(0);
@@ -92,12 +94,17 @@ describe('IOS-XE driver: upgrades', () => {
     expect(backup.sent).toEqual(['show running-config', 'show startup-config']);
     expect(sent).toContain('show running-config\nshow startup-config\n');
     expect(readFileSync(backup.data!.file as string, 'utf8')).toMatch(/^hostname cfg$/m);
+    // The backup keeps the device's own secrets as the device stores them; the transcript records the configurations by size only.
+    const secrets = [deviceSecret(lab.device('cfg').state, 'tacacs'), deviceSecret(lab.device('cfg').state, 'snmp')];
+    for (const x of secrets) expect(readFileSync(backup.data!.file as string, 'utf8')).toContain(x);
+    expect(received.join('')).toMatch(/\(running and startup configuration: \d+ bytes, not recorded\)/);
     // A change after the save: the header lines no longer settle it, both configurations are read and compared.
     const st = lab.device('cfg').state;
     st.loggingBuffered = 64000;
     st.configChanged();
     expect((await d.facts({ readiness: true })).configSaved).toBe(false);
     expect(reads()).toBe(4);
+    for (const x of secrets) expect(received.join(''), x).not.toContain(x);
     // Changed back: the header still shows a change after the save, the texts are the same again.
     st.loggingBuffered = st.loggingBufferedSaved;
     st.configChanged();

@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROMPTISH, PromptMatcher } from '../../../src/drivers/iosxe/prompt.js';
+import { afterEcho, PROMPTISH, PromptMatcher } from '../../../src/drivers/iosxe/prompt.js';
 import { DIALOGUES, refusalAt, unansweredQuestion } from '../../../src/drivers/iosxe/dialogues.js';
-import { doubtfulLines, logTailStart, onTail, pastLogTail, settled } from '../../../src/drivers/iosxe/session-noise.js';
+import { doubtfulLines, logTailStart, pastLogTail, settled } from '../../../src/drivers/iosxe/session-noise.js';
+import { onTail } from '../../../src/drivers/iosxe/log-tail.js';
 import { commandOutput, splitTypedAhead, typedAheadAnswer } from '../../../src/drivers/iosxe/output.js';
 import { typedAheadComplete } from '../../../src/drivers/iosxe/typeahead.js';
 
@@ -73,25 +74,62 @@ describe('answers to commands typed ahead', () => {
   });
 
   // A line that keeps logging after the last prompt (a line ignoring terminal no monitor): the
-  // prompt is found at whatever point the messages after it were cut, however many came.
-  it('finds the last prompt wherever a long run of messages after it was cut', () => {
-    const t = text('typeahead', 'logging-without-pause.txt');
-    const promptEnd = t.indexOf('\nacc-7#\n') + '\nacc-7#'.length;
-    let cuts = 0;
-    for (let p = promptEnd + 1; p <= t.length; p++) {
-      const sofar = t.slice(0, p);
+  // prompt is found however many messages came after it, and wherever they were cut.
+  describe('a line that logs without pause after the last prompt', () => {
+    const quiet = text('typeahead', 'logging-without-pause.txt');
+    const promptEnd = quiet.indexOf('\nacc-7#\n') + '\nacc-7#'.length;
+    const messages = quiet.slice(promptEnd + 1).split('\n');
+    // Ten times the fixture's 40 messages: far more than any window of the last lines holds.
+    const t = `${quiet.slice(0, promptEnd)}\n${Array.from({ length: 10 }, () => messages.join('\n')).join('\n')}`;
+    const promptAt = promptEnd - 'acc-7#'.length - 1;
+    // Where a read can tell: a line end after a message, or a message whose header has come whole.
+    const telling = (sofar: string) => {
       const last = sofar.slice(sofar.lastIndexOf('\n') + 1);
-      // Each chunk is looked at as it comes: a cut where the message header is whole, or at a line end.
-      if (!(last === '' ? sofar.length > promptEnd + 1 : /%[A-Z_]+-\d-[A-Z_]+:/.test(last))) continue;
-      cuts++;
-      const done = typedAheadComplete('acc-7#', new PromptMatcher('acc-7'), 'show boot').exec(sofar);
-      expect(done?.index, `cut at ${p}`).toBe(promptEnd - 'acc-7#'.length - 1);
-      const one = onTail(new PromptMatcher('acc-7'), 2048).exec(sofar);
-      expect(one?.[1], `cut at ${p}`).toBe('acc-7#');
-    }
-    // Well past the 512 and 2048 characters the matchers scan at the end of a text.
-    expect(t.length - promptEnd).toBeGreaterThan(4096);
-    expect(cuts).toBeGreaterThan(1000);
+      return last === '' ? sofar.length > promptEnd + 1 : /%[A-Z_]+-\d-[A-Z_]+:/.test(last);
+    };
+
+    it('a bare prompt before the echo is not the answer, though messages follow it and the echo came glued to one', () => {
+      const log = messages[0];
+      const glued = `\nacc-7#\n${log}show boot\n${messages.slice(1, 30).join('\n')}`;
+      expect(afterEcho(onTail(new PromptMatcher('acc-7'), 2048), 'show boot').exec(glued)).toBeNull();
+      // Its answer and prompt then come: that prompt ends it.
+      const answered = `${glued}\nBOOT variable = flash:packages.conf;\n\nacc-7#\n${messages.slice(30, 35).join('\n')}`;
+      expect(afterEcho(onTail(new PromptMatcher('acc-7'), 2048), 'show boot').exec(answered)?.index).toBe(answered.lastIndexOf('\nacc-7#'));
+    });
+
+    it('at every cut', () => {
+      let cuts = 0;
+      for (let p = promptEnd + 1; p <= t.length; p += 7) {
+        const sofar = t.slice(0, p);
+        if (!telling(sofar)) continue;
+        cuts++;
+        expect(typedAheadComplete('acc-7#', new PromptMatcher('acc-7'), 'show boot').exec(sofar)?.index, `cut at ${p}`).toBe(promptAt);
+        expect(onTail(new PromptMatcher('acc-7'), 2048).exec(sofar)?.index, `cut at ${p}`).toBe(promptAt);
+      }
+      expect(messages.length * 10).toBeGreaterThan(256);
+      expect(cuts).toBeGreaterThan(1000);
+    });
+
+    it('read chunk by chunk, however the chunks fall and however late the read looks', () => {
+      let seed = 7;
+      const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      for (let run = 0; run < 200; run++) {
+        // As the session reads a single command's answer: the prompt after the echo, in the last lines.
+        const matchers = [typedAheadComplete('acc-7#', new PromptMatcher('acc-7'), 'show boot'), afterEcho(onTail(new PromptMatcher('acc-7'), 2048), 'show boot')];
+        // Some reads look only after many messages have piled up (a busy event loop wakes late).
+        const late = run % 4 === 0 ? promptEnd + Math.floor(next() * (t.length - promptEnd)) : 0;
+        const found: (number | undefined)[] = [undefined, undefined];
+        let due = false;
+        for (let p = 0; p < t.length && found.some((f) => f === undefined);) {
+          p = Math.min(t.length, p + 1 + Math.floor(next() * (run % 2 ? 40 : 400)));
+          if (p < late) continue;
+          const sofar = t.slice(0, p);
+          due ||= p > promptEnd && telling(sofar);
+          matchers.forEach((m, i) => (found[i] ??= m.exec(sofar)?.index));
+          if (due) expect(found, `run ${run}, at ${p}`).toEqual([promptAt, promptAt]);
+        }
+      }
+    });
   });
 
   it.each(of('settings'))('terminal settings: %s', (name, c) => {

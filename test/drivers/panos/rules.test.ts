@@ -136,6 +136,8 @@ describe('the sequence', () => {
     // Who takes the active role back is the priorities' decision, not a guess.
     const low = facts({ ha: ha('active', 'passive', '10.2.9-h1', { preemptive: true, peerPreemptive: true, priority: 120, peerPriority: 110 }), pairRole: 'active' });
     expect(gateImpact(sw, plan, low, { peer: 'fw-2', reloadTimeoutMs: 60_000 }).impact).toMatch(/preemption is on, but fw-2 has the higher priority \(110 < 120\): it stays active when fw-1 returns$/);
+    const tie = facts({ ha: ha('active', 'passive', '10.2.9-h1', { preemptive: true, peerPreemptive: true, priority: 100, peerPriority: 100 }), pairRole: 'active' });
+    expect(gateImpact(sw, plan, tie, { peer: 'fw-2', reloadTimeoutMs: 60_000 }).impact).toMatch(/preemption is on with equal priorities \(100\): the member with the lower HA1 MAC address takes the active role when fw-1 returns/);
     const unread = facts({ ha: ha('active', 'passive', '10.2.9-h1', { preemptive: true, peerPreemptive: true, peerPriority: null }), pairRole: 'active' });
     expect(gateImpact(sw, plan, unread, { peer: 'fw-2', reloadTimeoutMs: 60_000 }).impact).toMatch(/it may take the active role back from fw-2 \(a second failover; the priorities could not be read\)$/);
     const none = facts({ ha: ha('active', 'passive', '10.2.9-h1', { preemptive: true, peerPreemptive: false }), pairRole: 'active' });
