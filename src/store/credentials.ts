@@ -34,21 +34,29 @@ const entrySchema = z.object({
 export function loadCredentialsFile(file: string): Credentials {
   let mode: number;
   try {
-    mode = statSync(file).mode;
+    const st = statSync(file);
+    // Checked first: "run chmod 600" on a folder given by mistake (/tmp) would do harm.
+    if (!st.isFile()) throw new CredentialsError(`credentials file ${file} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}: give the path of the YAML or JSON file`);
+    mode = st.mode;
   } catch (err) {
-    throw new CredentialsError(`cannot read credentials file ${file}: ${(err as NodeJS.ErrnoException).code}`);
+    if (err instanceof CredentialsError) throw err;
+    throw new CredentialsError(`cannot read credentials file ${file}: ${fileProblem(err)}`);
   }
   if ((mode & 0o077) !== 0) {
     throw new CredentialsError(`credentials file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${file}`);
   }
-  const text = readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CredentialsError(`cannot read credentials file ${file}: ${fileProblem(err)}`);
+  }
   let data: unknown;
   try {
     data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    // The parser's message can quote the offending line, which may hold a secret.
-    void err;
-    throw new CredentialsError(`credentials file ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}`);
+    // The parser's message can quote the offending line, which may hold a secret: only where it is.
+    throw new CredentialsError(`credentials file ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}${whereInText(err, text)}`);
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     throw new CredentialsError(`credentials file ${file} must map entry names to entries (e.g. "default:")`);
@@ -96,4 +104,21 @@ export function secretsOf(creds: Credentials): string[] {
     for (const s of [c.password, c.passphrase, c.enable, c.apiKey]) if (s && s.length >= 3) out.add(s);
   }
   return [...out];
+}
+
+function fileProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return code ?? (err as Error).message;
+}
+
+/** " (line L, column C)" from a YAML or JSON parse error, without quoting the text. */
+function whereInText(err: unknown, text: string): string {
+  const pos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+  if (pos) return ` (line ${pos.line}, column ${pos.col})`;
+  const at = /position (\d+)/.exec((err as Error).message ?? '');
+  if (!at) return '';
+  const before = text.slice(0, Number(at[1]));
+  return ` (line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')})`;
 }
