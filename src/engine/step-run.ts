@@ -41,10 +41,19 @@ async function approve(x: Execution, spec: StepSpec): Promise<void> {
   if (!spec.gate) return;
   const { dr } = x;
   const gate = gateFor({ ...spec, gate: spec.gate }, dr.row, x.driver, x.facts, x.plan, dr.ctx.settings.reloadTimeoutMs);
-  const d = await dr.gate(x.failure && spec.gate === 'rollback' ? { ...gate, why: x.failure } : gate);
+  const d = await dr.gate(spec.gate === 'rollback' ? { ...gate, why: x.failure, ifRefused: rollbackRefused(x) } : gate);
   if (d.decision === 'approved') return;
   if (d.decision === 'held') throw new Stop('held', 'gate-held', `waiting for approval of the ${spec.gate} (${d.source})`);
   throw new Stop(spec.gate === 'rollback' ? 'needs-attention' : 'held', 'gate-refused', `${spec.gate} refused by ${d.by}`);
+}
+
+/** What refusing a rollback leaves (safe-end.ts, notRolledBack, decides it the same way). */
+function rollbackRefused(x: Execution): string {
+  const host = x.dr.hostname;
+  const target = x.plan.targetVersion;
+  if (x.facts.uncommitted) return `${host} stays on ${target}, uncommitted; you are then asked to commit it or leave it to its auto-abort timer`;
+  if (x.facts.pairRole === 'suspended') return `${host} stays on ${target}, suspended; you are then asked to make it functional on ${target} or leave it suspended`;
+  return `${host} stays on ${target}, which failed its post-checks, and needs a person`;
 }
 
 async function imageSource(x: Execution): Promise<ImageSource | null> {

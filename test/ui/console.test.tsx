@@ -196,6 +196,9 @@ describe('console: gates', () => {
     expect(f).toMatch(/running 17\.9\.5, which failed its post-checks/);
     // What was lost, where the decision is made.
     expect(f).toMatch(/why:\s+post-check failed: routes \d+ → \d+/);
+    // Each answer says what it does: the way back, or what refusing leaves and what is asked next.
+    expect(f).toMatch(/y\s+roll back: wan-1 goes back to 17\.6\.5/);
+    expect(f).toMatch(/n\s+refuse: wan-1 stays on 17\.9\.5, uncommitted; you are then asked to commit it or leave/);
     expect(rig.session.approver.pending()).toHaveLength(1);
     // The key that opened the dialog never confirms what it opened.
     await rig.press('x');

@@ -90,7 +90,9 @@ describe.skipIf(!hasTmux)('upshift demo under tmux', () => {
     }
 
     await type('q');
-    await waitPane(/exit code 1/);
+    p = await waitPane(/exit code 1/);
+    // Said again where the operator looks last, as batch commands do.
+    expect(p.replace(/\n/g, '')).toMatch(/warning: lon-wan-1: .*left uncommitted: its auto-abort timer reloads it back to 17\.6\.5 at \d\d:\d\d/);
     expect(existsSync(exported)).toBe(true);
     const record = openpyxlCells(exported);
     expect(Object.keys(record)).toContain('Audit');

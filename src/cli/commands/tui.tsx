@@ -53,5 +53,7 @@ export async function runConsole(v: Validated, opts: CommonOptions, banner?: str
   await session.close();
   const counts = [...session.model.counts].filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join('  ');
   process.stdout.write(`upshift: ${counts}\nstate: ${v.paths.state}  ·  workbook: ${v.paths.workbook}\n`);
+  // As batch commands end: a device left activated and uncommitted undoes the upgrade by itself later.
+  for (const d of session.model.devices) if (d.reason === 'uncommitted') process.stdout.write(`warning: ${d.row.hostname}: ${d.message ?? ''}\n`);
   return session.exitCode;
 }

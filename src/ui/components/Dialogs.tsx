@@ -53,6 +53,12 @@ function cancelButton(guard: boolean): Line {
   return [seg('  '), seg(`[ ${capital(close.hint ?? 'cancel')} ]`, 'accent', { inverse: true, bold: true }), seg(` ${close.keys}`, 'muted'), seg(guard ? GUARD_NOTE : '', 'muted')];
 }
 
+/** An answer of a dialog whose answers each say what they do: the key, then the sentence. */
+function answerLine(id: string, text: string): Line {
+  const [k] = keyed(id);
+  return [{ ...k, t: k.t.padEnd(LABEL) }, seg(text)];
+}
+
 /**
  * The commit gate is asked after a refused rollback left an activated, uncommitted install:
  * both answers change where the device ends, so each says what it does.
@@ -65,15 +71,11 @@ function commitAnswers(gate: Gate, device: DeviceView | undefined, now: number):
   const when = !Number.isNaN(at)
     ? `at ${hhmm(new Date(at))} (in ${duration(Math.max(0, at - now))}), when its auto-abort timer runs out`
     : `when its auto-abort timer${u?.autoAbort ? ` (${u.autoAbort})` : ''} runs out`;
-  const answer = (id: string, text: string): Line => {
-    const [k] = keyed(id);
-    return [{ ...k, t: k.t.padEnd(LABEL) }, seg(text)];
-  };
   // Not an uncommitted install (a PAN-OS member left suspended): the engine says what refusing leaves.
   const leave = u || !gate.ifRefused ? `nothing is sent now; ${host} reloads back by itself ${when}` : gate.ifRefused;
   return [
-    answer('gateApprove', `commit now: ${host} stays on ${version} for good, although it failed its post-checks`),
-    answer('gateRefuse', `leave it: ${leave}`),
+    answerLine('gateApprove', `commit now: ${host} stays on ${version} for good, although it failed its post-checks`),
+    answerLine('gateRefuse', `leave it: ${leave}`),
   ];
 }
 
@@ -84,6 +86,11 @@ export function gateDialog(gate: Gate, device: DeviceView | undefined, guard: bo
     // The answers last: a dialog cut to fit a small terminal keeps its last lines.
     lines.push(cancelButton(guard), ...commitAnswers(gate, device, now));
     return { title: [seg(device?.uncommitted || !gate.ifRefused ? 'Approve COMMIT, or leave it to the auto-abort timer' : 'Approve COMMIT, or leave it as it is', 'wait', { bold: true })], lines };
+  }
+  if (gate.kind === 'rollback' && gate.ifRefused) {
+    // Both answers change where the device ends: each says what it does, as the commit dialog's do.
+    lines.push(cancelButton(guard), answerLine('gateApprove', `roll back: ${gate.impact}`), answerLine('gateRefuse', `refuse: ${gate.ifRefused}`));
+    return { title: [seg('Approve ROLLBACK, or refuse it', 'wait', { bold: true })], lines };
   }
   lines.push([...cancelButton(false), seg('   '), ...keyed('gateApprove'), seg('   '), ...keyed('gateRefuse'), seg(guard ? GUARD_NOTE : '', 'muted')]);
   return { title: [seg(`Approve ${gate.kind.toUpperCase()}`, 'wait', { bold: true })], lines };
