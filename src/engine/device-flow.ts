@@ -1,12 +1,11 @@
 // One device, from what it reports to where this command stops: assess
 // (resume, already current, mid-upgrade), pre-checks, then the driver's step
 // sequence as far as the command goes (docs/architecture.md, "A device's flow").
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Check, Driver, Facts, StepSpec } from '../drivers/contract.js';
 import type { RunCommand } from './context.js';
 import { Stop, type FlowResult, type Reason } from './outcomes.js';
 import { planFor, precheckContext, recordFacts, sameVersion } from './planning.js';
+import { imageFileCheck } from './transfer.js';
 import { journalView, kindOf, observe, reconcile, stepDone, type JournalView } from './reconcile.js';
 import { lastDone, runSequence, type Execution } from './sequence-run.js';
 import type { DeviceRun } from './steps.js';
@@ -86,11 +85,8 @@ async function precheck(x: Execution, v: JournalView): Promise<Check[]> {
   const ctx = dr.ctx;
   return dr.read('precheck', async () => {
     const checks = driver.rules.precheck(f, plan, precheckContext(dr, stepDone(v, 'switchover')));
-    if (plan.image) {
-      const file = join(ctx.options.imagesDir, plan.image.file);
-      const there = existsSync(file);
-      checks.push({ name: 'image-file', ok: there, detail: there ? `${plan.image.file} in the image repository` : `${file} not found in the image repository` });
-    }
+    const image = imageFileCheck(plan, ctx.options.imagesDir);
+    if (image) checks.push(image);
     const failing = checks.filter((c) => !c.ok);
     const remedy = failing.length > 0 && failing.every((c) => c.remedy === 'cleanup');
     ctx.bus.emit({ type: 'checks', hostname: dr.hostname, phase: 'pre', checks });

@@ -9,7 +9,7 @@ import type { DeviceRow, Inventory } from '../store/types.js';
 import { upgradeSettings } from './context.js';
 import type { GateKind } from './gates.js';
 import { isA } from '../common/errors.js';
-import { imageSourceFor } from './transfer.js';
+import { imageFileCheck, imageSourceFor } from './transfer.js';
 
 export interface PlanStep { step: string; gate: GateKind | null; commands: string[]; note?: string }
 export interface DevicePlan {
@@ -55,7 +55,8 @@ export function planDevice(row: DeviceRow, facts: Facts | null, inv: Inventory, 
     step: s.id, gate: s.gate, note: s.note,
     commands: s.kind === 'stage' ? rules.commandsFor('stage', plan, { source, version: s.version }) : s.commands,
   });
-  head.push({ step: 'precheck', gate: null, commands: [], note: checks.map((c) => c.name).join(', ') });
+  const image = imageFileCheck(plan, imagesDir);
+  head.push({ step: 'precheck', gate: null, commands: [], note: [...checks, ...(image ? [image] : [])].map((c) => c.name).join(', ') });
   return { ...base, kind: plan.kind, steps: [...head, ...seq.steps.map(show)], onFailure: seq.onFailure.map(show), ...(seq.restore ? { onStop: seq.restore.map(show) } : {}) };
 }
 

@@ -1,7 +1,9 @@
 // How an image reaches a device: pulled over HTTP from upshift's image server,
 // or pushed with SCP. One decision, read by the run and by `upshift plan`, so the
 // plan never shows a copy the run would not send.
-import type { ImageSource } from '../drivers/contract.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ActivationPlan, Check, ImageSource } from '../drivers/contract.js';
 
 export interface TransferChoice {
   /** Settings `transfer`. */
@@ -18,4 +20,15 @@ export function transferMethod(c: TransferChoice): 'http' | 'scp' {
 
 export function imageSourceFor(c: TransferChoice, localFile: string, url: (address: string) => string): ImageSource {
   return transferMethod(c) === 'http' ? { method: 'http', url: url(c.address!) } : { method: 'scp', localFile };
+}
+
+/**
+ * upshift's own pre-check beside the driver's: the image is in the local repository (it is
+ * served or pushed from there). `upshift plan` lists it as the run does it.
+ */
+export function imageFileCheck(plan: ActivationPlan, imagesDir: string): Check | null {
+  if (!plan.image) return null;
+  const file = join(imagesDir, plan.image.file);
+  const there = existsSync(file);
+  return { name: 'image-file', ok: there, detail: there ? `${plan.image.file} in the image repository` : `${file} not found in the image repository` };
 }

@@ -12,7 +12,7 @@ interface Ran { hostname: string; step: string; outcome: string; disruptive: num
 
 /** check, plan --json, run --yes on one lab; the plans and the run's journal. */
 function planThenRun(fleet: LabDeviceSpec[], settings: Record<string, string | number>, runExit = 0) {
-  const out = { run: null as LabRun | null, plans: [] as DevicePlan[], journal: [] as Ran[] };
+  const out = { run: null as LabRun | null, plans: [] as DevicePlan[], journal: [] as Ran[], prechecks: new Map<string, string>() };
   beforeAll(async () => {
     const run = (out.run = await startLabRun(fleet, { settings }));
     // A state folder of its own; the lab's host keys are where the lab wrote them.
@@ -27,6 +27,7 @@ function planThenRun(fleet: LabDeviceSpec[], settings: Record<string, string | n
     expect(r.code, r.stdout).toBe(runExit);
     const db = new Database(join(state, 'upshift.db'), { readonly: true });
     out.journal = db.prepare("SELECT j.hostname, j.step, j.outcome, j.disruptive, j.sent_json FROM journal j JOIN runs r ON r.id = j.run_id WHERE r.command = 'run' ORDER BY j.id").all() as Ran[];
+    for (const r of db.prepare('SELECT hostname, precheck FROM device_state').all() as { hostname: string; precheck: string | null }[]) out.prechecks.set(r.hostname, r.precheck ?? '');
     db.close();
   }, 240_000);
   afterAll(async () => out.run?.lab.stop());
@@ -48,6 +49,9 @@ function comparePlanAndRun(out: ReturnType<typeof planThenRun>, host: string, pa
   const planned = new Map(steps.map((s) => [s.step, s.commands.map(normal)]));
   const ran = out.journal.filter((j) => j.hostname === host && (j.outcome !== 'failed' || (path === 'rollback' && j.step === 'postcheck')) && j.step !== 'rolled-back');
   // Every step of the run is a planned step, in the plan's order; every planned step ran (a cleanup only when flash is short).
+  // The pre-checks the plan names are the ones the run checked (the image repository's included).
+  const checked = (out.prechecks.get(host) ?? '').split(/\s*[✓✗]\s*/).filter(Boolean);
+  expect(plan.steps.find((s) => s.step === 'precheck')!.note!.split(', '), `${host} precheck`).toEqual(checked);
   const order = [...new Set(ran.map((j) => j.step))];
   expect(order).toEqual(steps.map((s) => s.step).filter((s) => order.includes(s)));
   expect(steps.map((s) => s.step).filter((s) => !order.includes(s) && s !== 'cleanup')).toEqual([]);
