@@ -16,6 +16,14 @@ const time = (iso: string) => {
 };
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 
+/**
+ * A device error names its device first (`sw-1: facts: …`), as it must where it stands alone;
+ * on a line that starts with the hostname already, once is enough.
+ */
+export function withoutHost(message: string, hostname: string): string {
+  return message.startsWith(`${hostname}: `) ? message.slice(hostname.length + 2) : message;
+}
+
 /** The line an event prints in batch output, or null for events below the level. */
 export function formatEvent(e: Stamped, level: Level): string | null {
   const lv = LEVELS[level];
@@ -33,7 +41,7 @@ export function formatEvent(e: Stamped, level: Level): string | null {
     case 'device':
       // While a gate is open the device shows "waiting for approval: <kind>"; the gate lines say it already.
       if (e.status === 'running' || e.reason === 'waiting-approval') return null;
-      return `${t} ${pad(e.hostname, 18)} ${pad(e.status.toUpperCase(), 15)} ${e.message ?? ''}`;
+      return `${t} ${pad(e.hostname, 18)} ${pad(e.status.toUpperCase(), 15)} ${withoutHost(e.message ?? '', e.hostname)}`;
     case 'step':
       if (e.phase === 'start') return lv >= 3 ? `${t} ${pad(e.hostname, 18)} ${pad(e.step, 15)} started${e.attempt && e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}` : null;
       if (lv < 2) return null;

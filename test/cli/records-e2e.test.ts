@@ -66,6 +66,8 @@ describe('the change record of a run', () => {
     await scraper;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(3);
+    // The line names the device once: its message goes on with the step.
+    expect(r.stdout).toMatch(/ bad-1\s+FAILED\s+facts: authentication to /);
 
     const db = new Database(join(lab.state, 'upshift.db'), { readonly: true });
     try {
@@ -125,6 +127,8 @@ describe('the change record of a run', () => {
       }
       expect(md).toMatch(new RegExp(`\\| run ${run.id} on ${hostname()} pid ${run.pid} ${run.os_user} \\| run \\| ${CHANGE} \\|`));
       // status --md prints the same summary.
+      const plain = await lab.cli(['status']);
+      expect(plain.stdout).toMatch(/\n\s+bad-1\s+failed\s+facts: authentication to /);
       const st = await lab.cli(['status', '--md']);
       expect(st.stdout.replace(/- \*\*written\*\*.*\n/, '')).toBe(md.replace(/- \*\*written\*\*.*\n/, ''));
 

@@ -11,6 +11,7 @@ import { describeHolder, readLockHolder } from '../../store/lock.js';
 import { DEVICE_STATUSES, type DeviceStatus } from '../../store/types.js';
 import { exitCodeOf, NEEDS_LOOK } from '../../engine/status.js';
 import { UsageError } from '../errors.js';
+import { withoutHost } from '../output.js';
 import { resolvePaths, type CommonOptions } from '../options.js';
 import { stateLockFile } from '../session-lock.js';
 import { checkOwnership, needsIdentity, requireWorkbook } from '../state-dir.js';
@@ -81,7 +82,12 @@ export async function statusCommand(opts: CommonOptions & { md?: boolean }): Pro
     if (attention.length > 0) {
       const w = Math.max(...attention.map((s) => s.hostname.length));
       write(`needs a look (${attention.length}):\n`);
-      for (const s of attention) write(`  ${s.hostname.padEnd(w)}  ${s.status.padEnd(15)}  ${[s.step, s.message].filter(Boolean).join(': ')}\n`);
+      for (const s of attention) {
+        // "sw-1: facts: …" after the hostname and step: the message without what the line already says.
+        const said = withoutHost(s.message ?? '', s.hostname);
+        const text = s.step && said.startsWith(`${s.step}: `) ? said : [s.step, said].filter(Boolean).join(': ');
+        write(`  ${s.hostname.padEnd(w)}  ${s.status.padEnd(15)}  ${text}\n`);
+      }
     }
     return exitCode;
   } finally {
