@@ -13,7 +13,12 @@ const tlv = (tag: number, body: Buffer): Buffer => {
 };
 const seq = (...parts: Buffer[]) => tlv(0x30, Buffer.concat(parts));
 const set = (...parts: Buffer[]) => tlv(0x31, Buffer.concat(parts));
-const int = (bytes: Buffer) => tlv(0x02, bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+/** A non-negative INTEGER in DER's minimal form: no leading zero byte unless the next has its top bit set (OpenSSL refuses "illegal padding"). */
+function int(bytes: Buffer): Buffer {
+  let b = bytes;
+  while (b.length > 1 && b[0] === 0 && !(b[1] & 0x80)) b = b.subarray(1);
+  return tlv(0x02, b[0] & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+}
 const nul = () => Buffer.from([0x05, 0x00]);
 const utf8 = (s: string) => tlv(0x0c, Buffer.from(s, 'utf8'));
 const octets = (b: Buffer) => tlv(0x04, b);
