@@ -5,7 +5,16 @@
 // "Saved or not").
 import type { IosxeSession } from './session.js';
 
-const refused = (text: string) => /Invalid input detected|^%/m.test(text);
+/**
+ * The start of a configuration read, where a refusal would be (`% Invalid input…`,
+ * `% Authorization failed`): a line of the configuration itself that starts with `%` (a
+ * banner's `% Authorized access only %`) is no refusal.
+ */
+export function configHead(text: string): string {
+  return text.split('\n').filter((l) => l.trim() !== '').slice(0, 2).join('\n');
+}
+
+const refused = (text: string) => /Invalid input detected|^%/m.test(configHead(text));
 
 /** Lines that say when or how big, not what is configured. */
 const HEADER = /^(Building configuration|Current configuration|Using \d+ out of|! Last configuration change|! No configuration change|! NVRAM config last updated|!Time:)/;

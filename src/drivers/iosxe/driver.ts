@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ActivationPlan, Driver, DeviceTarget, DriverHooks, Facts, ImageSource, Snapshot, StepResult, WaitExpectation } from '../contract.js';
 import { DeviceError, mask } from '../errors.js';
 import { DIALOGUES } from './dialogues.js';
+import { configHead } from './config-compare.js';
 import { ParseError } from './parsers/common.js';
 import { tailOf } from '../ssh/channel.js';
 import { waitListening } from '../ssh/listening.js';
@@ -112,7 +113,7 @@ export class IosxeDriver implements Driver {
     const read = s.configRead && s.configRead.afterSent === s.sent.length && Date.now() - s.configRead.at < CONFIG_READ_FRESH_MS ? s.configRead : null;
     s.configRead = null;
     const [running, startup] = read ? [read.running, read.startup] : await s.readConfigurations(step, 'operation');
-    s.failIfRefused('show running-config', running, step);
+    s.failIfRefused('show running-config', configHead(running), step);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const folder = join(dir, this.target.hostname);
     mkdirSync(folder, { recursive: true, mode: 0o700 });

@@ -16,6 +16,8 @@ const HEAD = 32;
 
 export class LogTail {
   private head = '';
+  /** The characters just before `checked`: with `head`, whether a text still extends the one classified. */
+  private mark = '';
   /** Complete lines are classified up to here. */
   private checked = 0;
   /** The line break before the first of the trailing complete message lines; null when the last complete line is none. */
@@ -27,7 +29,7 @@ export class LogTail {
    * messages (an unfinished last line that is not one yet included).
    */
   start(text: string): number {
-    if (text.length < this.checked || !text.startsWith(this.head)) {
+    if (text.length < this.checked || !text.startsWith(this.head) || !text.startsWith(this.mark, this.checked - this.mark.length)) {
       this.checked = 0;
       this.run = null;
     }
@@ -40,6 +42,7 @@ export class LogTail {
       pos = nl + 1;
     }
     this.checked = pos;
+    this.mark = text.slice(Math.max(0, pos - HEAD), pos);
     const last = text.slice(pos);
     if (last !== '' && !(pos > 0 && inMessages(last))) return text.length;
     if (this.run !== null) return this.run;

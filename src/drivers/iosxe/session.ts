@@ -145,7 +145,7 @@ export class IosxeSession {
     } catch (err) {
       if (err instanceof ChannelClosed) throw err;
       if (err instanceof DeviceError && (err.kind === 'timeout' || err.kind === 'unknown-prompt')) {
-        const said = tailOf(mask(withoutLog((opts.sofar ?? '') + this.channel.peek(), this.hostname.slice(0, 20)), this.secrets)) || undefined;
+        const said = this.quoted(withoutLog((opts.sofar ?? '') + this.channel.peek(), this.hostname.slice(0, 20)));
         this.abandon(err.kind === 'timeout' ? 'a command timed out' : 'a question was left unanswered');
         if (err.kind === 'timeout') {
           throw new DeviceError(this.target.hostname, step, 'timeout', `"${what}" did not return to the prompt within ${Math.round(timeoutMs / 1000)} s; the session was closed (a new one is opened for the next command)`, said);
@@ -196,7 +196,7 @@ export class IosxeSession {
       } catch (err) {
         if (err instanceof ChannelClosed) {
           if (opts.expectClose) return commandOutput(answer + this.channel.peek(), command, prefix, false);
-          throw new DeviceError(this.target.hostname, step, 'closed', `the session closed during "${command}" (${err.message})`, tailOf(mask(answer + this.channel.peek(), this.secrets)));
+          throw new DeviceError(this.target.hostname, step, 'closed', `the session closed during "${command}" (${err.message})`, this.quoted(answer + this.channel.peek()));
         }
         throw err;
       }
@@ -288,13 +288,22 @@ export class IosxeSession {
       });
       parts = splitTypedAhead(typedAheadAnswer(r.text, promptRe.prefix, commands), prompt, commands);
     } catch (err) {
-      if (err instanceof ChannelClosed) throw new DeviceError(this.target.hostname, step, 'closed', `the session closed during "${commands.join('", "')}" (${err.message})`, tailOf(mask(this.channel.peek(), this.secrets)));
+      if (err instanceof ChannelClosed) throw new DeviceError(this.target.hostname, step, 'closed', `the session closed during "${commands.join('", "')}" (${err.message})`, this.quoted(this.channel.peek()));
       if (err instanceof DeviceError && err.kind === 'timeout') throw timedOutAt(err, this.channel.peek(), prompt, commands);
       if (err !== quietAtPrompt) throw err;
     }
     if (parts) return parts;
     this.typeAhead = false;
     return one();
+  }
+
+  /**
+   * What an error quotes of the device's last lines, masked; nothing while a configuration is
+   * read (its last lines are `line vty` passwords and the like, which no message may carry).
+   */
+  private quoted(text: string): string | undefined {
+    if (this.channel.recordingSizesOnly) return '(the configuration being read is not quoted)';
+    return tailOf(mask(text, this.secrets)) || undefined;
   }
 
   /** Resolves true once the device drops the session, false if it is still open after `ms`. */

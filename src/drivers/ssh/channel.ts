@@ -127,6 +127,11 @@ export class Channel {
   /** What arrives while set is recorded by its size only (a configuration: the device's own secrets are in it). */
   private unrecorded: { label: string; bytes: number } | null = null;
 
+  /** Whether what is received now is recorded by its size only (then no error may quote it either). */
+  get recordingSizesOnly(): boolean {
+    return this.unrecorded !== null;
+  }
+
   /** From now until called with null, the transcript records what is received by its size only, under `label`. */
   recordSizesOnly(label: string | null): void {
     this.flushTranscript();

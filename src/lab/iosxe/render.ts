@@ -145,6 +145,8 @@ export function showRunningConfig(d: IosxeDeviceState, which: 'running' | 'start
     // The device's own secrets, as real configurations carry them (a reversible type 7 key, an SNMP community).
     'boot-end-marker', '!', 'enable secret 9 $9$lab$REDACTED', '!', 'aaa new-model', '!', 'ip domain name lab.example.net',
     `tacacs server lab-aaa`, ' address ipv4 192.0.2.49', ` key 7 ${deviceSecret(d, 'tacacs')}`, '!', `snmp-server community ${deviceSecret(d, 'snmp')} RO`, '!',
+    // A login banner as many fleets carry one: a configuration line may start with %.
+    'banner login ^C', '% Authorized access only: activity is logged %', '^C', '!',
     ...(scp ? ['ip scp server enable'] : []), 'ip ssh version 2', '!',
     `logging buffered ${saved ? d.loggingBufferedSaved : d.loggingBuffered}`, '!',
     ...d.interfaces.slice(0, 4).flatMap((i) => [`interface ${i.name}`, i.address === 'unassigned' ? ' no ip address' : ` ip address ${i.address} 255.255.255.0`, '!']),

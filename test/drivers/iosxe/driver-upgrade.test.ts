@@ -26,7 +26,7 @@ beforeAll(async () => {
       spec('inst', 'cat9300'), spec('one', 'c8000v'), spec('bun', 'asr1001x', { mode: 'bundle' }), spec('conv', 'cat9300', { mode: 'bundle' }),
       spec('sup', 'cat9400', { version: '16.12.4' }), spec('stk', 'cat9300-stack'), spec('back', 'isr4451'), spec('scp', 'isr4451'),
       spec('drop', 'cat9300', { faults: ['disconnect-copy'] }), spec('bad', 'cat9300', { faults: ['corrupt'] }), spec('full', 'cat9300', { faults: ['flash-full'] }),
-      spec('gone', 'c8000v', { faults: ['never-returns'] }), spec('old', 'c8000v', { faults: ['old-version'] }), spec('rekey', 'c8000v', { faults: ['host-key'] }), spec('cfg', 'cat9300'),
+      spec('gone', 'c8000v', { faults: ['never-returns'] }), spec('old', 'c8000v', { faults: ['old-version'] }), spec('rekey', 'c8000v', { faults: ['host-key'] }), spec('cfg', 'cat9300'), spec('cfghang', 'cat9300'),
     ],
   });
   known = labKnownHosts(lab);
@@ -215,6 +215,18 @@ describe('IOS-XE driver: faults', () => {
     expect(err.message).toMatch(new RegExp(`bad: verify: flash:${image.file.replace(/\./g, '\\.')} does not match the Images sheet: the device computed sha512 [0-9a-f]{128}, the sheet says ${image.sha512}`));
     await d.close();
     expect(lab.device('bad').state.count('reload')).toBe(0);
+  });
+
+  it('a configuration read that never ends: the error says so without quoting the configuration', async () => {
+    const st = lab.device('cfghang').state;
+    st.hangOn.push('show startup-config');
+    const d = new IosxeDriver(iosxeTarget(lab, 'cfghang'), { knownHosts: known, acceptNewHostKeys: false, timeouts: { operation: 1500 } });
+    const err = await d.backup(tempDir()).catch((e: Error) => e);
+    await d.close();
+    expect(err).toMatchObject({ kind: 'timeout' });
+    expect((err as Error).message).toMatch(/cfghang: backup: "show startup-config" \(typed ahead with 1 other read-only commands\) did not return to the prompt within 2 s.*the device said: \(the configuration being read is not quoted\)/);
+    // The running configuration had come whole before the hang: none of it is in the message.
+    for (const line of ['transport input ssh', 'Authorized access only', deviceSecret(st, 'snmp')]) expect((err as Error).message).not.toContain(line);
   });
 
   it('flash full: the pre-check blocks with the figures', async () => {
