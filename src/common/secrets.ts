@@ -18,4 +18,3 @@ export function mask(text: string, secrets: readonly string[]): string {
 export function maskJson(json: string, secrets: readonly string[]): string {
   return mask(json, secrets.flatMap((s) => { const e = JSON.stringify(s).slice(1, -1); return e === s ? [s] : [s, e]; }));
 }
-

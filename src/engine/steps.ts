@@ -145,9 +145,7 @@ export class DeviceRun {
     const d = await this.ctx.options.approver.decide(gate);
     this.ctx.bus.emit({ type: 'gate', hostname: this.hostname, gate, phase: 'answered', decision: d });
     // Held (a batch run that cannot approve it, a quit) is recorded too: the change record says why the device stopped there.
-    {
-      this.ctx.store.recordApproval({ runId: this.ctx.runId, hostname: this.hostname, kind: gate.kind, step: gate.step, decision: d.decision, operator: d.by, source: d.source, commands: gate.commands });
-    }
+    this.ctx.store.recordApproval({ runId: this.ctx.runId, hostname: this.hostname, kind: gate.kind, step: gate.step, decision: d.decision, operator: d.by, source: d.source, commands: gate.commands });
     if (!this.finishing) {
       if (this.ctx.isCancelled(this.hostname) && d.decision !== 'approved') throw new Stop('cancelled', 'cancelled', `cancelled by the operator; ${gate.kind} not started`);
       // The window may have closed, or a stop come, while the gate was open.

@@ -4,6 +4,7 @@ import type { ActivationPlan, Check, ImageSpec, UpgradeSettings } from '../contr
 import type { IosxeFacts, StageInput } from './types.js';
 import { compareVersions, normalizeVersion } from '../../common/versions.js';
 import { topologyOf } from './return-watch.js';
+import { downgradeCheck } from '../downgrade.js';
 import { newestRollbackId } from './parsers/rollback.js';
 
 /** The read-only commands of a pre or post snapshot, in the order they are sent. */
@@ -62,12 +63,8 @@ function bootsStagedTarget(f: IosxeFacts, image: ImageSpec): boolean {
 
 export function precheck(f: IosxeFacts, image: ImageSpec, s: IosxeSettings, plan: ActivationPlan): Check[] {
   const checks: Check[] = [];
-  // Settings allow_downgrade: going back to an older release is a choice the operator states, never a typo's effect.
-  if (f.version && compareVersions(plan.targetVersion, f.version) < 0) {
-    checks.push(s.allowDowngrade
-      ? { name: 'upgrade-path', ok: true, detail: `${plan.targetVersion} is older than the running ${normalizeVersion(f.version)}: a downgrade, allowed by Settings allow_downgrade` }
-      : { name: 'upgrade-path', ok: false, detail: `${plan.targetVersion} is older than the running ${normalizeVersion(f.version)}: a downgrade is refused unless Settings allow_downgrade is yes` });
-  }
+  const down = downgradeCheck(plan.targetVersion, f.version, !!s.allowDowngrade);
+  if (down) checks.push(down);
   const present = f.files.find((x) => x.name === image.file && x.size === image.size);
   const installLike = plan.kind !== 'bundle';
   const imageSize = image.size ?? 0;

@@ -8,15 +8,15 @@ import { onTail } from './log-tail.js';
 import { mayHoldLog } from './terminal-lines.js';
 import type { PromptMatcher } from './prompt.js';
 
+/** How far back of the new text an echo split by messages is looked for (a few messages' worth). */
+const ECHO_REACH = 4096;
+
 /**
  * Complete when the last command's echo, after a prompt, is followed by a
  * prompt at the end. Called on every chunk: the echo is searched only in
  * what is new and the final prompt only in the last lines, so a long output
  * is not rescanned; with log messages about, the text is searched without them.
  */
-/** How far back of the new text an echo split by messages is looked for (a few messages' worth). */
-const ECHO_REACH = 4096;
-
 export function typedAheadComplete(prompt: string, promptRe: PromptMatcher, lastCommand: string): Matcher {
   const lastEcho = `\n${prompt}${lastCommand}\n`;
   let echoAt = -1;
@@ -31,8 +31,10 @@ export function typedAheadComplete(prompt: string, promptRe: PromptMatcher, last
         // A message between the prompt and the echo splits the echo's line: look again without messages,
         // in the new text and a few lines before it (not the whole answer at every chunk: a long configuration).
         // (Or the echo was glued at the end of the message's line.)
-        const near = text.slice(text.lastIndexOf('\n', Math.max(0, from - ECHO_REACH)) + 1);
-        if (echoAt < 0 && mayHoldLog(near) && withoutLog(near, promptRe.prefix, { commands: [lastCommand] }).includes(lastEcho)) echoAt = Math.max(0, text.lastIndexOf(`${lastCommand}\n`) - 1);
+        if (echoAt < 0) {
+          const near = text.slice(text.lastIndexOf('\n', Math.max(0, from - ECHO_REACH)) + 1);
+          if (mayHoldLog(near) && withoutLog(near, promptRe.prefix, { commands: [lastCommand] }).includes(lastEcho)) echoAt = Math.max(0, text.lastIndexOf(`${lastCommand}\n`) - 1);
+        }
         searched = text.length;
         if (echoAt < 0) return null;
       }

@@ -3,7 +3,8 @@
 // (docs/devices/panos-api.md, "What the driver relies on"). Pure: decided
 // from facts read with `readiness`.
 import type { ActivationPlan, Check, PrecheckContext } from '../contract.js';
-import { compareVersions, normalizeVersion } from '../../common/versions.js';
+import { normalizeVersion } from '../../common/versions.js';
+import { downgradeCheck } from '../downgrade.js';
 import { contentNumber, haCompatible, MIN_CONTENT, trainOf } from './paths.js';
 import type { PanosFacts, PanosReadiness } from './types.js';
 
@@ -23,9 +24,8 @@ function softwareNote(f: PanosFacts): string {
 
 function pathCheck(f: PanosFacts, plan: ActivationPlan, ctx: PrecheckContext): Check {
   const target = plan.targetVersion;
-  if (compareVersions(target, f.version) < 0 && !ctx.settings.allowDowngrade) {
-    return check('upgrade-path', false, `${target} is older than the running ${f.version}: a downgrade is refused unless Settings allow_downgrade is yes`);
-  }
+  const down = downgradeCheck(target, f.version, ctx.settings.allowDowngrade);
+  if (down && !down.ok) return down;
   const hops = plan.hops ?? [target];
   const listed = (v: string) => f.software.some((s) => s.version === v);
   const missing = [...hops, ...(plan.baseImages ?? [])].filter((v) => !listed(v));

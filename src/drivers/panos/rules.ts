@@ -111,7 +111,7 @@ function preemptionText(f: PanosFacts, peer: string): string {
   const ha = f.ha;
   if (!ha || !ha.preemptive || ha.peerPreemptive === false) return '';
   const mine = ha.priority;
-  const theirs = ha.peerPriority ?? null;
+  const theirs = ha.peerPriority;
   if (mine === null || theirs === null) return `; preemption is on: when ${f.hostname} returns it may take the active role back from ${peer} (a second failover; the priorities could not be read)`;
   if (mine < theirs) return `; preemption is on and ${f.hostname} has the higher priority (${mine} < ${theirs}): when it returns it takes the active role back from ${peer} (a second failover)`;
   if (mine === theirs) return `; preemption is on with equal priorities (${mine}): the member with the lower HA1 MAC address takes the active role when ${f.hostname} returns (maybe a second failover)`;

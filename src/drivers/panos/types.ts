@@ -22,7 +22,7 @@ export interface PanosHa {
   peerPreemptive: boolean | null;
   priority: number | null;
   /** The peer's device priority (a lower number is the higher priority; it decides preemption). */
-  peerPriority?: number | null;
+  peerPriority: number | null;
   /** build-compat: Match, Mismatch, Unknown. */
   buildCompat: string | null;
   peerSerial: string | null;
